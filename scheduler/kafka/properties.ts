@@ -1,0 +1,167 @@
+import type { KafkaTaskData } from './task-data.js'
+
+/**
+ * `server.properties` rendering for one KRaft node (broker or controller).
+ *
+ * Layering, lowest first:
+ * 1. the distribution's `config/server.properties` (4.x sample defaults),
+ * 2. the KRaft settings kafka-mesos owns (kafka-kraft-ops.md §4 "Minimal configs per role"),
+ * 3. the user's `options`, with `$id` replaced by the node id.
+ */
+
+/** An ordered `key → value` map of Java properties. */
+export type Properties = Map<string, string>
+
+/**
+ * Parses Java `.properties` text: `#`/`!` comments, `=`, `:` or whitespace separators, `\` line
+ * continuations and the `\t \n \r \f \uXXXX` escapes (java.util.Properties#load rules).
+ * Later duplicates win, keeping the first key's position.
+ */
+export function parseProperties(text: string): Properties {
+  const out: Properties = new Map()
+  const raw = text.split(/\r\n|\r|\n/)
+  for (let i = 0; i < raw.length; i++) {
+    let line = raw[i].replace(/^[ \t\f]+/, '')
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue
+    // A line ending in an odd number of backslashes continues on the next line.
+    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < raw.length) {
+      line = line.slice(0, -1) + raw[++i].replace(/^[ \t\f]+/, '')
+    }
+    let k = 0
+    while (k < line.length) {
+      const c = line[k]
+      if (c === '\\') { k += 2; continue }
+      if (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f') break
+      k++
+    }
+    const key = unescape(line.slice(0, k))
+    let rest = line.slice(k).replace(/^[ \t\f]+/, '')
+    if (rest.startsWith('=') || rest.startsWith(':')) rest = rest.slice(1).replace(/^[ \t\f]+/, '')
+    out.set(key, unescape(rest))
+  }
+  return out
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, e: string) => {
+    if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16))
+    return ({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[e] ?? e
+  })
+}
+
+function escapeKey(s: string): string {
+  return escapeCommon(s).replace(/[=: ]/g, (c) => `\\${c}`).replace(/^[#!]/, (c) => `\\${c}`)
+}
+
+function escapeValue(s: string): string {
+  return escapeCommon(s).replace(/^ /, '\\ ')
+}
+
+function escapeCommon(s: string): string {
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/\f/g, '\\f')
+    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** Renders properties as `key=value` lines (escaped so that {@link parseProperties} reads them back). */
+export function formatProperties(props: Properties, header?: string): string {
+  const lines: string[] = []
+  if (header) for (const h of header.split('\n')) lines.push(`# ${h}`)
+  for (const [k, v] of props) lines.push(`${escapeKey(k)}=${escapeValue(v)}`)
+  return lines.join('\n') + '\n'
+}
+
+/** Replaces every `$id` in a user option value with the node id (mesos/kafka's substitution). */
+export function substituteId(value: string, nodeId: number): string {
+  return value.split('$id').join(String(nodeId))
+}
+
+/** Keys that only make sense on a broker; dropped from the defaults of a controller-only node. */
+const BROKER_ONLY_KEYS = ['inter.broker.listener.name', 'broker.rack']
+
+/** Keys that would switch the node to a static quorum; dropped unless the user sets them (kafka-kraft-ops.md §4). */
+const STATIC_QUORUM_KEYS = ['controller.quorum.voters']
+
+/** Inputs to {@link renderServerProperties}. */
+export interface RenderOptions {
+  /** Text of the distribution's `config/server.properties`; '' when it has none. */
+  defaults: string
+  /** Comma list of data directories for `log.dirs` (the executor's per-node folder); a user `log.dirs` option wins. */
+  logDirs: string
+}
+
+/**
+ * Computes the effective properties of one node: defaults, then the KRaft settings, then the user
+ * options (with `$id` substituted). Pure; see the module doc for the layering.
+ *
+ * Broker (kafka-kraft-ops.md §4b): `process.roles=broker`, `listeners`/`advertised.listeners`
+ * `PLAINTEXT://host:port`, `inter.broker.listener.name=PLAINTEXT`.
+ * Controller (§4a): `process.roles=controller`, `listeners`/`advertised.listeners` `CONTROLLER://host:port`.
+ * Both: `node.id`, `controller.quorum.bootstrap.servers`, `controller.listener.names=CONTROLLER`,
+ * `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT`, `log.dirs`,
+ * `group.initial.rebalance.delay.ms=0` (§3: the 3000 ms default delays the first consumer join),
+ * internal-topic replication factors from `internalTopicRf` with min.isr 1 (§4 "Small clusters").
+ */
+export function serverProperties(data: KafkaTaskData, opts: RenderOptions): Properties {
+  const p = parseProperties(opts.defaults)
+  for (const k of STATIC_QUORUM_KEYS) p.delete(k)
+  const set = (k: string, v: string) => p.set(k, v)
+
+  set('process.roles', data.role)
+  set('node.id', String(data.nodeId))
+  set('controller.quorum.bootstrap.servers', data.quorum)
+  set('controller.listener.names', 'CONTROLLER')
+  set('listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT')
+  if (data.role === 'broker') {
+    const ep = `PLAINTEXT://${hostForUrl(data.host)}:${data.port}`
+    set('listeners', ep)
+    set('advertised.listeners', ep)
+    set('inter.broker.listener.name', 'PLAINTEXT')
+    if (data.rack) set('broker.rack', data.rack)
+  } else {
+    for (const k of BROKER_ONLY_KEYS) p.delete(k)
+    const ep = `CONTROLLER://${hostForUrl(data.host)}:${data.port}`
+    set('listeners', ep)
+    set('advertised.listeners', ep)
+  }
+  set('log.dirs', opts.logDirs)
+  set('group.initial.rebalance.delay.ms', '0')
+  if (data.internalTopicRf !== undefined) {
+    const rf = String(data.internalTopicRf)
+    set('offsets.topic.replication.factor', rf)
+    set('transaction.state.log.replication.factor', rf)
+    set('share.coordinator.state.topic.replication.factor', rf)
+  }
+  set('transaction.state.log.min.isr', '1')
+  set('share.coordinator.state.topic.min.isr', '1')
+
+  for (const [k, v] of Object.entries(data.options)) set(k, substituteId(v, data.nodeId))
+  return p
+}
+
+/**
+ * Renders the `server.properties` text of one node; see {@link serverProperties} for the rules.
+ * @returns the file text, with a header naming the node
+ */
+export function renderServerProperties(data: KafkaTaskData, opts: RenderOptions): string {
+  return formatProperties(
+    serverProperties(data, opts),
+    `Generated by kafka-mesos for ${data.role} ${data.nodeId}; edits are overwritten at the next start.`,
+  )
+}
+
+/** The data directories a node will use: the user's `log.dirs` option (with `$id`), else `fallback`. Split on commas. */
+export function effectiveLogDirs(data: KafkaTaskData, fallback: string): string[] {
+  const user = data.options['log.dirs']
+  const value = user !== undefined ? substituteId(user, data.nodeId) : fallback
+  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+}
+
+/** IPv6 literals go in brackets inside listener URLs. */
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+}

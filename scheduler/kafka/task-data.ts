@@ -1,0 +1,65 @@
+import { z } from 'zod'
+
+/**
+ * The contract between the scheduler and the executor: `TaskInfo.data` is the base64 of this JSON.
+ * The scheduler owns the KRaft quorum (node ids, cluster id, quorum endpoints, formatting mode); the
+ * executor only renders `server.properties` from it, formats storage once and starts the JVM.
+ *
+ * Shape (units in the field docs):
+ * ```
+ * { role: 'broker' | 'controller', nodeId: 0, clusterId: '<22 base64url chars>', host: '127.0.1.1',
+ *   port: 31000, quorum: '127.0.1.2:31005', format: 'standalone' | 'no-initial-controllers',
+ *   heapMb: 256, options: {k: v}, jvmOptions: '', javaCmd: 'java', rack?: 'r1', internalTopicRf?: 3 }
+ * ```
+ */
+export const KafkaTaskDataSchema = z.object({
+  /** `process.roles`: a broker or a KRaft controller (combined nodes are not used). */
+  role: z.enum(['broker', 'controller']),
+  /** Kafka `node.id`, unique across brokers and controllers. */
+  nodeId: z.number().int().nonnegative(),
+  /** KRaft cluster id (`kafka-storage random-uuid` form: 22 chars of base64url), same on all nodes. */
+  clusterId: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'clusterId must be 22 base64url characters'),
+  /** Listener host: the agent's hostname or ip from the offer; never 0.0.0.0 (kafka-kraft-ops.md §7). */
+  host: z.string().min(1),
+  /** Listener port from the offer's `ports` resource. */
+  port: z.number().int().min(1).max(65535),
+  /** `controller.quorum.bootstrap.servers`: comma list of controller `host:port`. */
+  quorum: z.string().min(1),
+  /** Storage format mode on first start: `standalone` (sole initial voter) or `no-initial-controllers`. */
+  format: z.enum(['standalone', 'no-initial-controllers']),
+  /** JVM heap, MB; used for both `-Xmx` and `-Xms`. */
+  heapMb: z.number().int().min(64),
+  /** User `server.properties` overrides, applied last; `$id` in a value becomes the node id. */
+  options: z.record(z.string(), z.string()).default({}),
+  /** Extra JVM arguments, split on whitespace. */
+  jvmOptions: z.string().default(''),
+  /** The java executable to run (path or name on PATH). */
+  javaCmd: z.string().min(1).default('java'),
+  /** `broker.rack`, when set. */
+  rack: z.string().min(1).optional(),
+  /** Replication factor of the internal topics (offsets, transaction state, share state); default min(3, brokers) chosen by the scheduler. */
+  internalTopicRf: z.number().int().min(1).optional(),
+})
+
+/** Parsed task data; see {@link KafkaTaskDataSchema}. */
+export type KafkaTaskData = z.infer<typeof KafkaTaskDataSchema>
+/** Task data as the scheduler may write it (defaults not yet applied). */
+export type KafkaTaskDataInput = z.input<typeof KafkaTaskDataSchema>
+
+/** Encodes task data as `TaskInfo.data` (base64 of the JSON). Validates first. @throws z.ZodError */
+export function encodeTaskData(data: KafkaTaskDataInput): string {
+  return Buffer.from(JSON.stringify(KafkaTaskDataSchema.parse(data)), 'utf8').toString('base64')
+}
+
+/** Decodes `TaskInfo.data` (base64 JSON). @throws Error with the zod issues when it is not valid task data */
+export function decodeTaskData(base64: string): KafkaTaskData {
+  let json: unknown
+  try {
+    json = JSON.parse(Buffer.from(base64, 'base64').toString('utf8'))
+  } catch (e) {
+    throw new Error(`task data is not base64 JSON: ${(e as Error).message}`)
+  }
+  const r = KafkaTaskDataSchema.safeParse(json)
+  if (!r.success) throw new Error(`invalid task data: ${z.prettifyError(r.error)}`)
+  return r.data
+}
