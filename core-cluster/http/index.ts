@@ -1,0 +1,2 @@
+export * from './recordio.js'
+export * from './stream.js'

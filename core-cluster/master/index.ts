@@ -1,0 +1,5 @@
+export { Master, type MasterOptions } from './master.js'
+export { createMasterApp, startMaster, type RunningMaster } from './server.js'
+export { allocate, dominantShare, offerableTo, MIN_ALLOCATABLE, type AllocatorAgent, type AllocatorFramework } from './allocator.js'
+export { OfferFilters } from './filters.js'
+export { CallError } from './errors.js'

@@ -1,0 +1,659 @@
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { EventStream } from '../http/index.js'
+import {
+  addResources,
+  containsResources,
+  encode,
+  isTerminal,
+  scalarSum,
+  subtractResources,
+  type AgentInfo,
+  type ContentType,
+  type FrameworkInfo,
+  type Offer,
+  type Resource,
+  type TaskInfo,
+  type TaskState,
+  type TaskStatus,
+  agent as agentMsg,
+  scheduler,
+} from '../proto/index.js'
+import { allocate } from './allocator.js'
+import { CallError } from './errors.js'
+import { OfferFilters } from './filters.js'
+import { IdMinter, ipv4ToUint32 } from './ids.js'
+
+/** Master settings. Durations in ms unless named otherwise. */
+export interface MasterOptions {
+  /** Address the master advertises (MasterInfo.hostname / ip). */
+  host: string
+  port: number
+  /** HEARTBEAT period of scheduler streams; Mesos fixes it at 15 s. */
+  heartbeatIntervalSeconds?: number
+  /** Mesos `--allocation_interval`, default 1000 ms. */
+  allocationIntervalMs?: number
+  /** How long a disconnected agent may take to come back before its tasks are LOST (Mesos 75 s). */
+  agentReregisterTimeoutMs?: number
+  logger: Logger
+}
+
+interface FrameworkStream {
+  sink: EventStream
+  streamId: string
+  contentType: ContentType
+  heartbeat: NodeJS.Timeout
+}
+
+interface FrameworkEntry {
+  id: string
+  info: FrameworkInfo
+  stream?: FrameworkStream
+  suppressed: boolean
+  offers: Set<string>
+  failoverTimer?: NodeJS.Timeout
+  registeredAt: number
+}
+
+interface AgentEntry {
+  id: string
+  info: AgentInfo
+  total: Resource[]
+  link?: { sink: EventStream; contentType: ContentType }
+  removalTimer?: NodeJS.Timeout
+  /** executor key `<frameworkId>/<executorId>` -> resources of the executor itself */
+  executors: Map<string, Resource[]>
+  registeredAt: number
+}
+
+interface TaskEntry {
+  frameworkId: string
+  agentId: string
+  info: TaskInfo
+  state: TaskState
+  status?: TaskStatus
+  resources: Resource[]
+}
+
+interface OfferEntry {
+  offer: Offer
+  resources: Resource[]
+}
+
+const PARTITION_AWARE = 'PARTITION_AWARE'
+
+/**
+ * The master: registers agents, offers their resources to frameworks (DRF, refuse filters,
+ * suppress/revive), routes task launches, kills, status updates, acknowledgements and framework
+ * messages. Call semantics as the Mesos v1 scheduler API (mesos-api.md §1); the agent link is our own
+ * (core-cluster/proto/agent.proto).
+ */
+export class Master {
+  readonly ids = new IdMinter()
+  private readonly frameworks = new Map<string, FrameworkEntry>()
+  private readonly agents = new Map<string, AgentEntry>()
+  private readonly tasks = new Map<string, TaskEntry>()
+  private readonly offers = new Map<string, OfferEntry>()
+  private readonly filters = new OfferFilters()
+  private allocationTimer?: NodeJS.Timeout
+  private readonly heartbeatSeconds: number
+  private readonly allocationIntervalMs: number
+  private readonly agentTimeoutMs: number
+  private readonly log: Logger
+  private periodic?: NodeJS.Timeout
+
+  constructor(private readonly options: MasterOptions) {
+    this.heartbeatSeconds = options.heartbeatIntervalSeconds ?? 15
+    this.allocationIntervalMs = options.allocationIntervalMs ?? 1000
+    this.agentTimeoutMs = options.agentReregisterTimeoutMs ?? 75_000
+    this.log = options.logger
+    // Periodic allocation, as Mesos's --allocation_interval (filters expire, resources freed).
+    this.periodic = setInterval(() => this.allocateNow(), this.allocationIntervalMs)
+    this.periodic.unref()
+  }
+
+  stop(): void {
+    if (this.periodic) clearInterval(this.periodic)
+    if (this.allocationTimer) clearTimeout(this.allocationTimer)
+    for (const f of this.frameworks.values()) {
+      if (f.failoverTimer) clearTimeout(f.failoverTimer)
+      if (f.stream) {
+        clearInterval(f.stream.heartbeat)
+        f.stream.sink.close()
+      }
+    }
+    for (const a of this.agents.values()) {
+      if (a.removalTimer) clearTimeout(a.removalTimer)
+      a.link?.sink.close()
+    }
+  }
+
+  get masterInfo() {
+    const { host, port } = this.options
+    return { id: this.ids.masterId, ip: ipv4ToUint32(host), port, hostname: host, version: '1.11.0', address: { hostname: host, ip: host, port } }
+  }
+
+  // ---------------------------------------------------------------- frameworks (v1 scheduler API)
+
+  /**
+   * SUBSCRIBE: registers a new framework or fails over an existing one (the old stream gets
+   * ERROR "Framework failed over"). Sends SUBSCRIBED then one HEARTBEAT, as Mesos (§1.4).
+   * @throws CallError 400 when `framework_id` and `framework_info.id` disagree
+   */
+  subscribe(call: scheduler.Call, sink: EventStream, contentType: ContentType, streamId: string = randomUUID()): string {
+    const info = structuredClone(call.subscribe!.framework_info)
+    if (call.framework_id && info.id && call.framework_id.value !== info.id.value) {
+      throw new CallError(400, "'framework_id' differs from 'subscribe.framework_info.id'")
+    }
+    if (info.roles && info.roles.length > 0 && info.role && info.role !== '*') {
+      throw new CallError(400, "'roles' and the deprecated 'role' are mutually exclusive")
+    }
+    const requestedId = info.id?.value ?? call.framework_id?.value
+    let fw = requestedId ? this.frameworks.get(requestedId) : undefined
+    if (fw) {
+      if (fw.stream) {
+        this.send(fw, { type: 'ERROR', error: { message: 'Framework failed over' } })
+        this.detachStream(fw)
+      }
+      if (fw.failoverTimer) clearTimeout(fw.failoverTimer)
+      fw.failoverTimer = undefined
+      this.recoverFrameworkOffers(fw, false)
+      fw.info = { ...info, id: { value: fw.id }, user: fw.info.user, checkpoint: fw.info.checkpoint }
+      this.log.info({ framework: fw.id, name: info.name }, 'framework re-subscribed (failover)')
+    } else {
+      // A known id from before a master restart is accepted and the framework rebuilt (§1.4).
+      const id = requestedId ?? this.ids.framework()
+      fw = { id, info: { ...info, id: { value: id } }, suppressed: false, offers: new Set(), registeredAt: Date.now() }
+      this.frameworks.set(id, fw)
+      this.log.info({ framework: id, name: info.name, role: this.roleOf(fw) }, requestedId ? 'framework re-subscribed with a known id' : 'framework registered')
+    }
+    const suppressed = call.subscribe?.suppressed_roles ?? []
+    fw.suppressed = suppressed.length > 0 && suppressed.includes(this.roleOf(fw))
+    const target = fw
+    const heartbeat = setInterval(() => this.send(target, { type: 'HEARTBEAT' }), this.heartbeatSeconds * 1000)
+    heartbeat.unref()
+    fw.stream = { sink, streamId, contentType, heartbeat }
+    sink.onClose(() => {
+      if (target.stream?.sink === sink) this.disconnected(target)
+    })
+    this.send(fw, {
+      type: 'SUBSCRIBED',
+      subscribed: { framework_id: { value: fw.id }, heartbeat_interval_seconds: this.heartbeatSeconds, master_info: this.masterInfo },
+    })
+    this.send(fw, { type: 'HEARTBEAT' })
+    this.scheduleAllocation()
+    return streamId
+  }
+
+  /**
+   * Checks a non-SUBSCRIBE call's framework and stream id, in Mesos's order (§1.1).
+   * @throws CallError 400 unknown framework or wrong stream id, 403 not subscribed
+   */
+  authorize(call: scheduler.Call, streamId: string | undefined): FrameworkEntry {
+    const id = call.framework_id?.value
+    if (!id) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'framework_id' to be present")
+    const fw = this.frameworks.get(id)
+    if (!fw) throw new CallError(400, 'Framework cannot be found')
+    if (!fw.stream) throw new CallError(403, 'Framework is not subscribed')
+    if (!streamId) throw new CallError(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header")
+    if (streamId !== fw.stream.streamId) throw new CallError(400, `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${id}`)
+    return fw
+  }
+
+  /**
+   * Handles every non-SUBSCRIBE call. Answers are asynchronous (202) as Mesos.
+   * @throws CallError for validation failures (400) and unknown call types (501)
+   */
+  handleCall(fw: FrameworkEntry, call: scheduler.Call): void {
+    switch (call.type) {
+      case 'ACCEPT':
+        return this.accept(fw, call.accept ?? {})
+      case 'DECLINE':
+        return this.decline(fw, call.decline?.offer_ids ?? [], call.decline?.filters?.refuse_seconds)
+      case 'REVIVE':
+        fw.suppressed = false
+        this.filters.clearFramework(fw.id)
+        this.log.debug({ framework: fw.id }, 'REVIVE: filters cleared, offers resumed')
+        return this.scheduleAllocation()
+      case 'SUPPRESS':
+        fw.suppressed = true
+        this.log.debug({ framework: fw.id }, 'SUPPRESS: no more offers until REVIVE')
+        return this.recoverFrameworkOffers(fw, true)
+      case 'KILL':
+        if (!call.kill) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'kill' to be present")
+        return this.kill(fw, call.kill.task_id.value, call.kill.kill_policy)
+      case 'ACKNOWLEDGE':
+        return this.acknowledge(fw, call.acknowledge)
+      case 'RECONCILE':
+        return this.reconcile(fw, call.reconcile?.tasks ?? [])
+      case 'MESSAGE': {
+        const m = call.message
+        if (!m) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'message' to be present")
+        const agent = this.agents.get(m.agent_id.value)
+        if (agent) this.sendAgent(agent, { type: 'FRAMEWORK_MESSAGE', framework_message: { framework_id: { value: fw.id }, executor_id: m.executor_id, data: m.data } })
+        return
+      }
+      case 'SHUTDOWN': {
+        const s = call.shutdown
+        if (!s) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'shutdown' to be present")
+        for (const t of this.tasks.values()) {
+          if (t.frameworkId === fw.id && t.agentId === s.agent_id.value && t.info.executor?.executor_id.value === s.executor_id.value) this.kill(fw, t.info.task_id.value)
+        }
+        return
+      }
+      case 'TEARDOWN':
+        return this.removeFramework(fw, 'TEARDOWN')
+      case 'REQUEST':
+      case 'ACCEPT_INVERSE_OFFERS':
+      case 'DECLINE_INVERSE_OFFERS':
+      case 'ACKNOWLEDGE_OPERATION_STATUS':
+      case 'RECONCILE_OPERATIONS':
+        return
+      case 'UPDATE_FRAMEWORK':
+        throw new CallError(501, 'UPDATE_FRAMEWORK is not implemented yet')
+      default:
+        throw new CallError(501, `Received an unknown call type '${call.type ?? 'UNKNOWN'}'`)
+    }
+  }
+
+  private roleOf(fw: FrameworkEntry): string {
+    return fw.info.roles?.[0] ?? fw.info.role ?? '*'
+  }
+
+  private partitionAware(fw: FrameworkEntry): boolean {
+    return (fw.info.capabilities ?? []).some((c) => c.type === PARTITION_AWARE)
+  }
+
+  private send(fw: FrameworkEntry, event: scheduler.Event): boolean {
+    if (!fw.stream) return false
+    return fw.stream.sink.send(encode('mesos.v1.scheduler.Event', event, fw.stream.contentType))
+  }
+
+  private detachStream(fw: FrameworkEntry): void {
+    if (!fw.stream) return
+    clearInterval(fw.stream.heartbeat)
+    const sink = fw.stream.sink
+    fw.stream = undefined
+    sink.close()
+  }
+
+  /** Subscription lost: offers go back, the failover_timeout timer starts (§1.7). */
+  private disconnected(fw: FrameworkEntry): void {
+    this.detachStream(fw)
+    this.recoverFrameworkOffers(fw, false)
+    const seconds = fw.info.failover_timeout ?? 0
+    this.log.warn({ framework: fw.id, failoverTimeoutSeconds: seconds }, 'framework disconnected; waiting for it to re-subscribe')
+    fw.failoverTimer = setTimeout(() => this.removeFramework(fw, `failover timeout of ${seconds}s expired`), Math.min(seconds * 1000, 2 ** 31 - 1))
+    fw.failoverTimer.unref()
+  }
+
+  private removeFramework(fw: FrameworkEntry, why: string): void {
+    this.log.warn({ framework: fw.id, why }, 'removing framework: its tasks are killed')
+    this.recoverFrameworkOffers(fw, false)
+    if (fw.failoverTimer) clearTimeout(fw.failoverTimer)
+    for (const a of this.agents.values()) this.sendAgent(a, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } })
+    for (const [key, t] of this.tasks) if (t.frameworkId === fw.id) this.tasks.delete(key)
+    this.detachStream(fw)
+    this.frameworks.delete(fw.id)
+    this.scheduleAllocation()
+  }
+
+  private recoverFrameworkOffers(fw: FrameworkEntry, rescind: boolean): void {
+    for (const offerId of fw.offers) {
+      if (rescind) this.send(fw, { type: 'RESCIND', rescind: { offer_id: { value: offerId } } })
+      this.offers.delete(offerId)
+    }
+    fw.offers.clear()
+    this.scheduleAllocation()
+  }
+
+  private takeOffers(fw: FrameworkEntry, ids: { value: string }[]): OfferEntry[] | string {
+    const seen = new Set<string>()
+    const out: OfferEntry[] = []
+    for (const { value } of ids) {
+      if (seen.has(value)) return `Duplicate offer ${value} in the call`
+      seen.add(value)
+      const entry = this.offers.get(value)
+      if (!entry) return `Offer ${value} is no longer valid`
+      if (entry.offer.framework_id.value !== fw.id) return `Offer ${value} belongs to another framework`
+      out.push(entry)
+    }
+    if (new Set(out.map((o) => o.offer.agent_id.value)).size > 1) return 'Aggregated offers must belong to the same agent'
+    for (const o of out) {
+      this.offers.delete(o.offer.id.value)
+      fw.offers.delete(o.offer.id.value)
+    }
+    return out
+  }
+
+  private decline(fw: FrameworkEntry, ids: { value: string }[], refuseSeconds: number | undefined): void {
+    for (const { value } of ids) {
+      const entry = this.offers.get(value)
+      if (!entry || entry.offer.framework_id.value !== fw.id) continue
+      this.offers.delete(value)
+      fw.offers.delete(value)
+      this.filters.add(fw.id, entry.offer.agent_id.value, entry.resources, refuseSeconds, Date.now(), this.allocationIntervalMs)
+    }
+    this.scheduleAllocation()
+  }
+
+  private accept(fw: FrameworkEntry, accept: NonNullable<scheduler.Call['accept']>): void {
+    const taken = this.takeOffers(fw, accept.offer_ids ?? [])
+    const launches = (accept.operations ?? []).flatMap((op) => (op.type === 'LAUNCH' || (!op.type && op.launch) ? op.launch?.task_infos ?? [] : []))
+    if (typeof taken === 'string') {
+      // Invalid offers: every task is LOST with REASON_INVALID_OFFERS (§1.10).
+      for (const t of launches) this.statusToFramework(fw, { task_id: t.task_id, state: this.partitionAware(fw) ? 'TASK_DROPPED' : 'TASK_LOST', reason: 'REASON_INVALID_OFFERS', message: taken, source: 'SOURCE_MASTER' })
+      return
+    }
+    if (taken.length === 0) return
+    const agentId = taken[0].offer.agent_id.value
+    const agent = this.agents.get(agentId)
+    let remaining = taken.reduce<Resource[]>((acc, o) => addResources(acc, o.resources), [])
+    for (const task of launches) {
+      const problem = agent ? this.validateTask(fw, task, agentId, remaining) : 'Agent is gone'
+      if (problem) {
+        this.log.warn({ framework: fw.id, task: task.task_id?.value, problem }, 'task rejected')
+        this.statusToFramework(fw, { task_id: task.task_id, state: 'TASK_ERROR', reason: 'REASON_TASK_INVALID', message: problem, source: 'SOURCE_MASTER', agent_id: { value: agentId } })
+        continue
+      }
+      const used = this.taskResources(fw, task, agent!)
+      remaining = subtractResources(remaining, used)
+      const execKey = task.executor ? `${fw.id}/${task.executor.executor_id.value}` : undefined
+      if (execKey && !agent!.executors.has(execKey)) agent!.executors.set(execKey, task.executor?.resources ?? [])
+      this.tasks.set(this.taskKey(fw.id, task.task_id.value), { frameworkId: fw.id, agentId, info: task, state: 'TASK_STAGING', resources: task.resources ?? [] })
+      this.log.info({ framework: fw.id, task: task.task_id.value, agent: agentId, host: agent!.info.hostname }, 'launching task')
+      this.sendAgent(agent!, { type: 'RUN_TASK', run_task: { framework_info: fw.info, task } })
+    }
+    if (remaining.length > 0) this.filters.add(fw.id, agentId, remaining, accept.filters?.refuse_seconds, Date.now(), this.allocationIntervalMs)
+    this.scheduleAllocation()
+  }
+
+  /** Resources a launch consumes: the task's plus a new executor's own. */
+  private taskResources(fw: FrameworkEntry, task: TaskInfo, agent: AgentEntry): Resource[] {
+    const execKey = task.executor ? `${fw.id}/${task.executor.executor_id.value}` : undefined
+    const execRes = execKey && !agent.executors.has(execKey) ? task.executor?.resources ?? [] : []
+    return addResources(task.resources ?? [], execRes)
+  }
+
+  /** TaskInfo checks as Mesos (§1.10); returns the problem or undefined. */
+  private validateTask(fw: FrameworkEntry, task: TaskInfo, agentId: string, offered: Resource[]): string | undefined {
+    const id = task.task_id?.value ?? ''
+    if (!id || id === '.' || id === '..' || /[/\\\x00-\x1f]/.test(id) || id.length > 255) return `Task ID '${id}' is invalid`
+    if (!!task.executor === !!task.command) return 'Task should have at least one (but not both) of CommandInfo or ExecutorInfo present'
+    if (task.agent_id?.value !== agentId) return `Task uses agent ${task.agent_id?.value} but the offer is for agent ${agentId}`
+    const existing = this.tasks.get(this.taskKey(fw.id, id))
+    if (existing && !isTerminal(existing.state)) return `Task has a duplicate ID: ${id}`
+    const agent = this.agents.get(agentId)!
+    const want = this.taskResources(fw, task, agent)
+    if (scalarSum(want, 'cpus') <= 0 && scalarSum(want, 'mem') <= 0) return 'Task uses no resources'
+    if (!containsResources(offered, want)) return 'Task uses more resources than offered'
+    return undefined
+  }
+
+  private kill(fw: FrameworkEntry, taskId: string, killPolicy?: TaskInfo['kill_policy']): void {
+    const t = this.tasks.get(this.taskKey(fw.id, taskId))
+    if (!t) {
+      // Unknown task: answer as explicit reconciliation does (§1.5 KILL).
+      return this.reconcile(fw, [{ task_id: { value: taskId } }])
+    }
+    const agent = this.agents.get(t.agentId)
+    if (agent) this.sendAgent(agent, { type: 'KILL_TASK', kill_task: { framework_id: { value: fw.id }, task_id: { value: taskId }, kill_policy: killPolicy } })
+  }
+
+  private acknowledge(fw: FrameworkEntry, ack: scheduler.Call['acknowledge']): void {
+    if (!ack) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'acknowledge' to be present")
+    if (Buffer.from(ack.uuid, 'base64').length !== 16) throw new CallError(400, "Failed to validate scheduler::Call: 'uuid' is not a valid UUID")
+    const agent = this.agents.get(ack.agent_id.value)
+    if (agent) this.sendAgent(agent, { type: 'ACKNOWLEDGE', acknowledge: { framework_id: { value: fw.id }, task_id: ack.task_id, uuid: ack.uuid } })
+  }
+
+  /** RECONCILE, implicit (empty list) or explicit, with Mesos's answer table (§1.9). */
+  private reconcile(fw: FrameworkEntry, list: Array<{ task_id: { value: string }; agent_id?: { value: string } }>): void {
+    const base = { source: 'SOURCE_MASTER' as const, reason: 'REASON_RECONCILIATION' }
+    if (list.length === 0) {
+      for (const t of this.tasks.values()) {
+        if (t.frameworkId !== fw.id) continue
+        this.statusToFramework(fw, { ...base, task_id: t.info.task_id, state: t.state, agent_id: { value: t.agentId }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: 'Reconciliation: Latest task state' })
+      }
+      return
+    }
+    for (const item of list) {
+      const t = this.tasks.get(this.taskKey(fw.id, item.task_id.value))
+      if (t) {
+        this.statusToFramework(fw, { ...base, task_id: t.info.task_id, state: t.state, agent_id: { value: t.agentId }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: 'Reconciliation: Latest task state' })
+        continue
+      }
+      const agentId = item.agent_id?.value
+      const agent = agentId ? this.agents.get(agentId) : undefined
+      let state: TaskState = 'TASK_LOST'
+      if (this.partitionAware(fw)) state = agent ? (agent.link ? 'TASK_GONE' : 'TASK_UNREACHABLE') : 'TASK_UNKNOWN'
+      this.statusToFramework(fw, { ...base, task_id: item.task_id, state, agent_id: item.agent_id, message: 'Reconciliation: Task is unknown' })
+    }
+  }
+
+  private statusToFramework(fw: FrameworkEntry, status: TaskStatus): void {
+    this.send(fw, { type: 'UPDATE', update: { status: { timestamp: Date.now() / 1000, ...status } } })
+  }
+
+  private taskKey(frameworkId: string, taskId: string): string {
+    return `${frameworkId}/${taskId}`
+  }
+
+  // ---------------------------------------------------------------- agents (our own link)
+
+  /**
+   * An agent (re-)registers on its link stream. A known agent id keeps its id and tasks; tasks it
+   * reports are adopted (e.g. after a master restart).
+   */
+  registerAgent(call: agentMsg.Call, sink: EventStream, contentType: ContentType): string {
+    const reg = call.register!
+    const requested = call.agent_id?.value
+    let agent = requested ? this.agents.get(requested) : undefined
+    if (agent) {
+      if (agent.removalTimer) clearTimeout(agent.removalTimer)
+      agent.removalTimer = undefined
+      agent.link?.sink.close()
+      agent.info = { ...reg.agent_info, id: { value: agent.id } }
+      agent.total = reg.agent_info.resources ?? []
+      this.log.info({ agent: agent.id, host: agent.info.hostname }, 'agent re-registered')
+    } else {
+      const id = requested ?? this.ids.agent()
+      agent = { id, info: { ...reg.agent_info, id: { value: id } }, total: reg.agent_info.resources ?? [], executors: new Map(), registeredAt: Date.now() }
+      this.agents.set(id, agent)
+      this.log.info({ agent: id, host: agent.info.hostname, resources: reg.agent_info.resources?.length ?? 0 }, requested ? 'agent re-registered after a master restart' : 'agent registered')
+    }
+    // Adopt the tasks the agent still runs; forget the ones it no longer has.
+    const reported = new Map((reg.tasks ?? []).map((t) => [t.task_id.value, t]))
+    for (const [key, t] of this.tasks) {
+      if (t.agentId === agent.id && !reported.has(t.info.task_id.value) && t.state !== 'TASK_STAGING') this.tasks.delete(key)
+    }
+    for (const task of reg.tasks ?? []) {
+      const fwId = task.executor?.framework_id?.value ?? reg.framework_ids?.[0]?.value
+      if (!fwId) continue
+      const key = this.taskKey(fwId, task.task_id.value)
+      if (!this.tasks.has(key)) this.tasks.set(key, { frameworkId: fwId, agentId: agent.id, info: task, state: 'TASK_RUNNING', resources: task.resources ?? [] })
+      if (task.executor) agent.executors.set(`${fwId}/${task.executor.executor_id.value}`, task.executor.resources ?? [])
+    }
+    const target = agent
+    agent.link = { sink, contentType }
+    sink.onClose(() => {
+      if (target.link?.sink === sink) this.agentDisconnected(target)
+    })
+    this.sendAgent(agent, { type: 'REGISTERED', registered: { agent_id: { value: agent.id }, master_id: this.ids.masterId } })
+    this.scheduleAllocation()
+    return agent.id
+  }
+
+  private agentDisconnected(agent: AgentEntry): void {
+    agent.link = undefined
+    this.log.warn({ agent: agent.id, host: agent.info.hostname, timeoutMs: this.agentTimeoutMs }, 'agent disconnected; its tasks are kept until it comes back or the timeout expires')
+    for (const [offerId, o] of this.offers) {
+      if (o.offer.agent_id.value !== agent.id) continue
+      const fw = this.frameworks.get(o.offer.framework_id.value)
+      if (fw) {
+        this.send(fw, { type: 'RESCIND', rescind: { offer_id: { value: offerId } } })
+        fw.offers.delete(offerId)
+      }
+      this.offers.delete(offerId)
+    }
+    agent.removalTimer = setTimeout(() => this.removeAgent(agent), this.agentTimeoutMs)
+    agent.removalTimer.unref()
+  }
+
+  private removeAgent(agent: AgentEntry): void {
+    this.log.warn({ agent: agent.id, host: agent.info.hostname }, 'agent removed: it did not come back in time; its tasks are LOST')
+    this.agents.delete(agent.id)
+    this.filters.clearAgent(agent.id)
+    for (const [key, t] of this.tasks) {
+      if (t.agentId !== agent.id) continue
+      this.tasks.delete(key)
+      const fw = this.frameworks.get(t.frameworkId)
+      if (!fw) continue
+      this.statusToFramework(fw, { task_id: t.info.task_id, state: this.partitionAware(fw) ? 'TASK_GONE' : 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, message: 'Agent was removed' })
+      this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
+    }
+  }
+
+  /** Link calls after REGISTER. @throws CallError 400 for an unknown agent */
+  handleAgentCall(call: agentMsg.Call): void {
+    const agent = call.agent_id ? this.agents.get(call.agent_id.value) : undefined
+    if (!agent) throw new CallError(400, 'Agent is not registered')
+    if (call.type === 'STATUS_UPDATE' && call.status_update) return this.statusFromAgent(agent, call.status_update.framework_id.value, call.status_update.status)
+    if (call.type === 'EXECUTOR_MESSAGE' && call.executor_message) {
+      const m = call.executor_message
+      const fw = this.frameworks.get(m.framework_id.value)
+      if (fw) this.send(fw, { type: 'MESSAGE', message: { agent_id: { value: agent.id }, executor_id: m.executor_id, data: m.data } })
+      return
+    }
+    if (call.type === 'EXITED_EXECUTOR' && call.exited_executor) {
+      const e = call.exited_executor
+      agent.executors.delete(`${e.framework_id.value}/${e.executor_id.value}`)
+      const fw = this.frameworks.get(e.framework_id.value)
+      if (fw) this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id }, executor_id: e.executor_id, status: e.status } })
+      this.scheduleAllocation()
+      return
+    }
+    throw new CallError(400, `Unexpected agent call '${call.type}'`)
+  }
+
+  private statusFromAgent(agent: AgentEntry, frameworkId: string, status: TaskStatus): void {
+    const key = this.taskKey(frameworkId, status.task_id.value)
+    const t = this.tasks.get(key)
+    if (t) {
+      t.state = status.state
+      t.status = status
+      if (isTerminal(status.state)) {
+        this.tasks.delete(key)
+        this.scheduleAllocation()
+      }
+    }
+    const fw = this.frameworks.get(frameworkId)
+    this.log.info({ framework: frameworkId, task: status.task_id.value, state: status.state, reason: status.reason, message: status.message }, 'status update')
+    if (fw) this.send(fw, { type: 'UPDATE', update: { status: { ...status, agent_id: { value: agent.id } } } })
+  }
+
+  private sendAgent(agent: AgentEntry, event: agentMsg.Event): void {
+    if (!agent.link) return
+    agent.link.sink.send(encode('kafka_mesos.agent.Event', event, agent.link.contentType))
+  }
+
+  // ---------------------------------------------------------------- allocation
+
+  /** Batches allocation requests into one run on the next tick (event-driven runs, §5). */
+  scheduleAllocation(): void {
+    if (this.allocationTimer) return
+    this.allocationTimer = setTimeout(() => {
+      this.allocationTimer = undefined
+      this.allocateNow()
+    }, 0)
+  }
+
+  private available(agent: AgentEntry): Resource[] {
+    let used: Resource[] = []
+    for (const t of this.tasks.values()) if (t.agentId === agent.id && !isTerminal(t.state)) used = addResources(used, t.resources)
+    for (const r of agent.executors.values()) used = addResources(used, r)
+    for (const o of this.offers.values()) if (o.offer.agent_id.value === agent.id) used = addResources(used, o.resources)
+    return subtractResources(agent.total, used)
+  }
+
+  /** Runs one allocation cycle now and sends the resulting OFFERS events, batched per framework. */
+  allocateNow(): void {
+    const linked = [...this.agents.values()].filter((a) => a.link)
+    const total = {
+      cpus: linked.reduce((s, a) => s + scalarSum(a.total, 'cpus'), 0),
+      mem: linked.reduce((s, a) => s + scalarSum(a.total, 'mem'), 0),
+    }
+    const frameworks = [...this.frameworks.values()].map((fw) => {
+      let cpus = 0
+      let mem = 0
+      for (const t of this.tasks.values()) if (t.frameworkId === fw.id) { cpus += scalarSum(t.resources, 'cpus'); mem += scalarSum(t.resources, 'mem') }
+      for (const id of fw.offers) { const o = this.offers.get(id); if (o) { cpus += scalarSum(o.resources, 'cpus'); mem += scalarSum(o.resources, 'mem') } }
+      return { id: fw.id, role: this.roleOf(fw), active: !!fw.stream && !fw.suppressed, allocated: { cpus, mem } }
+    })
+    const agents = linked.map((a) => ({ id: a.id, available: this.available(a) }))
+    const now = Date.now()
+    const grants = allocate(frameworks, agents, total, (f, a, r) => this.filters.isFiltered(f, a, r, now))
+    for (const [fwId, list] of grants) {
+      const fw = this.frameworks.get(fwId)!
+      const offers: Offer[] = list.map(({ agentId, resources }) => {
+        const agent = this.agents.get(agentId)!
+        const offer: Offer = {
+          id: { value: this.ids.offer() },
+          framework_id: { value: fwId },
+          agent_id: { value: agentId },
+          hostname: agent.info.hostname,
+          url: { scheme: 'http', address: { hostname: agent.info.hostname, ip: agent.info.hostname, port: agent.info.port ?? 5051 }, path: '/slave(1)' },
+          resources,
+          attributes: agent.info.attributes ?? [],
+          executor_ids: [...agent.executors.keys()].filter((k) => k.startsWith(`${fwId}/`)).map((k) => ({ value: k.slice(fwId.length + 1) })),
+        }
+        this.offers.set(offer.id.value, { offer, resources })
+        fw.offers.add(offer.id.value)
+        return offer
+      })
+      this.log.debug({ framework: fwId, offers: offers.length }, 'sending offers')
+      this.send(fw, { type: 'OFFERS', offers: { offers } })
+    }
+  }
+
+  // ---------------------------------------------------------------- operator view
+
+  /** A snapshot like Mesos `/master/state` (subset): agents, frameworks, tasks, offers. */
+  state() {
+    return {
+      id: this.ids.masterId,
+      hostname: this.options.host,
+      port: this.options.port,
+      version: '1.11.0',
+      agents: [...this.agents.values()].map((a) => ({
+        id: a.id,
+        hostname: a.info.hostname,
+        port: a.info.port,
+        active: !!a.link,
+        resources: a.total,
+        available: this.available(a),
+        attributes: a.info.attributes ?? [],
+        registered_time: a.registeredAt / 1000,
+      })),
+      frameworks: [...this.frameworks.values()].map((f) => ({
+        id: f.id,
+        name: f.info.name,
+        role: this.roleOf(f),
+        active: !!f.stream && !f.suppressed,
+        connected: !!f.stream,
+        suppressed: f.suppressed,
+        offers: [...f.offers],
+        failover_timeout: f.info.failover_timeout ?? 0,
+        registered_time: f.registeredAt / 1000,
+      })),
+      tasks: [...this.tasks.values()].map((t) => ({
+        id: t.info.task_id.value,
+        name: t.info.name,
+        framework_id: t.frameworkId,
+        agent_id: t.agentId,
+        state: t.state,
+        resources: t.resources,
+      })),
+    }
+  }
+}

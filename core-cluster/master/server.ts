@@ -1,0 +1,136 @@
+import { serve, type HttpBindings } from '@hono/node-server'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import { Hono, type Context } from 'hono'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import type { Logger } from 'pino'
+import { EventStream } from '../http/index.js'
+import { acceptedContentType, CodecError, decode, requestContentType, type ContentType, type agent as agentMsg, type scheduler } from '../proto/index.js'
+import { CallError } from './errors.js'
+import { Master } from './master.js'
+
+type Env = { Bindings: HttpBindings }
+
+/** Reads and decodes a v1 call body, mapping problems to Mesos's status codes (§1.1). */
+async function readCall<T>(c: Context<Env>, name: 'mesos.v1.scheduler.Call' | 'kafka_mesos.agent.Call'): Promise<{ call: T; contentType: ContentType }> {
+  const header = c.req.header('content-type')
+  if (!header) throw new CallError(400, 'Expecting \'Content-Type\' to be present')
+  const contentType = requestContentType(header)
+  if (!contentType) throw new CallError(415, `Expecting 'Content-Type' of application/json or application/x-protobuf, got '${header}'`)
+  const body = new Uint8Array(await c.req.arrayBuffer())
+  try {
+    return { call: decode<T>(name, body, contentType), contentType }
+  } catch (e) {
+    if (e instanceof CodecError) throw new CallError(400, e.message)
+    throw e
+  }
+}
+
+function answer(c: Context<Env>, e: unknown, log: Logger): Response {
+  if (e instanceof CallError) return c.text(e.message, e.status)
+  log.error({ err: e }, 'unexpected error while handling a call')
+  return c.text('Internal error', 500)
+}
+
+/**
+ * The master's HTTP face: `POST /api/v1/scheduler` (Mesos v1 scheduler API), `POST /internal/agent`
+ * (our agent link), `GET /state`, `GET /health`.
+ */
+export function createMasterApp(master: Master, log: Logger): Hono<Env> {
+  const app = new Hono<Env>()
+  app.all('/api/v1/scheduler', async (c) => {
+    if (c.req.method !== 'POST') {
+      c.header('Allow', 'POST')
+      return c.text(`Expecting a 'POST' request, received '${c.req.method}'`, 405)
+    }
+    try {
+      const { call } = await readCall<scheduler.Call>(c, 'mesos.v1.scheduler.Call')
+      if (call.type === 'SUBSCRIBE') {
+        if (!call.subscribe) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'subscribe' to be present")
+        if (c.req.header('mesos-stream-id')) throw new CallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")
+        const streamType = acceptedContentType(c.req.header('accept'))
+        if (!streamType) throw new CallError(406, 'Expecting \'Accept\' to allow application/json or application/x-protobuf')
+        const res = c.env.outgoing
+        const streamId = crypto.randomUUID()
+        const sink = new EventStream(res, streamType, { 'Mesos-Stream-Id': streamId })
+        try {
+          master.subscribe(call, sink, streamType, streamId)
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e)
+          sink.send(Buffer.from(JSON.stringify({ type: 'ERROR', error: { message } })))
+          sink.close()
+        }
+        return RESPONSE_ALREADY_SENT
+      }
+      if (!call.type || call.type === 'UNKNOWN') throw new CallError(501, 'Received an unknown call type')
+      const fw = master.authorize(call, c.req.header('mesos-stream-id'))
+      master.handleCall(fw, call)
+      return c.body(null, 202)
+    } catch (e) {
+      return answer(c, e, log)
+    }
+  })
+
+  app.post('/internal/agent', async (c) => {
+    try {
+      const { call, contentType } = await readCall<agentMsg.Call>(c, 'kafka_mesos.agent.Call')
+      if (call.type === 'REGISTER') {
+        if (!call.register) throw new CallError(400, "Expecting 'register' to be present")
+        const sink = new EventStream(c.env.outgoing, contentType)
+        master.registerAgent(call, sink, contentType)
+        return RESPONSE_ALREADY_SENT
+      }
+      master.handleAgentCall(call)
+      return c.body(null, 202)
+    } catch (e) {
+      return answer(c, e, log)
+    }
+  })
+
+  app.get('/state', (c) => c.json(master.state()))
+  app.get('/master/state', (c) => c.json(master.state()))
+  app.get('/health', (c) => c.text('ok'))
+  return app
+}
+
+/** A running master: the HTTP server and the Master behind it. */
+export interface RunningMaster {
+  master: Master
+  server: Server
+  /** `host:port` actually bound (port 0 resolved). */
+  address: string
+  close(): Promise<void>
+}
+
+/**
+ * Starts a master on `host:port` (port 0 picks a free port).
+ * @throws when the address is in use
+ */
+export async function startMaster(opts: { host: string; port: number; logger: Logger; heartbeatIntervalSeconds?: number; allocationIntervalMs?: number; agentReregisterTimeoutMs?: number }): Promise<RunningMaster> {
+  let app: Hono<Env> | undefined
+  const server = serve({
+    fetch: (req, env) => (app ? app.fetch(req, env) : new Response('master is starting', { status: 503 })),
+    port: opts.port,
+    hostname: opts.host,
+  }) as Server
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  server.keepAliveTimeout = 75_000
+  server.requestTimeout = 0
+  const port = (server.address() as AddressInfo).port
+  const master = new Master({ ...opts, port })
+  app = createMasterApp(master, opts.logger)
+  opts.logger.info({ address: `${opts.host}:${port}`, masterId: master.ids.masterId }, 'master started')
+  return {
+    master,
+    server,
+    address: `${opts.host}:${port}`,
+    close: async () => {
+      master.stop()
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto'
+import protobuf from 'protobufjs'
+import { descriptor } from './descriptor.js'
+
+/** Wire encodings the v1 APIs accept (Mesos compares the Content-Type string exactly, §1.1). */
+export type ContentType = 'application/json' | 'application/x-protobuf'
+export const JSON_TYPE: ContentType = 'application/json'
+export const PROTOBUF_TYPE: ContentType = 'application/x-protobuf'
+
+/** Fully qualified message names this codec knows, e.g. `mesos.v1.scheduler.Call`. */
+export type MessageName =
+  | 'mesos.v1.scheduler.Call'
+  | 'mesos.v1.scheduler.Event'
+  | 'mesos.v1.executor.Call'
+  | 'mesos.v1.executor.Event'
+  | 'kafka_mesos.agent.Call'
+  | 'kafka_mesos.agent.Event'
+  | 'mesos.v1.TaskInfo'
+  | 'mesos.v1.TaskStatus'
+
+/** Raised when a body cannot be turned into a message: bad JSON, bad protobuf, or a missing required field. */
+export class CodecError extends Error {
+  readonly code = 'KM_ERR_DECODE'
+}
+
+const root = protobuf.Root.fromJSON(descriptor as unknown as protobuf.INamespace)
+const types = new Map<string, protobuf.Type>()
+function type(name: MessageName): protobuf.Type {
+  let t = types.get(name)
+  if (!t) {
+    t = root.lookupType(name)
+    types.set(name, t)
+  }
+  return t
+}
+
+const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, bytes: String, defaults: false }
+
+/** Drops `null` values recursively: Mesos treats JSON null as "unset" (mesos-api.md §1.2). */
+function stripNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(stripNulls)
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = stripNulls(v)
+    return out
+  }
+  return value
+}
+
+function decodeBinary(t: protobuf.Type, bytes: Uint8Array): protobuf.Message {
+  try {
+    return t.decode(bytes)
+  } catch (e) {
+    throw new CodecError(`Failed to parse ${t.fullName.slice(1)}: ${(e as Error).message}`)
+  }
+}
+
+/**
+ * Converts a message in Mesos JSON form (snake_case keys, enum names, base64 bytes) to a checked
+ * plain object of the same form. Unknown keys and unknown enum names of optional fields are dropped,
+ * as Mesos does; missing proto2 required fields throw.
+ * @throws CodecError
+ */
+export function normalize<T>(name: MessageName, obj: unknown): T {
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new CodecError(`Expected a JSON object for ${name}`)
+  const t = type(name)
+  let msg: protobuf.Message
+  try {
+    msg = t.fromObject(stripNulls(obj) as Record<string, unknown>)
+  } catch (e) {
+    throw new CodecError(`Failed to convert JSON into ${name}: ${(e as Error).message}`)
+  }
+  // A round trip through the binary form enforces proto2 `required` fields.
+  const checked = decodeBinary(t, t.encode(msg).finish())
+  return t.toObject(checked, TO_OBJECT) as T
+}
+
+/**
+ * Decodes a request or stream body into Mesos JSON form.
+ * @throws CodecError on bad JSON, bad protobuf or missing required fields
+ */
+export function decode<T>(name: MessageName, body: Uint8Array | string, contentType: ContentType): T {
+  if (contentType === PROTOBUF_TYPE) {
+    const t = type(name)
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'binary') : body
+    return t.toObject(decodeBinary(t, bytes), TO_OBJECT) as T
+  }
+  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8')
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (e) {
+    throw new CodecError(`Failed to parse JSON: ${(e as Error).message}`)
+  }
+  return normalize<T>(name, parsed)
+}
+
+/** Encodes a message given in Mesos JSON form as JSON text bytes or protobuf bytes. */
+export function encode(name: MessageName, obj: object, contentType: ContentType): Uint8Array {
+  if (contentType === PROTOBUF_TYPE) {
+    const t = type(name)
+    return t.encode(t.fromObject(stripNulls(obj) as Record<string, unknown>)).finish()
+  }
+  return Buffer.from(JSON.stringify(obj), 'utf8')
+}
+
+/**
+ * Picks the content type for a request body from its `Content-Type` header.
+ * Returns `undefined` for anything but the two exact v1 types (the caller answers 415).
+ */
+export function requestContentType(header: string | null | undefined): ContentType | undefined {
+  if (header === JSON_TYPE || header === PROTOBUF_TYPE) return header
+  return undefined
+}
+
+/**
+ * Picks the stream encoding from an `Accept` header: JSON preferred, absent means JSON,
+ * `undefined` when neither is acceptable (406), as Mesos (§1.2).
+ */
+export function acceptedContentType(header: string | null | undefined): ContentType | undefined {
+  if (!header) return JSON_TYPE
+  const types = header.split(',').map((s) => s.split(';')[0].trim().toLowerCase())
+  if (types.some((t) => t === JSON_TYPE || t === '*/*' || t === 'application/*')) return JSON_TYPE
+  if (types.includes(PROTOBUF_TYPE)) return PROTOBUF_TYPE
+  return undefined
+}
+
+/** A fresh random 16-byte UUID, base64 as in Mesos JSON (TaskStatus.uuid). */
+export function newUuidBase64(): string {
+  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64')
+}

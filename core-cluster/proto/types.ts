@@ -1,0 +1,231 @@
+/**
+ * TypeScript shapes of the Mesos v1 messages in Mesos JSON form (snake_case keys, enum names as
+ * strings, bytes as base64 strings), as produced by `codec.ts`. Field numbers: mesos-api.md §3.
+ * Only the fields kafka-mesos reads or writes are typed; the .proto files hold the rest.
+ */
+export interface Id { value: string }
+
+export type ValueType = 'SCALAR' | 'RANGES' | 'SET' | 'TEXT'
+export interface Range { begin: number; end: number }
+
+/** mesos.v1.Resource: `mem` and `disk` in MB, `cpus` in cores, `ports` as ranges. */
+export interface Resource {
+  name: string
+  type: ValueType
+  scalar?: { value: number }
+  ranges?: { range?: Range[] }
+  set?: { item?: string[] }
+  role?: string
+  allocation_info?: { role?: string }
+  reservation?: { type?: 'UNKNOWN' | 'STATIC' | 'DYNAMIC'; role?: string; principal?: string }
+  reservations?: Array<{ type?: 'UNKNOWN' | 'STATIC' | 'DYNAMIC'; role?: string; principal?: string }>
+  disk?: { persistence?: { id: string; principal?: string } }
+}
+
+export interface Attribute {
+  name: string
+  type: ValueType
+  scalar?: { value: number }
+  ranges?: { range?: Range[] }
+  set?: { item?: string[] }
+  text?: { value: string }
+}
+
+export interface Address { hostname?: string; ip?: string; port: number }
+export interface URL { scheme: string; address: Address; path?: string }
+
+export interface Labels { labels?: Array<{ key: string; value?: string }> }
+
+export interface CommandURI { value: string; executable?: boolean; extract?: boolean; cache?: boolean; output_file?: string }
+export interface CommandInfo {
+  uris?: CommandURI[]
+  environment?: { variables?: Array<{ name: string; type?: string; value?: string }> }
+  shell?: boolean
+  value?: string
+  arguments?: string[]
+  user?: string
+}
+
+export interface ExecutorInfo {
+  type?: 'UNKNOWN' | 'DEFAULT' | 'CUSTOM'
+  executor_id: Id
+  framework_id?: Id
+  command?: CommandInfo
+  resources?: Resource[]
+  name?: string
+  data?: string
+  shutdown_grace_period?: { nanoseconds: number }
+}
+
+export interface KillPolicy { grace_period?: { nanoseconds: number } }
+
+export interface TaskInfo {
+  name: string
+  task_id: Id
+  agent_id: Id
+  resources?: Resource[]
+  executor?: ExecutorInfo
+  command?: CommandInfo
+  kill_policy?: KillPolicy
+  /** base64 */
+  data?: string
+  labels?: Labels
+}
+
+export type TaskState =
+  | 'TASK_STAGING' | 'TASK_STARTING' | 'TASK_RUNNING' | 'TASK_KILLING' | 'TASK_FINISHED' | 'TASK_FAILED'
+  | 'TASK_KILLED' | 'TASK_ERROR' | 'TASK_LOST' | 'TASK_DROPPED' | 'TASK_UNREACHABLE' | 'TASK_GONE'
+  | 'TASK_GONE_BY_OPERATOR' | 'TASK_UNKNOWN'
+
+/** Terminal states: resources are released (mesos-api.md §1.10). */
+export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
+  'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+])
+export function isTerminal(state: TaskState): boolean {
+  return TERMINAL_STATES.has(state)
+}
+
+export interface TaskStatus {
+  task_id: Id
+  state: TaskState
+  message?: string
+  source?: 'SOURCE_MASTER' | 'SOURCE_AGENT' | 'SOURCE_EXECUTOR'
+  reason?: string
+  /** base64 */
+  data?: string
+  agent_id?: Id
+  executor_id?: Id
+  /** epoch seconds */
+  timestamp?: number
+  /** base64 of 16 bytes; present means the update must be acknowledged */
+  uuid?: string
+  healthy?: boolean
+}
+
+export interface FrameworkInfo {
+  user: string
+  name: string
+  id?: Id
+  /** seconds */
+  failover_timeout?: number
+  checkpoint?: boolean
+  role?: string
+  roles?: string[]
+  hostname?: string
+  principal?: string
+  capabilities?: Array<{ type?: string }>
+}
+
+export interface MasterInfo { id: string; ip: number; port: number; hostname?: string; version?: string; address?: Address }
+
+export interface AgentInfo {
+  hostname: string
+  port?: number
+  resources?: Resource[]
+  attributes?: Attribute[]
+  id?: Id
+}
+
+export interface Offer {
+  id: Id
+  framework_id: Id
+  agent_id: Id
+  hostname: string
+  url?: URL
+  resources?: Resource[]
+  attributes?: Attribute[]
+  executor_ids?: Id[]
+  allocation_info?: { role?: string }
+}
+
+export interface Filters { refuse_seconds?: number }
+
+export interface OfferOperation {
+  type?: 'UNKNOWN' | 'LAUNCH' | 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY' | 'LAUNCH_GROUP'
+  launch?: { task_infos?: TaskInfo[] }
+}
+
+export namespace scheduler {
+  export type CallType =
+    | 'UNKNOWN' | 'SUBSCRIBE' | 'TEARDOWN' | 'ACCEPT' | 'DECLINE' | 'ACCEPT_INVERSE_OFFERS' | 'DECLINE_INVERSE_OFFERS'
+    | 'REVIVE' | 'KILL' | 'SHUTDOWN' | 'ACKNOWLEDGE' | 'ACKNOWLEDGE_OPERATION_STATUS' | 'RECONCILE'
+    | 'RECONCILE_OPERATIONS' | 'MESSAGE' | 'REQUEST' | 'SUPPRESS' | 'UPDATE_FRAMEWORK'
+  /** mesos.v1.scheduler.Call */
+  export interface Call {
+    framework_id?: Id
+    type?: CallType
+    subscribe?: { framework_info: FrameworkInfo; suppressed_roles?: string[] }
+    accept?: { offer_ids?: Id[]; operations?: OfferOperation[]; filters?: Filters }
+    decline?: { offer_ids?: Id[]; filters?: Filters }
+    revive?: { roles?: string[] }
+    suppress?: { roles?: string[] }
+    kill?: { task_id: Id; agent_id?: Id; kill_policy?: KillPolicy }
+    shutdown?: { executor_id: Id; agent_id: Id }
+    acknowledge?: { agent_id: Id; task_id: Id; uuid: string }
+    reconcile?: { tasks?: Array<{ task_id: Id; agent_id?: Id }> }
+    message?: { agent_id: Id; executor_id: Id; data: string }
+  }
+  export type EventType =
+    | 'UNKNOWN' | 'SUBSCRIBED' | 'OFFERS' | 'INVERSE_OFFERS' | 'RESCIND' | 'RESCIND_INVERSE_OFFER' | 'UPDATE'
+    | 'UPDATE_OPERATION_STATUS' | 'MESSAGE' | 'FAILURE' | 'ERROR' | 'HEARTBEAT'
+  /** mesos.v1.scheduler.Event */
+  export interface Event {
+    type?: EventType
+    subscribed?: { framework_id: Id; heartbeat_interval_seconds?: number; master_info?: MasterInfo }
+    offers?: { offers?: Offer[] }
+    rescind?: { offer_id: Id }
+    update?: { status: TaskStatus }
+    message?: { agent_id: Id; executor_id: Id; data: string }
+    failure?: { agent_id?: Id; executor_id?: Id; status?: number }
+    error?: { message: string }
+  }
+}
+
+export namespace executor {
+  export type CallType = 'UNKNOWN' | 'SUBSCRIBE' | 'UPDATE' | 'MESSAGE' | 'HEARTBEAT'
+  /** mesos.v1.executor.Call */
+  export interface Call {
+    executor_id: Id
+    framework_id: Id
+    type?: CallType
+    subscribe?: { unacknowledged_tasks?: TaskInfo[]; unacknowledged_updates?: Array<{ status: TaskStatus }> }
+    update?: { status: TaskStatus }
+    message?: { data: string }
+  }
+  export type EventType =
+    | 'UNKNOWN' | 'SUBSCRIBED' | 'LAUNCH' | 'LAUNCH_GROUP' | 'KILL' | 'ACKNOWLEDGED' | 'MESSAGE' | 'ERROR'
+    | 'SHUTDOWN' | 'HEARTBEAT'
+  /** mesos.v1.executor.Event */
+  export interface Event {
+    type?: EventType
+    subscribed?: { executor_info: ExecutorInfo; framework_info: FrameworkInfo; agent_info: AgentInfo; container_id?: Id }
+    acknowledged?: { task_id: Id; uuid: string }
+    launch?: { task: TaskInfo }
+    kill?: { task_id: Id; kill_policy?: KillPolicy }
+    message?: { data: string }
+    error?: { message: string }
+  }
+}
+
+export namespace agent {
+  /** kafka_mesos.agent.Call: agent -> master (our own link). */
+  export interface Call {
+    agent_id?: Id
+    type?: 'UNKNOWN' | 'REGISTER' | 'STATUS_UPDATE' | 'EXECUTOR_MESSAGE' | 'EXITED_EXECUTOR'
+    register?: { agent_info: AgentInfo; tasks?: TaskInfo[]; framework_ids?: Id[] }
+    status_update?: { framework_id: Id; status: TaskStatus }
+    executor_message?: { framework_id: Id; executor_id: Id; data: string }
+    exited_executor?: { framework_id: Id; executor_id: Id; status?: number }
+  }
+  /** kafka_mesos.agent.Event: master -> agent. */
+  export interface Event {
+    type?: 'UNKNOWN' | 'REGISTERED' | 'RUN_TASK' | 'KILL_TASK' | 'ACKNOWLEDGE' | 'FRAMEWORK_MESSAGE' | 'SHUTDOWN_FRAMEWORK' | 'PING'
+    registered?: { agent_id: Id; master_id: string }
+    run_task?: { framework_info: FrameworkInfo; task: TaskInfo }
+    kill_task?: { framework_id: Id; task_id: Id; kill_policy?: KillPolicy }
+    acknowledge?: { framework_id: Id; task_id: Id; uuid: string }
+    framework_message?: { framework_id: Id; executor_id: Id; data: string }
+    shutdown_framework?: { framework_id: Id }
+  }
+}
