@@ -1,0 +1,439 @@
+import { randomUUID } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { EventStream } from '../http/index.js'
+import { readRecords } from '../http/index.js'
+import {
+  decode,
+  encode,
+  isTerminal,
+  newUuidBase64,
+  PROTOBUF_TYPE,
+  type AgentInfo,
+  type Attribute,
+  type ExecutorInfo,
+  type FrameworkInfo,
+  type Resource,
+  type TaskInfo,
+  type TaskState,
+  type TaskStatus,
+  agent as agentMsg,
+  executor as executorMsg,
+} from '../proto/index.js'
+import { fetchUris } from './fetcher.js'
+import { launchCommand, signalGroup, stopGroup, type LaunchedProcess } from './launcher.js'
+import { StatusUpdateManager } from './status-updates.js'
+
+/** Agent settings. Durations in ms. */
+export interface AgentOptions {
+  /** `host:port` of the master. */
+  master: string
+  /** The address this agent binds and advertises (e.g. 127.0.1.1): the agent's "host". */
+  host: string
+  port: number
+  /** Parsed `--resources` (cpus, mem MB, ports ranges, ...). */
+  resources: Resource[]
+  attributes: Attribute[]
+  /** Root of sandboxes, the fetch cache and data (`KM_DATA_DIR` for executors). */
+  workDir: string
+  /** Grace period between SIGTERM and SIGKILL of an executor's process group (Mesos default 5 s). */
+  executorShutdownGraceMs?: number
+  logger: Logger
+}
+
+interface TaskRun {
+  info: TaskInfo
+  state: TaskState
+  killRequested: boolean
+}
+
+interface ExecutorRun {
+  frameworkId: string
+  framework: FrameworkInfo
+  executorId: string
+  info: ExecutorInfo
+  containerId: string
+  sandbox: string
+  process?: LaunchedProcess
+  stream?: EventStream
+  /** tasks waiting for the executor to subscribe */
+  queued: TaskInfo[]
+  tasks: Map<string, TaskRun>
+  shuttingDown: boolean
+}
+
+/**
+ * The agent: registers with the master, launches executors in per-task sandboxes (own process
+ * groups), serves the v1 executor API, and forwards status updates until acknowledged.
+ */
+export class Agent {
+  private agentId?: string
+  private readonly executors = new Map<string, ExecutorRun>()
+  private readonly updates: StatusUpdateManager
+  private abort?: AbortController
+  private stopped = false
+  private readonly log: Logger
+  private readonly graceMs: number
+  private registeredOnce?: () => void
+  readonly registered: Promise<void>
+
+  constructor(private readonly options: AgentOptions) {
+    this.log = options.logger
+    this.graceMs = options.executorShutdownGraceMs ?? 5_000
+    this.updates = new StatusUpdateManager((fw, status) => this.forwardStatus(fw, status))
+    this.registered = new Promise((r) => (this.registeredOnce = r))
+  }
+
+  get id(): string | undefined {
+    return this.agentId
+  }
+
+  get info(): AgentInfo {
+    return {
+      hostname: this.options.host,
+      port: this.options.port,
+      resources: this.options.resources,
+      attributes: this.options.attributes,
+      id: this.agentId ? { value: this.agentId } : undefined,
+    }
+  }
+
+  /** Starts the master link loop (re-registers with back-off after a drop). */
+  start(): void {
+    void this.linkLoop()
+  }
+
+  // ------------------------------------------------------------------ master link
+
+  private async linkLoop(): Promise<void> {
+    let backoff = 500
+    while (!this.stopped) {
+      try {
+        await this.linkOnce()
+        backoff = 500
+      } catch (e) {
+        if (this.stopped) break
+        this.log.warn({ err: (e as Error).message, master: this.options.master, retryInMs: backoff }, 'link to the master failed')
+      }
+      if (this.stopped) break
+      await new Promise((r) => setTimeout(r, backoff))
+      backoff = Math.min(backoff * 2, 10_000)
+    }
+  }
+
+  private async linkOnce(): Promise<void> {
+    this.abort = new AbortController()
+    const tasks: TaskInfo[] = []
+    const frameworkIds = new Set<string>()
+    for (const e of this.executors.values()) {
+      frameworkIds.add(e.frameworkId)
+      for (const t of e.tasks.values()) if (!isTerminal(t.state)) tasks.push({ ...t.info, executor: t.info.executor ? { ...t.info.executor, framework_id: { value: e.frameworkId } } : undefined })
+    }
+    const call: agentMsg.Call = {
+      type: 'REGISTER',
+      agent_id: this.agentId ? { value: this.agentId } : undefined,
+      register: { agent_info: this.info, tasks, framework_ids: [...frameworkIds].map((value) => ({ value })) },
+    }
+    const res = await fetch(`http://${this.options.master}/internal/agent`, {
+      method: 'POST',
+      headers: { 'Content-Type': PROTOBUF_TYPE, Accept: PROTOBUF_TYPE },
+      body: Buffer.from(encode('kafka_mesos.agent.Call', call, PROTOBUF_TYPE)),
+      signal: this.abort.signal,
+    })
+    if (res.status !== 200 || !res.body) throw new Error(`REGISTER answered ${res.status}: ${await res.text()}`)
+    for await (const record of readRecords(res.body)) {
+      const event = decode<agentMsg.Event>('kafka_mesos.agent.Event', record, PROTOBUF_TYPE)
+      await this.onMasterEvent(event)
+    }
+    throw new Error('master closed the link')
+  }
+
+  private async postToMaster(call: agentMsg.Call): Promise<boolean> {
+    if (!this.agentId) return false
+    try {
+      const res = await fetch(`http://${this.options.master}/internal/agent`, {
+        method: 'POST',
+        headers: { 'Content-Type': PROTOBUF_TYPE },
+        body: Buffer.from(encode('kafka_mesos.agent.Call', { ...call, agent_id: { value: this.agentId } }, PROTOBUF_TYPE)),
+      })
+      await res.arrayBuffer()
+      return res.status === 202
+    } catch {
+      return false
+    }
+  }
+
+  private forwardStatus(frameworkId: string, status: TaskStatus): Promise<boolean> {
+    return this.postToMaster({ type: 'STATUS_UPDATE', status_update: { framework_id: { value: frameworkId }, status } })
+  }
+
+  private async onMasterEvent(event: agentMsg.Event): Promise<void> {
+    switch (event.type) {
+      case 'REGISTERED':
+        this.agentId = event.registered!.agent_id.value
+        this.log.info({ agent: this.agentId, master: this.options.master }, 'registered with the master')
+        this.registeredOnce?.()
+        this.updates.resendAll()
+        return
+      case 'RUN_TASK':
+        return this.runTask(event.run_task!.framework_info, event.run_task!.task)
+      case 'KILL_TASK':
+        return this.killTask(event.kill_task!.framework_id.value, event.kill_task!.task_id.value, event.kill_task!.kill_policy?.grace_period?.nanoseconds)
+      case 'ACKNOWLEDGE': {
+        const a = event.acknowledge!
+        this.updates.acknowledge(a.framework_id.value, a.task_id.value, a.uuid)
+        return
+      }
+      case 'FRAMEWORK_MESSAGE': {
+        const m = event.framework_message!
+        const run = this.executors.get(`${m.framework_id.value}/${m.executor_id.value}`)
+        if (run?.stream) this.sendExecutor(run, { type: 'MESSAGE', message: { data: m.data } })
+        return
+      }
+      case 'SHUTDOWN_FRAMEWORK': {
+        const fw = event.shutdown_framework!.framework_id.value
+        for (const run of this.executors.values()) if (run.frameworkId === fw) void this.shutdownExecutor(run, 'framework removed')
+        return
+      }
+      default:
+        return
+    }
+  }
+
+  // ------------------------------------------------------------------ tasks and executors
+
+  private agentStatus(run: ExecutorRun | undefined, frameworkId: string, task: TaskInfo, state: TaskState, reason: string, message: string): void {
+    const status: TaskStatus = {
+      task_id: task.task_id,
+      state,
+      reason,
+      message,
+      source: 'SOURCE_AGENT',
+      agent_id: this.agentId ? { value: this.agentId } : undefined,
+      executor_id: run ? { value: run.executorId } : undefined,
+      timestamp: Date.now() / 1000,
+      uuid: newUuidBase64(),
+    }
+    const t = run?.tasks.get(task.task_id.value)
+    if (t) t.state = state
+    this.updates.enqueue(frameworkId, status)
+  }
+
+  private async runTask(framework: FrameworkInfo, task: TaskInfo): Promise<void> {
+    const frameworkId = framework.id!.value
+    if (!task.executor) {
+      this.log.warn({ task: task.task_id.value }, 'command tasks are not supported yet; refusing the task')
+      this.agentStatus(undefined, frameworkId, task, 'TASK_ERROR', 'REASON_TASK_INVALID', 'Command tasks (TaskInfo.command) are not supported by this agent yet; use an ExecutorInfo')
+      return
+    }
+    const executorId = task.executor.executor_id.value
+    const key = `${frameworkId}/${executorId}`
+    let run = this.executors.get(key)
+    if (run && !run.shuttingDown) {
+      run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
+      if (run.stream) this.sendExecutor(run, { type: 'LAUNCH', launch: { task } })
+      else run.queued.push(task)
+      return
+    }
+    const containerId = randomUUID()
+    const sandbox = join(this.options.workDir, 'slaves', this.agentId ?? 'unknown', 'frameworks', frameworkId, 'executors', executorId, 'runs', containerId)
+    run = { frameworkId, framework, executorId, info: task.executor, containerId, sandbox, queued: [task], tasks: new Map(), shuttingDown: false }
+    run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
+    this.executors.set(key, run)
+    this.log.info({ task: task.task_id.value, executor: executorId, sandbox }, 'launching executor')
+    try {
+      await mkdir(sandbox, { recursive: true })
+      await fetchUris(task.executor.command?.uris ?? [], sandbox, join(this.options.workDir, 'cache'))
+      if (run.shuttingDown) throw new Error('killed while fetching')
+      const dataDir = join(this.options.workDir, 'data')
+      await mkdir(dataDir, { recursive: true })
+      run.process = launchCommand(task.executor.command ?? {}, sandbox, this.executorEnv(run, dataDir))
+    } catch (e) {
+      const message = `Failed to launch the executor: ${(e as Error).message}`
+      this.log.error({ task: task.task_id.value, err: (e as Error).message }, 'executor launch failed')
+      this.agentStatus(run, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message)
+      this.executors.delete(key)
+      return
+    }
+    const launched = run
+    void launched.process!.exited.then((code) => this.executorExited(launched, code))
+  }
+
+  /** Environment of an executor process (mesos-api.md §2 table) plus KM_DATA_DIR. */
+  private executorEnv(run: ExecutorRun, dataDir: string): Record<string, string> {
+    const vars: Record<string, string> = {}
+    for (const v of run.info.command?.environment?.variables ?? []) if (v.value !== undefined) vars[v.name] = v.value
+    return {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/root',
+      ...(process.env.JAVA_HOME ? { JAVA_HOME: process.env.JAVA_HOME } : {}),
+      ...vars,
+      MESOS_FRAMEWORK_ID: run.frameworkId,
+      MESOS_EXECUTOR_ID: run.executorId,
+      MESOS_DIRECTORY: run.sandbox,
+      MESOS_SANDBOX: run.sandbox,
+      MESOS_AGENT_ENDPOINT: `${this.options.host}:${this.options.port}`,
+      MESOS_SLAVE_ID: this.agentId ?? '',
+      MESOS_SLAVE_PID: `slave(1)@${this.options.host}:${this.options.port}`,
+      MESOS_CHECKPOINT: run.framework.checkpoint ? '1' : '0',
+      MESOS_HTTP_COMMAND_EXECUTOR: '0',
+      MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: `${Math.round(this.graceMs / 1000)}secs`,
+      KM_DATA_DIR: dataDir,
+    }
+  }
+
+  private async executorExited(run: ExecutorRun, code: number): Promise<void> {
+    // Nothing of the executor's tree may outlive it (e.g. a Kafka JVM after kill -9 of the executor).
+    signalGroup(run.process!.pid, 'SIGKILL')
+    run.stream?.close()
+    this.executors.delete(`${run.frameworkId}/${run.executorId}`)
+    this.log.info({ executor: run.executorId, exitCode: code }, 'executor exited')
+    for (const t of run.tasks.values()) {
+      if (isTerminal(t.state)) continue
+      const state: TaskState = t.killRequested || run.shuttingDown ? 'TASK_KILLED' : 'TASK_FAILED'
+      this.agentStatus(run, run.frameworkId, t.info, state, 'REASON_EXECUTOR_TERMINATED', `Executor exited with status ${code}`)
+    }
+    await this.postToMaster({ type: 'EXITED_EXECUTOR', exited_executor: { framework_id: { value: run.frameworkId }, executor_id: { value: run.executorId }, status: code } })
+  }
+
+  private findTask(frameworkId: string, taskId: string): { run: ExecutorRun; task: TaskRun } | undefined {
+    for (const run of this.executors.values()) {
+      if (run.frameworkId !== frameworkId) continue
+      const task = run.tasks.get(taskId)
+      if (task) return { run, task }
+    }
+    return undefined
+  }
+
+  /**
+   * KILL: forwards to the executor; if the executor has not subscribed, or is still alive after the
+   * kill policy's grace period (+ the shutdown grace), its process group is stopped (SIGTERM, SIGKILL).
+   */
+  private async killTask(frameworkId: string, taskId: string, graceNanos?: number): Promise<void> {
+    const found = this.findTask(frameworkId, taskId)
+    if (!found) {
+      this.log.warn({ task: taskId }, 'KILL for an unknown task')
+      return
+    }
+    const { run, task } = found
+    task.killRequested = true
+    this.log.info({ task: taskId, executor: run.executorId }, 'killing task')
+    if (!run.stream || !run.process) {
+      run.queued = run.queued.filter((q) => q.task_id.value !== taskId)
+      if (run.process) await stopGroup(run.process.pid, this.graceMs)
+      else {
+        run.shuttingDown = true
+        this.agentStatus(run, frameworkId, task.info, 'TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', 'Task killed before its executor started')
+      }
+      return
+    }
+    this.sendExecutor(run, { type: 'KILL', kill: { task_id: { value: taskId }, kill_policy: graceNanos ? { grace_period: { nanoseconds: graceNanos } } : undefined } })
+    const waitMs = (graceNanos ? graceNanos / 1e6 : 60_000) + this.graceMs
+    const timer = setTimeout(() => {
+      if (this.executors.get(`${run.frameworkId}/${run.executorId}`) === run && !isTerminal(task.state)) {
+        this.log.warn({ task: taskId, waitMs }, 'executor did not finish the kill in time; stopping its process group')
+        void stopGroup(run.process!.pid, this.graceMs)
+      }
+    }, waitMs)
+    timer.unref()
+  }
+
+  /** SHUTDOWN an executor: SHUTDOWN event, then SIGTERM/SIGKILL of its group after the grace period. */
+  private async shutdownExecutor(run: ExecutorRun, why: string): Promise<void> {
+    run.shuttingDown = true
+    this.log.info({ executor: run.executorId, why }, 'shutting down executor')
+    if (run.stream) this.sendExecutor(run, { type: 'SHUTDOWN' })
+    if (!run.process) return
+    const pid = run.process.pid
+    const exited = await Promise.race([run.process.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), this.graceMs * 3))])
+    if (!exited) await stopGroup(pid, this.graceMs)
+  }
+
+  /** Stops the agent: shuts every executor down (their Kafka JVMs included) and closes the link. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    await Promise.all([...this.executors.values()].map((run) => this.shutdownExecutor(run, 'agent stopping')))
+    this.updates.stop()
+    this.abort?.abort()
+  }
+
+  // ------------------------------------------------------------------ v1 executor API
+
+  private sendExecutor(run: ExecutorRun, event: executorMsg.Event): void {
+    run.stream?.send(encode('mesos.v1.executor.Event', event, 'application/json'))
+  }
+
+  /**
+   * Executor SUBSCRIBE: replays the executor's unacknowledged updates, answers SUBSCRIBED, then sends
+   * the LAUNCH events queued for it (mesos-api.md §2).
+   * @returns an error message (400) when the framework or executor is unknown
+   */
+  subscribeExecutor(call: executorMsg.Call, stream: EventStream): string | undefined {
+    const run = this.executors.get(`${call.framework_id.value}/${call.executor_id.value}`)
+    if (!run) return `Executor ${call.executor_id.value} of framework ${call.framework_id.value} is unknown`
+    run.stream?.close()
+    run.stream = stream
+    stream.onClose(() => {
+      if (run.stream === stream) run.stream = undefined
+    })
+    for (const u of call.subscribe?.unacknowledged_updates ?? []) this.updates.enqueue(run.frameworkId, { ...u.status, agent_id: this.agentId ? { value: this.agentId } : undefined })
+    this.log.info({ executor: run.executorId }, 'executor subscribed')
+    this.sendExecutor(run, {
+      type: 'SUBSCRIBED',
+      subscribed: { executor_info: run.info, framework_info: run.framework, agent_info: this.info, container_id: { value: run.containerId } },
+    })
+    for (const task of run.queued.splice(0)) this.sendExecutor(run, { type: 'LAUNCH', launch: { task } })
+    return undefined
+  }
+
+  /**
+   * Executor UPDATE: validated as Mesos (uuid of 16 bytes, not TASK_STAGING), acknowledged to the
+   * executor at once, queued for the master.
+   * @returns an error message (400) or undefined
+   */
+  executorUpdate(call: executorMsg.Call): string | undefined {
+    const run = this.executors.get(`${call.framework_id.value}/${call.executor_id.value}`)
+    if (!run) return `Executor ${call.executor_id.value} of framework ${call.framework_id.value} is unknown`
+    const status = call.update?.status
+    if (!status) return "Expecting 'update' to be present"
+    if (!status.uuid || Buffer.from(status.uuid, 'base64').length !== 16) return "'status.uuid' must be a valid 16-byte UUID"
+    if (status.state === 'TASK_STAGING') return "'status.state' must not be TASK_STAGING"
+    const task = run.tasks.get(status.task_id.value)
+    if (task) task.state = status.state
+    this.updates.enqueue(run.frameworkId, { ...status, source: 'SOURCE_EXECUTOR', agent_id: this.agentId ? { value: this.agentId } : undefined, executor_id: { value: run.executorId } })
+    this.sendExecutor(run, { type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid } })
+    return undefined
+  }
+
+  /** Executor MESSAGE: forwarded to the scheduler (unreliable). */
+  executorMessage(call: executorMsg.Call): string | undefined {
+    const run = this.executors.get(`${call.framework_id.value}/${call.executor_id.value}`)
+    if (!run) return `Executor ${call.executor_id.value} of framework ${call.framework_id.value} is unknown`
+    if (!call.message) return "Expecting 'message' to be present"
+    void this.postToMaster({ type: 'EXECUTOR_MESSAGE', executor_message: { framework_id: { value: run.frameworkId }, executor_id: { value: run.executorId }, data: call.message.data } })
+    return undefined
+  }
+
+  /** A snapshot like Mesos `/slave(1)/state` (subset). */
+  state() {
+    return {
+      id: this.agentId,
+      hostname: this.options.host,
+      port: this.options.port,
+      master: this.options.master,
+      resources: this.options.resources,
+      attributes: this.options.attributes,
+      executors: [...this.executors.values()].map((r) => ({
+        id: r.executorId,
+        framework_id: r.frameworkId,
+        container: r.containerId,
+        directory: r.sandbox,
+        pid: r.process?.pid,
+        subscribed: !!r.stream,
+        tasks: [...r.tasks.values()].map((t) => ({ id: t.info.task_id.value, state: t.state })),
+      })),
+      pending_updates: [...this.updates.pending().values()].reduce((n, l) => n + l.length, 0),
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export { Agent, type AgentOptions } from './agent.js'
+export { createAgentApp, startAgent, type RunningAgent } from './server.js'
+export { StatusUpdateManager } from './status-updates.js'
+export { fetchUris, FetchError } from './fetcher.js'
+export { launchCommand, signalGroup, stopGroup, groupAlive } from './launcher.js'

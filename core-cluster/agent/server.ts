@@ -1,0 +1,100 @@
+import { serve, type HttpBindings } from '@hono/node-server'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import { Hono } from 'hono'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from 'pino'
+import { EventStream } from '../http/index.js'
+import { acceptedContentType, CodecError, decode, requestContentType, type Attribute, type Resource, type executor } from '../proto/index.js'
+import { Agent } from './agent.js'
+
+type Env = { Bindings: HttpBindings }
+
+/** The agent's HTTP face: `POST /api/v1/executor` (Mesos v1 executor API), `GET /state`, `GET /health`. */
+export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
+  const app = new Hono<Env>()
+  app.all('/api/v1/executor', async (c) => {
+    if (c.req.method !== 'POST') return c.text(`Expecting a 'POST' request, received '${c.req.method}'`, 405)
+    const header = c.req.header('content-type')
+    if (!header) return c.text("Expecting 'Content-Type' to be present", 400)
+    const contentType = requestContentType(header)
+    if (!contentType) return c.text(`Expecting 'Content-Type' of application/json or application/x-protobuf, got '${header}'`, 415)
+    let call: executor.Call
+    try {
+      call = decode<executor.Call>('mesos.v1.executor.Call', new Uint8Array(await c.req.arrayBuffer()), contentType)
+    } catch (e) {
+      if (e instanceof CodecError) return c.text(e.message, 400)
+      throw e
+    }
+    switch (call.type) {
+      case 'SUBSCRIBE': {
+        const streamType = acceptedContentType(c.req.header('accept'))
+        if (!streamType) return c.text("Expecting 'Accept' to allow application/json", 406)
+        if (streamType !== 'application/json') return c.text('This agent streams executor events as application/json only', 406)
+        const stream = new EventStream(c.env.outgoing, streamType)
+        const problem = agent.subscribeExecutor(call, stream)
+        if (problem) {
+          stream.close()
+          log.warn({ problem }, 'executor SUBSCRIBE refused')
+        }
+        return RESPONSE_ALREADY_SENT
+      }
+      case 'UPDATE': {
+        const problem = agent.executorUpdate(call)
+        return problem ? c.text(problem, 400) : c.body(null, 202)
+      }
+      case 'MESSAGE': {
+        const problem = agent.executorMessage(call)
+        return problem ? c.text(problem, 400) : c.body(null, 202)
+      }
+      case 'HEARTBEAT':
+        return c.body(null, 202)
+      default:
+        return c.text(`Received an unknown call type '${call.type ?? 'UNKNOWN'}'`, 501)
+    }
+  })
+  app.get('/state', (c) => c.json(agent.state()))
+  app.get('/slave(1)/state', (c) => c.json(agent.state()))
+  app.get('/health', (c) => c.text('ok'))
+  return app
+}
+
+export interface RunningAgent {
+  agent: Agent
+  server: Server
+  address: string
+  close(): Promise<void>
+}
+
+/**
+ * Starts an agent: binds `host:port` (0 = free port), then registers with the master.
+ * @throws when the address cannot be bound
+ */
+export async function startAgent(opts: { master: string; host: string; port: number; resources: Resource[]; attributes: Attribute[]; workDir: string; logger: Logger; executorShutdownGraceMs?: number }): Promise<RunningAgent> {
+  let app: Hono<Env> | undefined
+  const server = serve({
+    fetch: (req, env) => (app ? app.fetch(req, env) : new Response('agent is starting', { status: 503 })),
+    port: opts.port,
+    hostname: opts.host,
+  }) as Server
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  server.requestTimeout = 0
+  const port = (server.address() as AddressInfo).port
+  const agent = new Agent({ ...opts, port })
+  app = createAgentApp(agent, opts.logger)
+  agent.start()
+  opts.logger.info({ address: `${opts.host}:${port}`, master: opts.master }, 'agent started')
+  return {
+    agent,
+    server,
+    address: `${opts.host}:${port}`,
+    close: async () => {
+      await agent.stop()
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
