@@ -1,0 +1,208 @@
+/**
+ * The CLI's client for the scheduler REST API, as mesos/kafka's CLI (reference kafka-mesos.md §1.1,
+ * §2.2): every call is an HTTP POST of `application/x-www-form-urlencoded` params to
+ * `<api>/api/<group>/<op>`. Unlike mesos/kafka (empty body, reason phrase), our server answers
+ * errors with JSON `{"error": "<message>", "code": "KM_..."}`, which becomes an {@link ApiError}.
+ */
+
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {z} from 'zod'
+
+import {parseProperties} from './properties.js'
+
+/** The properties file looked up in the working directory for `api=` (mesos/kafka §1.1). */
+export const PROPERTIES_FILE = 'kafka-mesos.properties'
+
+/** Any JSON value, as returned by the server and printed by `--json`. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | {[key: string]: JsonValue}
+
+/** A failed API call. `message` is the server's error text; `code` is the server's `KM_...` code if any. */
+export class ApiError extends Error {
+  readonly code: string
+  /** HTTP status, or 0 when the server could not be reached or its answer was unreadable. */
+  readonly status: number
+  constructor(message: string, code: string, status: number) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+    this.status = status
+  }
+}
+
+/** Where {@link resolveApi} may look. Defaults: `process.env` and `process.cwd()`. */
+export interface ApiSources {
+  /** The `--api` flag value, if given. */
+  flag?: string
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+}
+
+/**
+ * Resolves the scheduler API base URL in mesos/kafka's order (§1.1): the `--api` flag, then env
+ * `KM_API`, then `api=` in `./kafka-mesos.properties`. Empty values count as unset. A value without
+ * a scheme gets `http://`; a trailing slash is dropped.
+ *
+ * @returns e.g. `http://127.0.0.1:7000`.
+ * @throws ApiError (code `KM_ERR_NO_API`) `Undefined api. Provide --api, KM_API or api= in ./kafka-mesos.properties`,
+ *   or (code `KM_ERR_API_URL`) `invalid api URL "<value>"`.
+ */
+export function resolveApi(sources: ApiSources = {}): string {
+  const env = sources.env ?? process.env
+  const cwd = sources.cwd ?? process.cwd()
+  let api = sources.flag || env.KM_API || undefined
+  if (!api) {
+    let text: string | undefined
+    try {
+      text = readFileSync(join(cwd, PROPERTIES_FILE), 'utf8')
+    } catch {
+      text = undefined
+    }
+    if (text !== undefined) api = parseProperties(text).api?.trim() || undefined
+  }
+  if (!api) {
+    throw new ApiError(`Undefined api. Provide --api, KM_API or api= in ./${PROPERTIES_FILE}`, 'KM_ERR_NO_API', 0)
+  }
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(api) ? api : `http://${api}`
+  try {
+    const url = new URL(withScheme)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http')
+  } catch {
+    throw new ApiError(`invalid api URL "${api}"`, 'KM_ERR_API_URL', 0)
+  }
+  return withScheme.replace(/\/+$/, '')
+}
+
+/** Form params for a call; `undefined` values are left out. */
+export type Params = Record<string, string | undefined>
+
+const ErrorBody = z.looseObject({error: z.string(), code: z.string().optional()})
+
+/**
+ * POSTs `params` form-urlencoded to `<api>/api/<path>` with global `fetch` and returns the parsed
+ * JSON body of a 2xx answer (`null` for an empty body).
+ *
+ * @param api base URL from {@link resolveApi}.
+ * @param path e.g. `broker/add`.
+ * @throws ApiError with the server's `error` message and `code` on a non-2xx JSON error answer;
+ *   `<status> - <reason>` for a non-2xx answer without one; `cannot reach the scheduler API at <url>: <cause>`
+ *   (code `KM_ERR_UNREACHABLE`) when the connection fails.
+ */
+export async function post(api: string, path: string, params: Params): Promise<JsonValue> {
+  const url = `${api}/api/${path}`
+  const body = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) body.append(k, v)
+
+  let res: Response
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: {'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json'},
+      body: body.toString(),
+    })
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e
+    const detail = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause)
+    throw new ApiError(`cannot reach the scheduler API at ${api}: ${detail}`, 'KM_ERR_UNREACHABLE', 0)
+  }
+
+  const text = await res.text()
+  let json: JsonValue | undefined
+  if (text.trim() !== '') {
+    try {
+      json = JSON.parse(text) as JsonValue
+    } catch {
+      json = undefined
+    }
+  }
+
+  if (!res.ok) {
+    const err = ErrorBody.safeParse(json)
+    if (err.success) throw new ApiError(err.data.error, err.data.code ?? 'KM_ERR_HTTP', res.status)
+    throw new ApiError(`${res.status} - ${res.statusText || 'error'}`, 'KM_ERR_HTTP', res.status)
+  }
+  if (json === undefined) {
+    if (text.trim() === '') return null
+    throw new ApiError(`unexpected non-JSON answer from ${url}`, 'KM_ERR_RESPONSE', res.status)
+  }
+  return json
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broker responses (mesos/kafka §2.2, §2.6). Lenient: only what the human output reads is typed.
+
+const Id = z.union([z.string(), z.number()]).transform(String)
+const Str = z.string().nullish()
+
+/** A broker's task in the REST answer (§2.6); `task` is absent/null when the broker has none. */
+export const TaskJson = z.looseObject({
+  id: z.string(),
+  slaveId: Str,
+  executorId: Str,
+  hostname: Str,
+  endpoint: Str,
+  attributes: z.record(z.string(), z.string()).nullish(),
+  state: z.string(),
+})
+
+/** A broker in the REST answer (§2.6). `state` is the displayed state of §3.3. */
+export const BrokerJson = z.looseObject({
+  id: Id,
+  active: z.boolean().optional(),
+  state: Str,
+  cpus: z.number().nullish(),
+  mem: z.number().nullish(),
+  heap: z.number().nullish(),
+  port: Str,
+  volume: Str,
+  bindAddress: Str,
+  syslog: z.boolean().nullish(),
+  constraints: Str,
+  options: Str,
+  log4jOptions: Str,
+  jvmOptions: Str,
+  javaCmd: Str,
+  needsRestart: z.boolean().nullish(),
+  stickiness: z
+    .looseObject({period: Str, hostname: Str, stopTime: Str, expires: Str})
+    .nullish(),
+  failover: z
+    .looseObject({
+      delay: Str,
+      maxDelay: Str,
+      maxTries: z.number().nullish(),
+      failures: z.number().nullish(),
+      failureTime: Str,
+    })
+    .nullish(),
+  executionOptions: z.looseObject({jvmOptions: Str, javaCmd: Str}).nullish(),
+  task: TaskJson.nullish(),
+})
+export type BrokerJson = z.infer<typeof BrokerJson>
+
+/** Answer of broker add/update/list: `{"brokers":[Broker]}`. */
+export const BrokersResponse = z.looseObject({brokers: z.array(BrokerJson)})
+export type BrokersResponse = z.infer<typeof BrokersResponse>
+
+/** Answer of broker remove: `{"ids":["0","1"]}` (mesos/kafka also sent a comma string; both accepted). */
+export const RemoveResponse = z.looseObject({ids: z.union([z.array(Id), z.string().transform((s) => s.split(',').filter(Boolean))])})
+export type RemoveResponse = z.infer<typeof RemoveResponse>
+
+/** Answer of broker start/stop: `{"status":"started|stopped|scheduled|timeout","brokers":[Broker]}`. */
+export const StartStopResponse = z.looseObject({
+  status: z.string(),
+  brokers: z.array(BrokerJson).default([]),
+  message: Str,
+})
+export type StartStopResponse = z.infer<typeof StartStopResponse>
+
+/**
+ * Checks a server answer against `schema` for the human output.
+ * @throws ApiError (code `KM_ERR_RESPONSE`) `unexpected answer from <path>: <zod issues>`.
+ */
+export function decode<S extends z.ZodType>(schema: S, path: string, json: JsonValue): z.output<S> {
+  const r = schema.safeParse(json)
+  if (!r.success) throw new ApiError(`unexpected answer from ${path}: ${z.prettifyError(r.error)}`, 'KM_ERR_RESPONSE', 0)
+  return r.data
+}

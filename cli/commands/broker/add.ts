@@ -1,0 +1,33 @@
+import {Args} from '@oclif/core'
+
+import {BrokersResponse, type JsonValue} from '../../api.js'
+import {apiFlags, BrokerCommand, settingsFlags, settingsParams} from '../../broker-command.js'
+import {formatAddUpdate} from '../../format.js'
+
+/** `broker add <expr>` (alias `add`): POST /api/broker/add, mesos/kafka §1.3. */
+export default class BrokerAdd extends BrokerCommand {
+  static summary = 'Add brokers (inactive) with the given settings.'
+  static description = `Adds brokers to the scheduler's state. They stay stopped until "broker start".
+<expr> is a broker id expression: 0, 0,1, 0..2, 0,1..2 (ids that don't exist yet are fine).
+Durations are periods such as 500ms, 60s, 10m, 1h, 1d. Unset settings take the scheduler's defaults:
+cpus 1, mem 2048, heap 1024, port auto, failover delay 1m / max 10m, stickiness 10m.`
+  static aliases = ['add']
+  static examples = [
+    '<%= config.bin %> broker add 0',
+    '<%= config.bin %> broker add 0..2 --cpus 0.5 --mem 768 --heap 256',
+    '<%= config.bin %> add 3 --port 31090..31100 --options "log.retention.hours=24,num.io.threads=4"',
+    '<%= config.bin %> broker add 4 --options file:server.properties --constraints hostname=unique',
+    '<%= config.bin %> broker add 5 --jvm-options="-XX:+UseG1GC" --api http://127.0.0.1:7000',
+  ]
+  static args = {
+    expr: Args.string({description: 'broker id expression, e.g. 0..2', required: true}),
+  }
+  static flags = {...apiFlags, ...settingsFlags}
+
+  async run(): Promise<JsonValue> {
+    const {args, flags} = await this.parse(BrokerAdd)
+    const json = await this.call('add', flags.api, {broker: args.expr, ...settingsParams(flags)})
+    if (!this.jsonEnabled()) this.log(formatAddUpdate('added', this.decode(BrokersResponse, 'add', json).brokers))
+    return json
+  }
+}

@@ -1,0 +1,31 @@
+import {Args} from '@oclif/core'
+
+import {BrokersResponse, type JsonValue} from '../../api.js'
+import {apiFlags, BrokerCommand, settingsFlags, settingsParams} from '../../broker-command.js'
+import {formatAddUpdate} from '../../format.js'
+
+/** `broker update <expr>` (alias `update`): POST /api/broker/update, mesos/kafka §1.3. */
+export default class BrokerUpdate extends BrokerCommand {
+  static summary = 'Change settings of existing brokers.'
+  static description = `Only the flags you pass change; pass "" to unset a setting (e.g. --port "").
+A broker that is running keeps its old settings until it is restarted: it shows
+"(modified, needs restart)" in "broker list".`
+  static aliases = ['update']
+  static examples = [
+    '<%= config.bin %> broker update 0 --mem 1024 --heap 512',
+    '<%= config.bin %> update 0..2 --options "log.retention.hours=48"',
+    '<%= config.bin %> broker update "*" --failover-max-tries 5 --stickiness-period 30m',
+    '<%= config.bin %> broker update 1 --port ""',
+  ]
+  static args = {
+    expr: Args.string({description: 'broker id expression, e.g. 0..2 or *', required: true}),
+  }
+  static flags = {...apiFlags, ...settingsFlags}
+
+  async run(): Promise<JsonValue> {
+    const {args, flags} = await this.parse(BrokerUpdate)
+    const json = await this.call('update', flags.api, {broker: args.expr, ...settingsParams(flags)})
+    if (!this.jsonEnabled()) this.log(formatAddUpdate('updated', this.decode(BrokersResponse, 'update', json).brokers))
+    return json
+  }
+}
