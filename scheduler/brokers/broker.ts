@@ -1,0 +1,191 @@
+import { formatMap, formatPeriod, formatRange, type Range } from './values.js'
+
+/** Task states of a node's task as the scheduler sees them (mesos/kafka §3.2). */
+export type NodeTaskState = 'pending' | 'starting' | 'running' | 'stopping' | 'reconciling'
+
+/** The task a node currently runs (mesos/kafka Broker.Task, §3.1). */
+export interface NodeTask {
+  id: string
+  slaveId: string
+  executorId: string
+  hostname: string
+  /** `host:port` the node listens on; known from launch (mesos/kafka #310), confirmed by TASK_RUNNING. */
+  endpoint: string
+  /** Offer text attributes captured at launch, e.g. `{rack: 'r1'}`. */
+  attributes: Record<string, string>
+  state: NodeTaskState
+}
+
+/** Stickiness (mesos/kafka §6): the node prefers its last host for `periodMs` after it stopped. */
+export interface Stickiness {
+  periodMs: number
+  hostname?: string
+  /** epoch ms of the stop (or of the first failure of a run of failures) */
+  stopTime?: number
+}
+
+/** Failover back-off (mesos/kafka §6). Delays in ms. */
+export interface Failover {
+  delayMs: number
+  maxDelayMs: number
+  maxTries?: number
+  failures: number
+  /** epoch ms of the last failure */
+  failureTime?: number
+}
+
+/** Whether a node is a Kafka broker or a KRaft controller run by the scheduler. */
+export type NodeRole = 'broker' | 'controller'
+
+/**
+ * A Kafka node the scheduler manages: a broker the user added, or a KRaft controller the scheduler
+ * runs itself. Fields and defaults as mesos/kafka's Broker (§3.1): cpus 1, mem 2048 MB, heap 1024 MB.
+ */
+export interface KafkaNode {
+  id: number
+  role: NodeRole
+  /** Desired state: the scheduler keeps an active node running. */
+  active: boolean
+  cpus: number
+  /** task memory, MB */
+  mem: number
+  /** Kafka JVM heap, MB */
+  heap: number
+  /** port range to take the port from; undefined = the lowest offered port */
+  port?: Range
+  options: Record<string, string>
+  constraints?: string
+  jvmOptions: string
+  javaCmd: string
+  stickiness: Stickiness
+  failover: Failover
+  needsRestart: boolean
+  task?: NodeTask
+  /** id of the last task that ended; used to re-attach an orphaned running task (§3.5) */
+  lastTaskId?: string
+}
+
+export const NODE_DEFAULTS = {
+  cpus: 1,
+  mem: 2048,
+  heap: 1024,
+  stickinessPeriodMs: 10 * 60_000,
+  failoverDelayMs: 60_000,
+  failoverMaxDelayMs: 10 * 60_000,
+  javaCmd: 'java',
+} as const
+
+/** A new, inactive node with mesos/kafka's defaults. */
+export function newNode(id: number, role: NodeRole = 'broker'): KafkaNode {
+  return {
+    id,
+    role,
+    active: false,
+    cpus: NODE_DEFAULTS.cpus,
+    mem: NODE_DEFAULTS.mem,
+    heap: NODE_DEFAULTS.heap,
+    options: {},
+    jvmOptions: '',
+    javaCmd: NODE_DEFAULTS.javaCmd,
+    stickiness: { periodMs: NODE_DEFAULTS.stickinessPeriodMs },
+    failover: { delayMs: NODE_DEFAULTS.failoverDelayMs, maxDelayMs: NODE_DEFAULTS.failoverMaxDelayMs, failures: 0 },
+    needsRestart: false,
+  }
+}
+
+/**
+ * Delay before the next start after `failures` failures: `min(delay × 2^(failures−1), maxDelay)`,
+ * exponent capped at 30 (mesos/kafka §6). 0 when there were no failures.
+ */
+export function failoverDelayMs(f: Failover): number {
+  if (f.failures <= 0) return 0
+  return Math.min(f.delayMs * 2 ** Math.min(f.failures - 1, 30), f.maxDelayMs)
+}
+
+/** Epoch ms until which a failed node waits before it may start again; undefined when not waiting. */
+export function failoverUntil(node: KafkaNode): number | undefined {
+  if (node.failover.failures === 0 || node.failover.failureTime === undefined) return undefined
+  return node.failover.failureTime + failoverDelayMs(node.failover)
+}
+
+/** Epoch ms until which the node sticks to its last host; undefined when any host will do. */
+export function stickyUntil(node: KafkaNode): number | undefined {
+  const s = node.stickiness
+  if (!s.hostname || s.stopTime === undefined) return undefined
+  return s.stopTime + s.periodMs
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+/** mesos/kafka date format `yyyy-MM-dd HH:mm:ss.SSS` (UTC). */
+export function formatDate(ms: number): string {
+  const d = new Date(ms)
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
+}
+
+/**
+ * The state shown to users (mesos/kafka §3.3): the task state when a task exists (and is not
+ * `starting`), `failed N[/max] <time>, next start <time>` while waiting out a failover delay,
+ * `starting N+1[/max], failed <time>` after failures, `starting`, or `stopped`.
+ */
+export function displayState(node: KafkaNode, now = Date.now()): string {
+  if (node.task && node.task.state !== 'starting') return node.task.state
+  if (!node.active) return 'stopped'
+  const f = node.failover
+  const max = f.maxTries !== undefined ? `/${f.maxTries}` : ''
+  if (f.failures > 0 && f.failureTime !== undefined) {
+    const until = failoverUntil(node)!
+    if (!node.task && until > now) return `failed ${f.failures}${max} ${formatDate(f.failureTime)}, next start ${formatDate(until)}`
+    return `starting ${f.failures + 1}${max}, failed ${formatDate(f.failureTime)}`
+  }
+  return 'starting'
+}
+
+/** The broker JSON of mesos/kafka's REST API (§2.6), plus `state`, the displayed state. */
+export interface NodeJson {
+  id: string
+  active: boolean
+  cpus: number
+  mem: number
+  heap: number
+  port?: string
+  options?: string
+  constraints?: string
+  jvmOptions?: string
+  javaCmd?: string
+  needsRestart: boolean
+  stickiness: { period: string; hostname?: string; stopTime?: string }
+  failover: { delay: string; maxDelay: string; maxTries?: number; failures: number; failureTime?: string }
+  task?: { id: string; slaveId: string; executorId: string; hostname: string; endpoint: string; attributes: Record<string, string>; state: NodeTaskState }
+  state: string
+}
+
+/** Serializes a node as mesos/kafka's broker JSON (§2.6). */
+export function nodeJson(node: KafkaNode, now = Date.now()): NodeJson {
+  return {
+    id: String(node.id),
+    active: node.active,
+    cpus: node.cpus,
+    mem: node.mem,
+    heap: node.heap,
+    port: node.port ? formatRange(node.port) : undefined,
+    options: Object.keys(node.options).length > 0 ? formatMap(node.options) : undefined,
+    constraints: node.constraints || undefined,
+    jvmOptions: node.jvmOptions || undefined,
+    javaCmd: node.javaCmd !== NODE_DEFAULTS.javaCmd ? node.javaCmd : undefined,
+    needsRestart: node.needsRestart,
+    stickiness: {
+      period: formatPeriod(node.stickiness.periodMs),
+      hostname: node.stickiness.hostname,
+      stopTime: node.stickiness.stopTime !== undefined ? formatDate(node.stickiness.stopTime) : undefined,
+    },
+    failover: {
+      delay: formatPeriod(node.failover.delayMs),
+      maxDelay: formatPeriod(node.failover.maxDelayMs),
+      maxTries: node.failover.maxTries,
+      failures: node.failover.failures,
+      failureTime: node.failover.failureTime !== undefined ? formatDate(node.failover.failureTime) : undefined,
+    },
+    task: node.task ? { ...node.task } : undefined,
+    state: displayState(node, now),
+  }
+}

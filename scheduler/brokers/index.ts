@@ -1,0 +1,5 @@
+export * from './broker.js'
+export * from './expr.js'
+export * from './matching.js'
+export * from './state-machine.js'
+export * from './values.js'

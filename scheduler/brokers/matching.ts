@@ -1,0 +1,90 @@
+import { attributeText, rangesOf, resourceRole, scalarSum, type Offer, type Resource } from '../../core-cluster/proto/index.js'
+import { failoverUntil, stickyUntil, type KafkaNode } from './broker.js'
+
+/** Refuse time for offers that can never fit (mesos/kafka §8.4: 3600 s). */
+export const NEVER_MATCH_SECONDS = 3600
+
+/** Why an offer does not fit a node. `retryAfterSeconds` becomes the decline's refuse_seconds. */
+export interface Mismatch {
+  reason: string
+  /** seconds until the node could accept offers from this host; NEVER_MATCH_SECONDS when never */
+  retryAfterSeconds: number
+}
+
+/** What a node takes from an offer. */
+export interface Fit {
+  port: number
+  resources: Resource[]
+  attributes: Record<string, string>
+}
+
+/** Text attributes of an offer as `{name: value}` (mesos/kafka keeps only these for expressions). */
+export function offerAttributes(offer: Offer): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const a of offer.attributes ?? []) out[a.name] = attributeText(a)
+  return out
+}
+
+/** Takes `amount` of a scalar from the offer, the role's reserved resources first, then `*` (§8.4). */
+function takeScalar(offer: Offer, name: string, amount: number): Resource[] | undefined {
+  const pools = (offer.resources ?? []).filter((r) => r.name === name && r.type === 'SCALAR')
+  pools.sort((a, b) => (resourceRole(a) === '*' ? 1 : 0) - (resourceRole(b) === '*' ? 1 : 0))
+  const out: Resource[] = []
+  let left = Math.round(amount * 1000) / 1000
+  for (const p of pools) {
+    if (left <= 0) break
+    const take = Math.min(left, p.scalar?.value ?? 0)
+    if (take <= 0) continue
+    out.push({ name, type: 'SCALAR', scalar: { value: Math.round(take * 1000) / 1000 }, ...(resourceRole(p) !== '*' ? { role: resourceRole(p), reservation: p.reservation } : {}) })
+    left = Math.round((left - take) * 1000) / 1000
+  }
+  return left > 1e-9 ? undefined : out
+}
+
+/** The port a node gets: the lowest offered port inside its range, or the lowest offered port (§3.1). */
+export function pickPort(offer: Offer, node: Pick<KafkaNode, 'port'>): number | undefined {
+  for (const r of rangesOf(offer.resources, 'ports')) {
+    if (!node.port) return r.begin
+    const lo = Math.max(r.begin, node.port.start)
+    const hi = Math.min(r.end, node.port.end)
+    if (lo <= hi) return lo
+  }
+  return undefined
+}
+
+/**
+ * Matches an offer against a node in mesos/kafka's order (§8.4): cpus, mem, port; stickiness host;
+ * failover delay. Returns what to take, or why not and for how long to refuse the host.
+ */
+export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now()): Fit | Mismatch {
+  const cpus = takeScalar(offer, 'cpus', node.cpus)
+  if (!cpus) return { reason: `cpus < ${node.cpus} (offered ${scalarSum(offer.resources, 'cpus')})`, retryAfterSeconds: NEVER_MATCH_SECONDS }
+  const mem = takeScalar(offer, 'mem', node.mem)
+  if (!mem) return { reason: `mem < ${node.mem} (offered ${scalarSum(offer.resources, 'mem')})`, retryAfterSeconds: NEVER_MATCH_SECONDS }
+  const port = pickPort(offer, node)
+  if (port === undefined) return { reason: node.port ? `no port in ${node.port.start}..${node.port.end}` : 'no ports offered', retryAfterSeconds: NEVER_MATCH_SECONDS }
+  const sticky = stickyUntil(node)
+  if (sticky !== undefined && sticky > now && node.stickiness.hostname !== offer.hostname) {
+    return { reason: `hostname != stickiness host ${node.stickiness.hostname}`, retryAfterSeconds: Math.ceil((sticky - now) / 1000) }
+  }
+  const until = failoverUntil(node)
+  if (until !== undefined && until > now) {
+    return { reason: `waiting ${Math.ceil((until - now) / 1000)}s to restart after failure`, retryAfterSeconds: Math.ceil((until - now) / 1000) }
+  }
+  const portResource: Resource = { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: port, end: port }] } }
+  return { port, resources: [...cpus, ...mem, portResource], attributes: offerAttributes(offer) }
+}
+
+export function isFit(m: Fit | Mismatch): m is Fit {
+  return (m as Fit).resources !== undefined
+}
+
+/**
+ * refuse_seconds for a declined offer: the largest per-node wait plus ±1/6 jitter (mesos/kafka §8.4).
+ * `random` in [0,1).
+ */
+export function declineSeconds(waits: number[], random: () => number = Math.random): number {
+  const base = waits.length > 0 ? Math.max(...waits) : NEVER_MATCH_SECONDS
+  const jitter = (random() * 2 - 1) * (base / 6)
+  return Math.max(1, Math.round(base + jitter))
+}

@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises'
+import writeFileAtomic from 'write-file-atomic'
+import { z } from 'zod'
+import { SchedulerStateSchema, type SchedulerState } from './state.js'
+
+/** Raised when stored state cannot be used; the scheduler stops instead of overwriting it. */
+export class StorageError extends Error {
+  readonly code = 'KM_ERR_STORAGE'
+}
+
+/** Where state lives: `file:<path>` (relative to the working directory), as mesos/kafka `--storage`. */
+export interface StateStore {
+  readonly description: string
+  /** @returns the stored state, or undefined when nothing is stored yet. @throws StorageError */
+  load(): Promise<SchedulerState | undefined>
+  /** Writes the whole state atomically (temp file, fsync, rename). */
+  save(state: SchedulerState): Promise<void>
+}
+
+/** State in one JSON file, written atomically with write-file-atomic (temp + fsync + rename). */
+export class FileStateStore implements StateStore {
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(readonly path: string) {}
+
+  get description(): string {
+    return `file:${this.path}`
+  }
+
+  async load(): Promise<SchedulerState | undefined> {
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw new StorageError(`cannot read state file ${this.path}: ${(e as Error).message}`)
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (e) {
+      throw new StorageError(`state file ${this.path} is not valid JSON (${(e as Error).message}); it was left untouched: restore it or move it away to start empty`)
+    }
+    const parsed = SchedulerStateSchema.safeParse(json)
+    if (!parsed.success) {
+      throw new StorageError(`state file ${this.path} is not kafka-mesos state: ${z.prettifyError(parsed.error)}; it was left untouched: use another --storage path or move it away`)
+    }
+    return parsed.data
+  }
+
+  /** Saves are serialized so an older state never lands after a newer one. */
+  save(state: SchedulerState): Promise<void> {
+    const text = JSON.stringify(state, null, 2) + '\n'
+    this.chain = this.chain.then(() => writeFileAtomic(this.path, text, { fsync: true }))
+    return this.chain
+  }
+}
+
+/**
+ * Parses `--storage`: `file:<path>`.
+ * @throws StorageError naming the supported forms
+ */
+export function openStore(spec: string): StateStore {
+  if (spec.startsWith('file:') && spec.length > 5) return new FileStateStore(spec.slice(5))
+  throw new StorageError(`storage: unsupported "${spec}", expected file:<path> such as file:kafka-mesos.json`)
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod'
+
+const range = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() })
+const task = z.object({
+  id: z.string(),
+  slaveId: z.string(),
+  executorId: z.string(),
+  hostname: z.string(),
+  endpoint: z.string(),
+  attributes: z.record(z.string(), z.string()),
+  state: z.enum(['pending', 'starting', 'running', 'stopping', 'reconciling']),
+})
+
+/** Schema of a persisted node (broker or controller); see scheduler/brokers/broker.ts. */
+export const NodeSchema = z.object({
+  id: z.number().int().nonnegative(),
+  role: z.enum(['broker', 'controller']),
+  active: z.boolean(),
+  cpus: z.number().positive(),
+  mem: z.number().int().positive(),
+  heap: z.number().int().positive(),
+  port: range.optional(),
+  options: z.record(z.string(), z.string()),
+  constraints: z.string().optional(),
+  jvmOptions: z.string(),
+  javaCmd: z.string(),
+  stickiness: z.object({ periodMs: z.number().nonnegative(), hostname: z.string().optional(), stopTime: z.number().optional() }),
+  failover: z.object({
+    delayMs: z.number().nonnegative(),
+    maxDelayMs: z.number().nonnegative(),
+    maxTries: z.number().int().positive().optional(),
+    failures: z.number().int().nonnegative(),
+    failureTime: z.number().optional(),
+  }),
+  needsRestart: z.boolean(),
+  task: task.optional(),
+  lastTaskId: z.string().optional(),
+})
+
+/** The scheduler's whole persisted state (one JSON document). */
+export const SchedulerStateSchema = z.object({
+  /** marks our documents; a file without it is foreign and is refused */
+  kind: z.literal('kafka-mesos-state'),
+  version: z.literal(1),
+  frameworkId: z.string().optional(),
+  /** KRaft cluster id, chosen once by the scheduler */
+  clusterId: z.string(),
+  brokers: z.array(NodeSchema),
+  controllers: z.array(NodeSchema),
+})
+
+export type SchedulerState = z.infer<typeof SchedulerStateSchema>
