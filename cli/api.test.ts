@@ -1,0 +1,109 @@
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {type AddressInfo, createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {serve, type ServerType} from '@hono/node-server'
+import {Hono} from 'hono'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+
+import {ApiError, post, resolveApi} from './api.js'
+
+describe('resolveApi (mesos/kafka §1.1: flag > env KM_API > ./kafka-mesos.properties)', () => {
+  let dir: string
+  let empty: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'km-api-'))
+    empty = mkdtempSync(join(tmpdir(), 'km-api-empty-'))
+    writeFileSync(join(dir, 'kafka-mesos.properties'), '# cli defaults\nstorage=file:x.json\napi = http://props:7000/\n')
+  })
+  afterAll(() => {
+    rmSync(dir, {recursive: true, force: true})
+    rmSync(empty, {recursive: true, force: true})
+  })
+
+  test('flag wins over env and file', () => {
+    expect(resolveApi({flag: 'http://flag:1', env: {KM_API: 'http://env:2'}, cwd: dir})).toBe('http://flag:1')
+  })
+  test('env wins over file', () => {
+    expect(resolveApi({env: {KM_API: 'http://env:2'}, cwd: dir})).toBe('http://env:2')
+  })
+  test('file is last; trailing slash dropped', () => {
+    expect(resolveApi({env: {}, cwd: dir})).toBe('http://props:7000')
+  })
+  test('empty values count as unset', () => {
+    expect(resolveApi({flag: '', env: {KM_API: ''}, cwd: dir})).toBe('http://props:7000')
+  })
+  test('scheme is optional', () => {
+    expect(resolveApi({flag: '127.0.0.1:7000', env: {}, cwd: empty})).toBe('http://127.0.0.1:7000')
+  })
+  test('nothing set: the documented error', () => {
+    expect(() => resolveApi({env: {}, cwd: empty})).toThrow(
+      new ApiError('Undefined api. Provide --api, KM_API or api= in ./kafka-mesos.properties', 'KM_ERR_NO_API', 0),
+    )
+  })
+  test('bad URL', () => {
+    expect(() => resolveApi({flag: 'ftp://x', env: {}, cwd: empty})).toThrow('invalid api URL "ftp://x"')
+  })
+})
+
+describe('post', () => {
+  let server: ServerType
+  let api: string
+  const seen: Array<{path: string; contentType: string | undefined; form: Record<string, string>}> = []
+
+  beforeAll(async () => {
+    const app = new Hono()
+      .post('/api/broker/add', async (c) => {
+        const form = Object.fromEntries(new URLSearchParams(await c.req.text()))
+        seen.push({path: c.req.path, contentType: c.req.header('content-type'), form})
+        if (form.cpus === 'abc') return c.json({error: 'cpus: invalid number "abc"', code: 'KM_ERR_VALUE'}, 400)
+        return c.json({brokers: [{id: form.broker}]})
+      })
+      .post('/api/broker/empty400', (c) => c.body(null, 400))
+      .post('/api/broker/html', (c) => c.html('<p>hi</p>'))
+    await new Promise<void>((resolve) => {
+      server = serve({fetch: app.fetch, port: 0, hostname: '127.0.0.1'}, () => resolve())
+    })
+    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+  test('sends form-urlencoded params, skips undefined, returns JSON', async () => {
+    const json = await post(api, 'broker/add', {broker: '0..2', cpus: '0.5', options: 'a=1\\,2,b=3', mem: undefined})
+    expect(json).toEqual({brokers: [{id: '0..2'}]})
+    expect(seen.at(-1)).toEqual({
+      path: '/api/broker/add',
+      contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+      form: {broker: '0..2', cpus: '0.5', options: 'a=1\\,2,b=3'},
+    })
+  })
+
+  test("non-2xx with {error}: throws the server's message and code", async () => {
+    const err = await post(api, 'broker/add', {broker: '0', cpus: 'abc'}).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    expect(err).toMatchObject({message: 'cpus: invalid number "abc"', code: 'KM_ERR_VALUE', status: 400})
+  })
+
+  test('non-2xx without a JSON body: status and reason', async () => {
+    await expect(post(api, 'broker/empty400', {})).rejects.toThrow('400 - Bad Request')
+    await expect(post(api, 'broker/nope', {})).rejects.toThrow('404 - Not Found')
+  })
+
+  test('2xx that is not JSON', async () => {
+    await expect(post(api, 'broker/html', {})).rejects.toThrow(/unexpected non-JSON answer/)
+  })
+
+  test('unreachable server', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const {port} = s.address() as AddressInfo
+        s.close(() => resolve(port))
+      })
+    })
+    const err = await post(`http://127.0.0.1:${closed}`, 'broker/list', {}).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    expect(err).toMatchObject({code: 'KM_ERR_UNREACHABLE', status: 0})
+    expect((err as ApiError).message).toBe(`cannot reach the scheduler API at http://127.0.0.1:${closed}: ECONNREFUSED`)
+  })
+})
