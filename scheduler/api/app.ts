@@ -1,0 +1,190 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { Readable } from 'node:stream'
+import { Hono, type Context } from 'hono'
+import type { Logger } from 'pino'
+import { expandIds, ExprError, newNode, nodeJson, type KafkaNode } from '../brokers/index.js'
+import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
+import { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate, type NodeParams } from './params.js'
+
+/** mesos/kafka's start/stop wait (§2.2): 60 s by default, polled every 100 ms. */
+export const DEFAULT_WAIT_MS = 60_000
+
+function ids(expr: string, scheduler: KafkaScheduler): number[] {
+  try {
+    return expandIds(expr, scheduler.state.brokers.map((b) => ({ id: b.id, task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null })))
+  } catch (e) {
+    if (e instanceof ExprError) throw new ApiError(400, `broker: ${e.message}`, e.code)
+    throw e
+  }
+}
+
+/** Applies add/update params to a node; on a node with a task, sets needsRestart (§2.2). */
+function applyParams(node: KafkaNode, p: NodeParams): void {
+  const before = JSON.stringify(node)
+  if (p.cpus !== undefined) node.cpus = p.cpus
+  if (p.mem !== undefined) node.mem = p.mem
+  if (p.heap !== undefined) node.heap = p.heap
+  if (p.port !== undefined) node.port = p.port ?? undefined
+  if (p.options !== undefined) node.options = p.options ?? {}
+  if (p.constraints !== undefined) node.constraints = p.constraints || undefined
+  if (p.jvmOptions !== undefined) node.jvmOptions = p.jvmOptions
+  if (p.javaCmd !== undefined) node.javaCmd = p.javaCmd || 'java'
+  if (p.stickinessPeriod !== undefined) node.stickiness.periodMs = p.stickinessPeriod
+  if (p.failoverDelay !== undefined) node.failover.delayMs = p.failoverDelay
+  if (p.failoverMaxDelay !== undefined) node.failover.maxDelayMs = p.failoverMaxDelay
+  if (p.failoverMaxTries !== undefined) node.failover.maxTries = p.failoverMaxTries ?? undefined
+  if (node.task && JSON.stringify(node) !== before) node.needsRestart = true
+}
+
+function checkResources(node: KafkaNode): void {
+  if (node.heap >= node.mem) throw new ApiError(400, `heap (${node.heap} MB) must be less than mem (${node.mem} MB) for broker ${node.id}: Kafka needs memory beyond its heap; raise --mem or lower --heap`)
+}
+
+/** Waits until `done()` or the deadline; resolves true when done. Re-checks on every state change and every 100 ms. */
+function waitUntil(scheduler: KafkaScheduler, done: () => boolean, timeoutMs: number): Promise<boolean> {
+  if (done()) return Promise.resolve(true)
+  if (timeoutMs <= 0) return Promise.resolve(false)
+  return new Promise((resolve) => {
+    const finish = (ok: boolean) => {
+      clearInterval(poll)
+      clearTimeout(timer)
+      off()
+      resolve(ok)
+    }
+    const check = () => done() && finish(true)
+    const off = scheduler.onChange(check)
+    const poll = setInterval(check, 100)
+    const timer = setTimeout(() => finish(done()), timeoutMs)
+  })
+}
+
+async function sendFile(c: Context, path: string, type: string): Promise<Response> {
+  const s = await stat(path).catch(() => undefined)
+  if (!s) return c.json({ error: `${basename(path)} is not available on this scheduler` }, 404)
+  return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
+    headers: { 'Content-Type': type, 'Content-Length': String(s.size), 'Content-Disposition': `attachment; filename="${basename(path)}"` },
+  })
+}
+
+/**
+ * The scheduler's REST API (mesos/kafka §2): `/api/broker/{add,update,list,remove,start,stop}`
+ * taking form-urlencoded or JSON bodies; errors are HTTP 400 with `{"error": "...", "code": "..."}`.
+ * Also serves the executor bundle and the Kafka archive to agents, and `/health`.
+ */
+export function createApi(scheduler: KafkaScheduler, log: Logger) {
+  const app = new Hono()
+  const brokerById = (id: number) => scheduler.state.brokers.find((b) => b.id === id)
+
+  app.onError((e, c) => {
+    if (e instanceof ApiError) return c.json({ error: e.message, code: e.code }, e.status)
+    log.error({ err: e }, 'unexpected API error')
+    return c.json({ error: `internal error: ${e.message}`, code: 'KM_ERR_INTERNAL' }, 500)
+  })
+  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'KM_ERR_NOT_FOUND' }, 404))
+
+  app.on(['GET', 'POST'], '/api/broker/list', async (c) => {
+    const params = await readParams(c)
+    const list = ids(params.broker ?? '*', scheduler)
+    return c.json({ brokers: list.map(brokerById).filter((b): b is KafkaNode => !!b).map((b) => nodeJson(b)) })
+  })
+
+  app.post('/api/broker/add', async (c) => {
+    const p = validate(NodeParamsSchema, await readParams(c))
+    const list = ids(p.broker, scheduler)
+    if (list.length === 0) throw new ApiError(400, `broker: "${p.broker}" names no broker; give ids such as 0..2`)
+    const big = list.find((id) => id >= CONTROLLER_BASE_ID)
+    if (big !== undefined) throw new ApiError(400, `broker: id ${big} is reserved for KRaft controllers; use ids below ${CONTROLLER_BASE_ID}`)
+    const existing = list.filter((id) => brokerById(id))
+    if (existing.length > 0) throw new ApiError(400, `Broker${existing.length > 1 ? 's' : ''} ${existing.join(',')} already exist${existing.length > 1 ? '' : 's'}`, 'KM_ERR_EXISTS')
+    const added = list.map((id) => {
+      const node = newNode(id)
+      applyParams(node, p)
+      checkResources(node)
+      return node
+    })
+    scheduler.state.brokers.push(...added)
+    scheduler.state.brokers.sort((a, b) => a.id - b.id)
+    await scheduler.save()
+    log.info({ brokers: list }, 'brokers added')
+    return c.json({ brokers: added.map((b) => nodeJson(b)) })
+  })
+
+  app.post('/api/broker/update', async (c) => {
+    const p = validate(NodeParamsSchema, await readParams(c))
+    const list = ids(p.broker, scheduler)
+    const missing = list.filter((id) => !brokerById(id))
+    if (missing.length > 0) throw new ApiError(400, `Broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
+    const nodes = list.map((id) => brokerById(id)!)
+    for (const node of nodes) {
+      const copy = structuredClone(node)
+      applyParams(copy, p)
+      checkResources(copy)
+    }
+    for (const node of nodes) applyParams(node, p)
+    await scheduler.save()
+    log.info({ brokers: list }, 'brokers updated')
+    return c.json({ brokers: nodes.map((b) => nodeJson(b)) })
+  })
+
+  app.post('/api/broker/remove', async (c) => {
+    const params = await readParams(c)
+    if (!params.broker) throw new ApiError(400, 'broker: required, an id expression such as 0..2')
+    const list = ids(params.broker, scheduler)
+    const missing = list.filter((id) => !brokerById(id))
+    if (missing.length > 0) throw new ApiError(400, `broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
+    const active = list.filter((id) => brokerById(id)!.active || brokerById(id)!.task)
+    if (active.length > 0) throw new ApiError(400, `broker ${active.join(',')} is active; stop it first with: broker stop ${active.join(',')}`, 'KM_ERR_ACTIVE')
+    scheduler.state.brokers = scheduler.state.brokers.filter((b) => !list.includes(b.id))
+    await scheduler.save()
+    log.info({ brokers: list }, 'brokers removed')
+    return c.json({ ids: list.map(String) })
+  })
+
+  for (const op of ['start', 'stop'] as const) {
+    app.post(`/api/broker/${op}`, async (c) => {
+      const p = validate(StartStopSchema, await readParams(c))
+      const list = ids(p.broker, scheduler)
+      if (list.length === 0) throw new ApiError(400, `broker: "${p.broker}" names no broker`)
+      const missing = list.filter((id) => !brokerById(id))
+      if (missing.length > 0) throw new ApiError(400, `broker ${missing.join(',')} not found; add it first with: broker add ${missing.join(',')}`, 'KM_ERR_NOT_FOUND')
+      if (!scheduler.connected) log.warn('not subscribed to the master right now; the request is stored and carried out once connected')
+      const nodes = list.map((id) => brokerById(id)!)
+      if (op === 'start') await scheduler.activate(nodes)
+      else await scheduler.deactivate(nodes, p.force)
+      const timeout = p.timeout ?? DEFAULT_WAIT_MS
+      log.info({ brokers: list, timeoutMs: timeout, force: p.force }, `broker ${op} requested`)
+      if (timeout === 0) return c.json({ status: 'scheduled', brokers: nodes.map((b) => nodeJson(b)) })
+      // Each broker is waited on in turn with the full timeout, as mesos/kafka (§2.2).
+      let ok = true
+      for (const node of nodes) {
+        const done = op === 'start' ? () => node.task?.state === 'running' || !node.active : () => !node.task
+        if (!(await waitUntil(scheduler, done, timeout))) {
+          ok = false
+          break
+        }
+      }
+      const started = op === 'start' ? nodes.every((n) => n.task?.state === 'running') : true
+      const status = ok && started ? (op === 'start' ? 'started' : 'stopped') : 'timeout'
+      return c.json({ status, brokers: nodes.map((b) => nodeJson(b)) })
+    })
+  }
+
+  app.get('/executor/kafka-mesos-executor.cjs', (c) => sendFile(c, scheduler.options.executorBundle, 'application/javascript'))
+  app.get('/kafka/:name', (c) => {
+    if (c.req.param('name') !== basename(scheduler.options.kafkaArchive)) return c.json({ error: `unknown Kafka archive ${c.req.param('name')}` }, 404)
+    return sendFile(c, scheduler.options.kafkaArchive, 'application/gzip')
+  })
+  app.on(['GET', 'POST'], '/health', (c) => c.text('ok'))
+  app.get('/api/status', (c) =>
+    c.json({
+      connected: scheduler.connected,
+      frameworkId: scheduler.state.frameworkId,
+      clusterId: scheduler.state.clusterId,
+      controllers: scheduler.state.controllers.map((n) => nodeJson(n)),
+      brokers: scheduler.state.brokers.length,
+    }),
+  )
+  return app
+}

@@ -1,0 +1,106 @@
+import type { Context } from 'hono'
+import { z } from 'zod'
+import { parseMap, parsePeriod, parseRange, ValueError } from '../brokers/values.js'
+
+/** An API answer for bad input: HTTP status plus a message that names the field and the fix. */
+export class ApiError extends Error {
+  constructor(readonly status: 400 | 404 | 409 | 503, message: string, readonly code = 'KM_ERR_INVALID_PARAM') {
+    super(message)
+  }
+}
+
+/**
+ * Request parameters as mesos/kafka reads them (§2.1): query string and body (form-urlencoded or
+ * JSON) merged; the query string wins. JSON values are turned into strings (`true`, `0.5`).
+ * @throws ApiError 400 for a body that is not valid JSON
+ */
+export async function readParams(c: Context): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  if (c.req.method === 'POST') {
+    const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
+    if (type === 'application/json') {
+      const text = await c.req.text()
+      if (text.trim() !== '') {
+        let json: unknown
+        try {
+          json = JSON.parse(text)
+        } catch (e) {
+          throw new ApiError(400, `request body is not valid JSON: ${(e as Error).message}`)
+        }
+        if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ApiError(400, 'request body must be a JSON object such as {"broker":"0","cpus":0.5}')
+        for (const [k, v] of Object.entries(json)) if (v !== null && v !== undefined) out[k] = typeof v === 'string' ? v : String(v)
+      }
+    } else if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+      const form = await c.req.parseBody()
+      for (const [k, v] of Object.entries(form)) if (typeof v === 'string') out[k] = v
+    }
+  }
+  for (const [k, v] of Object.entries(c.req.queries())) if (v.length > 0) out[k] = v[v.length - 1]
+  return out
+}
+
+/** Turns a value-parser's ValueError into a zod issue (the message already names the field). */
+function via<T>(parse: (s: string) => T) {
+  return z.string().transform((s, ctx) => {
+    try {
+      return parse(s)
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: e instanceof ValueError ? e.message : String(e) })
+      return z.NEVER
+    }
+  })
+}
+
+function number(field: string, example: string, opts: { integer?: boolean; min: number }) {
+  return via((s) => {
+    const t = s.trim()
+    const n = Number(t)
+    if (t === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < opts.min) {
+      throw new ValueError(field, `expected ${opts.integer ? 'a whole number' : 'a number'} of at least ${opts.min} such as ${example}, got "${s}"`)
+    }
+    return n
+  })
+}
+
+/** `""` unsets (mesos/kafka §1.3: pass "" to unset); otherwise parsed. */
+function unsettable<T>(inner: z.ZodType<T, string>) {
+  return z.union([z.literal('').transform(() => null), inner])
+}
+
+/**
+ * Parameters of `broker add` / `broker update` (mesos/kafka §1.3 names and units: mem and heap in MB,
+ * periods such as `1m`). Every field is optional; on update only given fields change.
+ */
+export const NodeParamsSchema = z.object({
+  broker: z.string({ error: 'broker: required, an id expression such as 0..2' }).trim().min(1, 'broker: required, an id expression such as 0..2'),
+  cpus: number('cpus', '0.5', { min: 0.01 }).optional(),
+  mem: number('mem', '1024 (MB)', { integer: true, min: 32 }).optional(),
+  heap: number('heap', '512 (MB)', { integer: true, min: 64 }).optional(),
+  port: unsettable(via((s) => parseRange(s, 'port'))).optional(),
+  options: unsettable(via((s) => parseMap(s, 'options'))).optional(),
+  constraints: z.string().optional(),
+  jvmOptions: z.string().optional(),
+  javaCmd: z.string().optional(),
+  stickinessPeriod: via((s) => parsePeriod(s, 'stickinessPeriod')).optional(),
+  failoverDelay: via((s) => parsePeriod(s, 'failoverDelay')).optional(),
+  failoverMaxDelay: via((s) => parsePeriod(s, 'failoverMaxDelay')).optional(),
+  failoverMaxTries: unsettable(number('failoverMaxTries', '5', { integer: true, min: 1 })).optional(),
+})
+export type NodeParams = z.infer<typeof NodeParamsSchema>
+
+/** `broker start|stop` parameters: `timeout` a Period (default 60s, `0` = don't wait), `force` on stop. */
+export const StartStopSchema = z.object({
+  broker: z.string({ error: 'broker: required, an id expression such as 0..2' }).trim().min(1, 'broker: required, an id expression such as 0..2'),
+  timeout: via((s) => parsePeriod(s, 'timeout')).optional(),
+  force: z.string().optional().transform((s) => s !== undefined && s !== 'false'),
+})
+
+/**
+ * Validates params against a schema.
+ * @throws ApiError 400 whose message joins every problem, each naming its field
+ */
+export function validate<T extends z.ZodType>(schema: T, params: Record<string, string>): z.infer<T> {
+  const r = schema.safeParse(params)
+  if (r.success) return r.data
+  throw new ApiError(400, r.error.issues.map((i) => i.message).join('; '))
+}

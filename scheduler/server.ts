@@ -1,0 +1,53 @@
+import { serve } from '@hono/node-server'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createApi } from './api/index.js'
+import { KafkaScheduler, type SchedulerOptions } from './scheduler.js'
+
+export interface RunningScheduler {
+  scheduler: KafkaScheduler
+  server: Server
+  /** base URL of the REST API */
+  api: string
+  close(): Promise<void>
+}
+
+/**
+ * Starts the broker scheduler: binds the REST API on the `--api` URL's host and port (port 0 picks
+ * one and the URL is rewritten, as mesos/kafka), loads state, subscribes to the master.
+ * @throws StorageError for unusable stored state; an Error when the port is taken
+ */
+export async function startScheduler(options: Omit<SchedulerOptions, 'api'> & { api: string; bindHost?: string }): Promise<RunningScheduler> {
+  const url = new URL(options.api)
+  let app: ReturnType<typeof createApi> | undefined
+  const server = serve({
+    fetch: (req) => (app ? app.fetch(req) : new Response('scheduler is starting', { status: 503 })),
+    port: Number(url.port || 80),
+    hostname: options.bindHost ?? url.hostname,
+  }) as Server
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  url.port = String((server.address() as AddressInfo).port)
+  const api = url.toString().replace(/\/$/, '')
+  const scheduler = new KafkaScheduler({ ...options, api })
+  try {
+    await scheduler.start()
+  } catch (e) {
+    server.close()
+    throw e
+  }
+  app = createApi(scheduler, options.logger)
+  options.logger.info({ api, master: options.master }, 'scheduler started')
+  return {
+    scheduler,
+    server,
+    api,
+    close: async () => {
+      scheduler.stop()
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
