@@ -67,6 +67,13 @@ function unsettable<T>(inner: z.ZodType<T, string>) {
   return z.union([z.literal('').transform(() => null), inner])
 }
 
+function notYet(field: string, meanwhile: string) {
+  return z
+    .string()
+    .refine((s) => s === '', { message: `${field}: not supported yet (${meanwhile}); leave it out` })
+    .optional()
+}
+
 /**
  * Parameters of `broker add` / `broker update` (mesos/kafka §1.3 names and units: mem and heap in MB,
  * periods such as `1m`). Every field is optional; on update only given fields change.
@@ -85,6 +92,9 @@ export const NodeParamsSchema = z.object({
   failoverDelay: via((s) => parsePeriod(s, 'failoverDelay')).optional(),
   failoverMaxDelay: via((s) => parsePeriod(s, 'failoverMaxDelay')).optional(),
   failoverMaxTries: unsettable(number('failoverMaxTries', '5', { integer: true, min: 1 })).optional(),
+  // Accepted by mesos/kafka but not carried out yet here: refused rather than silently dropped.
+  bindAddress: notYet('bindAddress', 'Kafka listens on the agent address from the offer'),
+  log4jOptions: notYet('log4jOptions', 'the distribution config/log4j2.yaml is used'),
 })
 export type NodeParams = z.infer<typeof NodeParamsSchema>
 

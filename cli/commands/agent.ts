@@ -1,0 +1,49 @@
+import { Command, Flags } from '@oclif/core'
+import { resolve } from 'node:path'
+import { startAgent } from '../../core-cluster/agent/index.js'
+import { parseAttributes, parseResources, ResourceParseError } from '../../core-cluster/proto/index.js'
+import { daemonLogger, onShutdown } from '../daemon/logger.js'
+
+/** `kafka-mesos agent`: runs an agent that launches executors for the master's frameworks. */
+export default class AgentCommand extends Command {
+  static summary = 'Run a cluster agent.'
+  static description = `Registers with the master, offers its resources, fetches task URIs into sandboxes under
+--work-dir and runs executors in their own process groups (v1 executor API on /api/v1/executor).
+Several agents can share one machine when each binds its own loopback address (127.0.1.1, 127.0.1.2, ...).`
+  static examples = [
+    `<%= config.bin %> agent --master 127.0.0.1:5050 --host 127.0.1.1 --resources "cpus:2;mem:4096;ports:[31000-31999]" --attributes rack:r1`,
+  ]
+  static flags = {
+    master: Flags.string({ description: 'master host:port', required: true }),
+    host: Flags.string({ description: 'address to bind and advertise (the agent hostname)', default: '127.0.0.1' }),
+    port: Flags.integer({ description: 'port (0 = any free port)', default: 5051, min: 0, max: 65535 }),
+    resources: Flags.string({ description: 'resources, Mesos syntax: cpus:N;mem:MB;ports:[A-B]', default: 'cpus:2;mem:4096;ports:[31000-31999]' }),
+    attributes: Flags.string({ description: 'attributes, Mesos syntax: rack:r1;dc:d1', default: '' }),
+    'work-dir': Flags.string({ description: 'sandboxes, fetch cache and broker data', default: './agent-work' }),
+    'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(AgentCommand)
+    let resources, attributes
+    try {
+      resources = parseResources(flags.resources)
+      attributes = parseAttributes(flags.attributes)
+    } catch (e) {
+      if (e instanceof ResourceParseError) this.error(`--${e.message}`, { exit: 1 })
+      throw e
+    }
+    const log = daemonLogger(`agent@${flags.host}`, flags['log-level'])
+    const running = await startAgent({
+      master: flags.master,
+      host: flags.host,
+      port: flags.port,
+      resources,
+      attributes,
+      workDir: resolve(flags['work-dir']),
+      logger: log,
+    }).catch((e: Error) => this.error(`cannot start the agent on ${flags.host}:${flags.port}: ${e.message}`, { exit: 1 }))
+    onShutdown(log, () => running.close())
+    await new Promise(() => {})
+  }
+}
