@@ -12,6 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { acquireKafkaTestLock } from './kafka-test-lock.js'
 import { KafkaTaskDataSchema, type KafkaTaskData } from '../scheduler/kafka/task-data.js'
 import { findKafkaDir, KafkaProcess } from './kafka-process.js'
 import { silentLogger } from './log.js'
@@ -61,13 +62,16 @@ describe('KafkaProcess on real Kafka 4.4.0', { timeout: 300_000 }, () => {
     return p
   }
 
+  let releaseLock: (() => void) | undefined
+
   beforeAll(async () => {
+    releaseLock = await acquireKafkaTestLock()
     if (!existsSync(path.join(KAFKA_DIR, 'libs'))) execFileSync('bash', [path.join(ROOT, 'scripts/kafka/assemble.sh')], { stdio: 'inherit', timeout: 600_000 })
     tmp = mkdtempSync(path.join(os.tmpdir(), 'km-kafka-process-'))
     out = createWriteStream(path.join(tmp, 'jvm-output.log'))
     ctrlPort = await freePort()
     brokerPort = await freePort()
-  }, 620_000)
+  }, 1_220_000)
 
   afterAll(async () => {
     for (const p of procs) p.signal('SIGKILL')
@@ -76,6 +80,7 @@ describe('KafkaProcess on real Kafka 4.4.0', { timeout: 300_000 }, () => {
     const left = tmp ? javaPidsWith(tmp) : []
     for (const pid of left) try { process.kill(pid, 'SIGKILL') } catch { /* gone */ }
     if (tmp && !process.env.KM_KEEP_TMP) rmSync(tmp, { recursive: true, force: true })
+    releaseLock?.()
   }, 30_000)
 
   it('finds the distribution in a sandbox', () => {

@@ -76,6 +76,9 @@ export class KafkaStartError extends Error {
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
 
+/** A Java exception header line: `Exception in thread "main" …`, `Caused by: …` or `a.b.FooException: …`. */
+const EXCEPTION_LINE = /^(Exception in thread |Caused by: |[\w.$]+(Exception|Error)\b)/
+
 /** Keeps the last lines of a stream and notices marker lines. */
 class OutputTail {
   private partial = ''
@@ -92,6 +95,22 @@ class OutputTail {
   }
   last(): string | undefined {
     return this.lines[this.lines.length - 1]
+  }
+  /**
+   * The most telling line for a failure message: the last ERROR/FATAL log line (timestamp dropped)
+   * joined with the exception line right after it; else the last exception line
+   * (`Exception in thread …` or `x.y.FooException: …`); else undefined.
+   */
+  telling(): string | undefined {
+    const lines = this.lines
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (!/\b(ERROR|FATAL)\b/.test(lines[i])) continue
+      const head = lines[i].replace(/^\[[^\]]*\]\s*/, '')
+      const next = lines[i + 1]
+      return next !== undefined && EXCEPTION_LINE.test(next) ? `${head}: ${next}` : head
+    }
+    for (let i = lines.length - 1; i >= 0; i--) if (EXCEPTION_LINE.test(lines[i])) return lines[i]
+    return undefined
   }
   private add(line: string): void {
     const l = line.replace(/\r$/, '')
@@ -143,18 +162,11 @@ export class KafkaProcess {
 
   /**
    * The most telling last output line, for failure messages: the last ERROR/FATAL log line (without
-   * its timestamp) joined with the exception line right after it, else the last stderr line, else the
-   * last stdout line.
+   * its timestamp) joined with the exception line after it, else the last Java exception line, else
+   * the last stderr line, else the last stdout line.
    */
   lastLine(): string | undefined {
-    const lines = this.stdoutTail.lines
-    for (let i = lines.length - 1; i >= 0; i--) {
-      if (!/\b(ERROR|FATAL)\b/.test(lines[i])) continue
-      const head = lines[i].replace(/^\[[^\]]*\]\s*/, '')
-      const next = lines[i + 1]
-      return next !== undefined && /^[\w.$]+(Exception|Error)\b/.test(next) ? `${head}: ${next}` : head
-    }
-    return this.stderrTail.last() ?? this.stdoutTail.last()
+    return this.stdoutTail.telling() ?? this.stderrTail.telling() ?? this.stderrTail.last() ?? this.stdoutTail.last()
   }
 
   /**
@@ -319,7 +331,7 @@ export class KafkaProcess {
     return new Promise((resolve) => {
       const out = this.opts.stdout ?? process.stdout
       const err = this.opts.stderr ?? process.stderr
-      const tail = new OutputTail(20, () => {})
+      const tail = new OutputTail(200, () => {})
       const child = spawn(this.opts.data.javaCmd, args, { cwd: this.opts.workDir, stdio: ['ignore', 'pipe', 'pipe'] })
       child.stdout?.on('data', (c: Buffer) => {
         out.write(c)
@@ -332,7 +344,7 @@ export class KafkaProcess {
       child.on('error', (e) => tail.push(Buffer.from(`cannot run ${this.opts.data.javaCmd}: ${e.message}\n`)))
       child.on('close', (code) => {
         tail.flush()
-        resolve({ code: code ?? 1, lastLine: tail.last() })
+        resolve({ code: code ?? 1, lastLine: tail.telling() ?? tail.last() })
       })
     })
   }
