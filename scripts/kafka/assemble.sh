@@ -77,9 +77,11 @@ if [ -n "$KAFKA_DIST_ARG" ]; then
     fi
   else
     case "$src" in *.tgz|*.tar.gz) ;; *) die "--kafka-dist: expected a .tgz/.tar.gz file or a folder, got $src" ;; esac
-    top="$(tar -tzf "$src" | head -n 1 | cut -d/ -f1)"
-    [ -n "$top" ] || die "--kafka-dist: $src is empty or not a gzip tar"
-    tar -tzf "$src" | grep -q "^$top/libs/" || die "--kafka-dist: $src has no $top/libs/; is it a Kafka binary distribution?"
+    # (no `tar | head` pipelines: under pipefail tar's SIGPIPE would abort the script)
+    listing="$(tar -tzf "$src" 2>/dev/null)" || die "--kafka-dist: $src is not a readable gzip tar"
+    top="${listing%%/*}"
+    [ -n "$top" ] || die "--kafka-dist: $src is empty"
+    case "$listing" in *"$top/libs/"*) ;; *) die "--kafka-dist: $src has no $top/libs/; is it a Kafka binary distribution?" ;; esac
     out="$CACHE/$top.tgz"
     if [ "$src" != "$out" ] && { [ "$FORCE" = 1 ] || ! cmp -s "$src" "$out"; }; then
       cp -f "$src" "$out.tmp" && mv -f "$out.tmp" "$out"
