@@ -112,7 +112,7 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
     releaseLock?.()
   }, 30_000)
 
-  async function setup(name: string, data: Omit<KafkaTaskDataInput, 'clusterId' | 'host' | 'quorum'> & { port: number }) {
+  async function setup(name: string, data: Omit<KafkaTaskDataInput, 'clusterId' | 'host' | 'quorum'> & { port: number; clusterId?: string; quorum?: string }) {
     const agent = new FakeAgent()
     agents.push(agent)
     await agent.listen()
@@ -122,7 +122,7 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
     symlinkSync(KAFKA_DIR, path.join(sandbox, 'kafka_2.13-4.4.0'))
     const task: TaskInfo = {
       name: `kafka-${name}`, task_id: { value: `task-${name}` }, agent_id: { value: 'a1' },
-      data: encodeTaskData({ clusterId: randomBytes(16).toString('base64url'), host: '127.0.0.1', quorum: `127.0.0.1:${data.port}`, ...data }),
+      data: encodeTaskData({ clusterId: randomBytes(16).toString('base64url'), host: '127.0.0.1', quorum: `127.0.0.1:${data.port}`, internalTopicRf: 1, ...data }),
     }
     agent.onSubscribe = (first) => { if (first) agent.send({ type: 'LAUNCH', launch: { task } }) }
     const child = spawn(process.execPath, [BUNDLE], {
@@ -140,7 +140,7 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
     return { agent, task, child, exited, stderr: () => stderr, dataRoot }
   }
 
-  it('runs a controller: STARTING → RUNNING, re-subscribes with unacked updates, KILL → KILLED', async () => {
+  it('runs a controller and a broker: STARTING → RUNNING, re-subscribes with unacked updates, stop → KILLED, KILL → KILLED', async () => {
     const port = await freePort()
     const s = await setup('ctrl', { role: 'controller', nodeId: 100, port, format: 'standalone', heapMb: 256 })
     s.agent.holdAcks = true // keep TASK_STARTING and TASK_RUNNING unacknowledged
@@ -161,6 +161,18 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
     expect(again?.unacknowledged_updates?.map((u) => u.status.state)).toEqual(['TASK_STARTING', 'TASK_RUNNING'])
     expect(again?.unacknowledged_updates?.map((u) => u.status.uuid)).toContain(running.uuid)
     expect(again?.unacknowledged_tasks?.map((t) => t.task_id.value)).toEqual(['task-ctrl'])
+
+    // A broker in the same cluster: readiness through kafkajs inside the bundle.
+    const clusterId = JSON.parse(Buffer.from(s.task.data as string, 'base64').toString()).clusterId as string
+    const bport = await freePort()
+    const b = await setup('broker', { role: 'broker', nodeId: 0, port: bport, format: 'no-initial-controllers', heapMb: 256, clusterId, quorum: `127.0.0.1:${port}` })
+    const bRunning = await until('broker TASK_RUNNING', 120_000, () => b.agent.updates.find((u) => u.state === 'TASK_RUNNING')).catch((e) => { throw new Error(`${e.message}\n${b.stderr()}`) })
+    expect(Buffer.from(bRunning.data as string, 'base64').toString()).toBe(`127.0.0.1:${bport}`)
+    expect(b.stderr()).toMatch(/Kafka is ready/)
+    // Brokers stop before controllers (kafka-kraft-ops.md §5); framework message 'stop' = SIGKILL.
+    b.agent.send({ type: 'MESSAGE', message: { data: Buffer.from('stop').toString('base64') } })
+    expect(await Promise.race([b.exited, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`broker executor did not exit\n${b.stderr()}`)), 30_000))])).toBe(0)
+    expect(b.agent.states()).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLED'])
 
     s.agent.send({ type: 'KILL', kill: { task_id: { value: 'task-ctrl' }, kill_policy: { grace_period: { nanoseconds: 30e9 } } } })
     const code = await Promise.race([s.exited, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`executor did not exit\n${s.stderr()}`)), 60_000))])
