@@ -303,6 +303,9 @@ export class KafkaScheduler {
       case 'stopped':
         this.log.info(log, `${node.role} ${node.id} stopped`)
         break
+      case 'lost':
+        this.log.warn(log, `${node.role} ${node.id}: the master does not know its task any more; ${node.active ? 'starting it again' : 'it stays stopped'}`)
+        break
       case 'failed':
         this.log.warn({ ...log, failures: node.failover.failures, deactivated: reaction.deactivated }, reaction.deactivated ? `${node.role} ${node.id} failed: failure limit exceeded, deactivating broker` : `${node.role} ${node.id} failed; it will be restarted after the failover delay`)
         break

@@ -56,6 +56,29 @@ function decodeBinary(t: protobuf.Type, bytes: Uint8Array): protobuf.Message {
 }
 
 /**
+ * Checks proto2 `required` fields recursively (protobufjs fills them with defaults instead).
+ * @throws CodecError naming the first missing field's path
+ */
+function checkRequired(t: protobuf.Type, obj: Record<string, unknown>, path: string): void {
+  for (const field of t.fieldsArray) {
+    const value = obj[field.name]
+    if (value === undefined) {
+      if (field.required) throw new CodecError(`Failed to validate ${t.fullName.slice(1)}: missing required field '${path}${field.name}'`)
+      continue
+    }
+    field.resolve()
+    if (!(field.resolvedType instanceof protobuf.Type)) continue
+    const sub = field.resolvedType
+    const items = field.repeated && Array.isArray(value) ? value : [value]
+    items.forEach((item, i) => {
+      if (item && typeof item === 'object' && !Array.isArray(item)) {
+        checkRequired(sub, item as Record<string, unknown>, `${path}${field.name}${field.repeated ? `[${i}]` : ''}.`)
+      }
+    })
+  }
+}
+
+/**
  * Converts a message in Mesos JSON form (snake_case keys, enum names, base64 bytes) to a checked
  * plain object of the same form. Unknown keys and unknown enum names of optional fields are dropped,
  * as Mesos does; missing proto2 required fields throw.
@@ -64,15 +87,16 @@ function decodeBinary(t: protobuf.Type, bytes: Uint8Array): protobuf.Message {
 export function normalize<T>(name: MessageName, obj: unknown): T {
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new CodecError(`Expected a JSON object for ${name}`)
   const t = type(name)
+  const clean = stripNulls(obj) as Record<string, unknown>
   let msg: protobuf.Message
   try {
-    msg = t.fromObject(stripNulls(obj) as Record<string, unknown>)
+    msg = t.fromObject(clean)
   } catch (e) {
     throw new CodecError(`Failed to convert JSON into ${name}: ${(e as Error).message}`)
   }
-  // A round trip through the binary form enforces proto2 `required` fields.
-  const checked = decodeBinary(t, t.encode(msg).finish())
-  return t.toObject(checked, TO_OBJECT) as T
+  const plain = t.toObject(msg, TO_OBJECT) as Record<string, unknown>
+  checkRequired(t, plain, '')
+  return plain as T
 }
 
 /**
@@ -83,7 +107,9 @@ export function decode<T>(name: MessageName, body: Uint8Array | string, contentT
   if (contentType === PROTOBUF_TYPE) {
     const t = type(name)
     const bytes = typeof body === 'string' ? Buffer.from(body, 'binary') : body
-    return t.toObject(decodeBinary(t, bytes), TO_OBJECT) as T
+    const plain = t.toObject(decodeBinary(t, bytes), TO_OBJECT) as Record<string, unknown>
+    checkRequired(t, plain, '')
+    return plain as T
   }
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8')
   let parsed: unknown

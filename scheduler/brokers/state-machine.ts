@@ -8,6 +8,7 @@ export type Reaction =
   | { kind: 'failed'; deactivated: boolean }
   | { kind: 'stopped' }
   | { kind: 'running' }
+  | { kind: 'lost' }
 
 /**
  * Applies a Mesos TaskStatus to the node that owns the task, as mesos/kafka's status-update state
@@ -24,6 +25,13 @@ export function applyStatus(node: KafkaNode, status: TaskStatus, now = Date.now(
     node.lastTaskId = task.id
     node.task = undefined
     node.needsRestart = false
+    if (status.reason === 'REASON_RECONCILIATION' && !expected) {
+      // The master no longer knows the task (e.g. the whole cluster restarted): it is gone, not
+      // crashed, so no failure is counted and an active node starts again at once, on the same
+      // host while stickiness holds.
+      node.stickiness.stopTime = now
+      return { kind: 'lost' }
+    }
     if (expected) {
       node.stickiness.stopTime = now
       node.failover.failures = 0

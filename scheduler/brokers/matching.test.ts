@@ -1,0 +1,77 @@
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
+import type { Offer } from '../../core-cluster/proto/index.js'
+import { parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
+import { newNode } from './broker.js'
+import { declineSeconds, isFit, matchOffer, NEVER_MATCH_SECONDS, type Fit, type Mismatch } from './matching.js'
+
+function offer(resources: string, hostname = '127.0.1.1', attributes = 'rack:r1'): Offer {
+  return { id: { value: 'o1' }, framework_id: { value: 'f' }, agent_id: { value: 'a1' }, hostname, resources: parseResources(resources), attributes: parseAttributes(attributes) }
+}
+function broker(cpus = 0.5, mem = 768) {
+  const n = newNode(0)
+  n.cpus = cpus
+  n.mem = mem
+  n.active = true
+  return n
+}
+
+describe('offer matching (mesos/kafka §8.4)', () => {
+  test('takes cpus, mem and the lowest offered port, and keeps the rack attribute', () => {
+    const m = matchOffer(offer('cpus:2;mem:4096;ports:[31005-31999,31000-31002]'), broker())
+    expect(isFit(m)).toBe(true)
+    const fit = m as Fit
+    expect(fit.port).toBe(31000)
+    expect(fit.attributes).toEqual({ rack: 'r1' })
+    expect(fit.resources.find((r) => r.name === 'cpus')?.scalar?.value).toBe(0.5)
+    expect(fit.resources.find((r) => r.name === 'ports')?.ranges?.range).toEqual([{ begin: 31000, end: 31000 }])
+  })
+
+  test('a port range picks the first offered port inside it', () => {
+    const n = broker()
+    n.port = { start: 31500, end: 31600 }
+    expect((matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]'), n) as Fit).port).toBe(31500)
+    n.port = { start: 9092, end: 9092 }
+    expect((matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]'), n) as Mismatch).reason).toMatch(/no port in 9092/)
+  })
+
+  test.each([
+    ['cpus:0.25;mem:4096;ports:[31000-31999]', /cpus < 0.5/],
+    ['cpus:2;mem:512;ports:[31000-31999]', /mem < 768/],
+    ['cpus:2;mem:4096', /no ports/],
+  ])('refuses %s for an hour', (res, reason) => {
+    const m = matchOffer(offer(res), broker()) as Mismatch
+    expect(m.reason).toMatch(reason)
+    expect(m.retryAfterSeconds).toBe(NEVER_MATCH_SECONDS)
+  })
+
+  test('stickiness: only the last host until the period ends', () => {
+    const n = broker()
+    const now = 1_000_000
+    n.stickiness = { periodMs: 600_000, hostname: '127.0.1.2', stopTime: now - 60_000 }
+    const other = matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.1'), n, now) as Mismatch
+    expect(other.reason).toMatch(/stickiness/)
+    expect(other.retryAfterSeconds).toBe(540)
+    expect(isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.2'), n, now))).toBe(true)
+    expect(isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.1'), n, now + 600_000))).toBe(true)
+  })
+
+  test('failover delay: offers wait until failureTime + delay', () => {
+    const n = broker()
+    const now = 5_000_000
+    n.failover = { delayMs: 60_000, maxDelayMs: 600_000, failures: 2, failureTime: now - 30_000 }
+    const m = matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]'), n, now) as Mismatch
+    expect(m.retryAfterSeconds).toBe(90) // 2nd failure: 2m delay, 30 s gone
+    expect(isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]'), n, now + 90_000))).toBe(true)
+  })
+
+  test.prop([fc.array(fc.integer({ min: 1, max: 7200 }), { minLength: 1, maxLength: 5 }), fc.double({ min: 0, max: 0.9999, noNaN: true })])(
+    'refuse_seconds is the longest wait ±1/6',
+    (waits, r) => {
+      const s = declineSeconds(waits, () => r)
+      const base = Math.max(...waits)
+      expect(s).toBeGreaterThanOrEqual(Math.max(1, Math.floor(base - base / 6)))
+      expect(s).toBeLessThanOrEqual(Math.ceil(base + base / 6))
+    },
+  )
+})

@@ -1,0 +1,92 @@
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
+import type { TaskState, TaskStatus } from '../../core-cluster/proto/index.js'
+import { displayState, failoverDelayMs, newNode, type KafkaNode } from './broker.js'
+import { applyStatus } from './state-machine.js'
+
+function launched(): KafkaNode {
+  const n = newNode(1)
+  n.active = true
+  n.task = { id: 't1', slaveId: 'a1', executorId: 't1', hostname: '127.0.1.1', endpoint: '127.0.1.1:31000', attributes: {}, state: 'pending' }
+  return n
+}
+const status = (state: TaskState, extra: Partial<TaskStatus> = {}): TaskStatus => ({ task_id: { value: 't1' }, state, ...extra })
+
+describe('status state machine (mesos/kafka §3.5)', () => {
+  test('pending → starting → running; the endpoint comes from the RUNNING data', () => {
+    const n = launched()
+    expect(applyStatus(n, status('TASK_STAGING')).kind).toBe('none')
+    expect(n.task?.state).toBe('pending')
+    applyStatus(n, status('TASK_STARTING'))
+    expect(n.task?.state).toBe('starting')
+    expect(displayState(n)).toBe('starting')
+    const r = applyStatus(n, status('TASK_RUNNING', { data: Buffer.from('127.0.1.1:31007').toString('base64') }))
+    expect(r.kind).toBe('running')
+    expect(n.task?.state).toBe('running')
+    expect(n.task?.endpoint).toBe('127.0.1.1:31007')
+    expect(n.stickiness.hostname).toBe('127.0.1.1')
+    expect(displayState(n)).toBe('running')
+  })
+
+  test('a terminal update while stopping is a normal stop: task cleared, no failure', () => {
+    const n = launched()
+    n.task!.state = 'stopping'
+    n.active = false
+    expect(applyStatus(n, status('TASK_KILLED'), 1000).kind).toBe('stopped')
+    expect(n.task).toBeUndefined()
+    expect(n.lastTaskId).toBe('t1')
+    expect(n.failover.failures).toBe(0)
+    expect(n.stickiness.stopTime).toBe(1000)
+    expect(displayState(n)).toBe('stopped')
+  })
+
+  test('an unexpected end is a failure with back-off; max tries deactivates', () => {
+    const n = launched()
+    n.failover.maxTries = 2
+    applyStatus(n, status('TASK_RUNNING'))
+    expect(applyStatus(n, status('TASK_FAILED'), 10_000)).toEqual({ kind: 'failed', deactivated: false })
+    expect(n.failover.failures).toBe(1)
+    expect(displayState(n, 20_000)).toMatch(/^failed 1\/2 .*, next start /)
+    n.task = { ...launched().task! }
+    expect(applyStatus(n, status('TASK_LOST'), 100_000)).toEqual({ kind: 'failed', deactivated: true })
+    expect(n.active).toBe(false)
+    expect(n.stickiness.stopTime).toBe(10_000) // first failure of the run
+  })
+
+  test('RUNNING while stopping asks for another kill', () => {
+    const n = launched()
+    n.task!.state = 'stopping'
+    expect(applyStatus(n, status('TASK_RUNNING')).kind).toBe('kill')
+  })
+
+  test('a task the master forgot (reconciliation) is lost without counting a failure', () => {
+    const n = launched()
+    applyStatus(n, status('TASK_RUNNING'))
+    expect(applyStatus(n, status('TASK_LOST', { reason: 'REASON_RECONCILIATION' })).kind).toBe('lost')
+    expect(n.task).toBeUndefined()
+    expect(n.failover.failures).toBe(0)
+  })
+
+  test('updates for another task id change nothing', () => {
+    const n = launched()
+    expect(applyStatus(n, { task_id: { value: 'other' }, state: 'TASK_FAILED' }).kind).toBe('none')
+    expect(n.task?.id).toBe('t1')
+  })
+
+  const states: TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST']
+  test.prop([fc.array(fc.constantFrom(...states), { maxLength: 12 }), fc.boolean()])('any update sequence keeps the node consistent', (seq, stopping) => {
+    const n = launched()
+    if (stopping) n.task!.state = 'stopping'
+    for (const s of seq) applyStatus(n, status(s))
+    // a node never has a task while its last task id is the same task; failures never negative
+    if (n.task) expect(n.lastTaskId).not.toBe(n.task.id)
+    expect(n.failover.failures).toBeGreaterThanOrEqual(0)
+    if (n.failover.failures > 0) expect(n.failover.failureTime).toBeDefined()
+    if (!n.task) expect(['running', 'pending', 'stopping']).not.toContain(displayState(n))
+  })
+
+  test('failover delay doubles up to the maximum (1m, 2m, 4m, 8m, 10m)', () => {
+    const f = { delayMs: 60_000, maxDelayMs: 600_000, failures: 0 }
+    expect([1, 2, 3, 4, 5, 40].map((failures) => failoverDelayMs({ ...f, failures }) / 60_000)).toEqual([1, 2, 4, 8, 10, 10])
+  })
+})
