@@ -1,0 +1,148 @@
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { readRecords } from '../http/index.js'
+import { decode, encode, JSON_TYPE, PROTOBUF_TYPE, parseResources, type scheduler } from '../proto/index.js'
+import { startMaster, type RunningMaster } from './server.js'
+
+const log = pino({ level: 'silent' })
+
+/** A raw v1 scheduler connection: the subscription stream plus calls with its stream id. */
+async function subscribe(address: string, name = 'test', accept = JSON_TYPE) {
+  const call: scheduler.Call = { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root', name } } }
+  const ac = new AbortController()
+  const res = await fetch(`http://${address}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, Accept: accept }, body: JSON.stringify(call), signal: ac.signal })
+  expect(res.status).toBe(200)
+  const streamId = res.headers.get('mesos-stream-id')!
+  const events: scheduler.Event[] = []
+  const waiters: Array<() => void> = []
+  void (async () => {
+    try {
+      for await (const r of readRecords(res.body!)) {
+        events.push(decode<scheduler.Event>('mesos.v1.scheduler.Event', r, accept))
+        waiters.splice(0).forEach((w) => w())
+      }
+    } catch {
+      // aborted
+    }
+  })()
+  const next = async (type: string, timeoutMs = 5000): Promise<scheduler.Event> => {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const i = events.findIndex((e) => e.type === type)
+      if (i >= 0) return events.splice(i, 1)[0]
+      if (Date.now() > deadline) throw new Error(`no ${type} event within ${timeoutMs} ms; got ${events.map((e) => e.type)}`)
+      await new Promise<void>((r) => {
+        waiters.push(r)
+        setTimeout(r, 100)
+      })
+    }
+  }
+  const subscribed = await next('SUBSCRIBED')
+  const frameworkId = subscribed.subscribed!.framework_id.value
+  const send = (c: scheduler.Call, headers: Record<string, string> = {}) =>
+    fetch(`http://${address}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, 'Mesos-Stream-Id': streamId, ...headers }, body: JSON.stringify({ ...c, framework_id: { value: frameworkId } }) })
+  return { streamId, frameworkId, events, next, send, close: () => ac.abort() }
+}
+
+/** Registers a fake agent over the agent link (protobuf), returning its id. */
+async function fakeAgent(address: string, host: string, resources: string) {
+  const ac = new AbortController()
+  const body = encode('kafka_mesos.agent.Call', { type: 'REGISTER', register: { agent_info: { hostname: host, port: 5051, resources: parseResources(resources) } } }, PROTOBUF_TYPE)
+  const res = await fetch(`http://${address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(body), signal: ac.signal })
+  const events: Array<{ type?: string }> = []
+  void (async () => {
+    try {
+      for await (const r of readRecords(res.body!)) events.push(decode('kafka_mesos.agent.Event', r, PROTOBUF_TYPE))
+    } catch {
+      // aborted
+    }
+  })()
+  return { events, close: () => ac.abort() }
+}
+
+describe('master: v1 scheduler API', () => {
+  let m: RunningMaster
+  beforeAll(async () => {
+    m = await startMaster({ host: '127.0.0.1', port: 0, logger: log, heartbeatIntervalSeconds: 1, allocationIntervalMs: 50 })
+  })
+  afterAll(() => m.close())
+
+  test('SUBSCRIBE streams SUBSCRIBED then HEARTBEATs, with a Mesos-Stream-Id', async () => {
+    const s = await subscribe(m.address)
+    expect(s.streamId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(s.frameworkId.startsWith(m.master.ids.masterId)).toBe(true)
+    await s.next('HEARTBEAT')
+    await s.next('HEARTBEAT', 3000) // periodic, 1 s here
+    s.close()
+  })
+
+  test('protobuf streams work too', async () => {
+    const s = await subscribe(m.address, 'proto', PROTOBUF_TYPE)
+    await s.next('HEARTBEAT')
+    s.close()
+  })
+
+  test.each([
+    ['GET', undefined, '', 405],
+    ['POST', undefined, '{}', 400],
+    ['POST', 'text/plain', '{}', 415],
+    ['POST', 'application/json', '{not json', 400],
+    ['POST', 'application/json', '{"type":"SUBSCRIBE"}', 400],
+    ['POST', 'application/json', '{"type":"DECLINE","framework_id":{"value":"nope"},"decline":{}}', 400],
+  ])('%s with Content-Type %s and body %s answers %i', async (method, type, body, status) => {
+    const res = await fetch(`http://${m.address}/api/v1/scheduler`, { method, headers: type ? { 'Content-Type': type } : {}, body: method === 'GET' ? undefined : new TextEncoder().encode(body) })
+    expect(res.status).toBe(status)
+    expect((await res.text()).length).toBeGreaterThan(0)
+  })
+
+  test('a call with a stale stream id is refused; re-SUBSCRIBE fails the old stream over', async () => {
+    const a = await subscribe(m.address, 'failover')
+    const again = await fetch(`http://${m.address}/api/v1/scheduler`, {
+      method: 'POST',
+      headers: { 'Content-Type': JSON_TYPE },
+      body: JSON.stringify({ type: 'SUBSCRIBE', framework_id: { value: a.frameworkId }, subscribe: { framework_info: { user: 'root', name: 'failover', id: { value: a.frameworkId } } } }),
+    })
+    expect(again.status).toBe(200)
+    const err = await a.next('ERROR')
+    expect(err.error?.message).toBe('Framework failed over')
+    const stale = await a.send({ type: 'REVIVE', revive: {} })
+    expect(stale.status).toBe(400)
+    await again.body?.cancel()
+  })
+
+  test('offers go out, DECLINE filters the agent, REVIVE clears the filter', async () => {
+    const agent = await fakeAgent(m.address, '127.0.1.9', 'cpus:2;mem:2048;ports:[31000-31010]')
+    const s = await subscribe(m.address, 'offers')
+    const first = (await s.next('OFFERS')).offers!.offers!
+    const mine = first.find((o) => o.hostname === '127.0.1.9')!
+    expect(mine.url?.address.ip).toBe('127.0.1.9')
+    expect(mine.resources?.find((r) => r.name === 'cpus')?.scalar?.value).toBe(2)
+    expect((await s.send({ type: 'DECLINE', decline: { offer_ids: [mine.id], filters: { refuse_seconds: 3600 } } })).status).toBe(202)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(s.events.filter((e) => e.type === 'OFFERS' && e.offers?.offers?.some((o) => o.hostname === '127.0.1.9'))).toHaveLength(0)
+    expect((await s.send({ type: 'REVIVE', revive: {} })).status).toBe(202)
+    const again = await s.next('OFFERS')
+    expect(again.offers!.offers!.some((o) => o.hostname === '127.0.1.9')).toBe(true)
+    s.close()
+    agent.close()
+  })
+
+  test('a launch on an invalid offer is answered TASK_LOST with REASON_INVALID_OFFERS', async () => {
+    const s = await subscribe(m.address, 'invalid')
+    const task = { name: 't', task_id: { value: 't1' }, agent_id: { value: 'x' }, command: { value: 'true' }, resources: parseResources('cpus:0.1;mem:32') }
+    expect((await s.send({ type: 'ACCEPT', accept: { offer_ids: [{ value: 'no-such-offer' }], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }] } })).status).toBe(202)
+    const u = await s.next('UPDATE')
+    expect(u.update?.status.state).toBe('TASK_LOST')
+    expect(u.update?.status.reason).toBe('REASON_INVALID_OFFERS')
+    s.close()
+  })
+
+  test('explicit reconciliation of an unknown task answers TASK_LOST without a uuid', async () => {
+    const s = await subscribe(m.address, 'reconcile')
+    await s.send({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 'ghost' } }] } })
+    const u = await s.next('UPDATE')
+    expect(u.update?.status).toMatchObject({ state: 'TASK_LOST', reason: 'REASON_RECONCILIATION', source: 'SOURCE_MASTER' })
+    expect(u.update?.status.uuid).toBeUndefined()
+    s.close()
+  })
+})
