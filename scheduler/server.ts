@@ -29,6 +29,11 @@ export async function startScheduler(options: Omit<SchedulerOptions, 'api'> & { 
     server.once('listening', resolve)
     server.once('error', reject)
   })
+  // Idle keep-alive sockets outlive the clients' own idle timeout (undici: 4 s), so a client never
+  // reuses a socket the server is closing at that moment ("other side closed").
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
+  server.requestTimeout = 0
   url.port = String((server.address() as AddressInfo).port)
   const api = url.toString().replace(/\/$/, '')
   const scheduler = new KafkaScheduler({ ...options, api })

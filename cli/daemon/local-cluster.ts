@@ -11,6 +11,8 @@ export interface LocalClusterOptions {
   agents: number
   masterPort: number
   apiPort: number
+  /** port of every agent on its own address (default 5051; 0 = any) */
+  agentPort?: number
   /** agent resources, Mesos syntax */
   resources: string
   kafkaDist?: string
@@ -113,7 +115,7 @@ export class LocalCluster {
         Array.from({ length: o.agents }, async (_, k) => {
           const i = k + 1
           const host = agentHost(i)
-          const a = await this.spawnDaemon(`agent-${i}`, ['agent', '--master', this.master, '--host', host, '--port', '5051', '--resources', o.resources, '--attributes', `rack:r${i}`, '--work-dir', join(o.workDir, `agent-${i}`)], 'agent started', 'address')
+          const a = await this.spawnDaemon(`agent-${i}`, ['agent', '--master', this.master, '--host', host, '--port', String(o.agentPort ?? 5051), '--resources', o.resources, '--attributes', `rack:r${i}`, '--work-dir', join(o.workDir, `agent-${i}`)], 'agent started', 'address')
           this.say(`agent ${i}    ${a.address}  rack:r${i}  ${o.resources}`)
         }),
       )

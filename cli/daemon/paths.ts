@@ -1,9 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
-/** The package root (where package.json, dist/ and .cache/ live). */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+/** The package root (where package.json, dist/ and .cache/ live), found from here upwards (works from dist/ and from sources). */
+export const PACKAGE_ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'bin', 'run.js'))) {
+    const up = dirname(dir)
+    if (up === dir) throw new Error('cannot find the kafka-mesos package root')
+    dir = up
+  }
+  return dir
+})()
 
 /** The executor bundle that `npm run build` writes and the scheduler serves to agents. */
 export const EXECUTOR_BUNDLE = join(PACKAGE_ROOT, 'dist', 'executor', 'kafka-mesos-executor.cjs')

@@ -82,6 +82,8 @@ export async function startAgent(opts: { master: string; host: string; port: num
     server.once('error', reject)
   })
   server.requestTimeout = 0
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
   const port = (server.address() as AddressInfo).port
   const agent = new Agent({ ...opts, port })
   app = createAgentApp(agent, opts.logger)

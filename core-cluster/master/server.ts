@@ -117,7 +117,8 @@ export async function startMaster(opts: { host: string; port: number; logger: Lo
     server.once('listening', resolve)
     server.once('error', reject)
   })
-  server.keepAliveTimeout = 75_000
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
   server.requestTimeout = 0
   const port = (server.address() as AddressInfo).port
   const master = new Master({ ...opts, port })

@@ -1,0 +1,68 @@
+import { spawnSync, execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Kafka, logLevel } from 'kafkajs'
+import { LocalCluster } from '../cli/daemon/local-cluster.js'
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+export const BIN = join(ROOT, 'bin', 'run.js')
+
+/** Result of one CLI run as a user would type it. */
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs the built CLI (`node bin/run.js ...`) against `api`, bounded in time. */
+export function cli(api: string, args: string[], timeoutMs = 240_000): CliResult {
+  const env: NodeJS.ProcessEnv = { ...process.env, KM_API: api }
+  delete env.NODE_ENV
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: timeoutMs })
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Starts a local cluster (3 agents, free ports) in a fresh temp work dir. */
+export async function startLocalCluster(name: string, agents = 3): Promise<LocalCluster> {
+  const workDir = mkdtempSync(join(tmpdir(), `km-${name}-`))
+  const cluster = new LocalCluster({
+    workDir,
+    agents,
+    masterPort: 0,
+    apiPort: 0,
+    agentPort: 0,
+    resources: 'cpus:2;mem:4096;ports:[31000-31999]',
+    progress: (line) => process.stderr.write(`[${name}] ${line}\n`),
+  })
+  await cluster.start()
+  return cluster
+}
+
+/** pids of Java processes whose command line mentions `text` (e.g. a work dir or a task id). */
+export function javaProcesses(text: string): number[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+  return out
+    .split('\n')
+    .filter((l) => l.includes('java') && l.includes(text) && !l.includes(' ps -eo'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]))
+}
+
+/** A kafkajs client on broker listeners only (never a controller port: kafka-kraft-ops.md §8). */
+export function kafkaClient(brokers: string[]): Kafka {
+  return new Kafka({ clientId: 'km-e2e', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } })
+}
+
+/** Broker JSON as the REST API answers it (fields the tests read). */
+export interface BrokerJson {
+  id: string
+  active: boolean
+  state: string
+  task?: { id: string; hostname: string; endpoint: string; state: string; attributes: Record<string, string> }
+}
+
+export async function listBrokers(api: string): Promise<BrokerJson[]> {
+  const res = await fetch(`${api}/api/broker/list`)
+  return ((await res.json()) as { brokers: BrokerJson[] }).brokers
+}
