@@ -5,7 +5,8 @@ export default defineConfig({
     disableConsoleIntercept: true,
     maxWorkers: 2,
     // JSON results feed the one-line summary that .ci/run prints ("N passed, N failed")
-    reporters: ['default', ['json', { outputFile: '.cache/test-results.json' }]],
+    reporters: ['default', 'json'],
+    outputFile: { json: '.cache/test-results.json' },
     projects: [
       {
         extends: true,
