@@ -5,7 +5,6 @@
  * and a Kafka that exits → TASK_FAILED with its error. Heaps 256 MB; every wait is bounded.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
@@ -16,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { acquireKafkaTestLock } from './kafka-test-lock.js'
 import { encodeRecord } from '../core-cluster/http/recordio.js'
 import type { executor, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
-import { encodeTaskData, type KafkaTaskDataInput } from '../scheduler/kafka/task-data.js'
+import { encodeTaskData, newClusterId, type KafkaTaskDataInput } from '../scheduler/kafka/task-data.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const KAFKA_DIR = path.join(ROOT, '.cache', 'kafka', 'kafka_2.13-4.4.0')
@@ -122,7 +121,7 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
     symlinkSync(KAFKA_DIR, path.join(sandbox, 'kafka_2.13-4.4.0'))
     const task: TaskInfo = {
       name: `kafka-${name}`, task_id: { value: `task-${name}` }, agent_id: { value: 'a1' },
-      data: encodeTaskData({ clusterId: randomBytes(16).toString('base64url'), host: '127.0.0.1', quorum: `127.0.0.1:${data.port}`, internalTopicRf: 1, ...data }),
+      data: encodeTaskData({ clusterId: newClusterId(), host: '127.0.0.1', quorum: `127.0.0.1:${data.port}`, internalTopicRf: 1, ...data }),
     }
     agent.onSubscribe = (first) => { if (first) agent.send({ type: 'LAUNCH', launch: { task } }) }
     const child = spawn(process.execPath, [BUNDLE], {

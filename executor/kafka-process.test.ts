@@ -4,7 +4,6 @@
  * stops both with SIGTERM and checks that no JVM of theirs is left. Heaps are 256 MB; every wait is bounded.
  */
 import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -13,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { acquireKafkaTestLock } from './kafka-test-lock.js'
-import { KafkaTaskDataSchema, type KafkaTaskData } from '../scheduler/kafka/task-data.js'
+import { KafkaTaskDataSchema, newClusterId, type KafkaTaskData } from '../scheduler/kafka/task-data.js'
 import { findKafkaDir, KafkaProcess } from './kafka-process.js'
 import { silentLogger } from './log.js'
 
@@ -50,7 +49,7 @@ describe('KafkaProcess on real Kafka 4.4.0', { timeout: 300_000 }, () => {
   let tmp: string
   let out: WriteStream
   const procs: KafkaProcess[] = []
-  const clusterId = randomBytes(16).toString('base64url')
+  const clusterId = newClusterId()
   let ctrlPort = 0
   let brokerPort = 0
 

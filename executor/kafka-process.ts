@@ -191,7 +191,7 @@ export class KafkaProcess {
     }
     const args = [
       `-Xmx${TOOL_HEAP_MB}m`, ...this.logArgs(), '-cp', this.classpath(), 'kafka.tools.StorageTool', 'format',
-      '-c', this.propsPath, '-t', data.clusterId, '--ignore-formatted',
+      '-c', this.propsPath, `--cluster-id=${data.clusterId}`, '--ignore-formatted',
       data.format === 'standalone' ? '--standalone' : '--no-initial-controllers',
     ]
     this.opts.log.info({ logDirs: unformatted, clusterId: data.clusterId, mode: data.format }, 'formatting storage (no meta.properties yet)')

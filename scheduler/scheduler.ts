@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
 import type { Logger } from 'pino'
 import { SchedulerClient } from '../core-cluster/client/index.js'
@@ -12,7 +12,7 @@ import {
   type KafkaNode,
   type Mismatch,
 } from './brokers/index.js'
-import { encodeTaskData } from './kafka/task-data.js'
+import { encodeTaskData, newClusterId } from './kafka/task-data.js'
 import type { SchedulerState, StateStore } from './storage/index.js'
 
 /** Node ids from this number up are KRaft controllers run by the scheduler; brokers use lower ids. */
@@ -77,7 +77,7 @@ export class KafkaScheduler {
   /** Loads state (or starts empty with a fresh KRaft cluster id) and subscribes to the master. @throws StorageError */
   async start(): Promise<void> {
     const stored = await this.options.storage.load()
-    this.state = stored ?? { kind: 'kafka-mesos-state', version: 1, clusterId: randomBytes(16).toString('base64url'), brokers: [], controllers: [] }
+    this.state = stored ?? { kind: 'kafka-mesos-state', version: 1, clusterId: newClusterId(), brokers: [], controllers: [] }
     this.log.info({ storage: this.options.storage.description, brokers: this.state.brokers.length, frameworkId: this.state.frameworkId, clusterId: this.state.clusterId }, stored ? 'state loaded' : 'no stored state; starting empty')
     await this.save()
     this.client = new SchedulerClient(

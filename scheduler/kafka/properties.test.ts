@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { effectiveLogDirs, formatProperties, parseProperties, renderServerProperties, serverProperties, substituteId } from './properties.js'
-import { decodeTaskData, encodeTaskData, KafkaTaskDataSchema, type KafkaTaskData } from './task-data.js'
+import { decodeTaskData, encodeTaskData, KafkaTaskDataSchema, newClusterId, type KafkaTaskData } from './task-data.js'
 
 const DEFAULTS = `# sample
 process.roles=broker,controller
@@ -99,5 +99,14 @@ describe('helpers and task data', () => {
     expect(d.jvmOptions).toBe('')
     expect(() => decodeTaskData(Buffer.from('{"role":"x"}').toString('base64'))).toThrow(/invalid task data/)
     expect(() => decodeTaskData('!!!')).toThrow()
+  })
+})
+
+describe('newClusterId', () => {
+  it('22 base64url characters, never a leading dash (kafka-storage would read it as an option)', () => {
+    for (let i = 0; i < 2000; i++) {
+      const id = newClusterId()
+      expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/)
+    }
   })
 })

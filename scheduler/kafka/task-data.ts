@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 
 /**
@@ -62,4 +63,15 @@ export function decodeTaskData(base64: string): KafkaTaskData {
   const r = KafkaTaskDataSchema.safeParse(json)
   if (!r.success) throw new Error(`invalid task data: ${z.prettifyError(r.error)}`)
   return r.data
+}
+
+/**
+ * A new KRaft cluster id: 16 random bytes as 22 base64url characters, never starting with `-`
+ * (Kafka's `Uuid.randomUuid` rule: such ids read as options on the kafka-storage command line).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
 }
