@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Kafka, logLevel } from 'kafkajs'
 import { LocalCluster } from '../cli/daemon/local-cluster.js'
+import { acquireKafkaTestLock } from '../executor/kafka-test-lock.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'run.js')
@@ -24,8 +25,17 @@ export function cli(api: string, args: string[], timeoutMs = 240_000): CliResult
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
 
-/** Starts a local cluster (3 agents, free ports) in a fresh temp work dir. */
+/**
+ * Starts a local cluster (3 agents, free ports) in a fresh temp work dir. Holds the machine-wide
+ * Kafka test lock until `cluster.stop()`, so test files that run Kafka JVMs take turns (2 cores).
+ */
 export async function startLocalCluster(name: string, agents = 3): Promise<LocalCluster> {
+  const unlock = await acquireKafkaTestLock(20 * 60_000)
+  let held = true
+  const release = () => {
+    if (held) unlock()
+    held = false
+  }
   const workDir = mkdtempSync(join(tmpdir(), `km-${name}-`))
   const cluster = new LocalCluster({
     workDir,
@@ -36,7 +46,20 @@ export async function startLocalCluster(name: string, agents = 3): Promise<Local
     resources: 'cpus:2;mem:4096;ports:[31000-31999]',
     progress: (line) => process.stderr.write(`[${name}] ${line}\n`),
   })
-  await cluster.start()
+  const stop = cluster.stop.bind(cluster)
+  cluster.stop = async () => {
+    try {
+      await stop()
+    } finally {
+      release()
+    }
+  }
+  try {
+    await cluster.start()
+  } catch (e) {
+    release()
+    throw e
+  }
   return cluster
 }
 
