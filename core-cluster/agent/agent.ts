@@ -21,6 +21,7 @@ import {
   agent as agentMsg,
   executor as executorMsg,
 } from '../proto/index.js'
+import { commandExecutorEntry, commandExecutorInfo } from './command-executor-launch.js'
 import { fetchUris } from './fetcher.js'
 import { launchCommand, signalGroup, stopGroup, type LaunchedProcess } from './launcher.js'
 import { StatusUpdateManager } from './status-updates.js'
@@ -60,6 +61,8 @@ interface ExecutorRun {
   /** tasks waiting for the executor to subscribe */
   queued: TaskInfo[]
   tasks: Map<string, TaskRun>
+  /** the built-in command executor of a command task (its ExecutorInfo was synthesised here) */
+  commandExecutor: boolean
   shuttingDown: boolean
 }
 
@@ -128,7 +131,7 @@ export class Agent {
     const frameworkIds = new Set<string>()
     for (const e of this.executors.values()) {
       frameworkIds.add(e.frameworkId)
-      for (const t of e.tasks.values()) if (!isTerminal(t.state)) tasks.push({ ...t.info, executor: t.info.executor ? { ...t.info.executor, framework_id: { value: e.frameworkId } } : undefined })
+      for (const t of e.tasks.values()) if (!isTerminal(t.state)) tasks.push({ ...t.info, executor: { ...(t.info.executor ?? e.info), framework_id: { value: e.frameworkId } } })
     }
     const call: agentMsg.Call = {
       type: 'REGISTER',
@@ -222,12 +225,23 @@ export class Agent {
 
   private async runTask(framework: FrameworkInfo, task: TaskInfo): Promise<void> {
     const frameworkId = framework.id!.value
-    if (!task.executor) {
-      this.log.warn({ task: task.task_id.value }, 'command tasks are not supported yet; refusing the task')
-      this.agentStatus(undefined, frameworkId, task, 'TASK_ERROR', 'REASON_TASK_INVALID', 'Command tasks (TaskInfo.command) are not supported by this agent yet; use an ExecutorInfo')
+    if (!task.executor && !task.command) {
+      this.agentStatus(undefined, frameworkId, task, 'TASK_ERROR', 'REASON_TASK_INVALID', 'Task has neither CommandInfo nor ExecutorInfo')
       return
     }
-    const executorId = task.executor.executor_id.value
+    let executorInfo: ExecutorInfo
+    const isCommandTask = !task.executor
+    if (task.executor) executorInfo = task.executor
+    else {
+      // A command task runs under the built-in command executor (its ExecutorInfo is synthesised, as Mesos).
+      try {
+        executorInfo = commandExecutorInfo(task, frameworkId, await commandExecutorEntry())
+      } catch (e) {
+        this.agentStatus(undefined, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', `Cannot start the command executor: ${(e as Error).message}`)
+        return
+      }
+    }
+    const executorId = executorInfo.executor_id.value
     const key = `${frameworkId}/${executorId}`
     let run = this.executors.get(key)
     if (run && !run.shuttingDown) {
@@ -238,17 +252,17 @@ export class Agent {
     }
     const containerId = randomUUID()
     const sandbox = join(this.options.workDir, 'slaves', this.agentId ?? 'unknown', 'frameworks', frameworkId, 'executors', executorId, 'runs', containerId)
-    run = { frameworkId, framework, executorId, info: task.executor, containerId, sandbox, queued: [task], tasks: new Map(), shuttingDown: false }
+    run = { frameworkId, framework, executorId, info: executorInfo, commandExecutor: isCommandTask, containerId, sandbox, queued: [task], tasks: new Map(), shuttingDown: false }
     run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
     this.executors.set(key, run)
     this.log.info({ task: task.task_id.value, executor: executorId, sandbox }, 'launching executor')
     try {
       await mkdir(sandbox, { recursive: true })
-      await fetchUris(task.executor.command?.uris ?? [], sandbox, join(this.options.workDir, 'cache'))
+      await fetchUris(executorInfo.command?.uris ?? [], sandbox, join(this.options.workDir, 'cache'))
       if (run.shuttingDown) throw new Error('killed while fetching')
       const dataDir = join(this.options.workDir, 'data')
       await mkdir(dataDir, { recursive: true })
-      run.process = launchCommand(task.executor.command ?? {}, sandbox, this.executorEnv(run, dataDir))
+      run.process = launchCommand(executorInfo.command ?? {}, sandbox, this.executorEnv(run, dataDir))
     } catch (e) {
       const message = `Failed to launch the executor: ${(e as Error).message}`
       this.log.error({ task: task.task_id.value, err: (e as Error).message }, 'executor launch failed')
@@ -277,7 +291,7 @@ export class Agent {
       MESOS_SLAVE_ID: this.agentId ?? '',
       MESOS_SLAVE_PID: `slave(1)@${this.options.host}:${this.options.port}`,
       MESOS_CHECKPOINT: run.framework.checkpoint ? '1' : '0',
-      MESOS_HTTP_COMMAND_EXECUTOR: '0',
+      MESOS_HTTP_COMMAND_EXECUTOR: run.commandExecutor ? '1' : '0',
       MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: `${Math.round(this.graceMs / 1000)}secs`,
       KM_DATA_DIR: dataDir,
     }
@@ -294,6 +308,8 @@ export class Agent {
       const state: TaskState = t.killRequested || run.shuttingDown ? 'TASK_KILLED' : 'TASK_FAILED'
       this.agentStatus(run, run.frameworkId, t.info, state, 'REASON_EXECUTOR_TERMINATED', `Executor exited with status ${code}`)
     }
+    // As Mesos, the exit of an executor the agent generated for a command task is not reported.
+    if (run.commandExecutor) return
     await this.postToMaster({ type: 'EXITED_EXECUTOR', exited_executor: { framework_id: { value: run.frameworkId }, executor_id: { value: run.executorId }, status: code } })
   }
 

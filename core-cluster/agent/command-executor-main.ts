@@ -1,0 +1,60 @@
+/**
+ * Entry point of the built-in command executor process, started by the agent for a TaskInfo with a
+ * `command` as `node command-executor-main.js` in the task's sandbox (its own process group), with the
+ * executor environment of mesos-api.md §2. Exit codes: 0 after TASK_FINISHED/TASK_KILLED, 1 after
+ * TASK_FAILED or a lost agent, 2 on a bad environment.
+ */
+import { pino } from 'pino'
+import { ExecutorClient, executorEnvFrom, type ExecutorEnv } from '../client/executor-client.js'
+import { CommandExecutor } from './command-executor.js'
+
+const log = pino({ name: 'command-executor', level: process.env.KM_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }))
+let env: ExecutorEnv
+try {
+  env = executorEnvFrom(process.env)
+} catch (e) {
+  log.error({ err: (e as Error).message }, 'bad executor environment')
+  process.exit(2)
+}
+log.info({ agent: env.agentEndpoint, framework: env.frameworkId, executor: env.executorId, checkpoint: env.checkpoint }, 'command executor starting')
+
+let client: ExecutorClient | undefined
+let exiting = false
+const exec = new CommandExecutor({
+  client: { update: (s) => client!.update(s), waitAcknowledged: (u, t) => client!.waitAcknowledged(u, t) },
+  sandbox: env.sandbox,
+  env: process.env,
+  shutdownGracePeriodMs: env.shutdownGracePeriodMs,
+  // A checkpointing executor keeps its terminal update until a (restarted) agent takes it.
+  ackTimeoutMs: env.checkpoint ? env.recoveryTimeoutMs : 30_000,
+  log,
+  onDone: (code) => {
+    if (exiting) return
+    exiting = true
+    client?.close()
+    log.info({ code }, 'command executor exiting')
+    process.exit(code)
+  },
+})
+client = new ExecutorClient({
+  env,
+  log,
+  handlers: {
+    subscribed: (ev) => exec.subscribed(ev.framework_info),
+    launch: (task) => exec.launch(task),
+    kill: (taskId, policy) => exec.kill(taskId, policy),
+    shutdown: () => exec.shutdown(),
+    disconnected: () => exec.disconnected(),
+  },
+})
+for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => exec.terminate())
+process.on('exit', () => {
+  if (exec.pid) {
+    try {
+      process.kill(-exec.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+})
+void client.start()

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto'
+import type { Offer } from '../../core-cluster/proto/index.js'
+import { isFit, matchOffer, type Fit } from '../brokers/matching.js'
+import { newNode, type KafkaNode } from '../brokers/broker.js'
+
+/** Node ids from this number up are KRaft controllers; brokers use lower ids (ids never collide). */
+export const CONTROLLER_BASE_ID = 1_000_000
+
+/** Quorum sizes we form: an odd number of voters, as Kafka's docs advise (1 for tiny clusters). */
+export const QUORUM_SIZES = [1, 3, 5] as const
+
+/** A Kafka Uuid in base64url (22 chars), never starting with `-` (Kafka's `Uuid.randomUuid` rule). */
+export function newKafkaUuid(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
+}
+
+/** Creates `count` inactive controller nodes (ids CONTROLLER_BASE_ID + i) with fresh directory ids. */
+export function newControllers(count: number, resources: { cpus: number; mem: number; heap: number }): KafkaNode[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = newNode(CONTROLLER_BASE_ID + i, 'controller')
+    n.cpus = resources.cpus
+    n.mem = resources.mem
+    n.heap = resources.heap
+    n.directoryId = newKafkaUuid()
+    // A controller that fails is restarted soon on its own host: the quorum needs it back.
+    n.failover.delayMs = 5_000
+    n.failover.maxDelayMs = 60_000
+    return n
+  })
+}
+
+/** `host:port` of a placed controller (its host and port are fixed once the quorum is formed). */
+export function controllerEndpoint(node: KafkaNode): string | undefined {
+  if (!node.stickiness.hostname || !node.port) return undefined
+  return `${node.stickiness.hostname}:${node.port.start}`
+}
+
+/** True once the voter set was fixed (every controller has a host and a port). */
+export function quorumPlaced(controllers: readonly KafkaNode[]): boolean {
+  return controllers.length > 0 && controllers.every((c) => controllerEndpoint(c) !== undefined)
+}
+
+/** `controller.quorum.bootstrap.servers` for every node: all controller endpoints. */
+export function bootstrapServers(controllers: readonly KafkaNode[]): string {
+  return controllers.map(controllerEndpoint).filter((e): e is string => !!e).join(',')
+}
+
+/**
+ * Whether brokers may start: the voter set is placed and a majority of controllers runs (a quorum
+ * can elect a leader). Returns the reason when not, for `broker list`.
+ */
+export function brokersWaitFor(controllers: readonly KafkaNode[]): string | undefined {
+  if (controllers.length === 0) return 'waiting for the KRaft controllers to be created'
+  if (!quorumPlaced(controllers)) return `waiting for the KRaft quorum: ${controllers.length} controllers need offers on ${controllers.length} distinct hosts`
+  const running = controllers.filter((c) => c.task?.state === 'running').length
+  const majority = Math.floor(controllers.length / 2) + 1
+  if (running < majority) return `waiting for the KRaft quorum: ${running} of ${controllers.length} controllers running, ${majority} needed`
+  return undefined
+}
+
+/** One controller placed on one offer. */
+export interface GangPlacement {
+  node: KafkaNode
+  offer: Offer
+  fit: Fit
+}
+
+/**
+ * Gang placement of a new quorum (issue 7): every controller on its own host, all at once, so each
+ * starts knowing the full voter set. Tries the offers (one per host is enough) with backtracking;
+ * N ≤ 5, so the search is tiny.
+ * @returns the placements, or the reason it cannot be done with these offers
+ */
+export function placeGang(controllers: readonly KafkaNode[], offers: readonly Offer[], now = Date.now()): GangPlacement[] | string {
+  const byHost = new Map<string, Offer>()
+  for (const o of offers) if (!byHost.has(o.hostname)) byHost.set(o.hostname, o)
+  const hosts = [...byHost.values()]
+  if (hosts.length < controllers.length) return `a quorum of ${controllers.length} controllers needs ${controllers.length} distinct hosts; offers came from ${hosts.length}`
+  const chosen: GangPlacement[] = []
+  const used = new Set<string>()
+  const reasons = new Set<string>()
+  const search = (i: number): boolean => {
+    if (i === controllers.length) return true
+    for (const offer of hosts) {
+      if (used.has(offer.hostname)) continue
+      const m = matchOffer(offer, controllers[i], now)
+      if (!isFit(m)) {
+        reasons.add(m.reason)
+        continue
+      }
+      used.add(offer.hostname)
+      chosen.push({ node: controllers[i], offer, fit: m })
+      if (search(i + 1)) return true
+      chosen.pop()
+      used.delete(offer.hostname)
+    }
+    return false
+  }
+  if (search(0)) return chosen
+  return `no placement of ${controllers.length} controllers on distinct hosts fits these offers (${[...reasons].join('; ') || 'no offer fits'})`
+}
+
+/** The `--initial-controllers` list of a placed gang: `id@host:port:directoryId,...` (KIP-853). */
+export function initialControllersList(placements: readonly GangPlacement[]): string {
+  return placements.map((p) => `${p.node.id}@${p.offer.hostname}:${p.fit.port}:${p.node.directoryId}`).join(',')
+}
