@@ -178,6 +178,8 @@ export const BrokerJson = z.looseObject({
     .nullish(),
   executionOptions: z.looseObject({jvmOptions: Str, javaCmd: Str}).nullish(),
   task: TaskJson.nullish(),
+  /** why an active broker without a task did not take its last offer (our addition; in memory on the scheduler) */
+  waiting: z.looseObject({reason: z.string(), hostname: Str, time: Str}).nullish(),
 })
 export type BrokerJson = z.infer<typeof BrokerJson>
 

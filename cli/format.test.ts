@@ -78,6 +78,17 @@ describe('formatBroker (mesos/kafka §1.3)', () => {
     )
   })
 
+  test('an active broker without a task says why it waits', () => {
+    const b = BrokerJson.parse({
+      ...stopped,
+      active: true,
+      state: 'starting',
+      waiting: {reason: 'rack=unique: rack r1 does not match (others: r1,r2,r3)', hostname: '127.0.1.1', time: '2026-11-22 10:00:00.000'},
+    })
+    expect(formatBroker(b).split('\n')[3]).toBe('waiting: rack=unique: rack r1 does not match (others: r1,r2,r3) (offer from 127.0.1.1 at 2026-11-22 10:00:00.000)')
+    expect(formatBroker(BrokerJson.parse({...running, waiting: {reason: 'x'}}))).not.toContain('waiting:')
+  })
+
   test('quiet hides options and jvm-options; bind-address adds the task hostname', () => {
     const b = BrokerJson.parse({...running, bindAddress: 'if:eth1', needsRestart: false})
     const text = formatBroker(b, {quiet: true})

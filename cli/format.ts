@@ -70,6 +70,10 @@ export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): str
   line(`id: ${b.id}`)
   line(`active: ${b.active ?? false}`)
   line(`state: ${b.state ?? (b.active ? 'starting' : 'stopped')}${b.needsRestart ? ' (modified, needs restart)' : ''}`)
+  if (b.waiting && !b.task) {
+    const from = has(b.waiting.hostname) ? ` (offer from ${b.waiting.hostname}${has(b.waiting.time) ? ` at ${b.waiting.time}` : ''})` : ''
+    line(`waiting: ${b.waiting.reason}${from}`)
+  }
   line(`resources: ${formatResources(b)}`)
 
   const jvmOptions = b.jvmOptions ?? b.executionOptions?.jvmOptions

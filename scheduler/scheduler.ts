@@ -10,7 +10,9 @@ import {
   matchOffer,
   newNode,
   type KafkaNode,
+  type LastDecline,
   type Mismatch,
+  type Placement,
 } from './brokers/index.js'
 import { encodeTaskData, newClusterId } from './kafka/task-data.js'
 import type { SchedulerState, StateStore } from './storage/index.js'
@@ -69,6 +71,8 @@ export class KafkaScheduler {
   private saving: Promise<void> = Promise.resolve()
   /** resolves waiters on every state change (start/stop waits poll this) */
   private readonly listeners = new Set<() => void>()
+  /** node id → why its last offer was declined; shown by `broker list` (in memory only) */
+  readonly waiting = new Map<number, LastDecline>()
 
   constructor(readonly options: SchedulerOptions) {
     this.log = options.logger
@@ -199,10 +203,15 @@ export class KafkaScheduler {
   async handleOffer(offer: Offer): Promise<OfferDecision> {
     const reasons: string[] = []
     const waits: number[] = []
+    const now = Date.now()
     const waitingForController = this.state.brokers.some((b) => b.active && !b.task) && !this.quorum()
+    if (waitingForController) {
+      for (const b of this.state.brokers) if (b.active && !b.task) this.waiting.set(b.id, { reason: 'waiting for the KRaft controller to run', hostname: offer.hostname, time: now })
+    }
     for (const node of this.startable()) {
-      const m = matchOffer(offer, node)
+      const m = matchOffer(offer, node, now, node.role === 'broker' ? this.placements(node) : [])
       if (isFit(m)) {
+        this.waiting.delete(node.id)
         const task = this.taskInfo(node, offer, m.port, m.resources, m.attributes.rack)
         node.task = {
           id: task.task_id.value,
@@ -219,6 +228,7 @@ export class KafkaScheduler {
       }
       reasons.push(`${node.role} ${node.id}: ${(m as Mismatch).reason}`)
       waits.push((m as Mismatch).retryAfterSeconds)
+      this.waiting.set(node.id, { reason: (m as Mismatch).reason, hostname: offer.hostname, time: now })
     }
     if (waitingForController) {
       reasons.push('brokers wait for the KRaft controller to run')
@@ -227,6 +237,11 @@ export class KafkaScheduler {
     const refuseSeconds = reasons.length === 0 ? declineSeconds([]) : declineSeconds(waits)
     await this.client.tryCall({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: refuseSeconds } } })
     return { offerId: offer.id.value, hostname: offer.hostname, declined: { refuseSeconds, reasons: reasons.length ? reasons : ['no node needs to start'] } }
+  }
+
+  /** Where the other brokers' tasks run, in id order: what constraints compare with (§5). */
+  private placements(node: KafkaNode): Placement[] {
+    return this.state.brokers.filter((b) => b !== node && b.task).map((b) => ({ hostname: b.task!.hostname, attributes: b.task!.attributes }))
   }
 
   /** The TaskInfo of a node: our executor, the Kafka archive, cpus/mem/one port, KRaft task data. */
@@ -317,7 +332,9 @@ export class KafkaScheduler {
     }
     await this.save()
     await ack()
-    await this.reviveOrSuppress(false)
+    // A task that ended frees its host (constraints, resources) and may need offers itself: REVIVE
+    // drops the refuse filters of earlier declines, so nobody waits out an hour-long filter.
+    await this.reviveOrSuppress(reaction.kind === 'failed' || reaction.kind === 'lost' || reaction.kind === 'stopped')
   }
 
   /** An update for a task no node owns (§3.5): re-attach the node's last task if it runs, else kill it. */

@@ -76,6 +76,7 @@ async function sendFile(c: Context, path: string, type: string): Promise<Respons
 export function createApi(scheduler: KafkaScheduler, log: Logger) {
   const app = new Hono()
   const brokerById = (id: number) => scheduler.state.brokers.find((b) => b.id === id)
+  const json = (b: KafkaNode) => nodeJson(b, Date.now(), scheduler.waiting.get(b.id))
 
   app.onError((e, c) => {
     if (e instanceof ApiError) return c.json({ error: e.message, code: e.code }, e.status)
@@ -87,7 +88,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
   app.on(['GET', 'POST'], '/api/broker/list', async (c) => {
     const params = await readParams(c)
     const list = ids(params.broker ?? '*', scheduler)
-    return c.json({ brokers: list.map(brokerById).filter((b): b is KafkaNode => !!b).map((b) => nodeJson(b)) })
+    return c.json({ brokers: list.map(brokerById).filter((b): b is KafkaNode => !!b).map(json) })
   })
 
   app.post('/api/broker/add', async (c) => {
@@ -108,7 +109,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     scheduler.state.brokers.sort((a, b) => a.id - b.id)
     await scheduler.save()
     log.info({ brokers: list }, 'brokers added')
-    return c.json({ brokers: added.map((b) => nodeJson(b)) })
+    return c.json({ brokers: added.map(json) })
   })
 
   app.post('/api/broker/update', async (c) => {
@@ -125,7 +126,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     for (const node of nodes) applyParams(node, p)
     await scheduler.save()
     log.info({ brokers: list }, 'brokers updated')
-    return c.json({ brokers: nodes.map((b) => nodeJson(b)) })
+    return c.json({ brokers: nodes.map(json) })
   })
 
   app.post('/api/broker/remove', async (c) => {
@@ -155,7 +156,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
       else await scheduler.deactivate(nodes, p.force)
       const timeout = p.timeout ?? DEFAULT_WAIT_MS
       log.info({ brokers: list, timeoutMs: timeout, force: p.force }, `broker ${op} requested`)
-      if (timeout === 0) return c.json({ status: 'scheduled', brokers: nodes.map((b) => nodeJson(b)) })
+      if (timeout === 0) return c.json({ status: 'scheduled', brokers: nodes.map(json) })
       // Each broker is waited on in turn with the full timeout, as mesos/kafka (§2.2).
       let ok = true
       for (const node of nodes) {
@@ -167,7 +168,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
       }
       const started = op === 'start' ? nodes.every((n) => n.task?.state === 'running') : true
       const status = ok && started ? (op === 'start' ? 'started' : 'stopped') : 'timeout'
-      return c.json({ status, brokers: nodes.map((b) => nodeJson(b)) })
+      return c.json({ status, brokers: nodes.map(json) })
     })
   }
 

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
+import { formatConstraints, parseConstraints } from '../brokers/constraints.js'
 import { parseMap, parsePeriod, parseRange, ValueError } from '../brokers/values.js'
 
 /** An API answer for bad input: HTTP status plus a message that names the field and the fix. */
@@ -64,7 +65,14 @@ function number(field: string, example: string, opts: { integer?: boolean; min: 
 
 /** `""` unsets (mesos/kafka §1.3: pass "" to unset); otherwise parsed. */
 function unsettable<T>(inner: z.ZodType<T, string>) {
-  return z.union([z.literal('').transform(() => null), inner])
+  // Not a z.union: a union reports a bare "Invalid input" instead of the inner message naming the field.
+  return z.string().transform((s, ctx): T | null => {
+    if (s === '') return null
+    const r = inner.safeParse(s)
+    if (r.success) return r.data
+    for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message })
+    return z.NEVER
+  })
 }
 
 function notYet(field: string, meanwhile: string) {
@@ -85,7 +93,8 @@ export const NodeParamsSchema = z.object({
   heap: number('heap', '512 (MB)', { integer: true, min: 64 }).optional(),
   port: unsettable(via((s) => parseRange(s, 'port'))).optional(),
   options: unsettable(via((s) => parseMap(s, 'options'))).optional(),
-  constraints: z.string().optional(),
+  /** `attr=<constraint>,...` (§5), stored normalized; `""` unsets */
+  constraints: unsettable(via((s) => formatConstraints(parseConstraints(s, 'constraints')))).optional(),
   jvmOptions: z.string().optional(),
   javaCmd: z.string().optional(),
   stickinessPeriod: via((s) => parsePeriod(s, 'stickinessPeriod')).optional(),

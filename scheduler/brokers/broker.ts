@@ -157,10 +157,22 @@ export interface NodeJson {
   failover: { delay: string; maxDelay: string; maxTries?: number; failures: number; failureTime?: string }
   task?: { id: string; slaveId: string; executorId: string; hostname: string; endpoint: string; attributes: Record<string, string>; state: NodeTaskState }
   state: string
+  /** Why an active broker without a task did not take its last offer (not persisted), e.g. `{"reason":"rack=unique: ...","hostname":"127.0.1.1","time":"2026-..."}`. */
+  waiting?: { reason: string; hostname: string; time: string }
 }
 
-/** Serializes a node as mesos/kafka's broker JSON (§2.6). */
-export function nodeJson(node: KafkaNode, now = Date.now()): NodeJson {
+/** The last decline of an offer for a node: reason, offer host, epoch ms. */
+export interface LastDecline {
+  reason: string
+  hostname: string
+  time: number
+}
+
+/**
+ * Serializes a node as mesos/kafka's broker JSON (§2.6), plus `waiting` (from `lastDecline`) while
+ * the node is active and has no task: why it is not running yet.
+ */
+export function nodeJson(node: KafkaNode, now = Date.now(), lastDecline?: LastDecline): NodeJson {
   return {
     id: String(node.id),
     active: node.active,
@@ -187,5 +199,6 @@ export function nodeJson(node: KafkaNode, now = Date.now()): NodeJson {
     },
     task: node.task ? { ...node.task } : undefined,
     state: displayState(node, now),
+    waiting: lastDecline && node.active && !node.task ? { reason: lastDecline.reason, hostname: lastDecline.hostname, time: formatDate(lastDecline.time) } : undefined,
   }
 }

@@ -65,11 +65,30 @@ describe('offer matching (mesos/kafka §8.4)', () => {
     expect(isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]'), n, now + 90_000))).toBe(true)
   })
 
+  test('constraints: checked after resources and before stickiness; a failure never matches', () => {
+    const n = broker()
+    n.constraints = 'rack=unique'
+    const others = [{ hostname: '127.0.1.2', attributes: { rack: 'r2' } }]
+    expect(isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.1', 'rack:r1'), n, Date.now(), others))).toBe(true)
+    const taken = matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.2', 'rack:r2'), n, Date.now(), others) as Mismatch
+    expect(taken.reason).toBe('rack=unique: rack r2 does not match (others: r2)')
+    expect(taken.retryAfterSeconds).toBe(NEVER_MATCH_SECONDS)
+    // resources come first
+    expect((matchOffer(offer('cpus:0.1;mem:4096;ports:[31000-31999]', '127.0.1.2', 'rack:r2'), n, Date.now(), others) as Mismatch).reason).toMatch(/^cpus/)
+    // constraints before stickiness: a sticky broker on the wrong rack hears about the constraint
+    const now = 1_000_000
+    n.stickiness = { periodMs: 600_000, hostname: '127.0.1.1', stopTime: now }
+    expect((matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.2', 'rack:r2'), n, now, others) as Mismatch).reason).toMatch(/^rack=unique/)
+    expect((matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3', 'rack:r3'), n, now, others) as Mismatch).reason).toMatch(/stickiness/)
+    // an offer without the attribute
+    expect((matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3', ''), n, now, others) as Mismatch).reason).toMatch(/^no rack attribute/)
+  })
+
   test.prop([fc.array(fc.integer({ min: 1, max: 7200 }), { minLength: 1, maxLength: 5 }), fc.double({ min: 0, max: 0.9999, noNaN: true })])(
-    'refuse_seconds is the longest wait ±1/6',
+    'refuse_seconds is the shortest wait ±1/6 (a broker due soon is never starved by one that never matches)',
     (waits, r) => {
       const s = declineSeconds(waits, () => r)
-      const base = Math.max(...waits)
+      const base = Math.min(...waits)
       expect(s).toBeGreaterThanOrEqual(Math.max(1, Math.floor(base - base / 6)))
       expect(s).toBeLessThanOrEqual(Math.ceil(base + base / 6))
     },

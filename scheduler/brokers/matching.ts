@@ -1,5 +1,6 @@
 import { attributeText, rangesOf, resourceRole, scalarSum, type Offer, type Resource } from '../../core-cluster/proto/index.js'
 import { failoverUntil, stickyUntil, type KafkaNode } from './broker.js'
+import { checkConstraints, parseConstraints, type Placement } from './constraints.js'
 
 /** Refuse time for offers that can never fit (mesos/kafka §8.4: 3600 s). */
 export const NEVER_MATCH_SECONDS = 3600
@@ -53,16 +54,28 @@ export function pickPort(offer: Offer, node: Pick<KafkaNode, 'port'>): number | 
 }
 
 /**
- * Matches an offer against a node in mesos/kafka's order (§8.4): cpus, mem, port; stickiness host;
- * failover delay. Returns what to take, or why not and for how long to refuse the host.
+ * Matches an offer against a node in mesos/kafka's order (§8.4): cpus, mem, port; constraints (§5,
+ * against `others`: where the other brokers' tasks run); stickiness host; failover delay. Resource
+ * and constraint failures never match (refuse {@link NEVER_MATCH_SECONDS}); stickiness and failover
+ * match later (refuse the time left). Returns what to take, or why not and for how long to refuse.
  */
-export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now()): Fit | Mismatch {
+export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now(), others: readonly Placement[] = []): Fit | Mismatch {
   const cpus = takeScalar(offer, 'cpus', node.cpus)
   if (!cpus) return { reason: `cpus < ${node.cpus} (offered ${scalarSum(offer.resources, 'cpus')})`, retryAfterSeconds: NEVER_MATCH_SECONDS }
   const mem = takeScalar(offer, 'mem', node.mem)
   if (!mem) return { reason: `mem < ${node.mem} (offered ${scalarSum(offer.resources, 'mem')})`, retryAfterSeconds: NEVER_MATCH_SECONDS }
   const port = pickPort(offer, node)
   if (port === undefined) return { reason: node.port ? `no port in ${node.port.start}..${node.port.end}` : 'no ports offered', retryAfterSeconds: NEVER_MATCH_SECONDS }
+  const attributes = offerAttributes(offer)
+  if (node.constraints) {
+    const failed = checkConstraints(parseConstraints(node.constraints), { hostname: offer.hostname, attributes }, others)
+    if (failed) return { reason: failed, retryAfterSeconds: NEVER_MATCH_SECONDS }
+  }
+  // A KRaft controller's host holds its metadata log and is its identity in the voter set: it is
+  // sticky to that host for good (issue 7), not just for the stickiness period.
+  if (node.role === 'controller' && node.stickiness.hostname && node.stickiness.hostname !== offer.hostname) {
+    return { reason: `controller is pinned to its host ${node.stickiness.hostname}, where its metadata log lives`, retryAfterSeconds: NEVER_MATCH_SECONDS }
+  }
   const sticky = stickyUntil(node)
   if (sticky !== undefined && sticky > now && node.stickiness.hostname !== offer.hostname) {
     return { reason: `hostname != stickiness host ${node.stickiness.hostname}`, retryAfterSeconds: Math.ceil((sticky - now) / 1000) }
@@ -72,7 +85,7 @@ export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now()): Fit
     return { reason: `waiting ${Math.ceil((until - now) / 1000)}s to restart after failure`, retryAfterSeconds: Math.ceil((until - now) / 1000) }
   }
   const portResource: Resource = { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: port, end: port }] } }
-  return { port, resources: [...cpus, ...mem, portResource], attributes: offerAttributes(offer) }
+  return { port, resources: [...cpus, ...mem, portResource], attributes }
 }
 
 export function isFit(m: Fit | Mismatch): m is Fit {
@@ -80,11 +93,15 @@ export function isFit(m: Fit | Mismatch): m is Fit {
 }
 
 /**
- * refuse_seconds for a declined offer: the largest per-node wait plus ±1/6 jitter (mesos/kafka §8.4).
- * `random` in [0,1).
+ * refuse_seconds for a declined offer: the shortest per-node wait plus ±1/6 jitter; an hour
+ * ({@link NEVER_MATCH_SECONDS}) when no node waits. `random` in [0,1).
+ *
+ * mesos/kafka (§8.4) took the *largest* wait, so a broker due to restart on this host in 5 s was
+ * starved for an hour when another broker could never match the host (resources, constraints).
+ * The shortest wait is the longest the host may be refused without delaying any broker.
  */
 export function declineSeconds(waits: number[], random: () => number = Math.random): number {
-  const base = waits.length > 0 ? Math.max(...waits) : NEVER_MATCH_SECONDS
+  const base = waits.length > 0 ? Math.min(...waits) : NEVER_MATCH_SECONDS
   const jitter = (random() * 2 - 1) * (base / 6)
   return Math.max(1, Math.round(base + jitter))
 }

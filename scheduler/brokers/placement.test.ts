@@ -1,0 +1,93 @@
+/**
+ * The scheduler's offer handling and REST API with constraints (mesos/kafka §5, §8.4), on a
+ * KafkaScheduler whose master client is a recording fake (unit test: no processes).
+ */
+import pino from 'pino'
+import { describe, expect, test } from 'vitest'
+import { parseAttributes, parseResources, type Offer } from '../../core-cluster/proto/index.js'
+import { createApi } from '../api/app.js'
+import { KafkaScheduler } from '../scheduler.js'
+import type { SchedulerState } from '../storage/index.js'
+import { newNode } from './broker.js'
+
+function offer(i: number): Offer {
+  return { id: { value: `o${i}-${Math.random()}` }, framework_id: { value: 'f' }, agent_id: { value: `a${i}` }, hostname: `127.0.1.${i}`, resources: parseResources('cpus:2;mem:4096;ports:[31000-31999]'), attributes: parseAttributes(`rack:r${i}`) }
+}
+
+function scheduler(): { s: KafkaScheduler; calls: Array<{ type: string; [k: string]: unknown }> } {
+  let saved: SchedulerState | undefined
+  const s = new KafkaScheduler({
+    master: '127.0.0.1:1',
+    api: 'http://127.0.0.1:7000',
+    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st) },
+    frameworkName: 'kafka',
+    frameworkRole: '*',
+    frameworkTimeoutSeconds: 60,
+    user: '',
+    kafkaArchive: '/x/kafka_2.13-4.4.0.tgz',
+    executorBundle: '/x/e.cjs',
+    nodeCmd: 'node',
+    controller: { cpus: 0.5, mem: 768, heap: 256 },
+    logger: pino({ level: 'silent' }),
+  })
+  const calls: Array<{ type: string }> = []
+  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: 'AAAAAAAAAAAAAAAAAAAAAA', frameworkId: 'f', brokers: [], controllers: [] }
+  ;(s as unknown as { client: unknown }).client = { connected: true, tryCall: async (c: { type: string }) => (calls.push(c), true) }
+  // a running controller, so brokers may start
+  const ctl = newNode(1_000_000, 'controller')
+  ctl.active = true
+  ctl.stickiness.hostname = '127.0.1.1'
+  ctl.port = { start: 30000, end: 30000 }
+  ctl.task = { id: 'kafka-controller-1000000-x', slaveId: 'a1', executorId: 'e', hostname: '127.0.1.1', endpoint: '127.0.1.1:30000', attributes: { rack: 'r1' }, state: 'running' }
+  s.state.controllers.push(ctl)
+  return { s, calls: calls as Array<{ type: string; [k: string]: unknown }> }
+}
+
+const post = (app: ReturnType<typeof createApi>, path: string, body: Record<string, string>) =>
+  app.request(`/api/broker/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() })
+
+describe('constraints in the scheduler and its API', () => {
+  test('bad constraints are HTTP 400 naming the field; good ones are stored normalized', async () => {
+    const { s } = scheduler()
+    const app = createApi(s, pino({ level: 'silent' }))
+    for (const bad of ['rack=uniq', 'rack=like:[', 'rack', 'rack=groupBy:0']) {
+      const res = await post(app, 'add', { broker: '0', constraints: bad })
+      expect(res.status).toBe(400)
+      const body = (await res.json()) as { error: string; code: string }
+      expect(body.error).toMatch(/^constraints: /)
+      expect(body.code).toBe('KM_ERR_INVALID_PARAM')
+    }
+    const ok = await post(app, 'add', { broker: '0', constraints: 'rack=unique,hostname=like:127\\.0\\.1\\..*' })
+    expect(ok.status).toBe(200)
+    expect(s.state.brokers[0].constraints).toBe('rack=unique,hostname=like:127\\.0\\.1\\..*')
+    await post(app, 'update', { broker: '0', constraints: '' })
+    expect(s.state.brokers[0].constraints).toBeUndefined()
+  })
+
+  test('rack=unique spreads 3 brokers over 3 racks; the 4th waits and broker list says why', async () => {
+    const { s, calls } = scheduler()
+    for (let id = 0; id < 4; id++) {
+      const b = newNode(id)
+      Object.assign(b, { active: true, cpus: 0.5, mem: 768, heap: 256, constraints: 'rack=unique' })
+      s.state.brokers.push(b)
+    }
+    // every agent offers twice: the second round finds each rack taken
+    const decisions = []
+    for (let round = 0; round < 2; round++) for (const i of [1, 2, 3]) decisions.push(await s.handleOffer(offer(i)))
+    expect(decisions.filter((d) => d.launched), JSON.stringify(decisions)).toHaveLength(3)
+    const racks = s.state.brokers.filter((b) => b.task).map((b) => b.task!.attributes.rack)
+    expect(racks.sort()).toEqual(['r1', 'r2', 'r3'])
+    expect(s.state.brokers[3].task).toBeUndefined()
+    expect(calls.filter((c) => c.type === 'ACCEPT')).toHaveLength(3)
+    const declines = calls.filter((c) => c.type === 'DECLINE') as unknown as Array<{ decline: { filters: { refuse_seconds: number } } }>
+    expect(declines).toHaveLength(3)
+    for (const d of declines) expect(d.decline.filters.refuse_seconds).toBeGreaterThanOrEqual(3000) // never match: about an hour
+
+    const app = createApi(s, pino({ level: 'silent' }))
+    const list = (await (await app.request('/api/broker/list?broker=3')).json()) as { brokers: Array<{ waiting?: { reason: string; hostname: string } }> }
+    expect(list.brokers[0].waiting?.reason).toMatch(/^rack=unique: rack r3 does not match \(others: r\d,r\d,r\d\)$/)
+    expect(list.brokers[0].waiting?.hostname).toBe('127.0.1.3')
+    const running = (await (await app.request('/api/broker/list?broker=0')).json()) as { brokers: Array<{ waiting?: unknown }> }
+    expect(running.brokers[0].waiting).toBeUndefined()
+  })
+})
