@@ -131,8 +131,16 @@ export abstract class BrokerCommand extends Command {
    * @throws KmCliError with the server's message (exit 1) on any failure.
    */
   protected async call(op: string, apiFlag: string | undefined, params: Params): Promise<JsonValue> {
+    return this.post(`broker/${op}`, apiFlag, params)
+  }
+
+  /**
+   * POSTs to `<api>/api/<path>` (any endpoint group, e.g. `controller/list`).
+   * @throws KmCliError with the server's message (exit 1) on any failure.
+   */
+  protected async post(path: string, apiFlag: string | undefined, params: Params): Promise<JsonValue> {
     try {
-      return await post(resolveApi({flag: apiFlag}), `broker/${op}`, params)
+      return await post(resolveApi({flag: apiFlag}), path, params)
     } catch (e) {
       throw this.toCliError(e)
     }

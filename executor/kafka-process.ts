@@ -192,7 +192,7 @@ export class KafkaProcess {
     const args = [
       `-Xmx${TOOL_HEAP_MB}m`, ...this.logArgs(), '-cp', this.classpath(), 'kafka.tools.StorageTool', 'format',
       '-c', this.propsPath, `--cluster-id=${data.clusterId}`, '--ignore-formatted',
-      data.format === 'standalone' ? '--standalone' : '--no-initial-controllers',
+      ...formatModeArgs(data),
     ]
     this.opts.log.info({ logDirs: unformatted, clusterId: data.clusterId, mode: data.format }, 'formatting storage (no meta.properties yet)')
     const r = await this.runTool(args)
@@ -348,4 +348,19 @@ export class KafkaProcess {
       })
     })
   }
+}
+
+/**
+ * kafka-storage format's quorum flags for a node (kafka-kraft-ops.md §2 "kafka-storage"): exactly one
+ * of `--standalone`, `--initial-controllers <list>` (same list on every initial voter) or
+ * `--no-initial-controllers`.
+ * @throws KafkaStartError when `initial-controllers` comes without its list
+ */
+export function formatModeArgs(data: Pick<KafkaTaskData, 'format' | 'initialControllers'>): string[] {
+  if (data.format === 'standalone') return ['--standalone']
+  if (data.format === 'initial-controllers') {
+    if (!data.initialControllers) throw new KafkaStartError('task data has format initial-controllers but no initialControllers list')
+    return [`--initial-controllers=${data.initialControllers}`]
+  }
+  return ['--no-initial-controllers']
 }

@@ -8,17 +8,16 @@ import {
   declineSeconds,
   isFit,
   matchOffer,
-  newNode,
   type KafkaNode,
   type LastDecline,
   type Mismatch,
   type Placement,
 } from './brokers/index.js'
+import { bootstrapServers, brokersWaitFor, initialControllersList, newControllers, placeGang, quorumPlaced } from './kafka/quorum.js'
 import { encodeTaskData, newClusterId } from './kafka/task-data.js'
 import type { SchedulerState, StateStore } from './storage/index.js'
 
-/** Node ids from this number up are KRaft controllers run by the scheduler; brokers use lower ids. */
-export const CONTROLLER_BASE_ID = 1_000_000
+export { CONTROLLER_BASE_ID } from './kafka/quorum.js'
 
 /** Scheduler settings. */
 export interface SchedulerOptions {
@@ -39,8 +38,8 @@ export interface SchedulerOptions {
   executorBundle: string
   /** node executable the agents use to run the executor */
   nodeCmd: string
-  /** resources of the KRaft controller task (cpus, mem MB, heap MB) */
-  controller: { cpus: number; mem: number; heap: number }
+  /** the KRaft quorum: number of controllers (1, 3 or 5) and each one's resources (cpus, mem MB, heap MB) */
+  controller: { count?: number; cpus: number; mem: number; heap: number }
   logger: Logger
 }
 
@@ -51,6 +50,9 @@ export interface OfferDecision {
   launched?: { nodeId: number; role: string; port: number }
   declined?: { refuseSeconds: number; reasons: string[] }
 }
+
+/** How long offers are held for a quorum placement before they are declined (ms). */
+export const QUORUM_HOLD_MS = 15_000
 
 /** Node ids in task ids: `<framework>-<id>-<uuid>` (mesos/kafka §3.4), controllers `<framework>-controller-<id>-<uuid>`. */
 export function nodeIdFromTaskId(taskId: string): number | undefined {
@@ -73,6 +75,9 @@ export class KafkaScheduler {
   private readonly listeners = new Set<() => void>()
   /** node id → why its last offer was declined; shown by `broker list` (in memory only) */
   readonly waiting = new Map<number, LastDecline>()
+  /** offers held while a new KRaft quorum waits for a host per controller */
+  private heldOffers: Offer[] = []
+  private holdTimer?: NodeJS.Timeout
 
   constructor(readonly options: SchedulerOptions) {
     this.log = options.logger
@@ -99,7 +104,13 @@ export class KafkaScheduler {
         offers: (offers) => this.onOffers(offers ?? []),
         update: (status) => this.onUpdate(status),
         error: (message) => this.log.error({ message }, 'master refused the framework'),
-        disconnected: () => this.log.warn('disconnected from the master; will re-subscribe'),
+        disconnected: () => {
+          this.heldOffers = [] // offers die with the subscription
+          this.log.warn('disconnected from the master; will re-subscribe')
+        },
+        rescind: (offerId) => {
+          this.heldOffers = this.heldOffers.filter((o) => o.id.value !== offerId)
+        },
       },
       this.log,
     )
@@ -157,39 +168,86 @@ export class KafkaScheduler {
     await this.reviveOrSuppress(true)
   }
 
-  /** True when the quorum has a running controller (brokers may start). */
+  /** `controller.quorum.bootstrap.servers` once brokers may start (see brokersWaitFor), else undefined. */
   private quorum(): string | undefined {
-    const running = this.state.controllers.filter((c) => c.task?.state === 'running').map((c) => c.task!.endpoint)
-    return running.length > 0 ? running.join(',') : undefined
+    return brokersWaitFor(this.state.controllers) ? undefined : bootstrapServers(this.state.controllers)
   }
 
-  /** Keeps exactly one active KRaft controller while any broker is active (walking-skeleton quorum). */
+  /**
+   * Creates the KRaft quorum (`controller.count` voters, default 1) the first time any broker is
+   * active, and keeps its controllers active. The size of an existing quorum is not changed here.
+   */
   private ensureController(): void {
     if (!this.state.brokers.some((b) => b.active)) return
-    let controller = this.state.controllers[0]
-    if (!controller) {
-      controller = newNode(CONTROLLER_BASE_ID, 'controller')
-      controller.cpus = this.options.controller.cpus
-      controller.mem = this.options.controller.mem
-      controller.heap = this.options.controller.heap
-      this.state.controllers.push(controller)
-      this.log.info({ nodeId: controller.id }, 'adding the KRaft controller')
+    if (this.state.controllers.length === 0) {
+      const count = this.options.controller.count ?? 1
+      this.state.controllers = newControllers(count, this.options.controller)
+      this.log.info({ controllers: this.state.controllers.map((c) => c.id) }, `adding a KRaft quorum of ${count} controller${count > 1 ? 's' : ''}`)
+    } else if (this.options.controller.count && this.options.controller.count !== this.state.controllers.length) {
+      this.log.warn({ stored: this.state.controllers.length, asked: this.options.controller.count }, 'the stored quorum size differs from --controllers; keeping the stored quorum (resizing is not supported yet)')
     }
-    if (!controller.active) {
-      controller.active = true
-      this.log.info({ nodeId: controller.id }, 'activating the KRaft controller')
+    for (const c of this.state.controllers) {
+      if (c.active) continue
+      c.active = true
+      this.log.info({ nodeId: c.id }, 'activating KRaft controller')
     }
   }
 
   private startable(): KafkaNode[] {
     this.ensureController()
     const quorum = this.quorum()
-    const controllers = this.state.controllers.filter((n) => n.active && !n.task)
+    // Controllers of a quorum not yet placed start as a gang (placeQuorum), never one by one.
+    const controllers = quorumPlaced(this.state.controllers) ? this.state.controllers.filter((n) => n.active && !n.task) : []
     const brokers = quorum ? this.state.brokers.filter((n) => n.active && !n.task) : []
     return [...controllers, ...brokers]
   }
 
+  /**
+   * Places a new quorum as a gang (issue 7): holds offers until every controller has a host of its
+   * own and a port, then launches them all with the same `--initial-controllers` voter set. Held
+   * offers are declined after QUORUM_HOLD_MS if no placement appears. Returns the offers left over.
+   */
+  private async placeQuorum(offers: Offer[]): Promise<Offer[]> {
+    this.ensureController()
+    const controllers = this.state.controllers
+    if (controllers.length === 0 || quorumPlaced(controllers) || !controllers.every((c) => c.active)) return offers
+    const pool = [...this.heldOffers, ...offers]
+    this.heldOffers = []
+    const placed = placeGang(controllers, pool)
+    if (typeof placed === 'string') {
+      this.log.info({ reason: placed, offers: pool.length }, 'holding offers for the KRaft quorum')
+      for (const c of controllers) this.waiting.set(c.id, { reason: placed, hostname: '', time: Date.now() })
+      this.heldOffers = pool
+      if (!this.holdTimer) {
+        this.holdTimer = setTimeout(() => void this.releaseHeldOffers(), QUORUM_HOLD_MS)
+        this.holdTimer.unref()
+      }
+      return []
+    }
+    if (this.holdTimer) clearTimeout(this.holdTimer)
+    this.holdTimer = undefined
+    for (const p of placed) {
+      p.node.port = { start: p.fit.port, end: p.fit.port }
+      p.node.stickiness.hostname = p.offer.hostname
+    }
+    if (controllers.length > 1) this.state.initialControllers = initialControllersList(placed)
+    this.log.info({ voters: placed.map((p) => `${p.node.id}@${p.offer.hostname}:${p.fit.port}`) }, 'KRaft quorum placed: launching every controller')
+    for (const p of placed) await this.launch(p.node, p.offer, p.fit.port, p.fit.resources, p.fit.attributes)
+    const used = new Set(placed.map((p) => p.offer.id.value))
+    return pool.filter((o) => !used.has(o.id.value))
+  }
+
+  private async releaseHeldOffers(): Promise<void> {
+    this.holdTimer = undefined
+    const held = this.heldOffers
+    this.heldOffers = []
+    if (held.length === 0) return
+    this.log.info({ offers: held.length }, 'no quorum placement yet: declining held offers briefly')
+    await this.client.tryCall({ type: 'DECLINE', decline: { offer_ids: held.map((o) => o.id), filters: { refuse_seconds: 2 } } })
+  }
+
   private async onOffers(offers: Offer[]): Promise<void> {
+    offers = await this.placeQuorum(offers)
     for (const offer of offers) {
       const decision = await this.handleOffer(offer)
       if (decision.launched) this.log.info({ ...decision.launched, host: decision.hostname }, 'accepted offer: launching node')
@@ -204,26 +262,15 @@ export class KafkaScheduler {
     const reasons: string[] = []
     const waits: number[] = []
     const now = Date.now()
-    const waitingForController = this.state.brokers.some((b) => b.active && !b.task) && !this.quorum()
+    const quorumWait = brokersWaitFor(this.state.controllers)
+    const waitingForController = this.state.brokers.some((b) => b.active && !b.task) && !!quorumWait
     if (waitingForController) {
-      for (const b of this.state.brokers) if (b.active && !b.task) this.waiting.set(b.id, { reason: 'waiting for the KRaft controller to run', hostname: offer.hostname, time: now })
+      for (const b of this.state.brokers) if (b.active && !b.task) this.waiting.set(b.id, { reason: quorumWait!, hostname: offer.hostname, time: now })
     }
     for (const node of this.startable()) {
       const m = matchOffer(offer, node, now, node.role === 'broker' ? this.placements(node) : [])
       if (isFit(m)) {
-        this.waiting.delete(node.id)
-        const task = this.taskInfo(node, offer, m.port, m.resources, m.attributes.rack)
-        node.task = {
-          id: task.task_id.value,
-          slaveId: offer.agent_id.value,
-          executorId: task.executor!.executor_id.value,
-          hostname: offer.hostname,
-          endpoint: `${offer.hostname}:${m.port}`,
-          attributes: m.attributes,
-          state: 'pending',
-        }
-        node.needsRestart = false
-        await this.client.tryCall({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }], filters: { refuse_seconds: 1 } } })
+        await this.launch(node, offer, m.port, m.resources, m.attributes)
         return { offerId: offer.id.value, hostname: offer.hostname, launched: { nodeId: node.id, role: node.role, port: m.port } }
       }
       reasons.push(`${node.role} ${node.id}: ${(m as Mismatch).reason}`)
@@ -244,6 +291,23 @@ export class KafkaScheduler {
     return this.state.brokers.filter((b) => b !== node && b.task).map((b) => ({ hostname: b.task!.hostname, attributes: b.task!.attributes }))
   }
 
+  /** Launches a node on an offer: records its task (endpoint known at launch, mesos/kafka #310) and ACCEPTs. */
+  private async launch(node: KafkaNode, offer: Offer, port: number, resources: TaskInfo['resources'], attributes: Record<string, string>): Promise<void> {
+    this.waiting.delete(node.id)
+    const task = this.taskInfo(node, offer, port, resources, attributes.rack)
+    node.task = {
+      id: task.task_id.value,
+      slaveId: offer.agent_id.value,
+      executorId: task.executor!.executor_id.value,
+      hostname: offer.hostname,
+      endpoint: `${offer.hostname}:${port}`,
+      attributes,
+      state: 'pending',
+    }
+    node.needsRestart = false
+    await this.client.tryCall({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }], filters: { refuse_seconds: 1 } } })
+  }
+
   /** The TaskInfo of a node: our executor, the Kafka archive, cpus/mem/one port, KRaft task data. */
   private taskInfo(node: KafkaNode, offer: Offer, port: number, resources: TaskInfo['resources'], rack: string | undefined): TaskInfo {
     const name = this.options.frameworkName
@@ -257,8 +321,10 @@ export class KafkaScheduler {
       clusterId: this.state.clusterId,
       host: offer.hostname,
       port,
-      quorum: isController ? `${offer.hostname}:${port}` : this.quorum()!,
-      format: isController ? 'standalone' : 'no-initial-controllers',
+      quorum: isController ? bootstrapServers(this.state.controllers) : this.quorum()!,
+      // Only an unformatted data dir is formatted (the executor checks meta.properties).
+      format: !isController ? 'no-initial-controllers' : this.state.controllers.length === 1 ? 'standalone' : 'initial-controllers',
+      initialControllers: isController && this.state.controllers.length > 1 ? this.state.initialControllers : undefined,
       heapMb: node.heap,
       options: node.options,
       jvmOptions: node.jvmOptions,

@@ -22,7 +22,8 @@ archive that agents fetch. State is saved atomically to --storage.`
     'framework-timeout': Flags.string({ description: 'failover timeout: how long the master keeps brokers running while the scheduler is away', default: '30d' }),
     user: Flags.string({ description: 'user to run tasks as', default: userInfo().username }),
     'kafka-dist': Flags.string({ description: 'Kafka archive to serve (kafka_2.13-4.x.tgz); default: the one "npm run kafka" assembled' }),
-    'controller-cpus': Flags.string({ description: 'cpus of the KRaft controller task', default: '0.5' }),
+    controllers: Flags.string({ description: 'size of the KRaft controller quorum the scheduler runs, each controller on its own host', default: '1', options: ['1', '3', '5'] }),
+    'controller-cpus': Flags.string({ description: 'cpus of each KRaft controller task', default: '0.5' }),
     'controller-mem': Flags.integer({ description: 'memory of the KRaft controller task, MB', default: 768 }),
     'controller-heap': Flags.integer({ description: 'heap of the KRaft controller, MB', default: 256 }),
     'node-cmd': Flags.string({ description: 'node executable agents use to run the executor', default: 'node' }),
@@ -45,7 +46,7 @@ archive that agents fetch. State is saved atomically to --storage.`
         kafkaArchive: kafkaArchive(flags['kafka-dist']),
         executorBundle: EXECUTOR_BUNDLE,
         nodeCmd: flags['node-cmd'],
-        controller: { cpus: Number(flags['controller-cpus']), mem: flags['controller-mem'], heap: flags['controller-heap'] },
+        controller: { count: Number(flags.controllers), cpus: Number(flags['controller-cpus']), mem: flags['controller-mem'], heap: flags['controller-heap'] },
         logger: log,
       })
       onShutdown(log, () => running.close())

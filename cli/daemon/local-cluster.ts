@@ -17,6 +17,8 @@ export interface LocalClusterOptions {
   resources: string
   kafkaDist?: string
   logLevel?: string
+  /** KRaft quorum size passed to the scheduler (1, 3 or 5) */
+  controllers?: number
   /** failover timeout passed to the scheduler (Period) */
   frameworkTimeout?: string
   /** progress lines for the user */
@@ -123,6 +125,7 @@ export class LocalCluster {
       const schedArgs = ['scheduler', '--master', this.master, '--api', `http://127.0.0.1:${o.apiPort}`, '--storage', `file:${join(o.workDir, 'kafka-mesos.json')}`]
       if (o.kafkaDist) schedArgs.push('--kafka-dist', o.kafkaDist)
       if (o.frameworkTimeout) schedArgs.push('--framework-timeout', o.frameworkTimeout)
+      if (o.controllers) schedArgs.push('--controllers', String(o.controllers))
       const sched = await this.spawnDaemon('scheduler', schedArgs, 'scheduler started', 'api')
       this.api = sched.address
       this.say(`scheduler  ${this.api}  (REST API; state in ${join(o.workDir, 'kafka-mesos.json')})`)
@@ -152,6 +155,7 @@ export class LocalCluster {
     const port = new URL(this.api).port
     const args = ['scheduler', '--master', this.master, '--api', `http://127.0.0.1:${port}`, '--storage', `file:${join(this.options.workDir, 'kafka-mesos.json')}`]
     if (this.options.kafkaDist) args.push('--kafka-dist', this.options.kafkaDist)
+    if (this.options.controllers) args.push('--controllers', String(this.options.controllers))
     await this.spawnDaemon('scheduler', args, 'scheduler started', 'api')
   }
 

@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono'
 import type { Logger } from 'pino'
 import { expandIds, ExprError, newNode, nodeJson, type KafkaNode } from '../brokers/index.js'
 import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
+import { controllerRoutes } from './controllers.js'
 import { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate, type NodeParams } from './params.js'
 
 /** mesos/kafka's start/stop wait (§2.2): 60 s by default, polled every 100 ms. */
@@ -187,5 +188,6 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
       brokers: scheduler.state.brokers.length,
     }),
   )
+  controllerRoutes(app, scheduler)
   return app
 }

@@ -63,6 +63,8 @@ export interface KafkaNode {
   task?: NodeTask
   /** id of the last task that ended; used to re-attach an orphaned running task (§3.5) */
   lastTaskId?: string
+  /** KRaft controllers: the metadata log directory id (Kafka Uuid, base64url) given at format time */
+  directoryId?: string
 }
 
 export const NODE_DEFAULTS = {

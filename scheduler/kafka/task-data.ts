@@ -26,8 +26,14 @@ export const KafkaTaskDataSchema = z.object({
   port: z.number().int().min(1).max(65535),
   /** `controller.quorum.bootstrap.servers`: comma list of controller `host:port`. */
   quorum: z.string().min(1),
-  /** Storage format mode on first start: `standalone` (sole initial voter) or `no-initial-controllers`. */
-  format: z.enum(['standalone', 'no-initial-controllers']),
+  /**
+   * Storage format mode on first start: `standalone` (sole initial voter), `initial-controllers`
+   * (a new multi-voter dynamic quorum, KIP-853: every voter is formatted with the same
+   * `initialControllers` list) or `no-initial-controllers` (brokers, and controllers added later).
+   */
+  format: z.enum(['standalone', 'initial-controllers', 'no-initial-controllers']),
+  /** With `format: initial-controllers`: `id@host:port:directoryId,...`, identical on every voter. */
+  initialControllers: z.string().regex(/^\d+@[^@,:]+:\d+:[A-Za-z0-9_-]{22}(,\d+@[^@,:]+:\d+:[A-Za-z0-9_-]{22})*$/, 'initialControllers must be id@host:port:directoryId,...').optional(),
   /** JVM heap, MB; used for both `-Xmx` and `-Xms`. */
   heapMb: z.number().int().min(64),
   /** User `server.properties` overrides, applied last; `$id` in a value becomes the node id. */

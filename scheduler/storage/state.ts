@@ -35,6 +35,7 @@ export const NodeSchema = z.object({
   needsRestart: z.boolean(),
   task: task.optional(),
   lastTaskId: z.string().optional(),
+  directoryId: z.string().optional(),
 })
 
 /** The scheduler's whole persisted state (one JSON document). */
@@ -47,6 +48,8 @@ export const SchedulerStateSchema = z.object({
   clusterId: z.string(),
   brokers: z.array(NodeSchema),
   controllers: z.array(NodeSchema),
+  /** the KRaft voter set the quorum was formed with (`id@host:port:directoryId,...`); set once */
+  initialControllers: z.string().optional(),
 })
 
 export type SchedulerState = z.infer<typeof SchedulerStateSchema>
