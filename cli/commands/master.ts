@@ -1,23 +1,31 @@
 import { Command, Flags } from '@oclif/core'
-import { startMaster } from '../../core-cluster/master/index.js'
+import { parseWeights, startMaster } from '../../core-cluster/master/index.js'
 import { daemonLogger, onShutdown } from '../daemon/logger.js'
 
 /** `kafka-mesos master`: runs the cluster master (Mesos v1 scheduler API on /api/v1/scheduler). */
 export default class MasterCommand extends Command {
   static summary = 'Run the cluster master.'
   static description = `Agents register with the master; it offers their resources to frameworks (DRF) over the
-Mesos v1 scheduler HTTP API (POST /api/v1/scheduler). GET /state shows agents, frameworks and tasks.`
-  static examples = ['<%= config.bin %> master --host 127.0.0.1 --port 5050']
+Mesos v1 scheduler HTTP API (POST /api/v1/scheduler). GET /state shows agents, frameworks and tasks;
+POST /api/v1 is the v1 operator API (GET_STATE, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS, ...).`
+  static examples = ['<%= config.bin %> master --host 127.0.0.1 --port 5050', '<%= config.bin %> master --weights kafka=3,web=1']
   static flags = {
     host: Flags.string({ description: 'address to bind and advertise', default: '127.0.0.1' }),
     port: Flags.integer({ description: 'port (0 = any free port)', default: 5050, min: 0, max: 65535 }),
     'allocation-interval': Flags.integer({ description: 'allocation interval in ms', default: 1000, min: 10 }),
     'agent-timeout': Flags.integer({ description: 'seconds a disconnected agent may take to re-register before its tasks are LOST', default: 75, min: 1 }),
+    weights: Flags.string({ description: 'role weights for DRF, e.g. kafka=3,web=1 (others weigh 1; POST /api/v1 UPDATE_WEIGHTS changes them at run time)' }),
     'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(MasterCommand)
+    let weights: Map<string, number> | undefined
+    try {
+      weights = flags.weights ? parseWeights(flags.weights) : undefined
+    } catch (e) {
+      this.error(`--weights: ${(e as Error).message}`, { exit: 1 })
+    }
     const log = daemonLogger('master', flags['log-level'])
     const running = await startMaster({
       host: flags.host,
@@ -25,6 +33,7 @@ Mesos v1 scheduler HTTP API (POST /api/v1/scheduler). GET /state shows agents, f
       logger: log,
       allocationIntervalMs: flags['allocation-interval'],
       agentReregisterTimeoutMs: flags['agent-timeout'] * 1000,
+      weights,
     }).catch((e: Error) => this.error(`cannot start the master on ${flags.host}:${flags.port}: ${e.message}`, { exit: 1 }))
     onShutdown(log, () => running.close())
     await new Promise(() => {})

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { parseResources } from '../proto/index.js'
-import { allocate, dominantShare, type AllocatorFramework } from './allocator.js'
+import { allocate, dominantShare, offerableTo, parseWeights, validateRoleName, type AllocatorAgent, type AllocatorFramework } from './allocator.js'
 import { OfferFilters } from './filters.js'
 
 const total = { cpus: 10, mem: 10_000 }
@@ -35,6 +35,84 @@ describe('DRF allocator', () => {
       expect(given.length).toBe(agents)
     },
   )
+})
+
+/** The textbook algorithm the heap-based allocator must agree with: sort roles, then frameworks, per agent. */
+function naiveAllocate(frameworks: AllocatorFramework[], agents: AllocatorAgent[], tot: { cpus: number; mem: number }, filtered: (f: string, a: string) => boolean, weights: Map<string, number>) {
+  const fws = frameworks.map((f) => ({ ...f, allocated: { ...f.allocated } }))
+  const share = (c: number, m: number, w: number) => Math.max(c / tot.cpus, m / tot.mem) / w
+  const grants = new Map<string, string[]>()
+  for (const agent of agents) {
+    const roleNames = [...new Set(fws.map((f) => f.role))]
+    const roleAlloc = (r: string) => fws.filter((f) => f.role === r).reduce((a, f) => ({ cpus: a.cpus + f.allocated.cpus, mem: a.mem + f.allocated.mem }), { cpus: 0, mem: 0 })
+    const roleShare = (r: string) => { const a = roleAlloc(r); return share(a.cpus, a.mem, weights.get(r) ?? 1) }
+    roleNames.sort((a, b) => roleShare(a) - roleShare(b) || (a < b ? -1 : 1))
+    let done = false
+    for (const role of roleNames) {
+      const res = offerableTo(role, agent.available)
+      const cpus = res.reduce((n, r) => n + (r.name === 'cpus' ? r.scalar!.value : 0), 0)
+      const mem = res.reduce((n, r) => n + (r.name === 'mem' ? r.scalar!.value : 0), 0)
+      if (cpus < 0.01 && mem < 32) continue
+      const inRole = fws.filter((f) => f.role === role && f.active).sort((a, b) => share(a.allocated.cpus, a.allocated.mem, 1) - share(b.allocated.cpus, b.allocated.mem, 1) || (a.id < b.id ? -1 : 1))
+      for (const f of inRole) {
+        if (filtered(f.id, agent.id)) continue
+        grants.set(f.id, [...(grants.get(f.id) ?? []), agent.id])
+        f.allocated.cpus += cpus
+        f.allocated.mem += mem
+        done = true
+        break
+      }
+      if (done) break
+    }
+  }
+  return grants
+}
+
+describe('DRF with role weights', () => {
+  test('weights: 40 one-cpu agents split 1:3 between roles weighing 1 and 3', () => {
+    const frameworks = [fw('web-fw', 0, 0, true, 'web'), fw('kafka-fw', 0, 0, true, 'kafka')]
+    const agents = Array.from({ length: 40 }, (_, i) => ({ id: `a${i}`, available: parseResources('cpus:1;mem:256') }))
+    const grants = allocate(frameworks, agents, { cpus: 40, mem: 40 * 256 }, () => false, new Map([['kafka', 3], ['web', 1]]))
+    expect(grants.get('web-fw')!.length).toBe(10)
+    expect(grants.get('kafka-fw')!.length).toBe(30)
+  })
+
+  test('hierarchical: a role with many frameworks does not get more than a role with one', () => {
+    const frameworks = [fw('solo', 0, 0, true, 'a'), ...Array.from({ length: 5 }, (_, i) => fw(`crowd${i}`, 0, 0, true, 'b'))]
+    const agents = Array.from({ length: 20 }, (_, i) => ({ id: `a${i}`, available: parseResources('cpus:1;mem:256') }))
+    const grants = allocate(frameworks, agents, { cpus: 20, mem: 20 * 256 }, () => false)
+    expect(grants.get('solo')!.length).toBe(10)
+    expect([...grants].filter(([id]) => id.startsWith('crowd')).reduce((n, [, l]) => n + l.length, 0)).toBe(10)
+  })
+
+  test('--weights parsing and role names', () => {
+    expect([...parseWeights('kafka=3,web=1, eng/backend=0.5')]).toEqual([['kafka', 3], ['web', 1], ['eng/backend', 0.5]])
+    expect(() => parseWeights('kafka=0')).toThrow(/above 0/)
+    expect(() => parseWeights('kafka')).toThrow(/role=weight/)
+    expect(() => parseWeights('/x=1')).toThrow(/must not start/)
+    expect(validateRoleName('a/./b')).toMatch(/invalid component/)
+    expect(validateRoleName('-x')).toMatch(/starting with '-'/)
+    expect(validateRoleName('*')).toBeUndefined()
+  })
+
+  test.prop([
+    fc.array(fc.record({ role: fc.constantFrom('*', 'web', 'kafka', 'eng'), cpus: fc.integer({ min: 0, max: 20 }), mem: fc.integer({ min: 0, max: 20_000 }), active: fc.boolean() }), { minLength: 1, maxLength: 12 }),
+    fc.array(fc.record({ cpus: fc.integer({ min: 0, max: 8 }), mem: fc.integer({ min: 0, max: 8192 }), reservedTo: fc.constantFrom(undefined, 'web', 'kafka') }), { minLength: 1, maxLength: 30 }),
+    fc.dictionary(fc.constantFrom('web', 'kafka', 'eng'), fc.integer({ min: 1, max: 5 })),
+    fc.array(fc.tuple(fc.nat(11), fc.nat(29)), { maxLength: 20 }),
+  ])('the heap-based allocator gives exactly what sorting per agent gives', (fspecs, aspecs, w, filters) => {
+    const frameworks = fspecs.map((f, i) => fw(`f${String(i).padStart(2, '0')}`, f.cpus, f.mem, f.active, f.role))
+    const agents = aspecs.map((a, i) => ({ id: `a${i}`, available: parseResources(a.reservedTo ? `cpus(${a.reservedTo}):${a.cpus};mem:${a.mem}` : `cpus:${a.cpus};mem:${a.mem}`).filter((r) => (r.scalar?.value ?? 0) > 0) }))
+    const tot = { cpus: 200, mem: 200_000 }
+    const weights = new Map(Object.entries(w))
+    const blocked = new Set(filters.map(([f, a]) => `f${String(f).padStart(2, '0')}/a${a}`))
+    const isFiltered = (f: string, a: string) => blocked.has(`${f}/${a}`)
+    // identity shuffle, so both see the agents in the same order
+    const fast = allocate(frameworks, agents, tot, isFiltered, weights, () => 0.999999)
+    const expected = naiveAllocate(frameworks, agents, tot, isFiltered, weights)
+    const got = new Map([...fast].map(([id, l]) => [id, l.map((g) => g.agentId)]))
+    expect(new Map([...got].sort())).toEqual(new Map([...expected].sort()))
+  })
 })
 
 describe('refuse filters (Mesos subset semantics)', () => {

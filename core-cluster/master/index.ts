@@ -1,5 +1,6 @@
 export { Master, type MasterOptions } from './master.js'
 export { createMasterApp, startMaster, type RunningMaster } from './server.js'
-export { allocate, dominantShare, offerableTo, MIN_ALLOCATABLE, type AllocatorAgent, type AllocatorFramework } from './allocator.js'
+export { allocate, dominantShare, offerableTo, parseWeights, validateRoleName, MIN_ALLOCATABLE, type AllocatorAgent, type AllocatorFramework } from './allocator.js'
 export { OfferFilters } from './filters.js'
 export { CallError } from './errors.js'
+export { operatorCall } from './operator.js'

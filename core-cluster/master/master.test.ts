@@ -146,3 +146,74 @@ describe('master: v1 scheduler API', () => {
     s.close()
   })
 })
+
+describe('master: v1 operator API (POST /api/v1)', () => {
+  let m: RunningMaster
+  beforeAll(async () => {
+    m = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 50, weights: new Map([['kafka', 3], ['web', 1]]) })
+  })
+  afterAll(() => m.close())
+
+  const op = (body: unknown, headers: Record<string, string> = { 'Content-Type': JSON_TYPE }) =>
+    fetch(`http://${m.address}/api/v1`, { method: 'POST', headers, body: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)) })
+
+  test('--weights are served by GET_WEIGHTS and GET_ROLES', async () => {
+    const res = await op({ type: 'GET_WEIGHTS' })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ type: 'GET_WEIGHTS', get_weights: { weight_infos: [{ role: 'kafka', weight: 3 }, { role: 'web', weight: 1 }] } })
+    const roles = (await (await op({ type: 'GET_ROLES' })).json()) as { get_roles: { roles: Array<{ name: string; weight: number }> } }
+    expect(roles.get_roles.roles.map((r) => [r.name, r.weight])).toEqual([['kafka', 3], ['web', 1]])
+  })
+
+  test('UPDATE_WEIGHTS changes weights (200, empty); GET_ROLES lists framework roles with their frameworks', async () => {
+    const res = await op({ type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'web', weight: 2 }, { role: 'batch', weight: '0.5' }] } })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('')
+    const s = await subscribe(m.address, 'in-role-web')
+    const roles = (await (await op({ type: 'GET_ROLES' })).json()) as { get_roles: { roles: Array<{ name: string; weight: number; frameworks: Array<{ value: string }> }> } }
+    expect(roles.get_roles.roles.map((r) => [r.name, r.weight])).toEqual([['*', 1], ['batch', 0.5], ['kafka', 3], ['web', 2]])
+    expect(roles.get_roles.roles.find((r) => r.name === '*')!.frameworks).toEqual([{ value: s.frameworkId }])
+    s.close()
+  })
+
+  test('GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS answer in Mesos shapes', async () => {
+    const agent = await fakeAgent(m.address, '127.0.1.8', 'cpus:1;mem:512')
+    await new Promise((r) => setTimeout(r, 100))
+    const agents = (await (await op({ type: 'GET_AGENTS' })).json()) as { get_agents: { agents: Array<{ agent_info: { hostname: string }; active: boolean }> } }
+    expect(agents.get_agents.agents.find((a) => a.agent_info.hostname === '127.0.1.8')?.active).toBe(true)
+    const state = (await (await op({ type: 'GET_STATE' })).json()) as { type: string; get_state: Record<string, unknown> }
+    expect(state.type).toBe('GET_STATE')
+    expect(Object.keys(state.get_state).sort()).toEqual(['get_agents', 'get_executors', 'get_frameworks', 'get_tasks'])
+    expect((await op({ type: 'GET_FRAMEWORKS' })).status).toBe(200)
+    expect((await op({ type: 'GET_TASKS' })).status).toBe(200)
+    agent.close()
+  })
+
+  test.each([
+    [{ type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'kafka', weight: 0 }] } }, 400, /above 0/],
+    [{ type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'a//b', weight: 1 }] } }, 400, /'\/\/'/],
+    [{ type: 'UPDATE_WEIGHTS' }, 400, /update_weights/],
+    [{ type: 'NO_SUCH_CALL' }, 400, /not supported/],
+    [{}, 400, /'type'/],
+    ['[1,2]', 400, /object/],
+    ['{nope', 400, /JSON/],
+  ])('bad call %j answers %i with a reason', async (body, status, reason) => {
+    const res = await op(body)
+    expect(res.status).toBe(status)
+    expect(await res.text()).toMatch(reason)
+  })
+
+  test('a refused UPDATE_WEIGHTS changes nothing (all or nothing)', async () => {
+    await op({ type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'kafka', weight: 7 }, { role: 'web', weight: -1 }] } })
+    const w = (await (await op({ type: 'GET_WEIGHTS' })).json()) as { get_weights: { weight_infos: Array<{ role: string; weight: number }> } }
+    expect(w.get_weights.weight_infos.find((x) => x.role === 'kafka')?.weight).toBe(3)
+  })
+
+  test('content types: none 400, other 415, protobuf 415 (JSON only), GET 405', async () => {
+    expect((await op({ type: 'GET_ROLES' }, {})).status).toBe(400)
+    expect((await op({ type: 'GET_ROLES' }, { 'Content-Type': 'text/plain' })).status).toBe(415)
+    expect((await op({ type: 'GET_ROLES' }, { 'Content-Type': PROTOBUF_TYPE })).status).toBe(415)
+    expect((await op({ type: 'GET_ROLES' }, { 'Content-Type': JSON_TYPE, Accept: PROTOBUF_TYPE })).status).toBe(406)
+    expect((await fetch(`http://${m.address}/api/v1`)).status).toBe(405)
+  })
+})

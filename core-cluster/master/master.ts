@@ -6,6 +6,7 @@ import {
   containsResources,
   encode,
   isTerminal,
+  resourceRole,
   scalarSum,
   subtractResources,
   type AgentInfo,
@@ -19,7 +20,7 @@ import {
   agent as agentMsg,
   scheduler,
 } from '../proto/index.js'
-import { allocate } from './allocator.js'
+import { allocate, validateRoleName } from './allocator.js'
 import { CallError } from './errors.js'
 import { OfferFilters } from './filters.js'
 import { IdMinter, ipv4ToUint32 } from './ids.js'
@@ -35,6 +36,8 @@ export interface MasterOptions {
   allocationIntervalMs?: number
   /** How long a disconnected agent may take to come back before its tasks are LOST (Mesos 75 s). */
   agentReregisterTimeoutMs?: number
+  /** Role weights for DRF (Mesos `--weights kafka=3,web=1`); roles not listed weigh 1. */
+  weights?: ReadonlyMap<string, number>
   logger: Logger
 }
 
@@ -101,12 +104,14 @@ export class Master {
   private readonly agentTimeoutMs: number
   private readonly log: Logger
   private periodic?: NodeJS.Timeout
+  private readonly weights: Map<string, number>
 
   constructor(private readonly options: MasterOptions) {
     this.heartbeatSeconds = options.heartbeatIntervalSeconds ?? 15
     this.allocationIntervalMs = options.allocationIntervalMs ?? 1000
     this.agentTimeoutMs = options.agentReregisterTimeoutMs ?? 75_000
     this.log = options.logger
+    this.weights = new Map(options.weights ?? [])
     // Periodic allocation, as Mesos's --allocation_interval (filters expire, resources freed).
     this.periodic = setInterval(() => this.allocateNow(), this.allocationIntervalMs)
     this.periodic.unref()
@@ -568,31 +573,58 @@ export class Master {
     }, 0)
   }
 
-  private available(agent: AgentEntry): Resource[] {
-    let used: Resource[] = []
-    for (const t of this.tasks.values()) if (t.agentId === agent.id && !isTerminal(t.state)) used = addResources(used, t.resources)
-    for (const r of agent.executors.values()) used = addResources(used, r)
-    for (const o of this.offers.values()) if (o.offer.agent_id.value === agent.id) used = addResources(used, o.resources)
-    return subtractResources(agent.total, used)
+  /**
+   * Resources of every agent neither used (tasks, executors) nor offered, computed in one pass over
+   * tasks and offers (not per agent).
+   */
+  private availableByAgent(): Map<string, Resource[]> {
+    const used = new Map<string, Resource[][]>()
+    const use = (agentId: string, r: Resource[]) => {
+      let list = used.get(agentId)
+      if (!list) used.set(agentId, (list = []))
+      list.push(r)
+    }
+    for (const t of this.tasks.values()) if (!isTerminal(t.state)) use(t.agentId, t.resources)
+    for (const o of this.offers.values()) use(o.offer.agent_id.value, o.resources)
+    const out = new Map<string, Resource[]>()
+    for (const a of this.agents.values()) {
+      const list = used.get(a.id) ?? []
+      for (const r of a.executors.values()) list.push(r)
+      out.set(a.id, list.length === 0 ? a.total : subtractResources(a.total, list.flat()))
+    }
+    return out
+  }
+
+  /** cpus and mem allocated to each framework (tasks + outstanding offers), in one pass. */
+  private allocatedByFramework(): Map<string, { cpus: number; mem: number }> {
+    const out = new Map<string, { cpus: number; mem: number }>()
+    for (const id of this.frameworks.keys()) out.set(id, { cpus: 0, mem: 0 })
+    const add = (fwId: string, r: Resource[]) => {
+      const a = out.get(fwId)
+      if (!a) return
+      a.cpus += scalarSum(r, 'cpus')
+      a.mem += scalarSum(r, 'mem')
+    }
+    for (const t of this.tasks.values()) if (!isTerminal(t.state)) add(t.frameworkId, t.resources)
+    for (const o of this.offers.values()) add(o.offer.framework_id.value, o.resources)
+    return out
   }
 
   /** Runs one allocation cycle now and sends the resulting OFFERS events, batched per framework. */
   allocateNow(): void {
     const linked = [...this.agents.values()].filter((a) => a.link)
-    const total = {
-      cpus: linked.reduce((s, a) => s + scalarSum(a.total, 'cpus'), 0),
-      mem: linked.reduce((s, a) => s + scalarSum(a.total, 'mem'), 0),
+    const total = { cpus: 0, mem: 0 }
+    for (const a of linked) {
+      total.cpus += scalarSum(a.total, 'cpus')
+      total.mem += scalarSum(a.total, 'mem')
     }
-    const frameworks = [...this.frameworks.values()].map((fw) => {
-      let cpus = 0
-      let mem = 0
-      for (const t of this.tasks.values()) if (t.frameworkId === fw.id) { cpus += scalarSum(t.resources, 'cpus'); mem += scalarSum(t.resources, 'mem') }
-      for (const id of fw.offers) { const o = this.offers.get(id); if (o) { cpus += scalarSum(o.resources, 'cpus'); mem += scalarSum(o.resources, 'mem') } }
-      return { id: fw.id, role: this.roleOf(fw), active: !!fw.stream && !fw.suppressed, allocated: { cpus, mem } }
-    })
-    const agents = linked.map((a) => ({ id: a.id, available: this.available(a) }))
+    const allocated = this.allocatedByFramework()
+    const frameworks = [...this.frameworks.values()].map((fw) => ({ id: fw.id, role: this.roleOf(fw), active: !!fw.stream && !fw.suppressed, allocated: allocated.get(fw.id)! }))
+    if (!frameworks.some((f) => f.active)) return
+    const available = this.availableByAgent()
+    const agents = linked.map((a) => ({ id: a.id, available: available.get(a.id)! }))
     const now = Date.now()
-    const grants = allocate(frameworks, agents, total, (f, a, r) => this.filters.isFiltered(f, a, r, now))
+    const grants = allocate(frameworks, agents, total, (f, a, r) => this.filters.isFiltered(f, a, r, now), this.weights)
     for (const [fwId, list] of grants) {
       const fw = this.frameworks.get(fwId)!
       const offers: Offer[] = list.map(({ agentId, resources }) => {
@@ -618,8 +650,121 @@ export class Master {
 
   // ---------------------------------------------------------------- operator view
 
+  /** Role weights set by `--weights` or UPDATE_WEIGHTS (roles not listed weigh 1). */
+  getWeights(): Array<{ role: string; weight: number }> {
+    return [...this.weights].map(([role, weight]) => ({ role, weight })).sort((a, b) => a.role.localeCompare(b.role))
+  }
+
+  /**
+   * UPDATE_WEIGHTS: all or nothing; each weight must be a number above 0 and each role a valid role
+   * name. Triggers an allocation run.
+   * @throws CallError 400 naming the bad entry
+   */
+  updateWeights(infos: ReadonlyArray<{ role?: string; weight?: number }>): void {
+    const next = new Map<string, number>()
+    for (const info of infos) {
+      const role = info.role
+      if (role === undefined) throw new CallError(400, "Failed to validate master::Call: 'weight_infos' entry is missing 'role'")
+      const problem = validateRoleName(role)
+      if (problem) throw new CallError(400, `Failed to validate master::Call: ${problem}`)
+      const w = info.weight
+      if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0) throw new CallError(400, `Failed to validate master::Call: weight of role '${role}' must be a number above 0, got ${JSON.stringify(w)}`)
+      next.set(role, w)
+    }
+    for (const [role, w] of next) this.weights.set(role, w)
+    this.log.info({ weights: Object.fromEntries(next) }, 'role weights updated')
+    this.scheduleAllocation()
+  }
+
+  /**
+   * Known roles as Mesos GET_ROLES: roles of frameworks, roles with a weight, roles with static
+   * reservations on agents; each with its weight, frameworks and allocated/offered/reserved resources.
+   */
+  roles(): Array<{ name: string; weight: number; frameworks: Array<{ value: string }>; resources: Resource[]; allocated: Resource[]; offered: Resource[]; reserved: Resource[] }> {
+    const names = new Set<string>(this.weights.keys())
+    for (const f of this.frameworks.values()) names.add(this.roleOf(f))
+    const reserved = new Map<string, Resource[]>()
+    for (const a of this.agents.values()) {
+      for (const r of a.total) {
+        const role = resourceRole(r)
+        if (role === '*') continue
+        names.add(role)
+        reserved.set(role, addResources(reserved.get(role) ?? [], [r]))
+      }
+    }
+    const allocated = new Map<string, Resource[]>()
+    const offered = new Map<string, Resource[]>()
+    for (const t of this.tasks.values()) {
+      const f = this.frameworks.get(t.frameworkId)
+      if (!f || isTerminal(t.state)) continue
+      const role = this.roleOf(f)
+      allocated.set(role, addResources(allocated.get(role) ?? [], t.resources))
+    }
+    for (const o of this.offers.values()) {
+      const f = this.frameworks.get(o.offer.framework_id.value)
+      if (!f) continue
+      const role = this.roleOf(f)
+      offered.set(role, addResources(offered.get(role) ?? [], o.resources))
+    }
+    return [...names].sort().map((name) => {
+      const alloc = allocated.get(name) ?? []
+      const off = offered.get(name) ?? []
+      return {
+        name,
+        weight: this.weights.get(name) ?? 1,
+        frameworks: [...this.frameworks.values()].filter((f) => this.roleOf(f) === name).map((f) => ({ value: f.id })),
+        resources: addResources(alloc, off),
+        allocated: alloc,
+        offered: off,
+        reserved: reserved.get(name) ?? [],
+      }
+    })
+  }
+
+
+  /** Agents, frameworks and tasks in the shapes of the v1 operator API (GET_AGENTS/FRAMEWORKS/TASKS). */
+  operatorView() {
+    const ns = (ms: number) => ({ nanoseconds: Math.round(ms * 1e6) })
+    const available = this.availableByAgent()
+    const offeredBy = new Map<string, Resource[]>()
+    for (const o of this.offers.values()) offeredBy.set(o.offer.agent_id.value, addResources(offeredBy.get(o.offer.agent_id.value) ?? [], o.resources))
+    return {
+      agents: [...this.agents.values()].map((a) => {
+        const offered = offeredBy.get(a.id) ?? []
+        return {
+          agent_info: { ...a.info, id: { value: a.id } },
+          active: !!a.link,
+          version: '1.11.0',
+          registered_time: ns(a.registeredAt),
+          total_resources: a.total,
+          allocated_resources: subtractResources(subtractResources(a.total, available.get(a.id) ?? []), offered),
+          offered_resources: offered,
+        }
+      }),
+      frameworks: [...this.frameworks.values()].map((f) => ({
+        framework_info: f.info,
+        active: !!f.stream && !f.suppressed,
+        connected: !!f.stream,
+        recovered: false,
+        registered_time: ns(f.registeredAt),
+        offers: [...f.offers].map((id) => this.offers.get(id)?.offer).filter((o): o is Offer => !!o),
+      })),
+      tasks: [...this.tasks.values()].map((t) => ({
+        name: t.info.name,
+        task_id: t.info.task_id,
+        framework_id: { value: t.frameworkId },
+        executor_id: t.info.executor?.executor_id,
+        agent_id: { value: t.agentId },
+        state: t.state,
+        resources: t.resources,
+        statuses: t.status ? [t.status] : [],
+      })),
+    }
+  }
+
   /** A snapshot like Mesos `/master/state` (subset): agents, frameworks, tasks, offers. */
   state() {
+    const available = this.availableByAgent()
     return {
       id: this.ids.masterId,
       hostname: this.options.host,
@@ -631,7 +776,7 @@ export class Master {
         port: a.info.port,
         active: !!a.link,
         resources: a.total,
-        available: this.available(a),
+        available: available.get(a.id) ?? [],
         attributes: a.info.attributes ?? [],
         registered_time: a.registeredAt / 1000,
       })),

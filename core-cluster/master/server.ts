@@ -8,6 +8,7 @@ import { EventStream } from '../http/index.js'
 import { acceptedContentType, CodecError, decode, requestContentType, type ContentType, type agent as agentMsg, type scheduler } from '../proto/index.js'
 import { CallError } from './errors.js'
 import { Master } from './master.js'
+import { operatorCall } from './operator.js'
 
 type Env = { Bindings: HttpBindings }
 
@@ -33,8 +34,8 @@ function answer(c: Context<Env>, e: unknown, log: Logger): Response {
 }
 
 /**
- * The master's HTTP face: `POST /api/v1/scheduler` (Mesos v1 scheduler API), `POST /internal/agent`
- * (our agent link), `GET /state`, `GET /health`.
+ * The master's HTTP face: `POST /api/v1/scheduler` (Mesos v1 scheduler API), `POST /api/v1`
+ * (v1 operator API, JSON), `POST /internal/agent` (our agent link), `GET /state`, `GET /health`.
  */
 export function createMasterApp(master: Master, log: Logger): Hono<Env> {
   const app = new Hono<Env>()
@@ -87,6 +88,33 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
     }
   })
 
+  // v1 operator API (JSON): GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS...
+  app.all('/api/v1', async (c) => {
+    if (c.req.method !== 'POST') {
+      c.header('Allow', 'POST')
+      return c.text(`Expecting a 'POST' request, received '${c.req.method}'`, 405)
+    }
+    try {
+      const header = c.req.header('content-type')
+      if (!header) throw new CallError(400, "Expecting 'Content-Type' to be present")
+      const contentType = requestContentType(header)
+      if (!contentType) throw new CallError(415, `Expecting 'Content-Type' of application/json or application/x-protobuf, got '${header}'`)
+      if (contentType !== 'application/json') throw new CallError(415, "This master's operator API speaks 'application/json' only")
+      if (acceptedContentType(c.req.header('accept')) !== 'application/json') throw new CallError(406, "Expecting 'Accept' to allow 'application/json'")
+      const text = await c.req.text()
+      let call: unknown
+      try {
+        call = JSON.parse(text)
+      } catch (e) {
+        throw new CallError(400, `Failed to parse JSON: ${(e as Error).message}`)
+      }
+      const result = operatorCall(master, call)
+      return result === undefined ? c.body(null, 200) : c.json(result)
+    } catch (e) {
+      return answer(c, e, log)
+    }
+  })
+
   app.get('/state', (c) => c.json(master.state()))
   app.get('/master/state', (c) => c.json(master.state()))
   app.get('/health', (c) => c.text('ok'))
@@ -106,7 +134,7 @@ export interface RunningMaster {
  * Starts a master on `host:port` (port 0 picks a free port).
  * @throws when the address is in use
  */
-export async function startMaster(opts: { host: string; port: number; logger: Logger; heartbeatIntervalSeconds?: number; allocationIntervalMs?: number; agentReregisterTimeoutMs?: number }): Promise<RunningMaster> {
+export async function startMaster(opts: { host: string; port: number; logger: Logger; heartbeatIntervalSeconds?: number; allocationIntervalMs?: number; agentReregisterTimeoutMs?: number; weights?: ReadonlyMap<string, number> }): Promise<RunningMaster> {
   let app: Hono<Env> | undefined
   const server = serve({
     fetch: (req, env) => (app ? app.fetch(req, env) : new Response('master is starting', { status: 503 })),

@@ -1,0 +1,59 @@
+import { CallError } from './errors.js'
+import type { Master } from './master.js'
+
+/**
+ * The master's v1 **operator** API (`POST /api/v1`, Mesos `mesos.v1.master.Call`), JSON form:
+ * GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS and
+ * UPDATE_WEIGHTS. Answers are objects `{type, get_<x>: {...}}` (200), or undefined for calls that
+ * answer 200 with no body (UPDATE_WEIGHTS).
+ * @throws CallError 400 for a malformed call, 501 for a call type this master does not implement
+ */
+export function operatorCall(master: Master, call: unknown): object | undefined {
+  if (!call || typeof call !== 'object' || Array.isArray(call)) throw new CallError(400, 'Failed to validate master::Call: expected a JSON object')
+  const c = call as Record<string, unknown>
+  const type = c.type
+  if (type === undefined || type === null) throw new CallError(400, "Failed to validate master::Call: Expecting 'type' to be present")
+  if (typeof type !== 'string') throw new CallError(400, "Failed to validate master::Call: 'type' must be a call type name such as \"GET_ROLES\"")
+  const view = () => master.operatorView()
+  switch (type) {
+    case 'GET_HEALTH':
+      return { type, get_health: { healthy: true } }
+    case 'GET_VERSION':
+      return { type, get_version: { version_info: { version: '1.11.0' } } }
+    case 'GET_AGENTS':
+      return { type, get_agents: { agents: view().agents, recovered_agents: [] } }
+    case 'GET_FRAMEWORKS':
+      return { type, get_frameworks: { frameworks: view().frameworks, completed_frameworks: [] } }
+    case 'GET_TASKS':
+      return { type, get_tasks: { tasks: view().tasks } }
+    case 'GET_STATE': {
+      const v = view()
+      return { type, get_state: { get_tasks: { tasks: v.tasks }, get_executors: { executors: [] }, get_frameworks: { frameworks: v.frameworks }, get_agents: { agents: v.agents } } }
+    }
+    case 'GET_ROLES':
+      return { type, get_roles: { roles: master.roles() } }
+    case 'GET_WEIGHTS':
+      return { type, get_weights: { weight_infos: master.getWeights() } }
+    case 'UPDATE_WEIGHTS': {
+      const uw = c.update_weights
+      if (!uw || typeof uw !== 'object' || Array.isArray(uw)) throw new CallError(400, "Failed to validate master::Call: Expecting 'update_weights' to be present")
+      const infos = (uw as Record<string, unknown>).weight_infos ?? []
+      if (!Array.isArray(infos)) throw new CallError(400, "Failed to validate master::Call: 'update_weights.weight_infos' must be an array")
+      master.updateWeights(
+        infos.map((i, n) => {
+          if (!i || typeof i !== 'object' || Array.isArray(i)) throw new CallError(400, `Failed to validate master::Call: 'weight_infos[${n}]' must be an object`)
+          const { role, weight } = i as Record<string, unknown>
+          if (typeof role !== 'string') throw new CallError(400, `Failed to validate master::Call: 'weight_infos[${n}].role' must be a string`)
+          // Mesos's JSON accepts numbers as numeric strings too.
+          const w = typeof weight === 'string' && weight.trim() !== '' ? Number(weight) : weight
+          return { role, weight: typeof w === 'number' ? w : undefined }
+        }),
+      )
+      return undefined
+    }
+    case 'UNKNOWN':
+      throw new CallError(501, "Received an 'UNKNOWN' call")
+    default:
+      throw new CallError(400, `Failed to validate master::Call: call type '${type}' is not supported by this master (supported: GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS)`)
+  }
+}
