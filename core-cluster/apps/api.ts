@@ -1,0 +1,138 @@
+import { serve } from '@hono/node-server'
+import { Hono, type Context } from 'hono'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import { AppSchema, type App } from './app.js'
+import { AppsFramework, type AppsOptions, type AppTask } from './framework.js'
+import { HealthChecker } from './health.js'
+
+/** Marathon's task JSON (`GET /v2/apps/{id}/tasks`). */
+export function taskJson(t: AppTask) {
+  return {
+    id: t.id,
+    appId: t.appId,
+    host: t.host,
+    ports: t.ports,
+    slaveId: t.agentId,
+    state: t.state,
+    stagedAt: new Date(t.stagedAt).toISOString(),
+    startedAt: t.startedAt ? new Date(t.startedAt).toISOString() : undefined,
+    healthCheckResults: t.health ?? [],
+  }
+}
+
+function appJson(framework: AppsFramework, app: App) {
+  return { ...app, ...framework.counts(app.id) }
+}
+
+/** Marathon's validation answer: 422 with `{message, details: [{path, errors}]}`. */
+function invalid(c: Context, error: z.ZodError) {
+  return c.json({ message: 'Object is not valid', details: error.issues.map((i) => ({ path: `/${i.path.join('/')}`, errors: [i.message] })) }, 422)
+}
+
+async function body(c: Context): Promise<unknown> {
+  const text = await c.req.text()
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw new BadJson(`Invalid JSON: ${(e as Error).message}`)
+  }
+}
+class BadJson extends Error {}
+
+/**
+ * The meta-framework's REST API, a subset of Marathon's `/v2`: apps (create, list, get, update or
+ * scale, delete, restart), their tasks (list, kill), `/v2/info`, `/ping`.
+ */
+export function createAppsApi(framework: AppsFramework, log: Logger): Hono {
+  const api = new Hono()
+  api.onError((e, c) => {
+    if (e instanceof BadJson) return c.json({ message: e.message }, 400)
+    log.error({ err: e }, 'unexpected API error')
+    return c.json({ message: `internal error: ${e.message}` }, 500)
+  })
+  api.get('/ping', (c) => c.text('pong'))
+  api.get('/v2/info', (c) => c.json({ name: 'kafka-mesos-apps', version: '0.1.0', frameworkId: undefined }))
+  api.get('/v2/apps', (c) => c.json({ apps: [...framework.apps.values()].map((a) => appJson(framework, a)) }))
+  api.post('/v2/apps', async (c) => {
+    const parsed = AppSchema.safeParse(await body(c))
+    if (!parsed.success) return invalid(c, parsed.error)
+    if (!(await framework.addApp(parsed.data))) return c.json({ message: `An app with id [${parsed.data.id}] already exists.` }, 409)
+    return c.json(appJson(framework, parsed.data), 201)
+  })
+  // App ids contain slashes: route by suffix.
+  api.all('/v2/apps/*', async (c) => {
+    const rest = c.req.path.slice('/v2/apps'.length)
+    let m: RegExpExecArray | null
+    if ((m = /^(.+)\/tasks\/([^/]+)$/.exec(rest)) && c.req.method === 'DELETE') {
+      const t = await framework.killTask(m[2], c.req.query('scale') === 'true')
+      return t ? c.json({ task: taskJson(t) }) : c.json({ message: `Task '${m[2]}' does not exist` }, 404)
+    }
+    if ((m = /^(.+)\/tasks$/.exec(rest)) && c.req.method === 'GET') {
+      if (!framework.apps.has(m[1])) return c.json({ message: `App '${m[1]}' does not exist` }, 404)
+      return c.json({ tasks: framework.appTasks(m[1]).map(taskJson) })
+    }
+    if ((m = /^(.+)\/restart$/.exec(rest)) && c.req.method === 'POST') {
+      return (await framework.restartApp(m[1])) ? c.json({ deploymentId: crypto.randomUUID(), version: new Date().toISOString() }) : c.json({ message: `App '${m[1]}' does not exist` }, 404)
+    }
+    const id = rest
+    const existing = framework.apps.get(id)
+    if (c.req.method === 'GET') return existing ? c.json({ app: appJson(framework, existing) }) : c.json({ message: `App '${id}' does not exist` }, 404)
+    if (c.req.method === 'DELETE') return (await framework.removeApp(id)) ? c.json({ deploymentId: crypto.randomUUID(), version: new Date().toISOString() }) : c.json({ message: `App '${id}' does not exist` }, 404)
+    if (c.req.method === 'PUT' || c.req.method === 'PATCH') {
+      const input = (await body(c)) as Record<string, unknown>
+      const merged = { ...(existing ?? {}), ...input, id }
+      const parsed = AppSchema.safeParse(merged)
+      if (!parsed.success) return invalid(c, parsed.error)
+      if (existing) await framework.updateApp(parsed.data)
+      else await framework.addApp(parsed.data)
+      return c.json({ deploymentId: crypto.randomUUID(), version: new Date().toISOString() }, existing ? 200 : 201)
+    }
+    return c.json({ message: `${c.req.method} is not supported on ${c.req.path}` }, 405)
+  })
+  return api
+}
+
+/** A running meta-framework: its framework, health checker and HTTP server. */
+export interface RunningApps {
+  framework: AppsFramework
+  server: Server
+  /** `http://host:port` of the `/v2` API */
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * Starts the meta-framework: loads its state, subscribes to the master, serves `/v2` on host:port
+ * (0 = any free port).
+ * @throws AppsStateError for an unusable state file; an Error when the port is taken
+ */
+export async function startApps(opts: AppsOptions & { host: string; port: number }): Promise<RunningApps> {
+  const framework = new AppsFramework(opts)
+  await framework.start()
+  const health = new HealthChecker(framework, opts.logger)
+  health.start()
+  const api = createAppsApi(framework, opts.logger)
+  const server = serve({ fetch: api.fetch, port: opts.port, hostname: opts.host }) as Server
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
+  const url = `http://${opts.host}:${(server.address() as AddressInfo).port}`
+  opts.logger.info({ url, master: opts.master }, 'apps started')
+  return {
+    framework,
+    server,
+    url,
+    close: async () => {
+      health.stop()
+      framework.stop()
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}

@@ -1,0 +1,5 @@
+export { AppSchema, launchDelaySeconds, appTaskId, appIdOfTask, type App, type AppInput, type HealthCheck } from './app.js'
+export { AppsFramework, AppsStateError, BACKOFF_RESET_AFTER_MS, type AppsOptions, type AppTask, type HealthResult } from './framework.js'
+export { fitInstance, violatedConstraint, offerAttributes, type AppFit, type TaskPlace } from './placement.js'
+export { HealthChecker, runCheck } from './health.js'
+export { createAppsApi, startApps, taskJson, type RunningApps } from './api.js'
