@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createApi } from './api/index.js'
+import { closeKafkaAdmin } from './kafka/admin.js'
 import { KafkaScheduler, type SchedulerOptions } from './scheduler.js'
 
 export interface RunningScheduler {
@@ -51,6 +52,7 @@ export async function startScheduler(options: Omit<SchedulerOptions, 'api'> & { 
     api,
     close: async () => {
       scheduler.stop()
+      await closeKafkaAdmin(scheduler)
       server.closeAllConnections()
       await new Promise<void>((r) => server.close(() => r()))
     },

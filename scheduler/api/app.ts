@@ -7,6 +7,7 @@ import type { Logger } from 'pino'
 import { expandIds, ExprError, newNode, nodeJson, type KafkaNode } from '../brokers/index.js'
 import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
 import { controllerRoutes } from './controllers.js'
+import { registerTopicRoutes } from './topics.js'
 import { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate, type NodeParams } from './params.js'
 
 /** mesos/kafka's start/stop wait (§2.2): 60 s by default, polled every 100 ms. */
@@ -178,6 +179,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     if (c.req.param('name') !== basename(scheduler.options.kafkaArchive)) return c.json({ error: `unknown Kafka archive ${c.req.param('name')}` }, 404)
     return sendFile(c, scheduler.options.kafkaArchive, 'application/gzip')
   })
+  registerTopicRoutes(app, scheduler, log)
   app.on(['GET', 'POST'], '/health', (c) => c.text('ok'))
   app.get('/api/status', (c) =>
     c.json({
