@@ -19,6 +19,7 @@ left running. Brokers are added and started with the broker commands against the
     'master-port': Flags.integer({ description: 'master port (0 = any)', default: 5050, min: 0, max: 65535 }),
     'api-port': Flags.integer({ description: 'scheduler REST API port (0 = any)', default: 7000, min: 0, max: 65535 }),
     'work-dir': Flags.string({ description: 'agent sandboxes, broker data, scheduler state, logs', default: '.km-local' }),
+    apps: Flags.boolean({ description: 'run the broker scheduler as app /kafka under the meta-framework (kafka-mesos apps), which restarts it if it dies' }),
     controllers: Flags.string({ description: 'size of the KRaft controller quorum (1, 3 or 5; each on its own agent)', default: '1', options: ['1', '3', '5'] }),
     'kafka-dist': Flags.string({ description: 'Kafka archive to run (kafka_2.13-4.x.tgz); default: the one "npm run kafka" assembled' }),
     'log-level': Flags.string({ description: 'log level of the daemons', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
@@ -34,6 +35,7 @@ left running. Brokers are added and started with the broker commands against the
       resources: flags.resources,
       kafkaDist: flags['kafka-dist'],
       controllers: Number(flags.controllers),
+      schedulerUnderApps: flags.apps,
       logLevel: flags['log-level'],
       progress: (line) => this.log(line),
     })

@@ -17,6 +17,13 @@ export interface LocalClusterOptions {
   resources: string
   kafkaDist?: string
   logLevel?: string
+  /**
+   * Run the broker scheduler as the app `/kafka` of the meta-framework (`kafka-mesos apps`) instead
+   * of as a daemon of its own: a crashed scheduler is then restarted by the meta-framework.
+   */
+  schedulerUnderApps?: boolean
+  /** port of the meta-framework's /v2 API (default 8080; 0 = any) */
+  appsPort?: number
   /** KRaft quorum size passed to the scheduler (1, 3 or 5) */
   controllers?: number
   /** failover timeout passed to the scheduler (Period) */
@@ -51,6 +58,8 @@ export class LocalCluster {
   readonly daemons: Daemon[] = []
   master = ''
   api = ''
+  /** base URL of the meta-framework's /v2 API when the scheduler runs under it */
+  apps = ''
   private readonly logs: WriteStream[] = []
 
   constructor(readonly options: LocalClusterOptions) {
@@ -122,17 +131,73 @@ export class LocalCluster {
         }),
       )
       await this.waitForAgents(o.agents)
-      const schedArgs = ['scheduler', '--master', this.master, '--api', `http://127.0.0.1:${o.apiPort}`, '--storage', `file:${join(o.workDir, 'kafka-mesos.json')}`]
-      if (o.kafkaDist) schedArgs.push('--kafka-dist', o.kafkaDist)
-      if (o.frameworkTimeout) schedArgs.push('--framework-timeout', o.frameworkTimeout)
-      if (o.controllers) schedArgs.push('--controllers', String(o.controllers))
-      const sched = await this.spawnDaemon('scheduler', schedArgs, 'scheduler started', 'api')
-      this.api = sched.address
-      this.say(`scheduler  ${this.api}  (REST API; state in ${join(o.workDir, 'kafka-mesos.json')})`)
+      if (o.schedulerUnderApps) {
+        const apps = await this.spawnDaemon('apps', ['apps', '--master', this.master, '--host', '127.0.0.1', '--port', String(o.appsPort ?? 8080), '--storage', `file:${join(o.workDir, 'apps.json')}`], 'apps started', 'url')
+        this.apps = apps.address
+        this.say(`apps       ${this.apps}  (meta-framework, /v2/apps)`)
+        await this.submitSchedulerApp()
+        this.api = await this.resolveSchedulerApi(120_000)
+        this.say(`scheduler  ${this.api}  (app /kafka under the meta-framework; state in ${join(o.workDir, 'kafka-mesos.json')})`)
+      } else {
+        const sched = await this.spawnDaemon('scheduler', this.schedulerArgs(`http://127.0.0.1:${o.apiPort}`), 'scheduler started', 'api')
+        this.api = sched.address
+        this.say(`scheduler  ${this.api}  (REST API; state in ${join(o.workDir, 'kafka-mesos.json')})`)
+      }
     } catch (e) {
       await this.stop()
       throw e
     }
+  }
+
+  /** The scheduler's command line (its REST API at `api`). */
+  private schedulerArgs(api: string): string[] {
+    const o = this.options
+    const args = ['scheduler', '--master', this.master, '--api', api, '--storage', `file:${join(o.workDir, 'kafka-mesos.json')}`]
+    if (o.kafkaDist) args.push('--kafka-dist', o.kafkaDist)
+    if (o.frameworkTimeout) args.push('--framework-timeout', o.frameworkTimeout)
+    if (o.controllers) args.push('--controllers', String(o.controllers))
+    return args
+  }
+
+  /** Creates (or updates) the app `/kafka` that runs the scheduler on an agent, API on the task's PORT0. */
+  private async submitSchedulerApp(): Promise<void> {
+    const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`
+    const args = this.schedulerArgs('http://$HOST:$PORT0').map((a) => (a.includes('$HOST') ? `"${a}"` : quote(a)))
+    const app = {
+      id: '/kafka',
+      cmd: `exec ${quote(process.execPath)} ${quote(BIN)} ${args.join(' ')}`,
+      cpus: 0.2,
+      mem: 256,
+      portDefinitions: [{ port: 0 }],
+      env: { KM_LOG_LEVEL: this.options.logLevel ?? 'info' },
+      healthChecks: [{ protocol: 'HTTP', path: '/health', portIndex: 0, gracePeriodSeconds: 60, intervalSeconds: 5, timeoutSeconds: 5, maxConsecutiveFailures: 3 }],
+      backoffSeconds: 1,
+    }
+    const res = await fetch(`${this.apps}/v2/apps/kafka`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(app) })
+    if (!res.ok) throw new Error(`the meta-framework refused the scheduler app: ${res.status} ${await res.text()}`)
+  }
+
+  /**
+   * Finds the scheduler's REST API through the meta-framework's task list (`GET /v2/apps/kafka/tasks`):
+   * the running task's host and first port, once its /health answers.
+   * @throws when no running scheduler answers within `timeoutMs`
+   */
+  async resolveSchedulerApi(timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const body = (await fetch(`${this.apps}/v2/apps/kafka/tasks`).then((r) => r.json()).catch(() => undefined)) as { tasks?: Array<{ state: string; host: string; ports: number[] }> } | undefined
+      for (const t of body?.tasks ?? []) {
+        if (t.state !== 'TASK_RUNNING') continue
+        const api = `http://${t.host}:${t.ports[0]}`
+        const ok = await fetch(`${api}/health`).then((r) => r.ok, () => false)
+        if (ok) {
+          this.api = api
+          return api
+        }
+      }
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    throw new Error(`the scheduler app /kafka did not answer within ${timeoutMs} ms; see ${join(this.options.workDir, 'logs')} and the agent sandboxes`)
   }
 
   private async waitForAgents(n: number, timeoutMs = 20_000): Promise<void> {
@@ -153,10 +218,7 @@ export class LocalCluster {
       this.daemons.splice(this.daemons.indexOf(old), 1)
     }
     const port = new URL(this.api).port
-    const args = ['scheduler', '--master', this.master, '--api', `http://127.0.0.1:${port}`, '--storage', `file:${join(this.options.workDir, 'kafka-mesos.json')}`]
-    if (this.options.kafkaDist) args.push('--kafka-dist', this.options.kafkaDist)
-    if (this.options.controllers) args.push('--controllers', String(this.options.controllers))
-    await this.spawnDaemon('scheduler', args, 'scheduler started', 'api')
+    await this.spawnDaemon('scheduler', this.schedulerArgs(`http://127.0.0.1:${port}`), 'scheduler started', 'api')
   }
 
   private async terminate(d: Daemon, signal: NodeJS.Signals, graceMs: number): Promise<void> {
@@ -198,6 +260,7 @@ export class LocalCluster {
   async stop(): Promise<void> {
     const byName = (prefix: string) => this.daemons.filter((d) => d.name.startsWith(prefix))
     for (const d of byName('scheduler')) await this.terminate(d, 'SIGTERM', 10_000)
+    for (const d of byName('apps')) await this.terminate(d, 'SIGTERM', 10_000)
     this.say('stopping agents (their executors stop the Kafka JVMs)')
     await Promise.all(byName('agent').map((d) => this.terminate(d, 'SIGTERM', 45_000)))
     for (const d of byName('master')) await this.terminate(d, 'SIGTERM', 10_000)
