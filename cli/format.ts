@@ -150,11 +150,6 @@ export function formatStartStop(cmd: 'start' | 'stop', res: StartStopResponse): 
   return titled(title, res.brokers)
 }
 
-/** `broker restart`: `brokers restarted:` / `broker restarted:` then each broker (mesos/kafka §1.3). */
-export function formatRestarted(res: StartStopResponse): string {
-  return titled(`${noun(res.brokers.length)} restarted:`, res.brokers)
-}
-
 /** mesos/kafka's error for a start/stop timeout: `broker(s) start timeout` (§1.3). */
 export function startStopTimeoutMessage(cmd: 'start' | 'stop', res: StartStopResponse): string {
   return has(res.message) ? res.message : `${noun(res.brokers.length)} ${cmd} timeout`

@@ -217,3 +217,35 @@ describe('master: v1 operator API (POST /api/v1)', () => {
     expect((await fetch(`http://${m.address}/api/v1`)).status).toBe(405)
   })
 })
+
+describe('master: UPDATE_FRAMEWORK', () => {
+  let m: RunningMaster
+  beforeAll(async () => {
+    m = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 50 })
+  })
+  afterAll(() => m.close())
+
+  test('changes name and role synchronously (200); principal/user/checkpoint may not change (400)', async () => {
+    const s = await subscribe(m.address, 'upd')
+    const info = { user: 'root', name: 'upd', id: { value: s.frameworkId } }
+    const ok = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, name: 'renamed', role: 'web' } } })
+    expect(ok.status).toBe(200)
+    expect(m.master.state().frameworks.find((f) => f.id === s.frameworkId)).toMatchObject({ name: 'renamed', role: 'web' })
+    for (const [change, field] of [[{ user: 'other' }, 'user'], [{ checkpoint: true }, 'checkpoint'], [{ principal: 'p' }, 'principal']] as const) {
+      const res = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, ...change } } })
+      expect(res.status).toBe(400)
+      expect(await res.text()).toContain(`FrameworkInfo.${field}`)
+    }
+    const wrongId = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, id: { value: 'other' } } } })
+    expect(wrongId.status).toBe(400)
+    const badRole = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, role: '../x' } } })
+    expect(badRole.status).toBe(400)
+    const badSuppressed = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: info, suppressed_roles: ['nope'] } })
+    expect(badSuppressed.status).toBe(400)
+    expect(m.master.state().frameworks.find((f) => f.id === s.frameworkId)).toMatchObject({ name: 'renamed', role: 'web' })
+    const suppress = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: info, suppressed_roles: ['*'] } })
+    expect(suppress.status).toBe(200)
+    expect(m.master.state().frameworks.find((f) => f.id === s.frameworkId)).toMatchObject({ name: 'upd', role: '*', suppressed: true })
+    s.close()
+  })
+})

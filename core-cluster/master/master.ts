@@ -147,12 +147,11 @@ export class Master {
    */
   subscribe(call: scheduler.Call, sink: EventStream, contentType: ContentType, streamId: string = randomUUID()): string {
     const info = structuredClone(call.subscribe!.framework_info)
-    if (call.framework_id && info.id && call.framework_id.value !== info.id.value) {
+    if (call.framework_id && call.framework_id.value !== info.id?.value) {
       throw new CallError(400, "'framework_id' differs from 'subscribe.framework_info.id'")
     }
-    if (info.roles && info.roles.length > 0 && info.role && info.role !== '*') {
-      throw new CallError(400, "'roles' and the deprecated 'role' are mutually exclusive")
-    }
+    const problem = this.validateRoles(info)
+    if (problem) throw new CallError(400, problem)
     const requestedId = info.id?.value ?? call.framework_id?.value
     let fw = requestedId ? this.frameworks.get(requestedId) : undefined
     if (fw) {
@@ -255,7 +254,7 @@ export class Master {
       case 'RECONCILE_OPERATIONS':
         return
       case 'UPDATE_FRAMEWORK':
-        throw new CallError(501, 'UPDATE_FRAMEWORK is not implemented yet')
+        return this.updateFramework(fw, call.update_framework)
       default:
         throw new CallError(501, `Received an unknown call type '${call.type ?? 'UNKNOWN'}'`)
     }
@@ -263,6 +262,48 @@ export class Master {
 
   private roleOf(fw: FrameworkEntry): string {
     return fw.info.roles?.[0] ?? fw.info.role ?? '*'
+  }
+
+  /** FrameworkInfo role checks as Mesos (§1.4); returns the problem or undefined. */
+  private validateRoles(info: FrameworkInfo): string | undefined {
+    if (info.roles && info.roles.length > 0 && info.role && info.role !== '*') return "'roles' and the deprecated 'role' are mutually exclusive"
+    const roles = info.roles && info.roles.length > 0 ? info.roles : [info.role ?? '*']
+    if (new Set(roles).size !== roles.length) return "'roles' contains duplicates"
+    for (const r of roles) {
+      const problem = validateRoleName(r)
+      if (problem) return problem
+    }
+    return undefined
+  }
+
+  /**
+   * UPDATE_FRAMEWORK (synchronous, 200): new FrameworkInfo and suppressed roles for a subscribed
+   * framework. principal, user and checkpoint cannot change. A role change rescinds outstanding offers.
+   * @throws CallError 400 for an invalid update
+   */
+  private updateFramework(fw: FrameworkEntry, update: scheduler.Call['update_framework']): void {
+    if (!update) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'update_framework' to be present")
+    const info = update.framework_info
+    if (info.id?.value !== fw.id) throw new CallError(400, `Updating framework ${fw.id} failed: 'update_framework.framework_info.id' must equal 'framework_id'`)
+    for (const field of ['principal', 'user', 'checkpoint'] as const) {
+      const before = fw.info[field] ?? (field === 'checkpoint' ? false : undefined)
+      const after = info[field] ?? (field === 'checkpoint' ? false : undefined)
+      if (before !== after) throw new CallError(400, `Updating framework ${fw.id} failed: updating 'FrameworkInfo.${field}' is unsupported`)
+    }
+    const problem = this.validateRoles(info)
+    if (problem) throw new CallError(400, `Updating framework ${fw.id} failed: ${problem}`)
+    const before = this.roleOf(fw)
+    const role = info.roles?.[0] ?? info.role ?? '*'
+    const suppressed = update.suppressed_roles ?? []
+    const unknown = suppressed.find((r) => r !== role)
+    if (unknown !== undefined) throw new CallError(400, `Updating framework ${fw.id} failed: suppressed role '${unknown}' is not one of the framework's roles`)
+    fw.info = { ...structuredClone(info), id: { value: fw.id } }
+    const wasSuppressed = fw.suppressed
+    fw.suppressed = suppressed.includes(role)
+    if (role !== before) this.recoverFrameworkOffers(fw, true)
+    if (wasSuppressed && !fw.suppressed) this.filters.clearFramework(fw.id)
+    this.log.info({ framework: fw.id, role, suppressed: fw.suppressed }, 'framework updated')
+    this.scheduleAllocation()
   }
 
   private partitionAware(fw: FrameworkEntry): boolean {

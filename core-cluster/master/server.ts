@@ -53,6 +53,9 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
         if (!streamType) throw new CallError(406, 'Expecting \'Accept\' to allow application/json or application/x-protobuf')
         const res = c.env.outgoing
         const streamId = crypto.randomUUID()
+        if (call.framework_id && call.framework_id.value !== call.subscribe.framework_info.id?.value) {
+          throw new CallError(400, "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'")
+        }
         const sink = new EventStream(res, streamType, { 'Mesos-Stream-Id': streamId })
         try {
           master.subscribe(call, sink, streamType, streamId)
@@ -63,10 +66,13 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
         }
         return RESPONSE_ALREADY_SENT
       }
-      if (!call.type || call.type === 'UNKNOWN') throw new CallError(501, 'Received an unknown call type')
+      // An enum value this master does not know (protobuf) is an unset type, as in Mesos's proto2 parsing.
+      if (!call.type || typeof call.type !== 'string') throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'type' to be present")
+      if (call.type === 'UNKNOWN') throw new CallError(501, "Received an 'UNKNOWN' call")
       const fw = master.authorize(call, c.req.header('mesos-stream-id'))
       master.handleCall(fw, call)
-      return c.body(null, 202)
+      // UPDATE_FRAMEWORK is synchronous (200); every other call is accepted asynchronously (202).
+      return c.body(null, call.type === 'UPDATE_FRAMEWORK' ? 200 : 202)
     } catch (e) {
       return answer(c, e, log)
     }

@@ -79,6 +79,28 @@ function checkRequired(t: protobuf.Type, obj: Record<string, unknown>, path: str
 }
 
 /**
+ * Mesos's JSON parsing takes enum values by name only: a number where an enum is expected is an
+ * error (protobufjs would take it, e.g. `"type": 0` as UNKNOWN). Walks the JSON along the schema.
+ * @throws CodecError naming the field
+ */
+function checkEnumNames(t: protobuf.Type, obj: Record<string, unknown>, path: string, name: string): void {
+  for (const field of t.fieldsArray) {
+    const value = obj[field.name]
+    if (value === undefined || field.map) continue
+    field.resolve()
+    const items = field.repeated && Array.isArray(value) ? value : [value]
+    if (field.resolvedType instanceof protobuf.Enum) {
+      if (items.some((v) => typeof v !== 'string')) throw new CodecError(`Failed to convert JSON into ${name}: '${path}${field.name}' must be an enum value name (a string)`)
+    } else if (field.resolvedType instanceof protobuf.Type) {
+      const sub = field.resolvedType
+      items.forEach((item, i) => {
+        if (item && typeof item === 'object' && !Array.isArray(item)) checkEnumNames(sub, item as Record<string, unknown>, `${path}${field.name}${field.repeated ? `[${i}]` : ''}.`, name)
+      })
+    }
+  }
+}
+
+/**
  * Converts a message in Mesos JSON form (snake_case keys, enum names, base64 bytes) to a checked
  * plain object of the same form. Unknown keys and unknown enum names of optional fields are dropped,
  * as Mesos does; missing proto2 required fields throw.
@@ -88,6 +110,7 @@ export function normalize<T>(name: MessageName, obj: unknown): T {
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new CodecError(`Expected a JSON object for ${name}`)
   const t = type(name)
   const clean = stripNulls(obj) as Record<string, unknown>
+  checkEnumNames(t, clean, '', name)
   let msg: protobuf.Message
   try {
     msg = t.fromObject(clean)

@@ -1275,6 +1275,10 @@ export const descriptor = {
           "suppress": {
            "type": "Suppress",
            "id": 16
+          },
+          "update_framework": {
+           "type": "UpdateFramework",
+           "id": 19
           }
          },
          "nested": {
@@ -1453,6 +1457,20 @@ export const descriptor = {
              "rule": "required",
              "type": "bytes",
              "id": 3
+            }
+           }
+          },
+          "UpdateFramework": {
+           "fields": {
+            "framework_info": {
+             "rule": "required",
+             "type": "mesos.v1.FrameworkInfo",
+             "id": 1
+            },
+            "suppressed_roles": {
+             "rule": "repeated",
+             "type": "string",
+             "id": 2
             }
            }
           }

@@ -165,6 +165,7 @@ export namespace scheduler {
     acknowledge?: { agent_id: Id; task_id: Id; uuid: string }
     reconcile?: { tasks?: Array<{ task_id: Id; agent_id?: Id }> }
     message?: { agent_id: Id; executor_id: Id; data: string }
+    update_framework?: { framework_info: FrameworkInfo; suppressed_roles?: string[] }
   }
   export type EventType =
     | 'UNKNOWN' | 'SUBSCRIBED' | 'OFFERS' | 'INVERSE_OFFERS' | 'RESCIND' | 'RESCIND_INVERSE_OFFER' | 'UPDATE'
