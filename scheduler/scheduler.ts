@@ -119,7 +119,30 @@ export class KafkaScheduler {
 
   /** Stops talking to the master; the framework stays registered (its brokers keep running). */
   stop(): void {
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer)
     this.client?.stop()
+  }
+
+  /**
+   * Task ids asked about and not answered yet. In memory only: a transient "reconciling" state is
+   * never persisted (mesos/kafka #306).
+   */
+  private unreconciled = new Set<string>()
+  private reconcileTimer?: NodeJS.Timeout
+
+  /** Explicit RECONCILE of the unanswered tasks; retried after 2 s, doubling to 60 s, until all answer. */
+  private async reconcile(attempt: number): Promise<void> {
+    const tasks = this.nodes()
+      .filter((n) => n.task && this.unreconciled.has(n.task.id))
+      .map((n) => ({ task_id: { value: n.task!.id }, agent_id: { value: n.task!.slaveId } }))
+    if (tasks.length === 0) {
+      this.unreconciled.clear()
+      return
+    }
+    this.log.info({ tasks: tasks.length, attempt }, attempt === 0 ? 'reconciling tasks' : 'reconciling tasks that have not answered yet')
+    await this.client.tryCall({ type: 'RECONCILE', reconcile: { tasks } })
+    this.reconcileTimer = setTimeout(() => void this.reconcile(attempt + 1), Math.min(2000 * 2 ** attempt, 60_000))
+    this.reconcileTimer.unref()
   }
 
   get connected(): boolean {
@@ -159,12 +182,12 @@ export class KafkaScheduler {
       await this.save()
     }
     this.suppressed = false
-    // Ask for the latest state of every task we believe exists (explicit reconciliation, §8.3).
-    const tasks = this.nodes().filter((n) => n.task).map((n) => ({ task_id: { value: n.task!.id }, agent_id: { value: n.task!.slaveId } }))
-    if (tasks.length > 0) {
-      this.log.info({ tasks: tasks.length }, 'reconciling tasks')
-      await this.client.tryCall({ type: 'RECONCILE', reconcile: { tasks } })
-    }
+    // Ask for the latest state of every task we believe exists (explicit reconciliation, §8.3),
+    // again and again until each one has an answer: a master that just took over gives no answer
+    // for tasks on agents that have not re-registered yet (Mesos §1.9).
+    this.unreconciled = new Set(this.nodes().filter((n) => n.task).map((n) => n.task!.id))
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer)
+    await this.reconcile(0)
     await this.reviveOrSuppress(true)
   }
 
@@ -364,6 +387,7 @@ export class KafkaScheduler {
 
   private async onUpdate(status: TaskStatus): Promise<void> {
     const taskId = status.task_id.value
+    this.unreconciled.delete(taskId)
     const node = this.findByTask(taskId)
     const ack = async () => {
       if (status.uuid && status.agent_id) await this.client.tryCall({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } })

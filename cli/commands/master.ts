@@ -15,6 +15,7 @@ POST /api/v1 is the v1 operator API (GET_STATE, GET_ROLES, GET_WEIGHTS, UPDATE_W
     'allocation-interval': Flags.integer({ description: 'allocation interval in ms', default: 1000, min: 10 }),
     'agent-timeout': Flags.integer({ description: 'seconds a disconnected agent may take to re-register before its tasks are LOST', default: 75, min: 1 }),
     weights: Flags.string({ description: 'role weights for DRF, e.g. kafka=3,web=1 (others weigh 1; POST /api/v1 UPDATE_WEIGHTS changes them at run time)' }),
+    etcd: Flags.string({ description: 'etcd client URL(s), e.g. http://127.0.0.1:2379: run as one of several HA masters; the leader is elected through etcd and the others redirect to it' }),
     'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
   }
 
@@ -34,6 +35,7 @@ POST /api/v1 is the v1 operator API (GET_STATE, GET_ROLES, GET_WEIGHTS, UPDATE_W
       allocationIntervalMs: flags['allocation-interval'],
       agentReregisterTimeoutMs: flags['agent-timeout'] * 1000,
       weights,
+      etcd: flags.etcd,
     }).catch((e: Error) => this.error(`cannot start the master on ${flags.host}:${flags.port}: ${e.message}`, { exit: 1 }))
     onShutdown(log, () => running.close())
     await new Promise(() => {})

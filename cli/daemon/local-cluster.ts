@@ -1,5 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { PACKAGE_ROOT } from './paths.js'
@@ -24,6 +25,11 @@ export interface LocalClusterOptions {
   schedulerUnderApps?: boolean
   /** port of the meta-framework's /v2 API (default 8080; 0 = any) */
   appsPort?: number
+  /**
+   * High availability: a real etcd, 3 masters elected through it (`--etcd`), agents and the
+   * scheduler given all three masters, scheduler state in etcd.
+   */
+  ha?: boolean
   /** KRaft quorum size passed to the scheduler (1, 3 or 5) */
   controllers?: number
   /** failover timeout passed to the scheduler (Period) */
@@ -43,6 +49,18 @@ export interface Daemon {
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'run.js')
 
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
 /** Loopback address of agent `i` (1-based): 127.0.1.i, one "host" per agent. */
 export function agentHost(i: number): string {
   return `127.0.1.${i}`
@@ -60,6 +78,9 @@ export class LocalCluster {
   api = ''
   /** base URL of the meta-framework's /v2 API when the scheduler runs under it */
   apps = ''
+  /** etcd client URL in HA mode */
+  etcd = ''
+  private etcdProcess?: ChildProcess
   private readonly logs: WriteStream[] = []
 
   constructor(readonly options: LocalClusterOptions) {
@@ -119,9 +140,17 @@ export class LocalCluster {
     const o = this.options
     mkdirSync(o.workDir, { recursive: true })
     try {
-      const master = await this.spawnDaemon('master', ['master', '--host', '127.0.0.1', '--port', String(o.masterPort)], 'master started', 'address')
-      this.master = master.address
-      this.say(`master     ${this.master}`)
+      if (o.ha) {
+        this.etcd = await this.startEtcd()
+        this.say(`etcd       ${this.etcd}`)
+        const masters = await Promise.all([1, 2, 3].map((i) => this.spawnDaemon(`master-${i}`, ['master', '--host', '127.0.0.1', '--port', '0', '--etcd', this.etcd], 'master started', 'address')))
+        this.master = masters.map((m) => m.address).join(',')
+        this.say(`masters    ${this.master}  (leader elected through etcd)`)
+      } else {
+        const master = await this.spawnDaemon('master', ['master', '--host', '127.0.0.1', '--port', String(o.masterPort)], 'master started', 'address')
+        this.master = master.address
+        this.say(`master     ${this.master}`)
+      }
       await Promise.all(
         Array.from({ length: o.agents }, async (_, k) => {
           const i = k + 1
@@ -141,7 +170,7 @@ export class LocalCluster {
       } else {
         const sched = await this.spawnDaemon('scheduler', this.schedulerArgs(`http://127.0.0.1:${o.apiPort}`), 'scheduler started', 'api')
         this.api = sched.address
-        this.say(`scheduler  ${this.api}  (REST API; state in ${join(o.workDir, 'kafka-mesos.json')})`)
+        this.say(`scheduler  ${this.api}  (REST API; state in ${o.ha ? `etcd ${this.etcd}` : join(o.workDir, 'kafka-mesos.json')})`)
       }
     } catch (e) {
       await this.stop()
@@ -152,7 +181,8 @@ export class LocalCluster {
   /** The scheduler's command line (its REST API at `api`). */
   private schedulerArgs(api: string): string[] {
     const o = this.options
-    const args = ['scheduler', '--master', this.master, '--api', api, '--storage', `file:${join(o.workDir, 'kafka-mesos.json')}`]
+    const storage = o.ha ? `etcd:${this.etcd}/kafka-mesos` : `file:${join(o.workDir, 'kafka-mesos.json')}`
+    const args = ['scheduler', '--master', this.master, '--api', api, '--storage', storage]
     if (o.kafkaDist) args.push('--kafka-dist', o.kafkaDist)
     if (o.frameworkTimeout) args.push('--framework-timeout', o.frameworkTimeout)
     if (o.controllers) args.push('--controllers', String(o.controllers))
@@ -200,10 +230,44 @@ export class LocalCluster {
     throw new Error(`the scheduler app /kafka did not answer within ${timeoutMs} ms; see ${join(this.options.workDir, 'logs')} and the agent sandboxes`)
   }
 
+  /** Starts a single-member etcd (Debian etcd-server) on free loopback ports; resolves its client URL. */
+  private async startEtcd(timeoutMs = 20_000): Promise<string> {
+    const [client, peer] = await Promise.all([freePort(), freePort()])
+    const dir = join(this.options.workDir, 'etcd')
+    mkdirSync(dir, { recursive: true })
+    mkdirSync(join(this.options.workDir, 'logs'), { recursive: true })
+    const log = createWriteStream(join(this.options.workDir, 'logs', 'etcd.log'), { flags: 'a' })
+    this.logs.push(log)
+    const url = `http://127.0.0.1:${client}`
+    const peerUrl = `http://127.0.0.1:${peer}`
+    this.etcdProcess = spawn('etcd', ['--name', 'km', '--data-dir', dir, '--listen-client-urls', url, '--advertise-client-urls', url, '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `km=${peerUrl}`], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.etcdProcess.stdout!.pipe(log, { end: false })
+    this.etcdProcess.stderr!.pipe(log, { end: false })
+    this.etcdProcess.once('error', () => undefined)
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false)
+      if (ok) return url
+      if (this.etcdProcess.exitCode !== null) break
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    throw new Error(`etcd did not start within ${timeoutMs} ms (is etcd-server installed?); see ${join(this.options.workDir, 'logs', 'etcd.log')}`)
+  }
+
+  /** The master that leads now (HA), asked from any master's /leader. */
+  async leadingMaster(): Promise<string | undefined> {
+    for (const m of this.master.split(',')) {
+      const body = (await fetch(`http://${m}/leader`).then((r) => r.json()).catch(() => undefined)) as { leader?: string | null } | undefined
+      if (body?.leader) return body.leader
+    }
+    return undefined
+  }
+
   private async waitForAgents(n: number, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
-      const state = (await fetch(`http://${this.master}/state`).then((r) => r.json()).catch(() => undefined)) as { agents?: Array<{ active: boolean }> } | undefined
+      const leader = this.options.ha ? await this.leadingMaster() : this.master
+      const state = (await fetch(`http://${leader}/state`).then((r) => r.json()).catch(() => undefined)) as { agents?: Array<{ active: boolean }> } | undefined
       if ((state?.agents ?? []).filter((a) => a.active).length >= n) return
       await new Promise((r) => setTimeout(r, 200))
     }
@@ -264,6 +328,12 @@ export class LocalCluster {
     this.say('stopping agents (their executors stop the Kafka JVMs)')
     await Promise.all(byName('agent').map((d) => this.terminate(d, 'SIGTERM', 45_000)))
     for (const d of byName('master')) await this.terminate(d, 'SIGTERM', 10_000)
+    if (this.etcdProcess && this.etcdProcess.exitCode === null) {
+      const exited = new Promise<void>((r) => this.etcdProcess!.once('exit', () => r()))
+      this.etcdProcess.kill('SIGTERM')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+      if (this.etcdProcess.exitCode === null) this.etcdProcess.kill('SIGKILL')
+    }
     const left = this.leftovers()
     for (const p of left) {
       this.say(`killing leftover process ${p.pid}: ${p.command.slice(0, 100)}`)

@@ -117,7 +117,8 @@ export class Agent {
         backoff = 500
       } catch (e) {
         if (this.stopped) break
-        this.log.warn({ err: (e as Error).message, master: this.options.master, retryInMs: backoff }, 'link to the master failed')
+        this.log.warn({ err: (e as Error).message, master: this.currentMaster, retryInMs: backoff }, 'link to the master failed')
+        this.nextMaster()
       }
       if (this.stopped) break
       await new Promise((r) => setTimeout(r, backoff))
@@ -138,7 +139,7 @@ export class Agent {
       agent_id: this.agentId ? { value: this.agentId } : undefined,
       register: { agent_info: this.info, tasks, framework_ids: [...frameworkIds].map((value) => ({ value })) },
     }
-    const res = await fetch(`http://${this.options.master}/internal/agent`, {
+    const res = await this.fetchMaster({
       method: 'POST',
       headers: { 'Content-Type': PROTOBUF_TYPE, Accept: PROTOBUF_TYPE },
       body: Buffer.from(encode('kafka_mesos.agent.Call', call, PROTOBUF_TYPE)),
@@ -152,10 +153,39 @@ export class Agent {
     throw new Error('master closed the link')
   }
 
+  /** Every known master (`--master h1:p1,h2:p2`); `currentMaster` is the one the link uses. */
+  private get masters(): string[] {
+    return this.options.master.split(',').map((m) => m.trim()).filter(Boolean)
+  }
+  private currentMasterValue?: string
+  private get currentMaster(): string {
+    return this.currentMasterValue ?? this.masters[0]
+  }
+  private nextMaster(): void {
+    const list = this.masters
+    this.currentMasterValue = list[(list.indexOf(this.currentMaster) + 1) % list.length]
+  }
+
+  /**
+   * POSTs to the current master's `/internal/agent`, following a non-leading HA master's 307 to the
+   * leader (which then becomes the current master).
+   */
+  private async fetchMaster(init: RequestInit): Promise<Response> {
+    for (let hop = 0; hop < 3; hop++) {
+      const res = await fetch(`http://${this.currentMaster}/internal/agent`, { ...init, redirect: 'manual' })
+      if (res.status !== 307) return res
+      const location = res.headers.get('location')
+      await res.arrayBuffer().catch(() => undefined)
+      if (!location) return res
+      this.currentMasterValue = new URL(location.startsWith('//') ? `http:${location}` : location).host
+    }
+    throw new Error('too many redirects between masters')
+  }
+
   private async postToMaster(call: agentMsg.Call): Promise<boolean> {
     if (!this.agentId) return false
     try {
-      const res = await fetch(`http://${this.options.master}/internal/agent`, {
+      const res = await this.fetchMaster({
         method: 'POST',
         headers: { 'Content-Type': PROTOBUF_TYPE },
         body: Buffer.from(encode('kafka_mesos.agent.Call', { ...call, agent_id: { value: this.agentId } }, PROTOBUF_TYPE)),
@@ -175,7 +205,7 @@ export class Agent {
     switch (event.type) {
       case 'REGISTERED':
         this.agentId = event.registered!.agent_id.value
-        this.log.info({ agent: this.agentId, master: this.options.master }, 'registered with the master')
+        this.log.info({ agent: this.agentId, master: this.currentMaster }, 'registered with the master')
         this.registeredOnce?.()
         this.updates.resendAll()
         return

@@ -36,13 +36,16 @@ export class SchedulerClient {
   private heartbeatSeconds = 15
   private watchdog?: NodeJS.Timeout
   private master: string
+  /** every known master (`--master h1:p1,h2:p2`): tried in turn when the current one fails */
+  private readonly masters: string[]
 
   /**
    * @param master `host:port` of a master
    * @param framework FrameworkInfo to subscribe with; `id` set means re-register as that framework
    */
   constructor(master: string, private framework: FrameworkInfo, private readonly handlers: SchedulerHandlers, private readonly log: Logger) {
-    this.master = master
+    this.masters = master.split(',').map((m) => m.trim()).filter(Boolean)
+    this.master = this.masters[0]
     this.frameworkId = framework.id?.value
   }
 
@@ -83,6 +86,8 @@ export class SchedulerClient {
       } catch (e) {
         if (this.stopped) break
         this.log.warn({ err: (e as Error).message, master: this.master, retryInMs: backoff }, 'subscription to the master failed')
+        // Try the next known master (HA: it redirects to the leader).
+        this.master = this.masters[(this.masters.indexOf(this.master) + 1) % this.masters.length] ?? this.master
       }
       this.streamId = undefined
       if (this.stopped) break

@@ -39,6 +39,8 @@ export interface MasterOptions {
   /** Role weights for DRF (Mesos `--weights kafka=3,web=1`); roles not listed weigh 1. */
   weights?: ReadonlyMap<string, number>
   logger: Logger
+  /** Registry hook (HA): called when an agent (re-)registers, to record it durably. */
+  onAgentAdmitted?: (agentId: string, hostname: string) => void
 }
 
 interface FrameworkStream {
@@ -260,10 +262,6 @@ export class Master {
     }
   }
 
-  private roleOf(fw: FrameworkEntry): string {
-    return fw.info.roles?.[0] ?? fw.info.role ?? '*'
-  }
-
   /** FrameworkInfo role checks as Mesos (§1.4); returns the problem or undefined. */
   private validateRoles(info: FrameworkInfo): string | undefined {
     if (info.roles && info.roles.length > 0 && info.role && info.role !== '*') return "'roles' and the deprecated 'role' are mutually exclusive"
@@ -304,6 +302,10 @@ export class Master {
     if (wasSuppressed && !fw.suppressed) this.filters.clearFramework(fw.id)
     this.log.info({ framework: fw.id, role, suppressed: fw.suppressed }, 'framework updated')
     this.scheduleAllocation()
+  }
+
+  private roleOf(fw: FrameworkEntry): string {
+    return fw.info.roles?.[0] ?? fw.info.role ?? '*'
   }
 
   private partitionAware(fw: FrameworkEntry): boolean {
@@ -470,11 +472,36 @@ export class Master {
         continue
       }
       const agentId = item.agent_id?.value
+      if (this.mayStillReregister(agentId)) {
+        // The agent is in the registry but has not re-registered since this master was elected:
+        // no reply, the scheduler must retry (Mesos §1.9, second row).
+        this.log.debug({ framework: fw.id, task: item.task_id.value, agent: agentId }, 'reconciliation: no reply while the agent may still re-register')
+        continue
+      }
       const agent = agentId ? this.agents.get(agentId) : undefined
       let state: TaskState = 'TASK_LOST'
       if (this.partitionAware(fw)) state = agent ? (agent.link ? 'TASK_GONE' : 'TASK_UNREACHABLE') : 'TASK_UNKNOWN'
       this.statusToFramework(fw, { ...base, task_id: item.task_id, state, agent_id: item.agent_id, message: 'Reconciliation: Task is unknown' })
     }
+  }
+
+  /**
+   * After an HA failover, agents from the registry that have not re-registered yet, each with the
+   * time (epoch ms) until which it may still come back.
+   */
+  private readonly recovered = new Map<string, number>()
+
+  /** Marks registry agents as recovered: they may re-register until `deadlineMs` (epoch ms). */
+  recoverAgents(ids: readonly string[], deadlineMs: number): void {
+    for (const id of ids) if (!this.agents.get(id)?.link) this.recovered.set(id, deadlineMs)
+    this.log.info({ agents: ids.length, deadlineMs }, 'recovered agents from the registry; waiting for them to re-register')
+  }
+
+  /** True when `agentId` (or, when undefined, any recovered agent) may still re-register. */
+  private mayStillReregister(agentId: string | undefined): boolean {
+    const now = Date.now()
+    const pending = (id: string) => (this.recovered.get(id) ?? 0) > now && !this.agents.get(id)?.link
+    return agentId ? pending(agentId) : [...this.recovered.keys()].some(pending)
   }
 
   private statusToFramework(fw: FrameworkEntry, status: TaskStatus): void {
@@ -520,6 +547,8 @@ export class Master {
       if (!this.tasks.has(key)) this.tasks.set(key, { frameworkId: fwId, agentId: agent.id, info: task, state: 'TASK_RUNNING', resources: task.resources ?? [] })
       if (task.executor) agent.executors.set(`${fwId}/${task.executor.executor_id.value}`, task.executor.resources ?? [])
     }
+    this.recovered.delete(agent.id)
+    this.options.onAgentAdmitted?.(agent.id, agent.info.hostname)
     const target = agent
     agent.link = { sink, contentType }
     sink.onClose(() => {
@@ -631,7 +660,7 @@ export class Master {
     for (const a of this.agents.values()) {
       const list = used.get(a.id) ?? []
       for (const r of a.executors.values()) list.push(r)
-      out.set(a.id, list.length === 0 ? a.total : subtractResources(a.total, list.flat()))
+      out.set(a.id, list.length === 0 ? a.total.slice() : subtractResources(a.total, list.flat()))
     }
     return out
   }

@@ -7,10 +7,14 @@ import type { Logger } from 'pino'
 import { EventStream } from '../http/index.js'
 import { acceptedContentType, CodecError, decode, requestContentType, type ContentType, type agent as agentMsg, type scheduler } from '../proto/index.js'
 import { CallError } from './errors.js'
+import { AgentRegistry, MasterElection } from './election.js'
 import { Master } from './master.js'
 import { operatorCall } from './operator.js'
 
 type Env = { Bindings: HttpBindings }
+
+/** Paths only the leading master serves; the others redirect them (mesos-api.md §1.1, §4). */
+const LEADER_ONLY = new Set(['/api/v1/scheduler', '/api/v1', '/internal/agent'])
 
 /** Reads and decodes a v1 call body, mapping problems to Mesos's status codes (§1.1). */
 async function readCall<T>(c: Context<Env>, name: 'mesos.v1.scheduler.Call' | 'kafka_mesos.agent.Call'): Promise<{ call: T; contentType: ContentType }> {
@@ -49,13 +53,13 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
       if (call.type === 'SUBSCRIBE') {
         if (!call.subscribe) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'subscribe' to be present")
         if (c.req.header('mesos-stream-id')) throw new CallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")
+        if (call.framework_id && call.framework_id.value !== call.subscribe.framework_info.id?.value) {
+          throw new CallError(400, "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'")
+        }
         const streamType = acceptedContentType(c.req.header('accept'))
         if (!streamType) throw new CallError(406, 'Expecting \'Accept\' to allow application/json or application/x-protobuf')
         const res = c.env.outgoing
         const streamId = crypto.randomUUID()
-        if (call.framework_id && call.framework_id.value !== call.subscribe.framework_info.id?.value) {
-          throw new CallError(400, "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'")
-        }
         const sink = new EventStream(res, streamType, { 'Mesos-Stream-Id': streamId })
         try {
           master.subscribe(call, sink, streamType, streamId)
@@ -140,10 +144,37 @@ export interface RunningMaster {
  * Starts a master on `host:port` (port 0 picks a free port).
  * @throws when the address is in use
  */
-export async function startMaster(opts: { host: string; port: number; logger: Logger; heartbeatIntervalSeconds?: number; allocationIntervalMs?: number; agentReregisterTimeoutMs?: number; weights?: ReadonlyMap<string, number> }): Promise<RunningMaster> {
+export async function startMaster(opts: {
+  host: string
+  port: number
+  logger: Logger
+  heartbeatIntervalSeconds?: number
+  allocationIntervalMs?: number
+  agentReregisterTimeoutMs?: number
+  weights?: ReadonlyMap<string, number>
+  /** etcd client URLs: run as one of several HA masters, elected through etcd */
+  etcd?: string
+  /** called when an elected master loses its leadership (default: exit, as Mesos masters do) */
+  onLostLeadership?: (why: string) => void
+}): Promise<RunningMaster> {
   let app: Hono<Env> | undefined
+  let election: MasterElection | undefined
+  /** an elected HA master answers 503 until it has read the registry (Mesos: recovery) */
+  let recovered = false
   const server = serve({
-    fetch: (req, env) => (app ? app.fetch(req, env) : new Response('master is starting', { status: 503 })),
+    fetch: (req, env) => {
+      if (!app) return new Response('master is starting', { status: 503 })
+      const path = new URL(req.url).pathname
+      if (path === '/leader') return Response.json({ leader: election ? election.leader ?? null : `${opts.host}:${port}`, elected: election ? election.isLeader : true })
+      // Non-leading HA masters send the APIs to the leader (Mesos: 307, or 503 "No leader elected").
+      if (election?.isLeader && !recovered && LEADER_ONLY.has(path)) return new Response('Master has not finished recovery', { status: 503 })
+      if (election && !election.isLeader && LEADER_ONLY.has(path)) {
+        const leader = election.leader
+        if (!leader) return new Response('No leader elected', { status: 503 })
+        return new Response(null, { status: 307, headers: { Location: `//${leader}${path}` } })
+      }
+      return app.fetch(req, env)
+    },
     port: opts.port,
     hostname: opts.host,
   }) as Server
@@ -155,14 +186,31 @@ export async function startMaster(opts: { host: string; port: number; logger: Lo
   server.headersTimeout = 66_000
   server.requestTimeout = 0
   const port = (server.address() as AddressInfo).port
-  const master = new Master({ ...opts, port })
+  if (opts.etcd) election = new MasterElection(opts.etcd, `${opts.host}:${port}`, opts.logger)
+  const registry = election ? new AgentRegistry(election.client, opts.logger) : undefined
+  const master = new Master({ ...opts, port, onAgentAdmitted: registry ? (id, host) => registry.admit(id, host) : undefined })
   app = createMasterApp(master, opts.logger)
-  opts.logger.info({ address: `${opts.host}:${port}`, masterId: master.ids.masterId }, 'master started')
+  if (election && registry) {
+    const lost = opts.onLostLeadership ?? ((why: string) => {
+      opts.logger.fatal({ why }, 'lost leadership: exiting, as Mesos masters do')
+      process.exit(1)
+    })
+    const reregisterMs = opts.agentReregisterTimeoutMs ?? 75_000
+    await election.start(() => {
+      void registry
+        .agents()
+        .then((ids) => master.recoverAgents(ids, Date.now() + reregisterMs))
+        .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the registry; agents will be treated as new'))
+        .finally(() => (recovered = true))
+    }, lost)
+  }
+  opts.logger.info({ address: `${opts.host}:${port}`, masterId: master.ids.masterId, etcd: opts.etcd }, 'master started')
   return {
     master,
     server,
     address: `${opts.host}:${port}`,
     close: async () => {
+      await election?.stop()
       master.stop()
       server.closeAllConnections()
       await new Promise<void>((r) => server.close(() => r()))

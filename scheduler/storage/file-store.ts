@@ -8,6 +8,25 @@ export class StorageError extends Error {
   readonly code = 'KM_ERR_STORAGE'
 }
 
+/**
+ * Parses and checks a stored state document.
+ * @param where names the source in messages, e.g. `state file kafka-mesos.json`
+ * @throws StorageError for bad JSON or a document that is not kafka-mesos state (never overwritten)
+ */
+export function parseState(text: string, where: string): SchedulerState {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new StorageError(`${where} is not valid JSON (${(e as Error).message}); it was left untouched: restore it or move it away to start empty`)
+  }
+  const parsed = SchedulerStateSchema.safeParse(json)
+  if (!parsed.success) {
+    throw new StorageError(`${where} is not kafka-mesos state: ${z.prettifyError(parsed.error)}; it was left untouched: use another --storage or move it away`)
+  }
+  return parsed.data
+}
+
 /** Where state lives: `file:<path>` (relative to the working directory), as mesos/kafka `--storage`. */
 export interface StateStore {
   readonly description: string
@@ -35,17 +54,7 @@ export class FileStateStore implements StateStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw new StorageError(`cannot read state file ${this.path}: ${(e as Error).message}`)
     }
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch (e) {
-      throw new StorageError(`state file ${this.path} is not valid JSON (${(e as Error).message}); it was left untouched: restore it or move it away to start empty`)
-    }
-    const parsed = SchedulerStateSchema.safeParse(json)
-    if (!parsed.success) {
-      throw new StorageError(`state file ${this.path} is not kafka-mesos state: ${z.prettifyError(parsed.error)}; it was left untouched: use another --storage path or move it away`)
-    }
-    return parsed.data
+    return parseState(text, `state file ${this.path}`)
   }
 
   /** Saves are serialized so an older state never lands after a newer one. */
@@ -56,11 +65,3 @@ export class FileStateStore implements StateStore {
   }
 }
 
-/**
- * Parses `--storage`: `file:<path>`.
- * @throws StorageError naming the supported forms
- */
-export function openStore(spec: string): StateStore {
-  if (spec.startsWith('file:') && spec.length > 5) return new FileStateStore(spec.slice(5))
-  throw new StorageError(`storage: unsupported "${spec}", expected file:<path> such as file:kafka-mesos.json`)
-}

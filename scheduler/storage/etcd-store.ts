@@ -1,0 +1,43 @@
+import { Etcd3 } from 'etcd3'
+import { parseState, StorageError, type StateStore } from './file-store.js'
+import type { SchedulerState } from './state.js'
+
+/**
+ * Scheduler state in etcd (HA, mesos/kafka's `zk:` storage done with etcd): one key holding the
+ * JSON document; each save is one atomic put. A scheduler moved to another host finds its state
+ * (and framework id) there.
+ */
+export class EtcdStateStore implements StateStore {
+  private readonly client: Etcd3
+  private chain: Promise<void> = Promise.resolve()
+
+  /**
+   * @param endpoints etcd client URL(s), comma-separated
+   * @param key the key, e.g. `kafka-mesos/state`
+   */
+  constructor(private readonly endpoints: string, private readonly key: string) {
+    this.client = new Etcd3({ hosts: endpoints.split(','), dialTimeout: 3000 })
+  }
+
+  get description(): string {
+    return `etcd:${this.endpoints}/${this.key}`
+  }
+
+  async load(): Promise<SchedulerState | undefined> {
+    let text: string | null
+    try {
+      text = await this.client.get(this.key).string()
+    } catch (e) {
+      throw new StorageError(`cannot read ${this.description}: ${(e as Error).message}`)
+    }
+    return text === null ? undefined : parseState(text, this.description)
+  }
+
+  save(state: SchedulerState): Promise<void> {
+    const text = JSON.stringify(state)
+    this.chain = this.chain.then(async () => {
+      await this.client.put(this.key).value(text)
+    })
+    return this.chain
+  }
+}
