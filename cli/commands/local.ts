@@ -10,6 +10,7 @@ process, logging to <work-dir>/logs. Runs until Ctrl-C, then stops everything: n
 left running. Brokers are added and started with the broker commands against the printed API.`
   static examples = [
     '<%= config.bin %> local',
+    '<%= config.bin %> local --ha --apps --controllers 3',
     '<%= config.bin %> local --agents 5 --resources "cpus:4;mem:8192;ports:[31000-31999]"',
     'KM_API=http://127.0.0.1:7000 <%= config.bin %> broker add 0..2 --cpus 0.5 --mem 768 --heap 256',
   ]
@@ -19,6 +20,7 @@ left running. Brokers are added and started with the broker commands against the
     'master-port': Flags.integer({ description: 'master port (0 = any)', default: 5050, min: 0, max: 65535 }),
     'api-port': Flags.integer({ description: 'scheduler REST API port (0 = any)', default: 7000, min: 0, max: 65535 }),
     'work-dir': Flags.string({ description: 'agent sandboxes, broker data, scheduler state, logs', default: '.km-local' }),
+    ha: Flags.boolean({ description: 'high availability: a real etcd, 3 masters elected through it, scheduler state in etcd (add --apps to run the scheduler under the meta-framework too)' }),
     apps: Flags.boolean({ description: 'run the broker scheduler as app /kafka under the meta-framework (kafka-mesos apps), which restarts it if it dies' }),
     controllers: Flags.string({ description: 'size of the KRaft controller quorum (1, 3 or 5; each on its own agent)', default: '1', options: ['1', '3', '5'] }),
     'kafka-dist': Flags.string({ description: 'Kafka archive to run (kafka_2.13-4.x.tgz); default: the one "npm run kafka" assembled' }),
@@ -36,6 +38,7 @@ left running. Brokers are added and started with the broker commands against the
       kafkaDist: flags['kafka-dist'],
       controllers: Number(flags.controllers),
       schedulerUnderApps: flags.apps,
+      ha: flags.ha,
       logLevel: flags['log-level'],
       progress: (line) => this.log(line),
     })
