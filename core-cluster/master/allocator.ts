@@ -187,10 +187,19 @@ export function allocate(
   const poppedRoles: RoleSlot[] = []
   const poppedFws: FwSlot[] = []
   for (const agent of order) {
-    if (!allocatable(agent.available)) continue
-    const reserved = agent.available.some((r) => resourceRole(r) !== '*')
+    // one pass over the agent's resources: cpus, mem, and whether any is reserved
+    let agentCpus = 0
+    let agentMem = 0
+    let reserved = false
+    for (const r of agent.available) {
+      if (r.reservations?.length || (r.reservation?.role ?? r.role ?? '*') !== '*') reserved = true
+      if (r.type !== 'SCALAR') continue
+      if (r.name === 'cpus') agentCpus += r.scalar?.value ?? 0
+      else if (r.name === 'mem') agentMem += r.scalar?.value ?? 0
+    }
+    if (!reserved && agentCpus < MIN_ALLOCATABLE.cpus && agentMem < MIN_ALLOCATABLE.mem) continue
     const unreserved = reserved ? offerableTo('*', agent.available) : agent.available
-    const unreservedOk = allocatable(unreserved)
+    const unreservedOk = reserved ? allocatable(unreserved) : true
     poppedRoles.length = 0
     for (let role = roleHeap.pop(); role; role = roleHeap.pop()) {
       poppedRoles.push(role)
@@ -206,8 +215,8 @@ export function allocate(
         }
       }
       if (chosen) {
-        const cpus = scalarSum(resources, 'cpus')
-        const mem = scalarSum(resources, 'mem')
+        const cpus = reserved ? scalarSum(resources, 'cpus') : agentCpus
+        const mem = reserved ? scalarSum(resources, 'mem') : agentMem
         let list = grants.get(chosen.f.id)
         if (!list) grants.set(chosen.f.id, (list = []))
         list.push({ agentId: agent.id, resources })
