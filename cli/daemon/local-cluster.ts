@@ -166,7 +166,7 @@ export class LocalCluster {
         this.say(`apps       ${this.apps}  (meta-framework, /v2/apps)`)
         await this.submitSchedulerApp()
         this.api = await this.resolveSchedulerApi(120_000)
-        this.say(`scheduler  ${this.api}  (app /kafka under the meta-framework; state in ${join(o.workDir, 'kafka-mesos.json')})`)
+        this.say(`scheduler  ${this.api}  (app /kafka under the meta-framework; state in ${o.ha ? `etcd ${this.etcd}` : join(o.workDir, 'kafka-mesos.json')})`)
       } else {
         const sched = await this.spawnDaemon('scheduler', this.schedulerArgs(`http://127.0.0.1:${o.apiPort}`), 'scheduler started', 'api')
         this.api = sched.address
