@@ -129,6 +129,75 @@ export async function post(api: string, path: string, params: Params): Promise<J
   return json
 }
 
+/**
+ * Like {@link post}, but asks for a streamed answer (`Accept: application/x-ndjson`): every
+ * `{"progress":"..."}` line goes to `onProgress` as it arrives, and the last other line is returned.
+ * A server that answers plain JSON works too (no progress lines).
+ *
+ * @throws ApiError as {@link post}; also for an `{"error","code"}` line in the stream and a stream that ends without an answer.
+ */
+export async function postStream(api: string, path: string, params: Params, onProgress: (line: string) => void): Promise<JsonValue> {
+  const url = `${api}/api/${path}`
+  const body = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) body.append(k, v)
+  let res: Response
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: {'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/x-ndjson, application/json', 'x-km-user': cliUser()},
+      body: body.toString(),
+    })
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e
+    const detail = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause)
+    throw new ApiError(`cannot reach the scheduler API at ${api}: ${detail}`, 'KM_ERR_UNREACHABLE', 0)
+  }
+  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('ndjson') || !res.body) {
+    const text = await res.text()
+    let json: JsonValue | undefined
+    try {
+      json = text.trim() === '' ? null : (JSON.parse(text) as JsonValue)
+    } catch {
+      json = undefined
+    }
+    if (!res.ok) {
+      const err = ErrorBody.safeParse(json)
+      if (err.success) throw new ApiError(err.data.error, err.data.code ?? 'KM_ERR_HTTP', res.status)
+      throw new ApiError(`${res.status} - ${res.statusText || 'error'}`, 'KM_ERR_HTTP', res.status)
+    }
+    if (json === undefined) throw new ApiError(`unexpected non-JSON answer from ${url}`, 'KM_ERR_RESPONSE', res.status)
+    return json
+  }
+  let answer: JsonValue | undefined
+  let buf = ''
+  const decoder = new TextDecoder()
+  const handle = (line: string) => {
+    if (line.trim() === '') return
+    let json: JsonValue
+    try {
+      json = JSON.parse(line) as JsonValue
+    } catch {
+      throw new ApiError(`unexpected non-JSON line from ${url}: ${line.slice(0, 200)}`, 'KM_ERR_RESPONSE', res.status)
+    }
+    const progress = z.looseObject({progress: z.string()}).safeParse(json)
+    if (progress.success) return onProgress(progress.data.progress)
+    const err = ErrorBody.safeParse(json)
+    if (err.success) throw new ApiError(err.data.error, err.data.code ?? 'KM_ERR_HTTP', res.status)
+    answer = json
+  }
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buf += decoder.decode(chunk, {stream: true})
+    let nl: number
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      handle(buf.slice(0, nl))
+      buf = buf.slice(nl + 1)
+    }
+  }
+  handle(buf + decoder.decode())
+  if (answer === undefined) throw new ApiError(`the answer from ${url} ended without a result`, 'KM_ERR_RESPONSE', res.status)
+  return answer
+}
+
 // ---------------------------------------------------------------------------------------------
 // Broker responses (mesos/kafka §2.2, §2.6). Lenient: only what the human output reads is typed.
 
@@ -198,6 +267,10 @@ export const StartStopResponse = z.looseObject({
   message: Str,
 })
 export type StartStopResponse = z.infer<typeof StartStopResponse>
+
+/** Answer of broker restart: `{"status":"restarted|timeout","brokers":[Broker],"message"?}` (mesos/kafka §2.2). */
+export const RestartResponse = StartStopResponse
+export type RestartResponse = StartStopResponse
 
 /**
  * Checks a server answer against `schema` for the human output.

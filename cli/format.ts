@@ -131,8 +131,8 @@ export function formatList(brokers: readonly BrokerJson[], quiet = false): strin
   return titled(`${noun(brokers.length)}:`, brokers, quiet)
 }
 
-/** `broker add|update`: `brokers added:` / `broker updated:` then each broker. */
-export function formatAddUpdate(op: 'added' | 'updated', brokers: readonly BrokerJson[]): string {
+/** `broker add|update|clone`: `brokers added:` / `broker updated:` / `brokers cloned:` then each broker. */
+export function formatAddUpdate(op: 'added' | 'updated' | 'cloned', brokers: readonly BrokerJson[]): string {
   return titled(`${noun(brokers.length)} ${op}:`, brokers)
 }
 
@@ -148,6 +148,11 @@ export function formatRemoved(res: RemoveResponse): string {
 export function formatStartStop(cmd: 'start' | 'stop', res: StartStopResponse): string {
   const title = res.status === 'scheduled' ? `${noun(res.brokers.length)} scheduled to ${cmd}:` : `${noun(res.brokers.length)} ${res.status}:`
   return titled(title, res.brokers)
+}
+
+/** `broker restart`: `brokers restarted:` / `broker restarted:` then each broker (mesos/kafka §1.3). */
+export function formatRestarted(res: StartStopResponse): string {
+  return titled(`${noun(res.brokers.length)} restarted:`, res.brokers)
 }
 
 /** mesos/kafka's error for a start/stop timeout: `broker(s) start timeout` (§1.3). */

@@ -8,6 +8,8 @@ import { expandIds, ExprError, newNode, nodeJson, type KafkaNode } from '../brok
 import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
 import { controllerRoutes } from './controllers.js'
 import { registerTopicRoutes } from './topics.js'
+import { registerRestartRoutes } from './restart.js'
+import { registerCloneRoutes } from './clone.js'
 import { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate, type NodeParams } from './params.js'
 
 /** mesos/kafka's start/stop wait (§2.2): 60 s by default, polled every 100 ms. */
@@ -180,6 +182,8 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     return sendFile(c, scheduler.options.kafkaArchive, 'application/gzip')
   })
   registerTopicRoutes(app, scheduler, log)
+  registerRestartRoutes(app, scheduler, log)
+  registerCloneRoutes(app, scheduler, log)
   app.on(['GET', 'POST'], '/health', (c) => c.text('ok'))
   app.get('/api/status', (c) =>
     c.json({

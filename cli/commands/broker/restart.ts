@@ -1,0 +1,58 @@
+import {Args, Flags} from '@oclif/core'
+
+import {ApiError, type JsonValue, postStream, resolveApi, RestartResponse} from '../../api.js'
+import {apiFlags, BrokerCommand} from '../../broker-command.js'
+import {formatRestarted} from '../../format.js'
+
+/** `broker restart <expr>` (alias `restart`): POST /api/broker/restart, mesos/kafka §1.3, §2.2. */
+export default class BrokerRestart extends BrokerCommand {
+  static summary = 'Rolling restart: restart brokers one at a time, keeping partitions available.'
+  static description = `For each broker in id order: wait until no partition reassignment runs, every
+partition is in sync (ISR = replicas) and stopping the broker leaves no partition under its topic's
+min.insync.replicas; then stop it (clean Kafka shutdown), start it, wait until it runs and every
+partition is in sync again. Prints progress as it goes.
+--timeout is per broker (server default 5m, 2m with --noWaitForReplication).
+--noWaitForReplication skips every Kafka check (only stop and start are waited for).
+On a timeout it fails with "broker N timeout on stop|start|replication"; brokers after it are not restarted.`
+  static aliases = ['restart']
+  static examples = [
+    '<%= config.bin %> broker restart 0..2',
+    '<%= config.bin %> broker restart "*" --timeout 10m',
+    '<%= config.bin %> restart 1 --noWaitForReplication',
+  ]
+  static args = {
+    expr: Args.string({description: 'broker id expression, e.g. 0..2 or *', required: true}),
+  }
+  static flags = {
+    ...apiFlags,
+    timeout: Flags.string({description: 'how long each broker may take, a period such as 5m', helpValue: '<period>'}),
+    noWaitForReplication: Flags.boolean({description: 'do not wait for partitions to get back in sync (and skip the min.insync.replicas check)'}),
+  }
+
+  async run(): Promise<JsonValue> {
+    const {args, flags} = await this.parse(BrokerRestart)
+    const json = this.jsonEnabled()
+    let answer: JsonValue
+    try {
+      answer = await postStream(
+        resolveApi({flag: flags.api}),
+        'broker/restart',
+        {broker: args.expr, timeout: flags.timeout, noWaitForReplication: flags.noWaitForReplication ? 'true' : undefined},
+        (line) => {
+          if (!json) this.log(line)
+        },
+      )
+    } catch (e) {
+      if (e instanceof ApiError) this.fail(e.message, e.code)
+      throw e
+    }
+    const res = this.decode(RestartResponse, 'restart', answer)
+    if (res.status !== 'restarted') {
+      if (!json) this.fail(res.message ?? `broker restart ${res.status}`, 'KM_ERR_TIMEOUT')
+      process.exitCode = 1
+    } else if (!json) {
+      this.log(formatRestarted(res))
+    }
+    return answer
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * `POST /api/broker/restart`: a rolling restart, as mesos/kafka (reference kafka-mesos.md §2.2) with
+ * Strimzi's availability rule (modern-anchors.md "Rolling restarts").
+ *
+ * Params: `broker` (id expression, required), `timeout` (Period, per broker; default 5m, 2m with
+ * `noWaitForReplication`), `noWaitForReplication` (flag: skip every Kafka check).
+ *
+ * One broker at a time, in id order:
+ *   1. before stopping it: wait until no reassignment runs, every partition has ISR == replicas, and
+ *      its absence would leave no partition under `min.insync.replicas` (Strimzi);
+ *   2. stop (controlled shutdown) and wait until the task is gone;
+ *   3. start and wait until it runs;
+ *   4. wait until every partition is in sync again (mesos/kafka).
+ * Answers `{"status":"restarted","brokers":[...]}`; on a timeout HTTP 200
+ * `{"status":"timeout","brokers":[],"message":"broker N timeout on stop|start|replication"}`.
+ * With `Accept: application/x-ndjson` the answer is streamed: `{"progress":"..."}` lines, then the
+ * answer object as the last line.
+ * Errors (400, before anything is restarted): bad params, `broker N not found`, `broker N is not
+ * active`, `broker N is not running`; 409 while another rolling restart runs.
+ */
+
+import type { Hono } from 'hono'
+import { stream } from 'hono/streaming'
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import { expandIds, ExprError, nodeJson, type KafkaNode, type NodeJson } from '../brokers/index.js'
+import { outOfSync, readReplication, rollBlockers, type ReplicationSnapshot } from '../brokers/replication.js'
+import { kafkaAdmin } from '../kafka/admin.js'
+import type { KafkaScheduler } from '../scheduler.js'
+import { parsePeriod, ValueError } from '../brokers/values.js'
+import { ApiError, readParams, validate } from './params.js'
+
+/** mesos/kafka's restart waits (§2.2, §10): 5 m per broker, 2 m without replication waits. */
+export const RESTART_TIMEOUT_MS = 5 * 60_000
+export const RESTART_NO_REPLICATION_TIMEOUT_MS = 2 * 60_000
+/** How often Kafka is asked about ISRs while waiting (mesos/kafka polled ZK every 5 s). */
+export const REPLICATION_POLL_MS = 1_000
+
+const RestartSchema = z.object({
+  broker: z.string({ error: 'broker: required, an id expression such as 0..2' }).trim().min(1, 'broker: required, an id expression such as 0..2'),
+  timeout: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return parsePeriod(s, 'timeout')
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: e instanceof ValueError ? e.message : String(e) })
+        return z.NEVER
+      }
+    })
+    .optional(),
+  // mesos/kafka's CLI sends `noWaitForReplication=true`; the server only checked presence (§11). `false` means false here.
+  noWaitForReplication: z
+    .string()
+    .optional()
+    .transform((s) => s !== undefined && s !== 'false'),
+})
+
+/** The answer of a rolling restart (mesos/kafka §2.2). */
+export interface RestartResult {
+  status: 'restarted' | 'timeout'
+  brokers: NodeJson[]
+  message?: string
+}
+
+interface RollOptions {
+  timeoutMs: number
+  waitForReplication: boolean
+  progress: (line: string) => void
+  log: Logger
+}
+
+/** Resolves true once `done()` holds, false at the deadline; re-checks on state changes and every 100 ms. */
+function waitUntil(scheduler: KafkaScheduler, done: () => boolean, deadline: number): Promise<boolean> {
+  if (done()) return Promise.resolve(true)
+  if (Date.now() >= deadline) return Promise.resolve(false)
+  return new Promise((resolve) => {
+    const finish = (ok: boolean) => {
+      clearInterval(poll)
+      clearTimeout(timer)
+      off()
+      resolve(ok)
+    }
+    const check = () => done() && finish(true)
+    const off = scheduler.onChange(check)
+    const poll = setInterval(check, 100)
+    const timer = setTimeout(() => finish(done()), deadline - Date.now())
+  })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Polls Kafka until `blockers(snapshot)` is empty or the deadline passes. Reports each new reason
+ * through `progress`. Kafka errors (e.g. brokers restarting) count as "not yet".
+ * @returns undefined when clear, else the last reason
+ */
+async function waitForKafka(scheduler: KafkaScheduler, what: string, blockers: (s: ReplicationSnapshot) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
+  let last = ''
+  for (;;) {
+    let reasons: string[]
+    try {
+      reasons = blockers(await readReplication(await kafkaAdmin(scheduler).get()))
+    } catch (e) {
+      reasons = [`cannot read replication state from Kafka: ${(e as Error).message}`]
+    }
+    if (reasons.length === 0) return undefined
+    const why = reasons.join('; ')
+    if (why !== last) {
+      last = why
+      o.progress(`${what}: ${last}`)
+      o.log.info({ reasons }, `rolling restart: ${what}`)
+    }
+    if (Date.now() + REPLICATION_POLL_MS > deadline) return last
+    await sleep(REPLICATION_POLL_MS)
+  }
+}
+
+/** Restarts `nodes` one at a time (see the module doc). Never throws for Kafka trouble: it waits, then times out. */
+export async function rollingRestart(scheduler: KafkaScheduler, nodes: KafkaNode[], o: RollOptions): Promise<RestartResult> {
+  const timeout = (id: number, phase: string, why?: string): RestartResult => {
+    const message = `broker ${id} timeout on ${phase}`
+    o.log.warn({ broker: id, phase, why }, `rolling restart stopped: ${message}`)
+    return { status: 'timeout', brokers: [], message: why ? `${message}: ${why}` : message }
+  }
+  o.log.info({ brokers: nodes.map((n) => n.id), timeoutMs: o.timeoutMs, waitForReplication: o.waitForReplication }, 'rolling restart started')
+  for (const node of nodes) {
+    const deadline = Date.now() + o.timeoutMs
+    const oldTask = node.task?.id
+    if (o.waitForReplication) {
+      const why = await waitForKafka(scheduler, `broker ${node.id} waits before stopping`, (s) => rollBlockers(node.id, s), deadline, o)
+      if (why) return timeout(node.id, 'replication', why)
+    }
+    o.progress(`stopping broker ${node.id}`)
+    await scheduler.deactivate([node], false)
+    if (!(await waitUntil(scheduler, () => !node.task, deadline))) return timeout(node.id, 'stop')
+    o.progress(`starting broker ${node.id}`)
+    await scheduler.activate([node])
+    if (!(await waitUntil(scheduler, () => node.task?.state === 'running' || !node.active, deadline)) || node.task?.state !== 'running') return timeout(node.id, 'start')
+    o.progress(`broker ${node.id} running: task ${node.task.id} (was ${oldTask})`)
+    if (o.waitForReplication) {
+      const why = await waitForKafka(scheduler, `broker ${node.id} started; waiting for replication`, (s) => [...(s.reassigning.length ? [`reassignment in progress`] : []), ...outOfSync(s.partitions).map((p) => `${p.topic}-${p.partition} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`)], deadline, o)
+      if (why) return timeout(node.id, 'replication', why)
+      o.progress(`broker ${node.id}: every partition in sync`)
+    }
+  }
+  o.log.info({ brokers: nodes.map((n) => n.id) }, 'rolling restart done')
+  return { status: 'restarted', brokers: nodes.map((n) => nodeJson(n, Date.now(), scheduler.waiting.get(n.id))) }
+}
+
+const running = new WeakSet<KafkaScheduler>()
+
+/** Registers `POST /api/broker/restart` (see the module doc). */
+export function registerRestartRoutes(app: Hono, scheduler: KafkaScheduler, log: Logger): void {
+  app.post('/api/broker/restart', async (c) => {
+    const p = validate(RestartSchema, await readParams(c))
+    let list: number[]
+    try {
+      list = expandIds(p.broker, scheduler.state.brokers.map((b) => ({ id: b.id, task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null })))
+    } catch (e) {
+      if (e instanceof ExprError) throw new ApiError(400, `broker: ${e.message}`, e.code)
+      throw e
+    }
+    if (list.length === 0) throw new ApiError(400, `broker: "${p.broker}" names no broker`)
+    const byId = (id: number) => scheduler.state.brokers.find((b) => b.id === id)
+    const missing = list.filter((id) => !byId(id))
+    if (missing.length > 0) throw new ApiError(400, `broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
+    const nodes = list.map((id) => byId(id)!)
+    const inactive = nodes.filter((n) => !n.active)
+    if (inactive.length > 0) throw new ApiError(400, `broker ${inactive.map((n) => n.id).join(',')} is not active; start it with: broker start ${inactive.map((n) => n.id).join(',')}`, 'KM_ERR_NOT_ACTIVE')
+    const notRunning = nodes.filter((n) => n.task?.state !== 'running')
+    if (notRunning.length > 0) throw new ApiError(400, `broker ${notRunning.map((n) => n.id).join(',')} is not running; wait until it runs (see broker list)`, 'KM_ERR_NOT_RUNNING')
+    if (running.has(scheduler)) throw new ApiError(409, 'a rolling restart is already running; wait for it to finish', 'KM_ERR_BUSY')
+
+    const timeoutMs = p.timeout ?? (p.noWaitForReplication ? RESTART_NO_REPLICATION_TIMEOUT_MS : RESTART_TIMEOUT_MS)
+    const roll = (progress: (line: string) => void) => {
+      running.add(scheduler)
+      return rollingRestart(scheduler, nodes, { timeoutMs, waitForReplication: !p.noWaitForReplication, progress, log }).finally(() => running.delete(scheduler))
+    }
+    if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) return c.json(await roll(() => undefined))
+    c.header('Content-Type', 'application/x-ndjson; charset=utf-8')
+    return stream(c, async (s) => {
+      const lines: string[] = []
+      let wake: (() => void) | undefined
+      const push = (obj: unknown) => {
+        lines.push(JSON.stringify(obj) + '\n')
+        wake?.()
+      }
+      let done = false
+      const result = roll((line) => push({ progress: line }))
+        .then((r) => push(r))
+        .catch((e: Error) => {
+          log.error({ err: e }, 'rolling restart failed')
+          push({ error: `internal error: ${e.message}`, code: 'KM_ERR_INTERNAL' })
+        })
+        .finally(() => {
+          done = true
+          wake?.()
+        })
+      while (!done || lines.length > 0) {
+        if (lines.length === 0) await new Promise<void>((r) => (wake = r))
+        wake = undefined
+        while (lines.length > 0) await s.write(lines.shift()!)
+      }
+      await result
+    })
+  })
+}
