@@ -6,6 +6,7 @@
  */
 
 import {readFileSync} from 'node:fs'
+import {userInfo} from 'node:os'
 import {join} from 'node:path'
 
 import {z} from 'zod'
@@ -74,6 +75,15 @@ export function resolveApi(sources: ApiSources = {}): string {
   return withScheme.replace(/\/+$/, '')
 }
 
+/** Who runs the CLI, sent as `X-KM-User` for the scheduler's operations audit log: $USER, else the OS account. */
+export function cliUser(): string {
+  try {
+    return process.env.USER || userInfo().username
+  } catch {
+    return 'unknown'
+  }
+}
+
 /** Form params for a call; `undefined` values are left out. */
 export type Params = Record<string, string | undefined>
 
@@ -98,7 +108,7 @@ export async function post(api: string, path: string, params: Params): Promise<J
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: {'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json'},
+      headers: {'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json', 'x-km-user': cliUser()},
       body: body.toString(),
     })
   } catch (e) {

@@ -22,7 +22,7 @@ export async function startScheduler(options: Omit<SchedulerOptions, 'api'> & { 
   const url = new URL(options.api)
   let app: ReturnType<typeof createApi> | undefined
   const server = serve({
-    fetch: (req) => (app ? app.fetch(req) : new Response('scheduler is starting', { status: 503 })),
+    fetch: (req, env) => (app ? app.fetch(req, env) : new Response('scheduler is starting', { status: 503 })),
     port: Number(url.port || 80),
     hostname: options.bindHost ?? url.hostname,
   }) as Server

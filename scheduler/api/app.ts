@@ -8,6 +8,7 @@ import { expandIds, ExprError, newNode, nodeJson, type KafkaNode } from '../brok
 import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
 import { controllerRoutes } from './controllers.js'
 import { registerTopicRoutes } from './topics.js'
+import { registerOpsLog } from './ops-log.js'
 import { registerRestartRoutes } from './restart.js'
 import { registerCloneRoutes } from './clone.js'
 import { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate, type NodeParams } from './params.js'
@@ -79,6 +80,7 @@ async function sendFile(c: Context, path: string, type: string): Promise<Respons
  */
 export function createApi(scheduler: KafkaScheduler, log: Logger) {
   const app = new Hono()
+  registerOpsLog(app, scheduler, log) // before every route: it records the mutating calls
   const brokerById = (id: number) => scheduler.state.brokers.find((b) => b.id === id)
   const json = (b: KafkaNode) => nodeJson(b, Date.now(), scheduler.waiting.get(b.id))
 

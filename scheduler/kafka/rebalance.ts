@@ -113,9 +113,10 @@ export class Rebalancer {
   async ongoing(admin: Admin): Promise<Map<string, number[]>> {
     const res = await admin.listPartitionReassignments({ timeout: 10_000 })
     const out = new Map<string, number[]>()
-    // kafkajs 2.2.4's types say `topic`, its decoder yields `name` (the protocol field)
-    for (const t of res.topics as Array<{ topic?: string; name?: string; partitions: Array<{ partitionIndex: number; replicas: number[] }> }>) {
-      for (const p of t.partitions) out.set(`${t.name ?? t.topic}:${p.partitionIndex}`, p.replicas)
+    // kafkajs 2.2.4's types say `topic` and `partitionIndex`; its decoder yields `name` and `partition`
+    type Ongoing = { topic?: string; name?: string; partitions: Array<{ partitionIndex?: number; partition?: number; replicas: number[] }> }
+    for (const t of res.topics as Ongoing[]) {
+      for (const p of t.partitions) out.set(`${t.name ?? t.topic}:${p.partition ?? p.partitionIndex}`, p.replicas)
     }
     return out
   }

@@ -1,0 +1,85 @@
+/**
+ * The audit log's API side: a middleware that records every mutating call (every POST under
+ * `/api/` except reads: `.../list`, rebalance status, `log/ops`) in the {@link OpsLog}, and
+ * `GET|POST /api/log/ops?limit=N` (default 100, at most 10000) → `{"ops":[OpsEntry...]}`, oldest first.
+ *
+ * Register it before any route (Hono runs middleware in registration order).
+ */
+
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Hono } from 'hono'
+import type { Logger } from 'pino'
+import { FileStateStore } from '../storage/index.js'
+import { OpsLog, redact } from '../storage/ops-log.js'
+import type { KafkaScheduler } from '../scheduler.js'
+import { ApiError, readParams } from './params.js'
+
+/** Calls that change nothing and are not logged. */
+function isRead(op: string, params: Record<string, string>): boolean {
+  if (op.endsWith('/list') || op.startsWith('log/') || op === 'status') return true
+  if (op === 'topic/rebalance' && (!params.topic || params.topic === 'status')) return true
+  return false
+}
+
+/** The log beside a file state (`<state>.ops.jsonl`), else in memory. */
+export function opsLogFor(scheduler: KafkaScheduler, log: Logger): OpsLog {
+  const store = scheduler.options.storage
+  if (store instanceof FileStateStore) return new OpsLog(`${store.path}.ops.jsonl`)
+  log.warn({ storage: store.description }, 'the operations audit log is kept in memory only: it is written to a file only beside a file: state store')
+  return new OpsLog(undefined)
+}
+
+/** Adds the recording middleware and the `/api/log/ops` route (see the module comment). */
+export function registerOpsLog(app: Hono, scheduler: KafkaScheduler, log: Logger): void {
+  let ops: OpsLog | undefined
+  const opsLog = () => (ops ??= opsLogFor(scheduler, log))
+
+  app.use('/api/*', async (c, next) => {
+    const op = c.req.path.replace(/^\/api\//, '')
+    if (c.req.method !== 'POST') return next()
+    let params: Record<string, string>
+    try {
+      params = await readParams(c)
+    } catch {
+      return next() // the handler answers the bad body; nothing was changed
+    }
+    if (isRead(op, params)) return next()
+    const started = Date.now()
+    let address: string | null = null
+    try {
+      address = getConnInfo(c).remote.address ?? null
+    } catch {
+      address = null
+    }
+    await next()
+    const status = c.res.status
+    let error: string | undefined
+    if (status >= 400) {
+      try {
+        error = ((await c.res.clone().json()) as { error?: string }).error
+      } catch {
+        error = undefined
+      }
+    }
+    const entry = {
+      time: new Date(started).toISOString(),
+      who: { user: c.req.header('x-km-user') ?? null, address },
+      op,
+      params: redact(params),
+      status,
+      result: status < 400 ? ('ok' as const) : ('error' as const),
+      ...(error !== undefined ? { error } : {}),
+      ms: Date.now() - started,
+    }
+    await opsLog()
+      .append(entry)
+      .catch((e: Error) => log.error({ err: e.message, entry }, 'could not append to the operations audit log'))
+  })
+
+  app.on(['GET', 'POST'], '/api/log/ops', async (c) => {
+    const params = await readParams(c)
+    const limit = params.limit === undefined ? 100 : Number(params.limit)
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new ApiError(400, `limit: expected a whole number from 1 to 10000 such as 50, got "${params.limit}"`)
+    return c.json({ ops: await opsLog().read(limit) })
+  })
+}

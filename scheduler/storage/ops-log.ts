@@ -1,0 +1,100 @@
+/**
+ * The audit log of operations (issue 6, past mesos/kafka): one JSON line per mutating API call, who
+ * made it, when, what and with which result, appended to `<state file>.ops.jsonl` beside the
+ * scheduler's state file and fsynced, so it survives scheduler restarts. It is append-only: nothing
+ * here rewrites or truncates it.
+ *
+ * With a state store that is not a file (etcd), the log is kept in memory only (the last
+ * {@link MEMORY_LIMIT} entries) and a warning says so.
+ */
+
+import { open, readFile } from 'node:fs/promises'
+
+/** One operation. `time` ISO-8601 UTC; `ms` the call's duration. */
+export interface OpsEntry {
+  time: string
+  /** `user` from the client's `X-KM-User` header (the CLI sends $USER), `address` the peer address */
+  who: { user: string | null; address: string | null }
+  /** the API path without `/api/`, e.g. `topic/add` */
+  op: string
+  /** request parameters; values of keys that look secret are replaced by `***` */
+  params: Record<string, string>
+  /** HTTP status of the answer */
+  status: number
+  result: 'ok' | 'error'
+  /** the error message of a failed call */
+  error?: string
+  ms: number
+}
+
+export const MEMORY_LIMIT = 10_000
+
+/** Keys whose values are never written: passwords, secrets, JAAS configs, keys. */
+const SECRET_KEY = /password|secret|jaas|credential|(^|\.)key$/i
+
+/** Params with secret-looking values masked, also inside `k=v,...` maps such as `options`. */
+export function redact(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(params)) {
+    if (SECRET_KEY.test(k)) out[k] = '***'
+    else out[k] = v.replace(/(^|,)([^=,]*(?:password|secret|jaas|credential)[^=,]*)=((?:\\.|[^,])*)/gi, '$1$2=***')
+  }
+  return out
+}
+
+/** Append-only JSON-lines log. */
+export class OpsLog {
+  private chain: Promise<void> = Promise.resolve()
+  private readonly memory: OpsEntry[] = []
+
+  /** @param path the log file, or undefined to keep entries in memory */
+  constructor(readonly path: string | undefined) {}
+
+  /** Appends one entry (writes are serialized and fsynced). @throws the file system's error */
+  append(entry: OpsEntry): Promise<void> {
+    if (!this.path) {
+      this.memory.push(entry)
+      if (this.memory.length > MEMORY_LIMIT) this.memory.shift()
+      return Promise.resolve()
+    }
+    const path = this.path
+    const line = JSON.stringify(entry) + '\n'
+    this.chain = this.chain
+      .catch(() => undefined)
+      .then(async () => {
+        const fh = await open(path, 'a')
+        try {
+          await fh.appendFile(line)
+          await fh.sync()
+        } finally {
+          await fh.close()
+        }
+      })
+    return this.chain
+  }
+
+  /**
+   * The last `limit` entries, oldest first. Lines that are not valid JSON (a torn last write) are skipped.
+   */
+  async read(limit = 100): Promise<OpsEntry[]> {
+    if (!this.path) return this.memory.slice(-limit)
+    await this.chain.catch(() => undefined)
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw e
+    }
+    const out: OpsEntry[] = []
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue
+      try {
+        out.push(JSON.parse(line) as OpsEntry)
+      } catch {
+        // a partial line from a crash mid-write: skip it
+      }
+    }
+    return out.slice(-limit)
+  }
+}
