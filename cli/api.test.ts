@@ -5,9 +5,10 @@ import {join} from 'node:path'
 
 import {serve, type ServerType} from '@hono/node-server'
 import {Hono} from 'hono'
+import {stream} from 'hono/streaming'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 
-import {ApiError, post, resolveApi} from './api.js'
+import {ApiError, post, postStream, resolveApi} from './api.js'
 
 describe('resolveApi (mesos/kafka §1.1: flag > env KM_API > ./kafka-mesos.properties)', () => {
   let dir: string
@@ -105,5 +106,57 @@ describe('post', () => {
     expect(err).toBeInstanceOf(ApiError)
     expect(err).toMatchObject({code: 'KM_ERR_UNREACHABLE', status: 0})
     expect((err as ApiError).message).toBe(`cannot reach the scheduler API at http://127.0.0.1:${closed}: ECONNREFUSED`)
+  })
+})
+
+describe('postStream (streamed answers of broker restart)', () => {
+  let server: ServerType
+  let api: string
+
+  beforeAll(async () => {
+    const app = new Hono()
+      .post('/api/broker/restart', (c) => {
+        c.header('Content-Type', 'application/x-ndjson; charset=utf-8')
+        return stream(c, async (s) => {
+          // a line split across writes, as TCP may deliver it
+          await s.write('{"progress":"stopping broker 0"}\n{"progr')
+          await s.sleep(20)
+          await s.write('ess":"starting broker 0"}\n')
+          await s.write('{"status":"restarted","brokers":[{"id":"0"}]}\n')
+        })
+      })
+      .post('/api/broker/fails', (c) => {
+        c.header('Content-Type', 'application/x-ndjson')
+        return stream(c, async (s) => {
+          await s.write('{"progress":"stopping broker 0"}\n{"error":"internal error: boom","code":"KM_ERR_INTERNAL"}\n')
+        })
+      })
+      .post('/api/broker/plain', (c) => c.json({status: 'restarted', brokers: []}))
+      .post('/api/broker/bad', (c) => c.json({error: 'broker 7 not found', code: 'KM_ERR_NOT_FOUND'}, 400))
+      .post('/api/broker/cut', (c) => {
+        c.header('Content-Type', 'application/x-ndjson')
+        return stream(c, async (s) => {
+          await s.write('{"progress":"stopping broker 0"}\n')
+        })
+      })
+    await new Promise<void>((resolve) => {
+      server = serve({fetch: app.fetch, port: 0, hostname: '127.0.0.1'}, () => resolve())
+    })
+    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+  test('progress lines in order, then the answer', async () => {
+    const lines: string[] = []
+    const json = await postStream(api, 'broker/restart', {broker: '0'}, (l) => lines.push(l))
+    expect(lines).toEqual(['stopping broker 0', 'starting broker 0'])
+    expect(json).toEqual({status: 'restarted', brokers: [{id: '0'}]})
+  })
+
+  test('an error line, an HTTP 400 and a cut stream are ApiErrors; plain JSON works without progress', async () => {
+    await expect(postStream(api, 'broker/fails', {}, () => undefined)).rejects.toMatchObject({message: 'internal error: boom', code: 'KM_ERR_INTERNAL'})
+    await expect(postStream(api, 'broker/bad', {}, () => undefined)).rejects.toMatchObject({message: 'broker 7 not found', status: 400})
+    await expect(postStream(api, 'broker/cut', {}, () => undefined)).rejects.toThrow(/ended without a result/)
+    expect(await postStream(api, 'broker/plain', {}, () => undefined)).toEqual({status: 'restarted', brokers: []})
   })
 })
