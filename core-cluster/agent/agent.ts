@@ -21,6 +21,7 @@ import {
   agent as agentMsg,
   executor as executorMsg,
 } from '../proto/index.js'
+import { Checkpoint, processStartTime, sameProcessAlive, type RunCheckpoint } from './checkpoint.js'
 import { commandExecutorEntry, commandExecutorInfo } from './command-executor-launch.js'
 import { fetchUris } from './fetcher.js'
 import { launchCommand, signalGroup, stopGroup, type LaunchedProcess } from './launcher.js'
@@ -40,6 +41,13 @@ export interface AgentOptions {
   workDir: string
   /** Grace period between SIGTERM and SIGKILL of an executor's process group (Mesos default 5 s). */
   executorShutdownGraceMs?: number
+  /**
+   * Recover from the checkpoint in `<workDir>/meta` at start (Mesos `--recover=reconnect`, default):
+   * the agent id, executors of checkpointing frameworks that are still alive, unacknowledged updates.
+   */
+  recover?: boolean
+  /** How long recovered executors have to re-subscribe before they are killed (Mesos `--executor_reregistration_timeout`). */
+  executorReregisterTimeoutMs?: number
   logger: Logger
 }
 
@@ -64,6 +72,26 @@ interface ExecutorRun {
   /** the built-in command executor of a command task (its ExecutorInfo was synthesised here) */
   commandExecutor: boolean
   shuttingDown: boolean
+  /** the executor subscribed at least once */
+  subscribedOnce: boolean
+  /** start time of the executor process (/proc), checkpointed against pid reuse */
+  pidStart?: string
+  /** found again from the checkpoint after an agent restart, not yet re-subscribed */
+  recovered?: boolean
+  /** killed because it did not re-subscribe after the agent restarted */
+  reregistrationTimedOut?: boolean
+}
+
+/** Polls a process that is not our child (recovered after an agent restart) until it is gone. */
+function waitForExit(pid: number, start: string | undefined): Promise<number> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (sameProcessAlive(pid, start)) return
+      clearInterval(timer)
+      resolve(-1) // not our child: its exit status is unknown
+    }, 250)
+    timer.unref()
+  })
 }
 
 /**
@@ -80,11 +108,22 @@ export class Agent {
   private readonly graceMs: number
   private registeredOnce?: () => void
   readonly registered: Promise<void>
+  private readonly checkpoint: Checkpoint
+  /** frameworks with checkpoint=true that have (had) work here: their runs and updates are checkpointed */
+  private readonly checkpointing = new Set<string>()
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger
     this.graceMs = options.executorShutdownGraceMs ?? 5_000
-    this.updates = new StatusUpdateManager((fw, status) => this.forwardStatus(fw, status))
+    this.checkpoint = new Checkpoint(options.workDir)
+    this.updates = new StatusUpdateManager(
+      (fw, status) => this.forwardStatus(fw, status),
+      undefined,
+      undefined,
+      (fw, taskId, queue) => {
+        if (this.checkpointing.has(fw)) this.safely('checkpoint status updates', () => this.checkpoint.saveUpdates(fw, taskId, queue))
+      },
+    )
     this.registered = new Promise((r) => (this.registeredOnce = r))
   }
 
@@ -102,9 +141,101 @@ export class Agent {
     }
   }
 
-  /** Starts the master link loop (re-registers with back-off after a drop). */
+  /** Recovers from the checkpoint (unless `recover: false`), then starts the master link loop (re-registers with back-off after a drop). */
   start(): void {
+    if (this.options.recover !== false) this.safely('recovery', () => this.recover())
     void this.linkLoop()
+  }
+
+  private safely(what: string, f: () => void): void {
+    try {
+      f()
+    } catch (e) {
+      this.log.error({ err: (e as Error).message, what }, 'checkpoint I/O failed')
+    }
+  }
+
+  // ------------------------------------------------------------------ checkpoint and recovery
+
+  /** Writes the run's checkpoint if its framework checkpoints. */
+  private saveRun(run: ExecutorRun): void {
+    if (!run.framework.checkpoint) return
+    const cp: RunCheckpoint = {
+      frameworkId: run.frameworkId,
+      framework: run.framework,
+      executorId: run.executorId,
+      info: run.info,
+      commandExecutor: run.commandExecutor,
+      containerId: run.containerId,
+      sandbox: run.sandbox,
+      pid: run.process?.pid,
+      pidStart: run.pidStart,
+      subscribedOnce: run.subscribedOnce,
+      tasks: [...run.tasks.values()].map((t) => ({ info: t.info, state: t.state, killRequested: t.killRequested })),
+      queued: run.queued.map((t) => t.task_id.value),
+    }
+    this.safely('checkpoint run', () => this.checkpoint.saveRun(cp))
+  }
+
+  /**
+   * After a restart (kill -9 included): the same agent id; executors of checkpointing frameworks that
+   * still run are re-attached (they re-subscribe on their own), their tasks reported to the master on
+   * REGISTER; executors that died meanwhile fail their tasks; unacknowledged updates are re-sent.
+   * Nothing is launched again.
+   */
+  private recover(): void {
+    const id = this.checkpoint.agentId()
+    if (id) this.agentId = id
+    // Checkpointed updates first, so that they keep their order before anything said now.
+    for (const u of this.checkpoint.updates()) {
+      this.checkpointing.add(u.frameworkId)
+      for (const status of u.updates) this.updates.enqueue(u.frameworkId, status)
+    }
+    const { runs, problems } = this.checkpoint.runs()
+    for (const p of problems) this.log.warn({ problem: p }, 'unreadable checkpoint skipped')
+    const reattached: ExecutorRun[] = []
+    for (const cp of runs) {
+      this.checkpointing.add(cp.frameworkId)
+      const run: ExecutorRun = {
+        frameworkId: cp.frameworkId,
+        framework: cp.framework,
+        executorId: cp.executorId,
+        info: cp.info,
+        containerId: cp.containerId,
+        sandbox: cp.sandbox,
+        queued: cp.tasks.filter((t) => cp.queued.includes(t.info.task_id.value)).map((t) => t.info),
+        tasks: new Map(cp.tasks.map((t) => [t.info.task_id.value, { ...t }])),
+        commandExecutor: cp.commandExecutor,
+        shuttingDown: false,
+        subscribedOnce: cp.subscribedOnce,
+        pidStart: cp.pidStart,
+        recovered: true,
+      }
+      if (cp.pid && sameProcessAlive(cp.pid, cp.pidStart)) {
+        run.process = { pid: cp.pid, exited: waitForExit(cp.pid, cp.pidStart) }
+        this.executors.set(`${run.frameworkId}/${run.executorId}`, run)
+        void run.process.exited.then((code) => this.executorExited(run, code))
+        reattached.push(run)
+        this.log.info({ executor: run.executorId, framework: run.frameworkId, pid: cp.pid, tasks: run.tasks.size }, 'recovered a running executor from the checkpoint')
+      } else {
+        this.log.warn({ executor: run.executorId, framework: run.frameworkId, pid: cp.pid }, 'checkpointed executor is gone; failing its tasks')
+        for (const t of run.tasks.values()) {
+          if (!isTerminal(t.state)) this.agentStatus(run, run.frameworkId, t.info, 'TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', 'Executor terminated while the agent was down')
+        }
+        this.safely('remove run checkpoint', () => this.checkpoint.removeRun(run.frameworkId, run.executorId, run.containerId))
+      }
+    }
+    if (reattached.length === 0) return
+    const timeoutMs = this.options.executorReregisterTimeoutMs ?? 10_000
+    const timer = setTimeout(() => {
+      for (const run of reattached) {
+        if (!run.recovered || run.stream || this.executors.get(`${run.frameworkId}/${run.executorId}`) !== run) continue
+        this.log.warn({ executor: run.executorId, timeoutMs }, 'recovered executor did not re-subscribe in time; killing it')
+        run.reregistrationTimedOut = true
+        void stopGroup(run.process!.pid, this.graceMs)
+      }
+    }, timeoutMs)
+    timer.unref()
   }
 
   // ------------------------------------------------------------------ master link
@@ -205,6 +336,7 @@ export class Agent {
     switch (event.type) {
       case 'REGISTERED':
         this.agentId = event.registered!.agent_id.value
+        this.safely('checkpoint agent id', () => this.checkpoint.saveAgentId(this.agentId!))
         this.log.info({ agent: this.agentId, master: this.currentMaster }, 'registered with the master')
         this.registeredOnce?.()
         this.updates.resendAll()
@@ -251,6 +383,7 @@ export class Agent {
     const t = run?.tasks.get(task.task_id.value)
     if (t) t.state = state
     this.updates.enqueue(frameworkId, status)
+    if (run && this.executors.get(`${run.frameworkId}/${run.executorId}`) === run) this.saveRun(run)
   }
 
   private async runTask(framework: FrameworkInfo, task: TaskInfo): Promise<void> {
@@ -273,16 +406,18 @@ export class Agent {
     }
     const executorId = executorInfo.executor_id.value
     const key = `${frameworkId}/${executorId}`
+    if (framework.checkpoint) this.checkpointing.add(frameworkId)
     let run = this.executors.get(key)
     if (run && !run.shuttingDown) {
       run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
       if (run.stream) this.sendExecutor(run, { type: 'LAUNCH', launch: { task } })
       else run.queued.push(task)
+      this.saveRun(run)
       return
     }
     const containerId = randomUUID()
     const sandbox = join(this.options.workDir, 'slaves', this.agentId ?? 'unknown', 'frameworks', frameworkId, 'executors', executorId, 'runs', containerId)
-    run = { frameworkId, framework, executorId, info: executorInfo, commandExecutor: isCommandTask, containerId, sandbox, queued: [task], tasks: new Map(), shuttingDown: false }
+    run = { frameworkId, framework, executorId, info: executorInfo, commandExecutor: isCommandTask, containerId, sandbox, queued: [task], tasks: new Map(), shuttingDown: false, subscribedOnce: false }
     run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
     this.executors.set(key, run)
     this.log.info({ task: task.task_id.value, executor: executorId, sandbox }, 'launching executor')
@@ -293,6 +428,8 @@ export class Agent {
       const dataDir = join(this.options.workDir, 'data')
       await mkdir(dataDir, { recursive: true })
       run.process = launchCommand(executorInfo.command ?? {}, sandbox, this.executorEnv(run, dataDir))
+      run.pidStart = processStartTime(run.process.pid)
+      this.saveRun(run)
     } catch (e) {
       const message = `Failed to launch the executor: ${(e as Error).message}`
       this.log.error({ task: task.task_id.value, err: (e as Error).message }, 'executor launch failed')
@@ -323,6 +460,8 @@ export class Agent {
       MESOS_CHECKPOINT: run.framework.checkpoint ? '1' : '0',
       MESOS_HTTP_COMMAND_EXECUTOR: run.commandExecutor ? '1' : '0',
       MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: `${Math.round(this.graceMs / 1000)}secs`,
+      // only for checkpointing frameworks: how long and how often to retry SUBSCRIBE after losing the agent
+      ...(run.framework.checkpoint ? { MESOS_RECOVERY_TIMEOUT: '15mins', MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs' } : {}),
       KM_DATA_DIR: dataDir,
     }
   }
@@ -333,11 +472,16 @@ export class Agent {
     run.stream?.close()
     this.executors.delete(`${run.frameworkId}/${run.executorId}`)
     this.log.info({ executor: run.executorId, exitCode: code }, 'executor exited')
+    const why = run.reregistrationTimedOut
+      ? 'Executor did not re-subscribe after the agent restarted'
+      : code === -1 ? 'Executor terminated (its exit status is unknown after an agent restart)' : `Executor exited with status ${code}`
     for (const t of run.tasks.values()) {
       if (isTerminal(t.state)) continue
       const state: TaskState = t.killRequested || run.shuttingDown ? 'TASK_KILLED' : 'TASK_FAILED'
-      this.agentStatus(run, run.frameworkId, t.info, state, 'REASON_EXECUTOR_TERMINATED', `Executor exited with status ${code}`)
+      this.agentStatus(run, run.frameworkId, t.info, state, run.reregistrationTimedOut ? 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT' : 'REASON_EXECUTOR_TERMINATED', why)
     }
+    // Its unacknowledged updates stay checkpointed on their own (task.updates) until acknowledged.
+    if (run.framework.checkpoint) this.safely('remove run checkpoint', () => this.checkpoint.removeRun(run.frameworkId, run.executorId, run.containerId))
     // As Mesos, the exit of an executor the agent generated for a command task is not reported.
     if (run.commandExecutor) return
     await this.postToMaster({ type: 'EXITED_EXECUTOR', exited_executor: { framework_id: { value: run.frameworkId }, executor_id: { value: run.executorId }, status: code } })
@@ -364,6 +508,7 @@ export class Agent {
     }
     const { run, task } = found
     task.killRequested = true
+    this.saveRun(run)
     this.log.info({ task: taskId, executor: run.executorId }, 'killing task')
     if (!run.stream || !run.process) {
       run.queued = run.queued.filter((q) => q.task_id.value !== taskId)
@@ -423,13 +568,23 @@ export class Agent {
     stream.onClose(() => {
       if (run.stream === stream) run.stream = undefined
     })
-    for (const u of call.subscribe?.unacknowledged_updates ?? []) this.updates.enqueue(run.frameworkId, { ...u.status, agent_id: this.agentId ? { value: this.agentId } : undefined })
-    this.log.info({ executor: run.executorId }, 'executor subscribed')
+    // Updates the executor sent while nobody took them (e.g. while this agent was down): taken now.
+    const replayed = call.subscribe?.unacknowledged_updates ?? []
+    for (const u of replayed) {
+      const task = run.tasks.get(u.status.task_id.value)
+      if (task && u.status.state !== 'TASK_STAGING') task.state = u.status.state
+      this.updates.enqueue(run.frameworkId, { ...u.status, source: 'SOURCE_EXECUTOR', agent_id: this.agentId ? { value: this.agentId } : undefined, executor_id: { value: run.executorId } })
+    }
+    this.log.info({ executor: run.executorId, resubscribed: run.subscribedOnce, replayedUpdates: replayed.length }, run.recovered ? 'recovered executor re-subscribed' : 'executor subscribed')
+    run.subscribedOnce = true
+    run.recovered = false
     this.sendExecutor(run, {
       type: 'SUBSCRIBED',
       subscribed: { executor_info: run.info, framework_info: run.framework, agent_info: this.info, container_id: { value: run.containerId } },
     })
+    for (const u of replayed) if (u.status.uuid) this.sendExecutor(run, { type: 'ACKNOWLEDGED', acknowledged: { task_id: u.status.task_id, uuid: u.status.uuid } })
     for (const task of run.queued.splice(0)) this.sendExecutor(run, { type: 'LAUNCH', launch: { task } })
+    this.saveRun(run)
     return undefined
   }
 
@@ -448,6 +603,7 @@ export class Agent {
     const task = run.tasks.get(status.task_id.value)
     if (task) task.state = status.state
     this.updates.enqueue(run.frameworkId, { ...status, source: 'SOURCE_EXECUTOR', agent_id: this.agentId ? { value: this.agentId } : undefined, executor_id: { value: run.executorId } })
+    this.saveRun(run)
     this.sendExecutor(run, { type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid } })
     return undefined
   }

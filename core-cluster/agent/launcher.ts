@@ -5,7 +5,8 @@ import type { CommandInfo } from '../proto/index.js'
 
 /** One process group started for an executor; stdout/stderr go to `<sandbox>/stdout|stderr`. */
 export interface LaunchedProcess {
-  child: ChildProcess
+  /** the child process; absent for an executor found again after an agent restart (not our child) */
+  child?: ChildProcess
   pid: number
   /** Resolves with the exit code (or 128+signal) once the leader exits. */
   exited: Promise<number>

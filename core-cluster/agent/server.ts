@@ -70,7 +70,7 @@ export interface RunningAgent {
  * Starts an agent: binds `host:port` (0 = free port), then registers with the master.
  * @throws when the address cannot be bound
  */
-export async function startAgent(opts: { master: string; host: string; port: number; resources: Resource[]; attributes: Attribute[]; workDir: string; logger: Logger; executorShutdownGraceMs?: number }): Promise<RunningAgent> {
+export async function startAgent(opts: { master: string; host: string; port: number; resources: Resource[]; attributes: Attribute[]; workDir: string; logger: Logger; executorShutdownGraceMs?: number; recover?: boolean; executorReregisterTimeoutMs?: number }): Promise<RunningAgent> {
   let app: Hono<Env> | undefined
   const server = serve({
     fetch: (req, env) => (app ? app.fetch(req, env) : new Response('agent is starting', { status: 503 })),

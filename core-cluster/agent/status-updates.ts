@@ -26,6 +26,8 @@ export class StatusUpdateManager {
     private readonly forward: (frameworkId: string, status: TaskStatus) => Promise<boolean>,
     private readonly retryMinMs = STATUS_RETRY_MIN_MS,
     private readonly retryMaxMs = STATUS_RETRY_MAX_MS,
+    /** told the task's queue after every change (to checkpoint it); an empty queue means all acknowledged */
+    private readonly changed?: (frameworkId: string, taskId: string, queue: readonly TaskStatus[]) => void,
   ) {}
 
   /** Queues an update (it must carry a uuid); sends it at once when nothing is in flight for the task. */
@@ -38,6 +40,7 @@ export class StatusUpdateManager {
     }
     if (s.queue.some((q) => q.uuid === status.uuid)) return
     s.queue.push(status)
+    this.changed?.(frameworkId, status.task_id.value, s.queue)
     if (s.queue.length === 1) this.send(key, s)
   }
 
@@ -47,6 +50,7 @@ export class StatusUpdateManager {
     const s = this.streams.get(key)
     if (!s || s.queue[0]?.uuid !== uuid) return false
     s.queue.shift()
+    this.changed?.(frameworkId, taskId, s.queue)
     if (s.timer) clearTimeout(s.timer)
     s.timer = undefined
     s.backoffMs = this.retryMinMs

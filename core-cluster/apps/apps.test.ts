@@ -121,11 +121,12 @@ describe('the meta-framework keeps apps running (real master, agent and processe
     expect(running.every((t) => t.host === '127.0.1.7' && t.ports[0] >= 32000 && t.ports[0] <= 32099)).toBe(true)
     expect(new Set(running.map((t) => t.ports[0])).size).toBe(2)
 
-    const victim = running[0]
+    // pgrep's first match may be either instance: whichever is killed, a task id not seen before must come
+    const originals = new Set(running.map((t) => t.id))
     process.kill(pidOf(`echo ${marker}`), 'SIGKILL') // the task's shell
     const replaced = await until('a replacement', 20_000, async () => {
       const t = await tasks('/sleeper')
-      return t.length === 2 && t.every((x) => x.state === 'TASK_RUNNING') && !t.some((x) => x.id === victim.id) ? t : undefined
+      return t.length === 2 && t.every((x) => x.state === 'TASK_RUNNING') && t.some((x) => !originals.has(x.id)) ? t : undefined
     })
     expect(replaced).toHaveLength(2)
 

@@ -249,3 +249,48 @@ describe('master: UPDATE_FRAMEWORK', () => {
     s.close()
   })
 })
+
+describe('master: agent re-registration', () => {
+  let m: RunningMaster
+  beforeAll(async () => {
+    m = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 50 })
+  })
+  afterAll(() => m.close())
+
+  /** Opens the agent link (REGISTER), optionally as a known agent id; resolves with the id the master gave. */
+  async function link(agentId?: string) {
+    const ac = new AbortController()
+    const body = encode('kafka_mesos.agent.Call', { type: 'REGISTER', agent_id: agentId ? { value: agentId } : undefined, register: { agent_info: { hostname: '127.0.1.30', port: 5051, resources: parseResources('cpus:1;mem:512') } } }, PROTOBUF_TYPE)
+    const res = await fetch(`http://${m.address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(body), signal: ac.signal })
+    const reader = readRecords(res.body!)
+    const first = decode<{ registered?: { agent_id: { value: string } } }>('kafka_mesos.agent.Event', (await reader.next()).value!, PROTOBUF_TYPE)
+    void (async () => {
+      try {
+        for await (const _ of reader) void _
+      } catch {
+        // aborted
+      }
+    })()
+    return { id: first.registered!.agent_id.value, close: () => ac.abort() }
+  }
+
+  test('a task the re-registering agent no longer reports is TASK_LOST for the framework', async () => {
+    const a = await link()
+    const s = await subscribe(m.address, 'lost-on-reregister')
+    const offer = (await s.next('OFFERS')).offers!.offers!.find((o) => o.agent_id.value === a.id)!
+    const task = { name: 't', task_id: { value: 'gone-1' }, agent_id: { value: a.id }, command: { value: 'sleep 60' }, resources: parseResources('cpus:0.1;mem:32') }
+    expect((await s.send({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }] } })).status).toBe(202)
+    const running = encode('kafka_mesos.agent.Call', { type: 'STATUS_UPDATE', agent_id: { value: a.id }, status_update: { framework_id: { value: s.frameworkId }, status: { task_id: { value: 'gone-1' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR' } } }, PROTOBUF_TYPE)
+    expect((await fetch(`http://${m.address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(running) })).status).toBe(202)
+    expect((await s.next('UPDATE')).update?.status.state).toBe('TASK_RUNNING')
+    a.close()
+    await new Promise((r) => setTimeout(r, 100))
+    const again = await link(a.id)
+    expect(again.id).toBe(a.id)
+    const lost = await s.next('UPDATE')
+    expect(lost.update?.status).toMatchObject({ task_id: { value: 'gone-1' }, state: 'TASK_LOST', reason: 'REASON_RECONCILIATION', source: 'SOURCE_MASTER' })
+    expect(m.master.state().tasks.some((t) => t.id === 'gone-1')).toBe(false)
+    again.close()
+    s.close()
+  })
+})

@@ -535,10 +535,23 @@ export class Master {
       this.agents.set(id, agent)
       this.log.info({ agent: id, host: agent.info.hostname, resources: reg.agent_info.resources?.length ?? 0 }, requested ? 'agent re-registered after a master restart' : 'agent registered')
     }
-    // Adopt the tasks the agent still runs; forget the ones it no longer has.
+    // Adopt the tasks the agent still runs; the ones it no longer has are lost (e.g. an agent restarted
+    // without a checkpoint), and the framework is told, as Mesos's re-registration reconciliation does.
     const reported = new Map((reg.tasks ?? []).map((t) => [t.task_id.value, t]))
     for (const [key, t] of this.tasks) {
-      if (t.agentId === agent.id && !reported.has(t.info.task_id.value) && t.state !== 'TASK_STAGING') this.tasks.delete(key)
+      if (t.agentId !== agent.id || reported.has(t.info.task_id.value) || t.state === 'TASK_STAGING') continue
+      this.tasks.delete(key)
+      const fw = this.frameworks.get(t.frameworkId)
+      if (fw) {
+        this.statusToFramework(fw, {
+          task_id: t.info.task_id,
+          state: this.partitionAware(fw) ? 'TASK_DROPPED' : 'TASK_LOST',
+          reason: 'REASON_RECONCILIATION',
+          source: 'SOURCE_MASTER',
+          agent_id: { value: agent.id },
+          message: 'Reconciliation: task unknown to the agent when it re-registered',
+        })
+      }
     }
     for (const task of reg.tasks ?? []) {
       const fwId = task.executor?.framework_id?.value ?? reg.framework_ids?.[0]?.value

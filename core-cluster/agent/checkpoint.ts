@@ -1,0 +1,158 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import writeFileAtomic from 'write-file-atomic'
+import type { ExecutorInfo, FrameworkInfo, TaskInfo, TaskState, TaskStatus } from '../proto/index.js'
+
+/**
+ * The agent's checkpoint (as Mesos's `<work_dir>/meta`, mesos-api.md §4.4), for frameworks with
+ * `checkpoint=true` only. Layout, every file JSON and written atomically:
+ *
+ * ```
+ * meta/slaves/latest                                      the agent id
+ * meta/frameworks/<fw>/executors/<ex>/runs/<container>/run.json   one executor run (RunCheckpoint)
+ * meta/frameworks/<fw>/tasks/<task>/task.updates          unacknowledged status updates, in order
+ * ```
+ */
+
+/** One executor run as checkpointed: enough to find the process again and re-attach its tasks. */
+export interface RunCheckpoint {
+  frameworkId: string
+  framework: FrameworkInfo
+  executorId: string
+  info: ExecutorInfo
+  commandExecutor: boolean
+  containerId: string
+  sandbox: string
+  /** pid of the executor (leader of its process group) */
+  pid?: number
+  /** its start time from /proc/<pid>/stat, so that a reused pid is not taken for it */
+  pidStart?: string
+  /** the executor subscribed at least once (LAUNCH events for `tasks` not in `queued` were sent) */
+  subscribedOnce: boolean
+  tasks: Array<{ info: TaskInfo; state: TaskState; killRequested: boolean }>
+  /** ids of tasks not yet sent to the executor */
+  queued: string[]
+}
+
+/** Start time (clock ticks since boot, field 22 of /proc/<pid>/stat) of a process, or undefined. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // the command name (field 2) may contain spaces and parentheses: fields restart after the last ')'
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch {
+    return undefined
+  }
+}
+
+/** True when the process `pid` is alive and (when known) is the one started at `start`. */
+export function sameProcessAlive(pid: number, start: string | undefined): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  let stat: string
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return true // no /proc: trust kill(pid, 0)
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  if (fields[0] === 'Z' || fields[0] === 'X') return false // exited, not reaped (its parent, the old agent, is gone)
+  return start === undefined || fields[19] === start
+}
+
+const safe = (id: string) => encodeURIComponent(id)
+
+export class Checkpoint {
+  readonly meta: string
+
+  constructor(workDir: string) {
+    this.meta = join(workDir, 'meta')
+  }
+
+  /** The agent id of the previous run of this agent (same work dir), if any. */
+  agentId(): string | undefined {
+    try {
+      return readFileSync(join(this.meta, 'slaves', 'latest'), 'utf8').trim() || undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  saveAgentId(id: string): void {
+    this.write(join(this.meta, 'slaves', 'latest'), id)
+  }
+
+  private runFile(frameworkId: string, executorId: string, containerId: string): string {
+    return join(this.meta, 'frameworks', safe(frameworkId), 'executors', safe(executorId), 'runs', safe(containerId), 'run.json')
+  }
+
+  private updatesFile(frameworkId: string, taskId: string): string {
+    return join(this.meta, 'frameworks', safe(frameworkId), 'tasks', safe(taskId), 'task.updates')
+  }
+
+  saveRun(run: RunCheckpoint): void {
+    this.write(this.runFile(run.frameworkId, run.executorId, run.containerId), JSON.stringify(run))
+  }
+
+  removeRun(frameworkId: string, executorId: string, containerId: string): void {
+    rmSync(dirname(this.runFile(frameworkId, executorId, containerId)), { recursive: true, force: true })
+  }
+
+  /** The unacknowledged updates of one task (an empty list removes the file). */
+  saveUpdates(frameworkId: string, taskId: string, updates: readonly TaskStatus[]): void {
+    const file = this.updatesFile(frameworkId, taskId)
+    if (updates.length === 0) rmSync(dirname(file), { recursive: true, force: true })
+    else this.write(file, JSON.stringify(updates))
+  }
+
+  /** Every checkpointed executor run (unreadable files are skipped and returned as problems). */
+  runs(): { runs: RunCheckpoint[]; problems: string[] } {
+    const runs: RunCheckpoint[] = []
+    const problems: string[] = []
+    for (const fw of this.list(join(this.meta, 'frameworks'))) {
+      for (const ex of this.list(join(this.meta, 'frameworks', fw, 'executors'))) {
+        for (const c of this.list(join(this.meta, 'frameworks', fw, 'executors', ex, 'runs'))) {
+          const file = join(this.meta, 'frameworks', fw, 'executors', ex, 'runs', c, 'run.json')
+          try {
+            runs.push(JSON.parse(readFileSync(file, 'utf8')) as RunCheckpoint)
+          } catch (e) {
+            problems.push(`${file}: ${(e as Error).message}`)
+          }
+        }
+      }
+    }
+    return { runs, problems }
+  }
+
+  /** Every checkpointed update stream: framework id, task id, updates in order. */
+  updates(): Array<{ frameworkId: string; taskId: string; updates: TaskStatus[] }> {
+    const out: Array<{ frameworkId: string; taskId: string; updates: TaskStatus[] }> = []
+    for (const fw of this.list(join(this.meta, 'frameworks'))) {
+      for (const t of this.list(join(this.meta, 'frameworks', fw, 'tasks'))) {
+        try {
+          const updates = JSON.parse(readFileSync(join(this.meta, 'frameworks', fw, 'tasks', t, 'task.updates'), 'utf8')) as TaskStatus[]
+          out.push({ frameworkId: decodeURIComponent(fw), taskId: decodeURIComponent(t), updates })
+        } catch {
+          // a half-written file cannot exist (atomic writes); a missing one means nothing pending
+        }
+      }
+    }
+    return out
+  }
+
+  private list(dir: string): string[] {
+    try {
+      return readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory())
+    } catch {
+      return []
+    }
+  }
+
+  private write(file: string, text: string): void {
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileAtomic.sync(file, text)
+  }
+}
