@@ -336,7 +336,7 @@ export class Agent {
     switch (event.type) {
       case 'REGISTERED':
         this.agentId = event.registered!.agent_id.value
-        this.safely('checkpoint agent id', () => this.checkpoint.saveAgentId(this.agentId!))
+        if (this.checkpoint.agentId() !== this.agentId) this.safely('checkpoint agent id', () => this.checkpoint.saveAgentId(this.agentId!))
         this.log.info({ agent: this.agentId, master: this.currentMaster }, 'registered with the master')
         this.registeredOnce?.()
         this.updates.resendAll()

@@ -151,8 +151,13 @@ export class Checkpoint {
     }
   }
 
+  /**
+   * Atomic (temp file + rename) but not fsynced: the checkpoint serves executors that outlive the
+   * agent process, and the page cache outlives a crashed process too; after a host crash the
+   * executors are gone anyway (Mesos then registers the agent anew).
+   */
   private write(file: string, text: string): void {
     mkdirSync(dirname(file), { recursive: true })
-    writeFileAtomic.sync(file, text)
+    writeFileAtomic.sync(file, text, { fsync: false })
   }
 }

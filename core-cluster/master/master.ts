@@ -695,6 +695,10 @@ export class Master {
 
   /** Runs one allocation cycle now and sends the resulting OFFERS events, batched per framework. */
   allocateNow(): void {
+    // Nobody to offer to (e.g. while agents register): nothing to compute.
+    let anyActive = false
+    for (const f of this.frameworks.values()) if (f.stream && !f.suppressed) anyActive = true
+    if (!anyActive) return
     const linked = [...this.agents.values()].filter((a) => a.link)
     const total = { cpus: 0, mem: 0 }
     for (const a of linked) {
