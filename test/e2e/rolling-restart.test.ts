@@ -4,7 +4,9 @@
  * pause; every acknowledged message is consumed afterwards, and each broker runs a new task.
  * Strimzi's rule: a broker whose absence would leave a partition under min.insync.replicas is not stopped.
  */
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Partitioners, type Producer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
@@ -93,6 +95,9 @@ describe('broker restart: a rolling restart on real Kafka', () => {
   })
 
   test('rolling restart of 3 brokers under acks=all load: every acknowledged message is consumed, each broker has a new task', async () => {
+    // the usual reason for a roll: a changed setting that needs a restart (num.partitions is read-only in Kafka)
+    const update = cli(api, ['broker', 'update', '0..2', '--options', 'num.partitions=2'])
+    expect(update.stdout).toMatch(/state: running \(modified, needs restart\)/)
     const before = await listBrokers(api)
     const kafka = kafkaClient(await endpoints())
     const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 10, initialRetryTime: 200 } })
@@ -138,6 +143,11 @@ describe('broker restart: a rolling restart on real Kafka', () => {
     const after = await listBrokers(api)
     expect(after.map((b) => b.state)).toEqual(['running', 'running', 'running'])
     for (const b of after) expect(b.task!.id).not.toBe(before.find((x) => x.id === b.id)!.task!.id)
+    expect(cli(api, ['broker', 'list']).stdout).not.toMatch(/needs restart/)
+    for (const b of after) {
+      const sandbox = execFileSync('find', [cluster.options.workDir, '-type', 'd', '-path', `*/slaves/*/executors/${b.task!.id}/runs/*`, '-prune'], { encoding: 'utf8' }).trim().split('\n')[0]
+      expect(readFileSync(join(sandbox, 'server.properties'), 'utf8')).toMatch(/^num\.partitions=2$/m)
+    }
 
     const consumer = kafkaClient(await endpoints()).consumer({ groupId: `g-${tag}`, sessionTimeout: 10_000, heartbeatInterval: 1000 })
     await consumer.connect()
