@@ -131,6 +131,10 @@ export class Agent {
     return this.agentId
   }
 
+  private get address(): { hostname: string; port: number } {
+    return { hostname: this.options.host, port: this.options.port }
+  }
+
   get info(): AgentInfo {
     return {
       hostname: this.options.host,
@@ -184,8 +188,12 @@ export class Agent {
    * Nothing is launched again.
    */
   private recover(): void {
-    const id = this.checkpoint.agentId()
+    const id = this.checkpoint.agentId(this.address)
     if (id) this.agentId = id
+    else if (this.checkpoint.agentId()) {
+      this.log.warn({ workDir: this.options.workDir, ...this.address }, 'the checkpoint in the work dir is of an agent with another address; starting as a new agent')
+      return
+    }
     // Checkpointed updates first, so that they keep their order before anything said now.
     for (const u of this.checkpoint.updates()) {
       this.checkpointing.add(u.frameworkId)
@@ -336,7 +344,7 @@ export class Agent {
     switch (event.type) {
       case 'REGISTERED':
         this.agentId = event.registered!.agent_id.value
-        if (this.checkpoint.agentId() !== this.agentId) this.safely('checkpoint agent id', () => this.checkpoint.saveAgentId(this.agentId!))
+        if (this.checkpoint.agentId(this.address) !== this.agentId) this.safely('checkpoint agent id', () => this.checkpoint.saveAgentId(this.agentId!, this.address))
         this.log.info({ agent: this.agentId, master: this.currentMaster }, 'registered with the master')
         this.registeredOnce?.()
         this.updates.resendAll()

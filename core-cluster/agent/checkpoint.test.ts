@@ -11,8 +11,11 @@ describe('agent checkpoint', () => {
   test('agent id, executor runs and update streams round-trip; removal forgets them', () => {
     const c = new Checkpoint(dir)
     expect(c.agentId()).toBeUndefined()
-    c.saveAgentId('m-S1')
-    expect(new Checkpoint(dir).agentId()).toBe('m-S1')
+    c.saveAgentId('m-S1', { hostname: '127.0.1.1', port: 5051 })
+    expect(new Checkpoint(dir).agentId({ hostname: '127.0.1.1', port: 5051 })).toBe('m-S1')
+    // another address: not this agent's identity
+    expect(new Checkpoint(dir).agentId({ hostname: '127.0.1.2', port: 5051 })).toBeUndefined()
+    expect(new Checkpoint(dir).agentId({ hostname: '127.0.1.1', port: 5052 })).toBeUndefined()
     const run: RunCheckpoint = {
       frameworkId: 'fw/1',
       framework: { user: 'u', name: 'n', checkpoint: true },

@@ -9,6 +9,7 @@ import type { ExecutorInfo, FrameworkInfo, TaskInfo, TaskState, TaskStatus } fro
  *
  * ```
  * meta/slaves/latest                                      the agent id
+ * meta/slaves/<agent>/slave.info                          its address (hostname, port)
  * meta/frameworks/<fw>/executors/<ex>/runs/<container>/run.json   one executor run (RunCheckpoint)
  * meta/frameworks/<fw>/tasks/<task>/task.updates          unacknowledged status updates, in order
  * ```
@@ -72,16 +73,29 @@ export class Checkpoint {
     this.meta = join(workDir, 'meta')
   }
 
-  /** The agent id of the previous run of this agent (same work dir), if any. */
-  agentId(): string | undefined {
+  /**
+   * The agent id of the previous run of this agent (same work dir), if any, and only when that run
+   * had the same address (hostname and port; as Mesos compares its checkpointed slave.info with the
+   * flags): a work dir reused for another agent does not take over the old one's identity.
+   */
+  agentId(expected?: { hostname: string; port: number }): string | undefined {
+    let id: string | undefined
     try {
-      return readFileSync(join(this.meta, 'slaves', 'latest'), 'utf8').trim() || undefined
+      id = readFileSync(join(this.meta, 'slaves', 'latest'), 'utf8').trim() || undefined
+    } catch {
+      return undefined
+    }
+    if (!id || !expected) return id
+    try {
+      const info = JSON.parse(readFileSync(join(this.meta, 'slaves', safe(id), 'slave.info'), 'utf8')) as { hostname?: string; port?: number }
+      return info.hostname === expected.hostname && info.port === expected.port ? id : undefined
     } catch {
       return undefined
     }
   }
 
-  saveAgentId(id: string): void {
+  saveAgentId(id: string, info: { hostname: string; port: number }): void {
+    this.write(join(this.meta, 'slaves', safe(id), 'slave.info'), JSON.stringify(info))
     this.write(join(this.meta, 'slaves', 'latest'), id)
   }
 
