@@ -7,13 +7,11 @@ import {formatRestarted} from '../../format.js'
 /** `broker restart <expr>` (alias `restart`): POST /api/broker/restart, mesos/kafka §1.3, §2.2. */
 export default class BrokerRestart extends BrokerCommand {
   static summary = 'Rolling restart: restart brokers one at a time, keeping partitions available.'
-  static description = `For each broker in id order: wait until no partition reassignment runs, every
-partition is in sync (ISR = replicas) and stopping the broker leaves no partition under its topic's
-min.insync.replicas; then stop it (clean Kafka shutdown), start it, wait until it runs and every
-partition is in sync again. Prints progress as it goes.
---timeout is per broker (server default 5m, 2m with --noWaitForReplication).
---noWaitForReplication skips every Kafka check (only stop and start are waited for).
-On a timeout it fails with "broker N timeout on stop|start|replication"; brokers after it are not restarted.`
+  static description = [
+  'For each broker in id order: wait until no partition reassignment runs, every partition is in sync (ISR = replicas) and stopping the broker leaves no partition under its topic\'s min.insync.replicas (Strimzi\'s rule); then stop it (clean Kafka shutdown), start it, wait until it runs and every partition is in sync again. Prints progress as it goes.',
+  '--timeout is per broker (server default 5m, 2m with --noWaitForReplication). --noWaitForReplication skips every Kafka check (only stop and start are waited for).',
+  'On a timeout it fails with "broker N timeout on stop|start|replication"; the brokers after it are not restarted.',
+].join('\n\n')
   static aliases = ['restart']
   static examples = [
     '<%= config.bin %> broker restart 0..2',
