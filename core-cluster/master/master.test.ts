@@ -294,3 +294,36 @@ describe('master: agent re-registration', () => {
     s.close()
   })
 })
+
+describe('master: /metrics (Prometheus)', () => {
+  let m: RunningMaster
+  beforeAll(async () => {
+    m = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 50, weights: new Map([['kafka', 3]]) })
+  })
+  afterAll(() => m.close())
+
+  test('cluster state, allocation runs and scheduler calls are exposed', async () => {
+    const agent = await fakeAgent(m.address, '127.0.1.31', 'cpus:2;mem:1024')
+    const s = await subscribe(m.address, 'metrics')
+    await s.next('OFFERS')
+    await s.send({ type: 'REVIVE', revive: {} })
+    await s.send({ type: 'REVIVE', revive: {} }, { 'Mesos-Stream-Id': 'stale' })
+    const res = await fetch(`http://${m.address}/metrics`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    const text = await res.text()
+    expect(text).toMatch(/^kafka_mesos_master_agents\{state="active"\} 1$/m)
+    expect(text).toMatch(/^kafka_mesos_master_frameworks\{state="active"\} 1$/m)
+    expect(text).toMatch(/^kafka_mesos_master_offers_outstanding [1-9]/m)
+    expect(text).toMatch(/^kafka_mesos_master_resources\{resource="cpus",kind="total"\} 2$/m)
+    expect(text).toMatch(/^kafka_mesos_master_role_weight\{role="kafka"\} 3$/m)
+    expect(text).toMatch(/^kafka_mesos_master_allocation_run_seconds_count [1-9]/m)
+    expect(text).toMatch(/^kafka_mesos_master_offers_made_total [1-9]/m)
+    expect(text).toMatch(/^kafka_mesos_master_scheduler_calls_total\{type="SUBSCRIBE",code="200"\} 1$/m)
+    expect(text).toMatch(/^kafka_mesos_master_scheduler_calls_total\{type="REVIVE",code="202"\} 1$/m)
+    expect(text).toMatch(/^kafka_mesos_master_scheduler_calls_total\{type="REVIVE",code="400"\} 1$/m)
+    expect(text).toMatch(/^kafka_mesos_master_process_resident_memory_bytes /m)
+    s.close()
+    agent.close()
+  })
+})

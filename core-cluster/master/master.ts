@@ -694,7 +694,11 @@ export class Master {
   }
 
   /** Runs one allocation cycle now and sends the resulting OFFERS events, batched per framework. */
+  /** Told after every allocation run that had someone to offer to: its duration (s) and offers made (metrics). */
+  onAllocation?: (seconds: number, offers: number) => void
+
   allocateNow(): void {
+    const started = performance.now()
     // Nobody to offer to (e.g. while agents register): nothing to compute.
     let anyActive = false
     for (const f of this.frameworks.values()) if (f.stream && !f.suppressed) anyActive = true
@@ -711,6 +715,7 @@ export class Master {
     const available = this.availableByAgent()
     const agents = linked.map((a) => ({ id: a.id, available: available.get(a.id)! }))
     const now = Date.now()
+    let made = 0
     const grants = allocate(frameworks, agents, total, (f, a, r) => this.filters.isFiltered(f, a, r, now), this.weights)
     for (const [fwId, list] of grants) {
       const fw = this.frameworks.get(fwId)!
@@ -732,7 +737,9 @@ export class Master {
       })
       this.log.debug({ framework: fwId, offers: offers.length }, 'sending offers')
       this.send(fw, { type: 'OFFERS', offers: { offers } })
+      made += offers.length
     }
+    this.onAllocation?.((performance.now() - started) / 1000, made)
   }
 
   // ---------------------------------------------------------------- operator view

@@ -9,6 +9,7 @@ import { acceptedContentType, CodecError, decode, requestContentType, type Conte
 import { CallError } from './errors.js'
 import { AgentRegistry, MasterElection } from './election.js'
 import { Master } from './master.js'
+import { MasterMetrics } from './metrics.js'
 import { operatorCall } from './operator.js'
 
 type Env = { Bindings: HttpBindings }
@@ -39,10 +40,19 @@ function answer(c: Context<Env>, e: unknown, log: Logger): Response {
 
 /**
  * The master's HTTP face: `POST /api/v1/scheduler` (Mesos v1 scheduler API), `POST /api/v1`
- * (v1 operator API, JSON), `POST /internal/agent` (our agent link), `GET /state`, `GET /health`.
+ * (v1 operator API, JSON), `POST /internal/agent` (our agent link), `GET /state`, `GET /metrics`
+ * (Prometheus), `GET /health`.
  */
 export function createMasterApp(master: Master, log: Logger): Hono<Env> {
   const app = new Hono<Env>()
+  const metrics = new MasterMetrics(master)
+  /** the call type of each scheduler request, once decoded (for the calls metric) */
+  const callTypes = new WeakMap<Request, string>()
+  app.use('/api/v1/scheduler', async (c, next) => {
+    await next()
+    metrics.call(callTypes.get(c.req.raw) ?? 'UNPARSED', c.res.status)
+  })
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }))
   app.all('/api/v1/scheduler', async (c) => {
     if (c.req.method !== 'POST') {
       c.header('Allow', 'POST')
@@ -50,6 +60,7 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
     }
     try {
       const { call } = await readCall<scheduler.Call>(c, 'mesos.v1.scheduler.Call')
+      callTypes.set(c.req.raw, typeof call.type === 'string' ? call.type : 'UNSET')
       if (call.type === 'SUBSCRIBE') {
         if (!call.subscribe) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'subscribe' to be present")
         if (c.req.header('mesos-stream-id')) throw new CallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")
