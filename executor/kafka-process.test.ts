@@ -15,6 +15,7 @@ import { acquireKafkaTestLock } from './kafka-test-lock.js'
 import { KafkaTaskDataSchema, newClusterId, type KafkaTaskData } from '../scheduler/kafka/task-data.js'
 import { findKafkaDir, KafkaProcess } from './kafka-process.js'
 import { silentLogger } from './log.js'
+import { createTopicsAndWait } from '../scheduler/kafka/topic-wait.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const KAFKA_DIR = path.join(ROOT, '.cache', 'kafka', 'kafka_2.13-4.4.0')
@@ -116,7 +117,7 @@ describe('KafkaProcess on real Kafka 4.4.0', { timeout: 300_000 }, () => {
     const kafka = new Kafka({ clientId: 'km-test', brokers: [broker.endpoint], logLevel: logLevel.NOTHING, retry: { retries: 8 } })
     const admin = kafka.admin()
     await admin.connect()
-    await within(60_000, 'create topic', admin.createTopics({ topics: [{ topic: 't1', numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true }))
+    await within(60_000, 'create topic', createTopicsAndWait(admin, [{ topic: 't1', numPartitions: 2, replicationFactor: 1 }]))
     await admin.disconnect()
     const producer = kafka.producer()
     await producer.connect()

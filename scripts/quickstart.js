@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 import kafkajs from 'kafkajs'
+import { createTopicsAndWait } from '../dist/scheduler/kafka/topic-wait.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(root, 'bin', 'run.js')
@@ -74,7 +75,7 @@ try {
   const admin = kafka.admin()
   await admin.connect()
   const topics = await admin.listTopics()
-  if (!topics.includes('quickstart')) await admin.createTopics({ topics: [{ topic: 'quickstart', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true })
+  if (!topics.includes('quickstart')) await createTopicsAndWait(admin, [{ topic: 'quickstart', numPartitions: 3, replicationFactor: 3 }])
   const meta = await admin.fetchTopicMetadata({ topics: ['quickstart'] })
   for (const p of meta.topics[0].partitions) console.log(`  partition ${p.partitionId}: leader ${p.leader}, replicas [${p.replicas}], isr [${p.isr}]`)
   const runId = Date.now().toString(36)

@@ -9,6 +9,7 @@ import type { Admin, ConfigResourceTypes, PartitionMetadata } from 'kafkajs'
 import { assignReplicas, type Assignment } from './assignment.js'
 import { isClientError, kafkaErrorTypes, kafkaReason, KafkaRequestError } from './kafka-errors.js'
 import { expandTopics } from './topic-expr.js'
+import { createTopicsAndWait } from './topic-wait.js'
 
 /** mesos/kafka's Topic JSON (§2.6): `{"name":"t","partitions":{"0":[0,1]},"options":{"flush.ms":"1000"}}`. */
 export interface TopicJson {
@@ -140,7 +141,7 @@ export async function addTopics(admin: Admin, req: AddTopicsRequest, existing: S
     configEntries,
   }))
   try {
-    await admin.createTopics({ topics, waitForLeaders: true, timeout: 30_000 })
+    await createTopicsAndWait(admin, topics, 30_000)
   } catch (e) {
     if (kafkaErrorTypes(e).includes('INVALID_CONFIG') && configEntries.length > 0) throw await explainConfig(admin, req.names[0], req.options, e)
     throw refusal(e, 'Kafka refused to create the topic')

@@ -8,6 +8,7 @@ import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
 import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster } from '../harness.js'
+import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 
 interface Member { id: number; role: string; lag: number }
 interface ControllerList {
@@ -87,7 +88,7 @@ describe('KRaft quorum owned by the scheduler', () => {
     brokers = (await listBrokers(api)).map((b) => b.task!.endpoint)
     const admin = kafkaClient(brokers).admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'quorum', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true })
+    await createTopicsAndWait(admin, [{ topic: 'quorum', numPartitions: 3, replicationFactor: 3 }])
     await admin.disconnect()
     await produce(200)
   })

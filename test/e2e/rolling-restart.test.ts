@@ -11,6 +11,7 @@ import { Partitioners, type Producer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
 import { BIN, cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, type CliResult } from '../harness.js'
+import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 
 let cluster: LocalCluster
 let api = ''
@@ -70,7 +71,7 @@ describe('broker restart: a rolling restart on real Kafka', () => {
     expect(start.stderr).toBe('')
     const admin = kafkaClient(await endpoints()).admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'roll', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true })
+    await createTopicsAndWait(admin, [{ topic: 'roll', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }])
     await admin.disconnect()
   })
 

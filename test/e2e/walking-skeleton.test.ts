@@ -7,6 +7,7 @@ import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
 import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, type BrokerJson } from '../harness.js'
+import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 
 let cluster: LocalCluster
 let api = ''
@@ -103,7 +104,7 @@ describe('walking skeleton: real Kafka brokers on our own cluster', () => {
     const brokers = endpoints(await listBrokers(api))
     const admin = kafkaClient(brokers).admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'skeleton', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true })
+    await createTopicsAndWait(admin, [{ topic: 'skeleton', numPartitions: 3, replicationFactor: 3 }])
     const meta = await admin.fetchTopicMetadata({ topics: ['skeleton'] })
     expect(meta.topics[0].partitions).toHaveLength(3)
     for (const p of meta.topics[0].partitions) expect(p.replicas.sort()).toEqual([0, 1, 2])
