@@ -1,10 +1,8 @@
-import { serve } from '@hono/node-server'
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createApi } from './api/index.js'
 import { closeKafkaAdmin } from './kafka/admin.js'
 import { KafkaScheduler, type SchedulerOptions } from './scheduler.js'
-
+import { listen } from '../core-cluster/http/index.js'
 export interface RunningScheduler {
   scheduler: KafkaScheduler
   server: Server
@@ -21,21 +19,8 @@ export interface RunningScheduler {
 export async function startScheduler(options: Omit<SchedulerOptions, 'api'> & { api: string; bindHost?: string }): Promise<RunningScheduler> {
   const url = new URL(options.api)
   let app: ReturnType<typeof createApi> | undefined
-  const server = serve({
-    fetch: (req, env) => (app ? app.fetch(req, env) : new Response('scheduler is starting', { status: 503 })),
-    port: Number(url.port || 80),
-    hostname: options.bindHost ?? url.hostname,
-  }) as Server
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve)
-    server.once('error', reject)
-  })
-  // Idle keep-alive sockets outlive the clients' own idle timeout (undici: 4 s), so a client never
-  // reuses a socket the server is closing at that moment ("other side closed").
-  server.keepAliveTimeout = 65_000
-  server.headersTimeout = 66_000
-  server.requestTimeout = 0
-  url.port = String((server.address() as AddressInfo).port)
+  const { server, port } = await listen((req, env) => (app ? app.fetch(req, env) : new Response('scheduler is starting', { status: 503 })), options.bindHost ?? url.hostname, Number(url.port || 80))
+  url.port = String(port)
   const api = url.toString().replace(/\/$/, '')
   const scheduler = new KafkaScheduler({ ...options, api })
   try {

@@ -1,10 +1,9 @@
-import { serve, type HttpBindings } from '@hono/node-server'
+import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
-import { EventStream } from '../http/index.js'
+import { EventStream, listen } from '../http/index.js'
 import { acceptedContentType, CodecError, decode, requestContentType, type Attribute, type Resource, type executor } from '../proto/index.js'
 import { Agent } from './agent.js'
 
@@ -72,19 +71,7 @@ export interface RunningAgent {
  */
 export async function startAgent(opts: { master: string; host: string; port: number; resources: Resource[]; attributes: Attribute[]; workDir: string; logger: Logger; executorShutdownGraceMs?: number; recover?: boolean; executorReregisterTimeoutMs?: number }): Promise<RunningAgent> {
   let app: Hono<Env> | undefined
-  const server = serve({
-    fetch: (req, env) => (app ? app.fetch(req, env) : new Response('agent is starting', { status: 503 })),
-    port: opts.port,
-    hostname: opts.host,
-  }) as Server
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve)
-    server.once('error', reject)
-  })
-  server.requestTimeout = 0
-  server.keepAliveTimeout = 65_000
-  server.headersTimeout = 66_000
-  const port = (server.address() as AddressInfo).port
+  const { server, port } = await listen((req, env) => (app ? app.fetch(req, env) : new Response('agent is starting', { status: 503 })), opts.host, opts.port)
   const agent = new Agent({ ...opts, port })
   app = createAgentApp(agent, opts.logger)
   agent.start()

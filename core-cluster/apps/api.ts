@@ -1,13 +1,11 @@
-import { serve } from '@hono/node-server'
 import { Hono, type Context } from 'hono'
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { AppSchema, type App } from './app.js'
 import { AppsFramework, type AppsOptions, type AppTask } from './framework.js'
 import { HealthChecker } from './health.js'
-
+import { listen } from '../http/index.js'
 /** Marathon's task JSON (`GET /v2/apps/{id}/tasks`). */
 export function taskJson(t: AppTask) {
   return {
@@ -115,14 +113,8 @@ export async function startApps(opts: AppsOptions & { host: string; port: number
   const health = new HealthChecker(framework, opts.logger)
   health.start()
   const api = createAppsApi(framework, opts.logger)
-  const server = serve({ fetch: api.fetch, port: opts.port, hostname: opts.host }) as Server
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve)
-    server.once('error', reject)
-  })
-  server.keepAliveTimeout = 65_000
-  server.headersTimeout = 66_000
-  const url = `http://${opts.host}:${(server.address() as AddressInfo).port}`
+  const { server, port } = await listen((req, env) => api.fetch(req, env), opts.host, opts.port)
+  const url = `http://${opts.host}:${port}`
   opts.logger.info({ url, master: opts.master }, 'apps started')
   return {
     framework,

@@ -1,2 +1,3 @@
 export * from './recordio.js'
 export * from './stream.js'
+export * from './listen.js'

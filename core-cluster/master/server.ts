@@ -1,10 +1,9 @@
-import { serve, type HttpBindings } from '@hono/node-server'
+import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono, type Context } from 'hono'
-import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Logger } from 'pino'
-import { EventStream } from '../http/index.js'
+import { EventStream, listen } from '../http/index.js'
 import { acceptedContentType, CodecError, decode, requestContentType, type ContentType, type agent as agentMsg, type scheduler } from '../proto/index.js'
 import { CallError } from './errors.js'
 import { AgentRegistry, MasterElection } from './election.js'
@@ -172,8 +171,7 @@ export async function startMaster(opts: {
   let election: MasterElection | undefined
   /** an elected HA master answers 503 until it has read the registry (Mesos: recovery) */
   let recovered = false
-  const server = serve({
-    fetch: (req, env) => {
+  const { server, port } = await listen((req, env) => {
       if (!app) return new Response('master is starting', { status: 503 })
       const path = new URL(req.url).pathname
       if (path === '/leader') return Response.json({ leader: election ? election.leader ?? null : `${opts.host}:${port}`, elected: election ? election.isLeader : true })
@@ -185,18 +183,7 @@ export async function startMaster(opts: {
         return new Response(null, { status: 307, headers: { Location: `//${leader}${path}` } })
       }
       return app.fetch(req, env)
-    },
-    port: opts.port,
-    hostname: opts.host,
-  }) as Server
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve)
-    server.once('error', reject)
-  })
-  server.keepAliveTimeout = 65_000
-  server.headersTimeout = 66_000
-  server.requestTimeout = 0
-  const port = (server.address() as AddressInfo).port
+  }, opts.host, opts.port)
   if (opts.etcd) election = new MasterElection(opts.etcd, `${opts.host}:${port}`, opts.logger)
   const registry = election ? new AgentRegistry(election.client, opts.logger) : undefined
   const master = new Master({ ...opts, port, onAgentAdmitted: registry ? (id, host) => registry.admit(id, host) : undefined })
