@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import { spawnSync, execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -92,4 +93,35 @@ export interface BrokerJson {
 export async function listBrokers(api: string): Promise<BrokerJson[]> {
   const res = await fetch(`${api}/api/broker/list`)
   return ((await res.json()) as { brokers: BrokerJson[] }).brokers
+}
+
+/**
+ * Stops a cluster from {@link startLocalCluster} and checks the teardown a user relies on: no Java
+ * process and nothing else started under its work dir is left running.
+ */
+export async function stopLocalCluster(cluster: LocalCluster | undefined): Promise<void> {
+  if (!cluster) return
+  const workDir = cluster.options.workDir
+  await cluster.stop()
+  expect(javaProcesses(workDir)).toEqual([])
+  expect(cluster.leftovers()).toEqual([])
+}
+
+/**
+ * Polls `check` every `intervalMs` until it returns a value (errors count as "not yet"); fails after
+ * `ms` naming `what` and the last error.
+ */
+export async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + ms
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const v = await check()
+      if (v !== undefined) return v
+    } catch (e) {
+      last = e
+    }
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+  throw new Error(`${what}: not within ${ms} ms${last ? ` (last error: ${(last as Error).message})` : ''}`)
 }

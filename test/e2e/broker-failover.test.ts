@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, javaProcesses, listBrokers, startLocalCluster } from '../harness.js'
+import { cli, javaProcesses, listBrokers, startLocalCluster, stopLocalCluster } from '../harness.js'
 
 let cluster: LocalCluster
 let api = ''
@@ -58,13 +58,7 @@ beforeAll(async () => {
   api = cluster.api
 })
 
-afterAll(async () => {
-  if (!cluster) return
-  const workDir = cluster.options.workDir
-  await cluster.stop()
-  expect(javaProcesses(workDir)).toEqual([])
-  expect(cluster.leftovers()).toEqual([])
-})
+afterAll(() => stopLocalCluster(cluster))
 
 describe('constraints, failover and scheduler restart on real Kafka', () => {
   test('--constraints rack=unique spreads 3 brokers over 3 racks; a 4th waits and broker list says why', async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, javaProcesses, listBrokers, startLocalCluster } from '../harness.js'
+import { cli, javaProcesses, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 
 let cluster: LocalCluster
 
@@ -13,27 +13,11 @@ beforeAll(async () => {
   cluster = await startLocalCluster('ha', 3, { ha: true })
 })
 
-afterAll(async () => {
-  if (!cluster) return
-  const workDir = cluster.options.workDir
-  await cluster.stop()
-  expect(javaProcesses(workDir)).toEqual([])
-  expect(cluster.leftovers()).toEqual([])
-})
+afterAll(() => stopLocalCluster(cluster))
 
 interface MasterState {
   agents: Array<{ active: boolean }>
   frameworks: Array<{ name: string; connected: boolean }>
-}
-
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  while (Date.now() < deadline) {
-    const v = await check().catch(() => undefined)
-    if (v !== undefined) return v
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`${what}: not within ${ms} ms`)
 }
 
 describe('HA masters elected through etcd', () => {

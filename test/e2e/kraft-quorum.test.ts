@@ -7,7 +7,7 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster } from '../harness.js'
+import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 
 interface Member { id: number; role: string; lag: number }
@@ -46,12 +46,7 @@ beforeAll(async () => {
   api = cluster.api
 })
 
-afterAll(async () => {
-  if (!cluster) return
-  const workDir = cluster.options.workDir
-  await cluster.stop()
-  expect(javaProcesses(workDir)).toEqual([])
-})
+afterAll(() => stopLocalCluster(cluster))
 
 describe('KRaft quorum owned by the scheduler', () => {
   let brokers: string[] = []

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { Partitioners, type Producer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { BIN, cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, type CliResult } from '../harness.js'
+import { BIN, cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, type CliResult } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 
 let cluster: LocalCluster
@@ -21,13 +21,7 @@ beforeAll(async () => {
   api = cluster.api
 })
 
-afterAll(async () => {
-  if (!cluster) return
-  const workDir = cluster.options.workDir
-  await cluster.stop()
-  expect(javaProcesses(workDir)).toEqual([])
-  expect(cluster.leftovers()).toEqual([])
-})
+afterAll(() => stopLocalCluster(cluster))
 
 /** The CLI in a child process without blocking this event loop (the producer keeps running). */
 function cliAsync(args: string[], timeoutMs = 600_000): Promise<CliResult> {

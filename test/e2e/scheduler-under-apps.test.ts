@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, javaProcesses, listBrokers, startLocalCluster } from '../harness.js'
+import { cli, javaProcesses, listBrokers, startLocalCluster, stopLocalCluster } from '../harness.js'
 
 let cluster: LocalCluster
 
@@ -14,13 +14,7 @@ beforeAll(async () => {
   cluster = await startLocalCluster('apps', 3, { schedulerUnderApps: true })
 })
 
-afterAll(async () => {
-  if (!cluster) return
-  const workDir = cluster.options.workDir
-  await cluster.stop()
-  expect(javaProcesses(workDir)).toEqual([])
-  expect(cluster.leftovers()).toEqual([])
-})
+afterAll(() => stopLocalCluster(cluster))
 
 /** pid of the scheduler process started under the meta-framework (its command line names our work dir). */
 function schedulerPid(): number | undefined {
