@@ -155,7 +155,7 @@ export class LocalCluster {
         Array.from({ length: o.agents }, async (_, k) => {
           const i = k + 1
           const host = agentHost(i)
-          const a = await this.spawnDaemon(`agent-${i}`, ['agent', '--master', this.master, '--host', host, '--port', String(o.agentPort ?? 5051), '--resources', o.resources, '--attributes', `rack:r${i}`, '--work-dir', join(o.workDir, `agent-${i}`)], 'agent started', 'address')
+          const a = await this.spawnDaemon(`agent-${i}`, this.agentArgs(i, o.agentPort ?? 5051), 'agent started', 'address')
           this.say(`agent ${i}    ${a.address}  rack:r${i}  ${o.resources}`)
         }),
       )
@@ -176,6 +176,28 @@ export class LocalCluster {
       await this.stop()
       throw e
     }
+  }
+
+  /** Agent `i`'s command line (1-based; its own loopback address, rack r<i>). */
+  private agentArgs(i: number, port: number): string[] {
+    const o = this.options
+    return ['agent', '--master', this.master, '--host', agentHost(i), '--port', String(port), '--resources', o.resources, '--attributes', `rack:r${i}`, '--work-dir', join(o.workDir, `agent-${i}`)]
+  }
+
+  /**
+   * Kills agent `i` (SIGKILL by default, as a crash) and starts it again with the same work dir and
+   * address, so it recovers its checkpointed executors.
+   */
+  async restartAgent(i: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const old = this.daemons.find((d) => d.name === `agent-${i}`)
+    if (!old) throw new Error(`no agent ${i}`)
+    const port = Number(old.address.split(':')[1])
+    // Only the agent process itself: its executors run in process groups of their own.
+    const exited = new Promise<void>((r) => old.child.once('exit', () => r()))
+    old.child.kill(signal)
+    await exited
+    this.daemons.splice(this.daemons.indexOf(old), 1)
+    await this.spawnDaemon(`agent-${i}`, this.agentArgs(i, port), 'agent started', 'address')
   }
 
   /** The scheduler's command line (its REST API at `api`). */
