@@ -11,10 +11,13 @@
  * - Registering 1,000 agents over the real agent link (HTTP, protobuf, RecordIO) with the real agent
  *   code, from start to the last REGISTERED; and 10,000 registrations in-process.
  *
+ * - Master failover time with real etcd and master processes (./master-failover.ts).
+ *
  * A benchmark, not a test: it prints numbers and exits 0. Knobs: BENCH_AGENTS, BENCH_FRAMEWORKS,
  * BENCH_ROUNDS, BENCH_HTTP_AGENTS.
  */
 import Table from 'cli-table3'
+import { masterFailover } from './master-failover.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
   allocatorOnly(rows)
   masterCycle(rows)
   await httpRegistration(rows)
+  await masterFailover(rows)
   const table = new Table({ head: ['benchmark', 'time', 'work', 'reference'], wordWrap: true, colWidths: [44, 34, 26, 30], style: { head: [], border: [] } })
   for (const r of rows) table.push(r)
   console.log(table.toString())

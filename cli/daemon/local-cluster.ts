@@ -30,6 +30,8 @@ export interface LocalClusterOptions {
    * scheduler given all three masters, scheduler state in etcd.
    */
   ha?: boolean
+  /** start no broker scheduler (benchmarks of the cluster core alone) */
+  noScheduler?: boolean
   /** KRaft quorum size passed to the scheduler (1, 3 or 5) */
   controllers?: number
   /** failover timeout passed to the scheduler (Period) */
@@ -160,7 +162,9 @@ export class LocalCluster {
         }),
       )
       await this.waitForAgents(o.agents)
-      if (o.schedulerUnderApps) {
+      if (o.noScheduler) {
+        // the cluster core alone
+      } else if (o.schedulerUnderApps) {
         const apps = await this.spawnDaemon('apps', ['apps', '--master', this.master, '--host', '127.0.0.1', '--port', String(o.appsPort ?? 8080), '--storage', `file:${join(o.workDir, 'apps.json')}`], 'apps started', 'url')
         this.apps = apps.address
         this.say(`apps       ${this.apps}  (meta-framework, /v2/apps)`)
