@@ -266,7 +266,7 @@ export class LocalCluster {
     this.logs.push(log)
     const url = `http://127.0.0.1:${client}`
     const peerUrl = `http://127.0.0.1:${peer}`
-    this.etcdProcess = spawn('etcd', ['--name', 'km', '--data-dir', dir, '--listen-client-urls', url, '--advertise-client-urls', url, '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `km=${peerUrl}`], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.etcdProcess = spawn('etcd', ['--name', 'km', '--data-dir', dir, '--listen-client-urls', url, '--advertise-client-urls', url, '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `km=${peerUrl}`, '--heartbeat-interval', '50', '--election-timeout', '250'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     this.etcdProcess.stdout!.pipe(log, { end: false })
     this.etcdProcess.stderr!.pipe(log, { end: false })
     this.etcdProcess.once('error', () => undefined)

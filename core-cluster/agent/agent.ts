@@ -249,11 +249,14 @@ export class Agent {
   // ------------------------------------------------------------------ master link
 
   private async linkLoop(): Promise<void> {
-    let backoff = 500
+    // With several masters (HA) the next one is tried soon: it redirects to the new leader.
+    const first = this.masters.length > 1 ? 250 : 500
+    const cap = this.masters.length > 1 ? 2000 : 10_000
+    let backoff = first
     while (!this.stopped) {
       try {
         await this.linkOnce()
-        backoff = 500
+        backoff = first
       } catch (e) {
         if (this.stopped) break
         this.log.warn({ err: (e as Error).message, master: this.currentMaster, retryInMs: backoff }, 'link to the master failed')
@@ -261,7 +264,7 @@ export class Agent {
       }
       if (this.stopped) break
       await new Promise((r) => setTimeout(r, backoff))
-      backoff = Math.min(backoff * 2, 10_000)
+      backoff = Math.min(backoff * 2, cap)
     }
   }
 

@@ -78,11 +78,14 @@ export class SchedulerClient {
   }
 
   private async loop(): Promise<void> {
-    let backoff = 1000
+    // With several masters (HA) the next one is tried soon: it redirects to the new leader.
+    const first = this.masters.length > 1 ? 250 : 1000
+    const cap = this.masters.length > 1 ? 2000 : 15_000
+    let backoff = first
     while (!this.stopped) {
       try {
         await this.subscribeOnce()
-        backoff = 1000
+        backoff = first
       } catch (e) {
         if (this.stopped) break
         this.log.warn({ err: (e as Error).message, master: this.master, retryInMs: backoff }, 'subscription to the master failed')
@@ -93,7 +96,7 @@ export class SchedulerClient {
       if (this.stopped) break
       this.handlers.disconnected?.('stream closed')
       await new Promise((r) => setTimeout(r, backoff))
-      backoff = Math.min(backoff * 2, 15_000)
+      backoff = Math.min(backoff * 2, cap)
     }
   }
 

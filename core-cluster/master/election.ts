@@ -7,7 +7,8 @@ export const ETCD_PREFIX = 'kafka-mesos/'
 /**
  * Leader election of HA masters through etcd (the etcd3 client's election recipe on a lease):
  * every master campaigns with its `host:port`; one is elected; the others know who leads and
- * redirect to it. A leader that loses its lease (crash, partition) is replaced after `ttlSeconds`.
+ * redirect to it. A leader that loses its lease (crash, partition) is replaced after `ttlSeconds`
+ * (etcd raises a TTL below its minimum, 1.5 × its election timeout, to that minimum).
  * As Mesos masters do, a master that loses leadership must stop (`onLost`).
  */
 export class MasterElection {
@@ -22,7 +23,7 @@ export class MasterElection {
    * @param address this master's `host:port`
    * @param ttlSeconds lease TTL: how long a dead leader keeps the leadership
    */
-  constructor(endpoints: string, private readonly address: string, private readonly log: Logger, private readonly ttlSeconds = 2) {
+  constructor(endpoints: string, private readonly address: string, private readonly log: Logger, private readonly ttlSeconds = 1) {
     this.client = new Etcd3({ hosts: endpoints.split(',').map((s) => s.trim()), dialTimeout: 3000 })
   }
 
