@@ -41,7 +41,7 @@ export async function readParams(c: Context): Promise<Record<string, string>> {
 }
 
 /** Turns a value-parser's ValueError into a zod issue (the message already names the field). */
-function via<T>(parse: (s: string) => T) {
+export function via<T>(parse: (s: string) => T) {
   return z.string().transform((s, ctx) => {
     try {
       return parse(s)
@@ -52,7 +52,8 @@ function via<T>(parse: (s: string) => T) {
   })
 }
 
-function number(field: string, example: string, opts: { integer?: boolean; min: number }) {
+/** A numeric string param: `field: expected a (whole) number of at least <min> such as <example>, got "<s>"`. */
+export function number(field: string, example: string, opts: { integer?: boolean; min: number }) {
   return via((s) => {
     const t = s.trim()
     const n = Number(t)

@@ -28,30 +28,8 @@ import { Rebalancer } from '../kafka/rebalance.js'
 import { TopicExprError } from '../kafka/topic-expr.js'
 import { addTopics, deleteTopics, describeTopics, partitionList, resolveTopics, updateTopics } from '../kafka/topics.js'
 import type { KafkaScheduler } from '../scheduler.js'
-import { ApiError, readParams, validate } from './params.js'
+import { ApiError, number, readParams, validate, via } from './params.js'
 
-function int(field: string, min: number, example: string) {
-  return z.string().transform((s, ctx) => {
-    const t = s.trim()
-    const n = Number(t)
-    if (t === '' || !Number.isInteger(n) || n < min) {
-      ctx.addIssue({ code: 'custom', message: `${field}: expected a whole number of at least ${min} such as ${example}, got "${s}"` })
-      return z.NEVER
-    }
-    return n
-  })
-}
-
-function via<T>(parse: (s: string) => T) {
-  return z.string().transform((s, ctx) => {
-    try {
-      return parse(s)
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: e instanceof ValueError ? e.message : String(e) })
-      return z.NEVER
-    }
-  })
-}
 
 /** A flag param: present without a value, `true` or `1` is true; `false`/`0` false. */
 const bool = z
@@ -65,10 +43,10 @@ const topicRequired = z.string({ error: 'topic required: a topic expression such
 export const AddSchema = z.object({
   topic: topicRequired,
   broker: z.string().trim().min(1, 'broker: an id expression such as 0..2 or *[rack]').default('*'),
-  partitions: int('partitions', 1, '3').default(1),
-  replicas: int('replicas', 1, '3').default(1),
-  fixedStartIndex: int('fixedStartIndex', -1, '0 (-1 = random)').default(-1),
-  startPartitionId: int('startPartitionId', -1, '0 (-1 = from 0)').default(-1),
+  partitions: number('partitions', '3', { integer: true, min: 1 }).default(1),
+  replicas: number('replicas', '3', { integer: true, min: 1 }).default(1),
+  fixedStartIndex: number('fixedStartIndex', '0 (-1 = random)', { integer: true, min: -1 }).default(-1),
+  startPartitionId: number('startPartitionId', '0 (-1 = from 0)', { integer: true, min: -1 }).default(-1),
   options: via((s) => parseMap(s, 'options')).default({}),
 })
 
@@ -82,9 +60,9 @@ export const UpdateSchema = z.object({
 export const RebalanceSchema = z.object({
   topic: z.string().trim().optional(),
   broker: z.string().trim().min(1, 'broker: an id expression such as 0..3').default('*'),
-  replicas: int('replicas', -1, '3 (-1 = keep the current replication factor)').default(-1),
-  fixedStartIndex: int('fixedStartIndex', -1, '0 (-1 = random)').default(-1),
-  startPartitionId: int('startPartitionId', -1, '0 (-1 = from 0)').default(-1),
+  replicas: number('replicas', '3 (-1 = keep the current replication factor)', { integer: true, min: -1 }).default(-1),
+  fixedStartIndex: number('fixedStartIndex', '0 (-1 = random)', { integer: true, min: -1 }).default(-1),
+  startPartitionId: number('startPartitionId', '0 (-1 = from 0)', { integer: true, min: -1 }).default(-1),
   timeout: via((s) => parsePeriod(s, 'timeout')).optional(),
   realign: bool,
   dryRun: bool,
