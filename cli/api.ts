@@ -90,6 +90,26 @@ export type Params = Record<string, string | undefined>
 const ErrorBody = z.looseObject({error: z.string(), code: z.string().optional()})
 
 /**
+ * POSTs `params` form-urlencoded to `<api>/api/<path>` (with the CLI user in `X-KM-User`).
+ * @throws ApiError `cannot reach the scheduler API at <url>: <cause>` (KM_ERR_UNREACHABLE) when the connection fails
+ */
+async function send(api: string, path: string, params: Params, accept: string): Promise<Response> {
+  const body = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) body.append(k, v)
+  try {
+    return await fetch(`${api}/api/${path}`, {
+      method: 'POST',
+      headers: {'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept, 'x-km-user': cliUser()},
+      body: body.toString(),
+    })
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e
+    const detail = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause)
+    throw new ApiError(`cannot reach the scheduler API at ${api}: ${detail}`, 'KM_ERR_UNREACHABLE', 0)
+  }
+}
+
+/**
  * POSTs `params` form-urlencoded to `<api>/api/<path>` with global `fetch` and returns the parsed
  * JSON body of a 2xx answer (`null` for an empty body).
  *
@@ -101,21 +121,7 @@ const ErrorBody = z.looseObject({error: z.string(), code: z.string().optional()}
  */
 export async function post(api: string, path: string, params: Params): Promise<JsonValue> {
   const url = `${api}/api/${path}`
-  const body = new URLSearchParams()
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) body.append(k, v)
-
-  let res: Response
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: {'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json', 'x-km-user': cliUser()},
-      body: body.toString(),
-    })
-  } catch (e) {
-    const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e
-    const detail = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause)
-    throw new ApiError(`cannot reach the scheduler API at ${api}: ${detail}`, 'KM_ERR_UNREACHABLE', 0)
-  }
+  const res = await send(api, path, params, 'application/json')
 
   const text = await res.text()
   let json: JsonValue | undefined
@@ -148,20 +154,7 @@ export async function post(api: string, path: string, params: Params): Promise<J
  */
 export async function postStream(api: string, path: string, params: Params, onProgress: (line: string) => void): Promise<JsonValue> {
   const url = `${api}/api/${path}`
-  const body = new URLSearchParams()
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) body.append(k, v)
-  let res: Response
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: {'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/x-ndjson, application/json', 'x-km-user': cliUser()},
-      body: body.toString(),
-    })
-  } catch (e) {
-    const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e
-    const detail = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause)
-    throw new ApiError(`cannot reach the scheduler API at ${api}: ${detail}`, 'KM_ERR_UNREACHABLE', 0)
-  }
+  const res = await send(api, path, params, 'application/x-ndjson, application/json')
   if (!res.ok || !(res.headers.get('content-type') ?? '').includes('ndjson') || !res.body) {
     const text = await res.text()
     let json: JsonValue | undefined
