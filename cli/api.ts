@@ -43,7 +43,8 @@ export interface ApiSources {
 /**
  * Resolves the scheduler API base URL in mesos/kafka's order (§1.1): the `--api` flag, then env
  * `KM_API`, then `api=` in `./kafka-mesos.properties`. Empty values count as unset. A value without
- * a scheme gets `http://`; a trailing slash is dropped.
+ * a scheme gets `http://`; a trailing slash is dropped. `apps://host:port/kafka` means: the scheduler
+ * running as app `/kafka` under the meta-framework at host:port, found at each call (see {@link send}).
  *
  * @returns e.g. `http://127.0.0.1:7000`.
  * @throws ApiError (code `KM_ERR_NO_API`) `Undefined api. Provide --api, KM_API or api= in ./kafka-mesos.properties`,
@@ -68,7 +69,7 @@ export function resolveApi(sources: ApiSources = {}): string {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(api) ? api : `http://${api}`
   try {
     const url = new URL(withScheme)
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http')
+    if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'apps:') throw new Error('not http')
   } catch {
     throw new ApiError(`invalid api URL "${api}"`, 'KM_ERR_API_URL', 0)
   }
@@ -90,10 +91,33 @@ export type Params = Record<string, string | undefined>
 const ErrorBody = z.looseObject({error: z.string(), code: z.string().optional()})
 
 /**
+ * Finds the scheduler through the meta-framework's task list (issue 8): `apps://host:port/<app>` →
+ * `GET http://host:port/v2/apps/<app>/tasks` → the first TASK_RUNNING task's `http://host:port0`.
+ * @throws ApiError (KM_ERR_UNREACHABLE) when the meta-framework cannot be asked or runs no such task
+ */
+export async function schedulerFromApps(api: string): Promise<string> {
+  const url = new URL(api.replace(/^apps:/, 'http:'))
+  const app = url.pathname.replace(/\/+$/, '') || '/kafka'
+  const where = `http://${url.host}/v2/apps${app}/tasks`
+  let tasks: Array<{ state?: string; host?: string; ports?: number[] }>
+  try {
+    const res = await fetch(where)
+    if (!res.ok) throw new Error(`HTTP ${res.status}`)
+    tasks = ((await res.json()) as { tasks?: typeof tasks }).tasks ?? []
+  } catch (e) {
+    throw new ApiError(`cannot ask the meta-framework at ${where}: ${(e as Error).message}`, 'KM_ERR_UNREACHABLE', 0)
+  }
+  const running = tasks.find((t) => t.state === 'TASK_RUNNING' && t.host && t.ports && t.ports.length > 0)
+  if (!running) throw new ApiError(`the meta-framework at ${url.host} runs no task of app ${app} right now; retry in a moment`, 'KM_ERR_UNREACHABLE', 0)
+  return `http://${running.host}:${running.ports![0]}`
+}
+
+/**
  * POSTs `params` form-urlencoded to `<api>/api/<path>` (with the CLI user in `X-KM-User`).
  * @throws ApiError `cannot reach the scheduler API at <url>: <cause>` (KM_ERR_UNREACHABLE) when the connection fails
  */
 async function send(api: string, path: string, params: Params, accept: string): Promise<Response> {
+  if (api.startsWith('apps://')) api = await schedulerFromApps(api)
   const body = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) if (v !== undefined) body.append(k, v)
   try {

@@ -53,5 +53,9 @@ describe('the scheduler under the meta-framework', () => {
     expect(after.map((b) => [b.id, b.state, b.task?.id])).toEqual(before.map((b) => [b.id, 'running', b.task!.id]))
     expect(after.map((b) => javaProcesses(b.task!.id))).toEqual(jvms)
     expect(cli(api, ['broker', 'list']).code).toBe(0)
+    // clients find the scheduler through the meta-framework's task list
+    const viaApps = cli(`apps://${new URL(cluster.apps).host}/kafka`, ['broker', 'list', '--json'])
+    expect(viaApps.stderr).toBe('')
+    expect((JSON.parse(viaApps.stdout) as { brokers: unknown[] }).brokers).toHaveLength(3)
   })
 })
