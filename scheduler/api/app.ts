@@ -7,6 +7,7 @@ import type { Logger } from 'pino'
 import { expandIds, ExprError, newNode, nodeJson, type KafkaNode } from '../brokers/index.js'
 import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
 import { controllerRoutes } from './controllers.js'
+import { waitUntil } from './wait.js'
 import { registerTopicRoutes } from './topics.js'
 import { registerOpsLog } from './ops-log.js'
 import { registerRestartRoutes } from './restart.js'
@@ -47,23 +48,6 @@ function checkResources(node: KafkaNode): void {
   if (node.heap >= node.mem) throw new ApiError(400, `heap (${node.heap} MB) must be less than mem (${node.mem} MB) for broker ${node.id}: Kafka needs memory beyond its heap; raise --mem or lower --heap`)
 }
 
-/** Waits until `done()` or the deadline; resolves true when done. Re-checks on every state change and every 100 ms. */
-function waitUntil(scheduler: KafkaScheduler, done: () => boolean, timeoutMs: number): Promise<boolean> {
-  if (done()) return Promise.resolve(true)
-  if (timeoutMs <= 0) return Promise.resolve(false)
-  return new Promise((resolve) => {
-    const finish = (ok: boolean) => {
-      clearInterval(poll)
-      clearTimeout(timer)
-      off()
-      resolve(ok)
-    }
-    const check = () => done() && finish(true)
-    const off = scheduler.onChange(check)
-    const poll = setInterval(check, 100)
-    const timer = setTimeout(() => finish(done()), timeoutMs)
-  })
-}
 
 async function sendFile(c: Context, path: string, type: string): Promise<Response> {
   const s = await stat(path).catch(() => undefined)
@@ -167,7 +151,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
       let ok = true
       for (const node of nodes) {
         const done = op === 'start' ? () => node.task?.state === 'running' || !node.active : () => !node.task
-        if (!(await waitUntil(scheduler, done, timeout))) {
+        if (!(await waitUntil(scheduler, done, Date.now() + timeout))) {
           ok = false
           break
         }

@@ -29,6 +29,7 @@ import { kafkaAdmin } from '../kafka/admin.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { parsePeriod, ValueError } from '../brokers/values.js'
 import { ApiError, readParams, validate } from './params.js'
+import { waitUntil } from './wait.js'
 
 /** mesos/kafka's restart waits (§2.2, §10): 5 m per broker, 2 m without replication waits. */
 export const RESTART_TIMEOUT_MS = 5 * 60_000
@@ -70,23 +71,6 @@ interface RollOptions {
   log: Logger
 }
 
-/** Resolves true once `done()` holds, false at the deadline; re-checks on state changes and every 100 ms. */
-function waitUntil(scheduler: KafkaScheduler, done: () => boolean, deadline: number): Promise<boolean> {
-  if (done()) return Promise.resolve(true)
-  if (Date.now() >= deadline) return Promise.resolve(false)
-  return new Promise((resolve) => {
-    const finish = (ok: boolean) => {
-      clearInterval(poll)
-      clearTimeout(timer)
-      off()
-      resolve(ok)
-    }
-    const check = () => done() && finish(true)
-    const off = scheduler.onChange(check)
-    const poll = setInterval(check, 100)
-    const timer = setTimeout(() => finish(done()), deadline - Date.now())
-  })
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -1,0 +1,22 @@
+import type { KafkaScheduler } from '../scheduler.js'
+
+/**
+ * Resolves true once `done()` holds, false at `deadline` (epoch ms); re-checks on every scheduler
+ * state change and every 100 ms (mesos/kafka's start/stop/restart polling, §2.2).
+ */
+export function waitUntil(scheduler: KafkaScheduler, done: () => boolean, deadline: number): Promise<boolean> {
+  if (done()) return Promise.resolve(true)
+  if (Date.now() >= deadline) return Promise.resolve(false)
+  return new Promise((resolve) => {
+    const finish = (ok: boolean) => {
+      clearInterval(poll)
+      clearTimeout(timer)
+      off()
+      resolve(ok)
+    }
+    const check = () => done() && finish(true)
+    const off = scheduler.onChange(check)
+    const poll = setInterval(check, 100)
+    const timer = setTimeout(() => finish(done()), deadline - Date.now())
+  })
+}
