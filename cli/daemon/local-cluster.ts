@@ -161,7 +161,7 @@ export class LocalCluster {
           this.say(`agent ${i}    ${a.address}  rack:r${i}  ${o.resources}`)
         }),
       )
-      await this.waitForAgents(o.agents)
+      await this.waitForAgents(o.agents, o.ha ? 60_000 : 20_000)
       if (o.noScheduler) {
         // the cluster core alone
       } else if (o.schedulerUnderApps) {
