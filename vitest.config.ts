@@ -18,7 +18,7 @@ export default defineConfig({
         },
       },
       {
-        // The chaos test (issue 8) runs apart from `npm test` until it is stable: npm run test:chaos
+        // The HA and chaos tests (issue 8) run apart from `npm test` until they are stable: npm run test:chaos
         extends: true,
         test: {
           name: 'chaos',
