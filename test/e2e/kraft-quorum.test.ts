@@ -7,7 +7,7 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster } from '../harness.js'
+import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 
 interface Member { id: number; role: string; lag: number }
@@ -25,21 +25,6 @@ async function controllers(): Promise<ControllerList> {
   return (await res.json()) as ControllerList
 }
 
-/** Polls `check` every 500 ms until it returns a value, or fails after `ms` with the last state. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const v = await check()
-      if (v !== undefined) return v
-    } catch (e) {
-      last = e
-    }
-    await new Promise((r) => setTimeout(r, 500))
-  }
-  throw new Error(`${what}: not within ${ms} ms (${last ?? JSON.stringify(await controllers().catch(() => 'no answer'))})`)
-}
 
 beforeAll(async () => {
   cluster = await startLocalCluster('quorum', 3, { controllers: 3 })
