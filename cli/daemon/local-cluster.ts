@@ -1,9 +1,9 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { PACKAGE_ROOT } from './paths.js'
+import { freePort, startEtcd, type EtcdProcess } from './etcd-process.js'
 
 /** Settings of a one-machine cluster. Ports 0 pick free ports. */
 export interface LocalClusterOptions {
@@ -51,17 +51,6 @@ export interface Daemon {
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'run.js')
 
-/** A free TCP port on 127.0.0.1 (bound, read, released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 /** Loopback address of agent `i` (1-based): 127.0.1.i, one "host" per agent. */
 export function agentHost(i: number): string {
@@ -82,7 +71,7 @@ export class LocalCluster {
   apps = ''
   /** etcd client URL in HA mode */
   etcd = ''
-  private etcdProcess?: ChildProcess
+  private etcdProcess?: EtcdProcess
   private readonly logs: WriteStream[] = []
 
   constructor(readonly options: LocalClusterOptions) {
@@ -143,7 +132,8 @@ export class LocalCluster {
     mkdirSync(o.workDir, { recursive: true })
     try {
       if (o.ha) {
-        this.etcd = await this.startEtcd()
+        this.etcdProcess = await startEtcd(join(this.options.workDir, 'etcd'), join(this.options.workDir, 'logs', 'etcd.log'))
+        this.etcd = this.etcdProcess.url
         this.say(`etcd       ${this.etcd}`)
         const masters = await Promise.all([1, 2, 3].map((i) => this.spawnDaemon(`master-${i}`, ['master', '--host', '127.0.0.1', '--port', '0', '--etcd', this.etcd], 'master started', 'address')))
         this.master = masters.map((m) => m.address).join(',')
@@ -256,30 +246,6 @@ export class LocalCluster {
     throw new Error(`the scheduler app /kafka did not answer within ${timeoutMs} ms; see ${join(this.options.workDir, 'logs')} and the agent sandboxes`)
   }
 
-  /** Starts a single-member etcd (Debian etcd-server) on free loopback ports; resolves its client URL. */
-  private async startEtcd(timeoutMs = 20_000): Promise<string> {
-    const [client, peer] = await Promise.all([freePort(), freePort()])
-    const dir = join(this.options.workDir, 'etcd')
-    mkdirSync(dir, { recursive: true })
-    mkdirSync(join(this.options.workDir, 'logs'), { recursive: true })
-    const log = createWriteStream(join(this.options.workDir, 'logs', 'etcd.log'), { flags: 'a' })
-    this.logs.push(log)
-    const url = `http://127.0.0.1:${client}`
-    const peerUrl = `http://127.0.0.1:${peer}`
-    this.etcdProcess = spawn('etcd', ['--name', 'km', '--data-dir', dir, '--listen-client-urls', url, '--advertise-client-urls', url, '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `km=${peerUrl}`, '--heartbeat-interval', '50', '--election-timeout', '250'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-    this.etcdProcess.stdout!.pipe(log, { end: false })
-    this.etcdProcess.stderr!.pipe(log, { end: false })
-    this.etcdProcess.once('error', () => undefined)
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false)
-      if (ok) return url
-      if (this.etcdProcess.exitCode !== null) break
-      await new Promise((r) => setTimeout(r, 200))
-    }
-    throw new Error(`etcd did not start within ${timeoutMs} ms (is etcd-server installed?); see ${join(this.options.workDir, 'logs', 'etcd.log')}`)
-  }
-
   /** The master that leads now (HA), asked from any master's /leader. */
   async leadingMaster(): Promise<string | undefined> {
     for (const m of this.master.split(',')) {
@@ -354,12 +320,7 @@ export class LocalCluster {
     this.say('stopping agents (their executors stop the Kafka JVMs)')
     await Promise.all(byName('agent').map((d) => this.terminate(d, 'SIGTERM', 45_000)))
     for (const d of byName('master')) await this.terminate(d, 'SIGTERM', 10_000)
-    if (this.etcdProcess && this.etcdProcess.exitCode === null) {
-      const exited = new Promise<void>((r) => this.etcdProcess!.once('exit', () => r()))
-      this.etcdProcess.kill('SIGTERM')
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
-      if (this.etcdProcess.exitCode === null) this.etcdProcess.kill('SIGKILL')
-    }
+    await this.etcdProcess?.stop()
     const left = this.leftovers()
     for (const p of left) {
       this.say(`killing leftover process ${p.pid}: ${p.command.slice(0, 100)}`)

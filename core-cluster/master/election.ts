@@ -1,8 +1,11 @@
-import { Etcd3, type Campaign, type ElectionObserver } from 'etcd3'
+import { Etcd3, type Campaign, type Election, type Watcher } from 'etcd3'
 import type { Logger } from 'pino'
 
 /** etcd key prefix of everything the masters keep there. */
 export const ETCD_PREFIX = 'kafka-mesos/'
+
+/** How often a master re-reads the leader from etcd besides watching for changes (ms). */
+const REFRESH_MS = 2000
 
 /**
  * Leader election of HA masters through etcd (the etcd3 client's election recipe on a lease):
@@ -14,9 +17,11 @@ export const ETCD_PREFIX = 'kafka-mesos/'
 export class MasterElection {
   readonly client: Etcd3
   private campaign?: Campaign
-  private observer?: ElectionObserver
+  private watcher?: Watcher
+  private refreshTimer?: NodeJS.Timeout
   private current?: string
   private elected = false
+  private stopped = false
 
   /**
    * @param endpoints etcd client URLs, e.g. `http://127.0.0.1:2379` (comma list accepted)
@@ -42,13 +47,7 @@ export class MasterElection {
    */
   async start(onElected: () => void, onLost: (why: string) => void): Promise<void> {
     const election = this.client.namespace(ETCD_PREFIX).election('master', this.ttlSeconds)
-    this.observer = await election.observe()
-    this.current = this.observer.leader()
-    this.observer.on('change', (leader) => {
-      this.current = leader
-      this.log.info({ leader }, 'leading master changed')
-    })
-    this.observer.on('error', (e) => this.log.warn({ err: e.message }, 'election observer failed'))
+    await this.watchLeader(election)
     this.campaign = election.campaign(this.address)
     this.campaign.on('elected', () => {
       this.elected = true
@@ -64,10 +63,41 @@ export class MasterElection {
     })
   }
 
+  /**
+   * Keeps `current` equal to the election's leader: the candidate key with the lowest create
+   * revision (etcd's election recipe, client/v3/concurrency/election.go). It is read again on every
+   * change under the election prefix and every `REFRESH_MS` as a backstop. etcd3's own
+   * ElectionObserver is not used: when several candidates appear in one watch batch it takes the
+   * last one, not the oldest, so a standby could redirect to a master that never won.
+   */
+  private async watchLeader(election: Election): Promise<void> {
+    await this.refreshLeader(election)
+    this.watcher = await this.client.namespace(`${ETCD_PREFIX}election/master/`).watch().prefix('').create()
+    this.watcher.on('data', () => void this.refreshLeader(election))
+    this.watcher.on('error', (e: Error) => this.log.warn({ err: e.message }, 'election watch failed; polling the leader'))
+    this.refreshTimer = setInterval(() => void this.refreshLeader(election), REFRESH_MS)
+    this.refreshTimer.unref()
+  }
+
+  private async refreshLeader(election: Election): Promise<void> {
+    let leader: string | undefined
+    try {
+      leader = (await election.leader()) as string | undefined
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'could not read the leading master from etcd')
+      return
+    }
+    if (this.stopped || this.elected || leader === this.current) return
+    this.current = leader
+    this.log.info({ leader: leader ?? null }, 'leading master changed')
+  }
+
   /** Steps down and closes the etcd client. */
   async stop(): Promise<void> {
+    this.stopped = true
+    clearInterval(this.refreshTimer)
     await this.campaign?.resign().catch(() => undefined)
-    await this.observer?.cancel().catch(() => undefined)
+    await this.watcher?.cancel().catch(() => undefined)
     this.client.close()
   }
 }
