@@ -1,7 +1,7 @@
 /**
  * The few primitives of the Kafka wire protocol that kafka-mesos encodes itself (for APIs kafkajs
- * lacks, such as DescribeQuorum): big-endian integers, unsigned varints, compact (flexible-version)
- * strings and arrays, and empty tagged-field buffers. Source: Kafka protocol guide, "Protocol
+ * lacks, such as DescribeQuorum): big-endian integers, doubles, booleans, unsigned varints, compact
+ * (flexible-version) strings and arrays, nullable ones, and empty tagged-field buffers. Source: Kafka protocol guide, "Protocol
  * Primitive Types" (KIP-482 for the compact types).
  */
 
@@ -32,6 +32,25 @@ export class Writer {
     return this.raw(b)
   }
 
+  /** int64 from a JS number (exact up to 2^53). */
+  int64(v: number): this {
+    const b = Buffer.alloc(8)
+    b.writeBigInt64BE(BigInt(Math.trunc(v)))
+    return this.raw(b)
+  }
+
+  /** FLOAT64: an IEEE 754 double, big-endian. */
+  float64(v: number): this {
+    const b = Buffer.alloc(8)
+    b.writeDoubleBE(v)
+    return this.raw(b)
+  }
+
+  /** BOOLEAN: one byte, 0 or 1. */
+  bool(v: boolean): this {
+    return this.int8(v ? 1 : 0)
+  }
+
   /** Unsigned varint (LEB128), as used for compact lengths and tag counts. */
   uvarint(v: number): this {
     const bytes: number[] = []
@@ -55,6 +74,16 @@ export class Writer {
   compactString(s: string): this {
     const b = Buffer.from(s, 'utf8')
     return this.uvarint(b.length + 1).raw(b)
+  }
+
+  /** COMPACT_NULLABLE_STRING: 0 for null, else as {@link compactString}. */
+  compactNullableString(s: string | null): this {
+    return s === null ? this.uvarint(0) : this.compactString(s)
+  }
+
+  /** COMPACT_NULLABLE_ARRAY: 0 for null, else as {@link compactArray}. */
+  compactNullableArray<T>(items: readonly T[] | null, each: (w: this, item: T) => void): this {
+    return items === null ? this.uvarint(0) : this.compactArray(items, each)
   }
 
   /** COMPACT_ARRAY: uvarint(count + 1) then the items. */
@@ -116,6 +145,19 @@ export class Reader {
     return Number(v)
   }
 
+  /** FLOAT64 */
+  float64(): number {
+    this.need(8)
+    const v = this.buf.readDoubleBE(this.offset)
+    this.offset += 8
+    return v
+  }
+
+  /** BOOLEAN: any non-zero byte is true. */
+  bool(): boolean {
+    return this.int8() !== 0
+  }
+
   uvarint(): number {
     let value = 0
     let shift = 0
@@ -152,6 +194,7 @@ export class Reader {
     return s
   }
 
+  /** COMPACT_ARRAY; a null array (length byte 0) reads as []. */
   compactArray<T>(each: (r: this) => T): T[] {
     const n = this.uvarint()
     if (n === 0) return []

@@ -61,3 +61,28 @@ export function request(opts: RequestOptions): Promise<Reader> {
     socket.once('close', () => fail(new Error(`${opts.host}:${opts.port} closed the connection before answering`)))
   })
 }
+
+/** `host:port` → host and port (the last colon splits, so IPv6 hosts without brackets work too). */
+export function splitEndpoint(endpoint: string): { host: string; port: number } {
+  const i = endpoint.lastIndexOf(':')
+  return { host: endpoint.slice(0, i), port: Number(endpoint.slice(i + 1)) }
+}
+
+/**
+ * Sends the request to the first of `endpoints` that answers; connection failures and timeouts move
+ * on to the next one. Brokers forward admin requests (quotas, reassignments, elections) to the
+ * active controller, so any broker will do.
+ * @returns the response body reader and the endpoint that answered
+ * @throws Error naming every endpoint's failure when none answers
+ */
+export async function requestAny(endpoints: readonly string[], opts: Omit<RequestOptions, 'host' | 'port'>, what: string): Promise<{ reader: Reader; endpoint: string }> {
+  const failures: string[] = []
+  for (const endpoint of endpoints) {
+    try {
+      return { reader: await request({ ...opts, ...splitEndpoint(endpoint) }), endpoint }
+    } catch (e) {
+      failures.push(`${endpoint}: ${(e as Error).message}`)
+    }
+  }
+  throw new Error(`no broker answered ${what} (${failures.join('; ') || 'no endpoints'})`)
+}

@@ -1,5 +1,6 @@
 import { Writer, type Reader } from './codec.js'
 import { request } from './connection.js'
+import { kafkaErrorName } from './errors.js'
 
 /** DescribeQuorum is API key 55 (KIP-595); version 1 adds the fetch/caught-up timestamps. */
 export const DESCRIBE_QUORUM_API_KEY = 55
@@ -23,19 +24,12 @@ export interface QuorumDescription {
   observers: QuorumReplica[]
 }
 
-/** Kafka error codes met here (Kafka protocol guide, "Error Codes"). */
-const ERRORS: Record<number, string> = {
-  6: 'NOT_LEADER_OR_FOLLOWER',
-  35: 'UNSUPPORTED_VERSION',
-  51: 'NOT_CONTROLLER',
-  3: 'UNKNOWN_TOPIC_OR_PARTITION',
-}
 
 /** Raised when a node answers with a Kafka error code. */
 export class QuorumError extends Error {
   readonly code = 'KM_ERR_QUORUM'
   constructor(readonly kafkaCode: number, where: string) {
-    super(`DescribeQuorum at ${where}: ${ERRORS[kafkaCode] ?? `Kafka error ${kafkaCode}`}`)
+    super(`DescribeQuorum at ${where}: ${kafkaErrorName(kafkaCode)}`)
   }
 }
 

@@ -1,0 +1,49 @@
+/**
+ * Kafka error codes met by our wire calls, with their names (Kafka protocol guide, "Error Codes";
+ * the same numbers as `org.apache.kafka.common.protocol.Errors`).
+ */
+export const KAFKA_ERROR_NAMES: Readonly<Record<number, string>> = {
+  [-1]: 'UNKNOWN_SERVER_ERROR',
+  3: 'UNKNOWN_TOPIC_OR_PARTITION',
+  5: 'LEADER_NOT_AVAILABLE',
+  6: 'NOT_LEADER_OR_FOLLOWER',
+  7: 'REQUEST_TIMED_OUT',
+  15: 'COORDINATOR_NOT_AVAILABLE',
+  29: 'TOPIC_AUTHORIZATION_FAILED',
+  31: 'CLUSTER_AUTHORIZATION_FAILED',
+  35: 'UNSUPPORTED_VERSION',
+  39: 'INVALID_REPLICA_ASSIGNMENT',
+  40: 'INVALID_CONFIG',
+  41: 'NOT_CONTROLLER',
+  42: 'INVALID_REQUEST',
+  44: 'POLICY_VIOLATION',
+  80: 'PREFERRED_LEADER_NOT_AVAILABLE',
+  83: 'ELIGIBLE_LEADERS_NOT_AVAILABLE',
+  84: 'ELECTION_NOT_NEEDED',
+  85: 'NO_REASSIGNMENT_IN_PROGRESS',
+}
+
+/** `NAME` of a Kafka error code, or `Kafka error <code>` for one not in the table. */
+export function kafkaErrorName(code: number): string {
+  return KAFKA_ERROR_NAMES[code] ?? `Kafka error ${code}`
+}
+
+/** A Kafka node answered a wire request with an error code (the request reached Kafka; retrying elsewhere won't help). */
+export class KafkaWireError extends Error {
+  readonly code = 'KM_ERR_KAFKA_REFUSED'
+  readonly errorName: string
+  /**
+   * @param kafkaCode Kafka's error code
+   * @param kafkaMessage Kafka's error_message, when the response carries one
+   * @param what the request, e.g. `AlterClientQuotas`
+   */
+  constructor(
+    readonly kafkaCode: number,
+    readonly kafkaMessage: string | null,
+    what: string,
+  ) {
+    super(`${what}: ${kafkaErrorName(kafkaCode)}${kafkaMessage ? `: ${kafkaMessage}` : ''}`)
+    this.name = 'KafkaWireError'
+    this.errorName = kafkaErrorName(kafkaCode)
+  }
+}
