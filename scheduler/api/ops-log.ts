@@ -9,8 +9,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
-import { FileStateStore } from '../storage/index.js'
-import { OpsLog, redact } from '../storage/ops-log.js'
+import { redact, type OpsLog } from '../storage/ops-log.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { ApiError, readParams } from './params.js'
 
@@ -21,18 +20,10 @@ function isRead(op: string, params: Record<string, string>): boolean {
   return false
 }
 
-/** The log beside a file state (`<state>.ops.jsonl`), else in memory. */
-export function opsLogFor(scheduler: KafkaScheduler, log: Logger): OpsLog {
-  const store = scheduler.options.storage
-  if (store instanceof FileStateStore) return new OpsLog(`${store.path}.ops.jsonl`)
-  log.warn({ storage: store.description }, 'the operations audit log is kept in memory only: it is written to a file only beside a file: state store')
-  return new OpsLog(undefined)
-}
-
 /** Adds the recording middleware and the `/api/log/ops` route (see the module comment). */
 export function registerOpsLog(app: Hono, scheduler: KafkaScheduler, log: Logger): void {
   let ops: OpsLog | undefined
-  const opsLog = () => (ops ??= opsLogFor(scheduler, log))
+  const opsLog = () => (ops ??= scheduler.options.storage.opsLog())
 
   app.use('/api/*', async (c, next) => {
     const op = c.req.path.replace(/^\/api\//, '')

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest'
 import { parseAttributes, parseResources, type Offer } from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/app.js'
 import { KafkaScheduler } from '../scheduler.js'
-import type { SchedulerState } from '../storage/index.js'
+import { MemoryOpsLog, type SchedulerState } from '../storage/index.js'
 import { newNode } from './broker.js'
 
 function offer(i: number): Offer {
@@ -19,7 +19,7 @@ function scheduler(): { s: KafkaScheduler; calls: Array<{ type: string; [k: stri
   const s = new KafkaScheduler({
     master: '127.0.0.1:1',
     api: 'http://127.0.0.1:7000',
-    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st) },
+    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st), opsLog: () => new MemoryOpsLog() },
     frameworkName: 'kafka',
     frameworkRole: '*',
     frameworkTimeoutSeconds: 60,

@@ -1,6 +1,8 @@
 import { Etcd3 } from 'etcd3'
 import { parseState, StorageError, type StateStore } from './file-store.js'
 import type { SchedulerState } from './state.js'
+import { EtcdOpsLog } from './etcd-ops-log.js'
+import type { OpsLog } from './ops-log.js'
 
 /**
  * Scheduler state in etcd (HA, mesos/kafka's `zk:` storage done with etcd): one key holding the
@@ -17,6 +19,11 @@ export class EtcdStateStore implements StateStore {
    */
   constructor(private readonly endpoints: string, private readonly key: string) {
     this.client = new Etcd3({ hosts: endpoints.split(','), dialTimeout: 3000 })
+  }
+
+  /** Entries under `<key>/ops/` in the same etcd. */
+  opsLog(): OpsLog {
+    return new EtcdOpsLog(this.client, `${this.key}/ops/`)
   }
 
   get description(): string {

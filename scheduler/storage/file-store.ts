@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import writeFileAtomic from 'write-file-atomic'
 import { z } from 'zod'
 import { SchedulerStateSchema, type SchedulerState } from './state.js'
+import { FileOpsLog, type OpsLog } from './ops-log.js'
 
 /** Raised when stored state cannot be used; the scheduler stops instead of overwriting it. */
 export class StorageError extends Error {
@@ -34,6 +35,8 @@ export interface StateStore {
   load(): Promise<SchedulerState | undefined>
   /** Writes the whole state atomically (temp file, fsync, rename). */
   save(state: SchedulerState): Promise<void>
+  /** The durable audit log of operations kept with this state (issue 6). */
+  opsLog(): OpsLog
 }
 
 /** State in one JSON file, written atomically with write-file-atomic (temp + fsync + rename). */
@@ -41,6 +44,11 @@ export class FileStateStore implements StateStore {
   private chain: Promise<void> = Promise.resolve()
 
   constructor(readonly path: string) {}
+
+  /** `<state file>.ops.jsonl`, beside the state. */
+  opsLog(): OpsLog {
+    return new FileOpsLog(`${this.path}.ops.jsonl`)
+  }
 
   get description(): string {
     return `file:${this.path}`

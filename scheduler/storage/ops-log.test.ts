@@ -5,16 +5,16 @@ import {join} from 'node:path'
 
 import {describe, expect, test} from 'vitest'
 
-import {type OpsEntry, OpsLog, redact} from './ops-log.js'
+import {FileOpsLog, MemoryOpsLog, type OpsEntry, redact} from './ops-log.js'
 
 const entry = (op: string, i = 0): OpsEntry => ({time: new Date(i).toISOString(), who: {user: 'u', address: '127.0.0.1'}, op, params: {}, status: 200, result: 'ok', ms: 1})
 
 describe('OpsLog', () => {
   test('appends in order across instances (a restarted scheduler keeps the history); read returns the last N', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'km-ops-')), 'state.json.ops.jsonl')
-    const a = new OpsLog(path)
+    const a = new FileOpsLog(path)
     await Promise.all([a.append(entry('broker/add', 1)), a.append(entry('broker/start', 2)), a.append(entry('topic/add', 3))])
-    const b = new OpsLog(path)
+    const b = new FileOpsLog(path)
     await b.append(entry('topic/delete', 4))
     expect((await b.read()).map((e) => e.op)).toEqual(['broker/add', 'broker/start', 'topic/add', 'topic/delete'])
     expect((await b.read(2)).map((e) => e.op)).toEqual(['topic/add', 'topic/delete'])
@@ -22,15 +22,15 @@ describe('OpsLog', () => {
 
   test('a torn last line is skipped; a missing file is an empty log', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'km-ops-')), 'ops.jsonl')
-    expect(await new OpsLog(path).read()).toEqual([])
-    const log = new OpsLog(path)
+    expect(await new FileOpsLog(path).read()).toEqual([])
+    const log = new FileOpsLog(path)
     await log.append(entry('topic/add'))
     await appendFile(path, '{"time":"2026-')
     expect((await log.read()).map((e) => e.op)).toEqual(['topic/add'])
   })
 
   test('in memory without a path', async () => {
-    const log = new OpsLog(undefined)
+    const log = new MemoryOpsLog()
     await log.append(entry('x'))
     expect(await log.read()).toHaveLength(1)
   })

@@ -4,8 +4,8 @@
  * scheduler's state file and fsynced, so it survives scheduler restarts. It is append-only: nothing
  * here rewrites or truncates it.
  *
- * With a state store that is not a file (etcd), the log is kept in memory only (the last
- * {@link MEMORY_LIMIT} entries) and a warning says so.
+ * With etcd state storage the log lives in etcd beside the state ({@link EtcdOpsLog}); a scheduler
+ * with no durable store keeps the last {@link MEMORY_LIMIT} entries in memory ({@link MemoryOpsLog}).
  */
 
 import { open, readFile } from 'node:fs/promises'
@@ -42,21 +42,38 @@ export function redact(params: Record<string, string>): Record<string, string> {
   return out
 }
 
-/** Append-only JSON-lines log. */
-export class OpsLog {
-  private chain: Promise<void> = Promise.resolve()
+/** An append-only log of operations. */
+export interface OpsLog {
+  /** Appends one entry; resolves once it is durable. @throws the storage's error */
+  append(entry: OpsEntry): Promise<void>
+  /** The last `limit` entries, oldest first. */
+  read(limit?: number): Promise<OpsEntry[]>
+}
+
+/** The last {@link MEMORY_LIMIT} entries in memory (lost when the scheduler exits). */
+export class MemoryOpsLog implements OpsLog {
   private readonly memory: OpsEntry[] = []
 
-  /** @param path the log file, or undefined to keep entries in memory */
-  constructor(readonly path: string | undefined) {}
+  append(entry: OpsEntry): Promise<void> {
+    this.memory.push(entry)
+    if (this.memory.length > MEMORY_LIMIT) this.memory.shift()
+    return Promise.resolve()
+  }
+
+  read(limit = 100): Promise<OpsEntry[]> {
+    return Promise.resolve(this.memory.slice(-limit))
+  }
+}
+
+/** Append-only JSON-lines file, each append fsynced. */
+export class FileOpsLog implements OpsLog {
+  private chain: Promise<void> = Promise.resolve()
+
+  /** @param path the log file (created on the first append) */
+  constructor(readonly path: string) {}
 
   /** Appends one entry (writes are serialized and fsynced). @throws the file system's error */
   append(entry: OpsEntry): Promise<void> {
-    if (!this.path) {
-      this.memory.push(entry)
-      if (this.memory.length > MEMORY_LIMIT) this.memory.shift()
-      return Promise.resolve()
-    }
     const path = this.path
     const line = JSON.stringify(entry) + '\n'
     this.chain = this.chain
@@ -77,7 +94,6 @@ export class OpsLog {
    * The last `limit` entries, oldest first. Lines that are not valid JSON (a torn last write) are skipped.
    */
   async read(limit = 100): Promise<OpsEntry[]> {
-    if (!this.path) return this.memory.slice(-limit)
     await this.chain.catch(() => undefined)
     let text: string
     try {
