@@ -49,7 +49,7 @@ export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
       case 'HEARTBEAT':
         return c.body(null, 202)
       default:
-        return c.text(`Received an unknown call type '${call.type ?? 'UNKNOWN'}'`, 501)
+        return c.text(`Received an unknown call type '${call.type ?? 'UNKNOWN'}'; expected SUBSCRIBE, UPDATE, MESSAGE or HEARTBEAT`, 400)
     }
   })
   app.get('/state', (c) => c.json(agent.state()))

@@ -30,12 +30,17 @@ export function dominantShare(f: { allocated: { cpus: number; mem: number } }, t
   return Math.max(cpuShare, memShare) / weight
 }
 
-/** Resources of `available` that a framework in `role` may be offered: unreserved plus its role's reservations. */
+/**
+ * True when a framework in `role` may use resources reserved to `reservedRole`: unreserved, its own
+ * role's, or an ancestor's (`eng` reservations serve `eng/backend`), as Mesos hierarchical roles.
+ */
+export function roleMayUse(role: string, reservedRole: string): boolean {
+  return reservedRole === '*' || reservedRole === role || role.startsWith(`${reservedRole}/`)
+}
+
+/** Resources of `available` that a framework in `role` may be offered: unreserved plus its role's (and ancestors') reservations. */
 export function offerableTo(role: string, available: Resource[]): Resource[] {
-  return available.filter((r) => {
-    const rr = resourceRole(r)
-    return rr === '*' || rr === role
-  })
+  return available.filter((r) => roleMayUse(role, resourceRole(r)))
 }
 
 function allocatable(resources: Resource[]): boolean {

@@ -7,12 +7,15 @@ import {
   encode,
   isTerminal,
   resourceRole,
+  toPreRefinement,
   scalarSum,
   subtractResources,
   type AgentInfo,
   type ContentType,
   type FrameworkInfo,
   type Offer,
+  type OfferOperation,
+  type OperationStatus,
   type Resource,
   type TaskInfo,
   type TaskState,
@@ -24,6 +27,7 @@ import { allocate, validateRoleName } from './allocator.js'
 import { CallError } from './errors.js'
 import { OfferFilters } from './filters.js'
 import { IdMinter, ipv4ToUint32 } from './ids.js'
+import * as ops from './operations.js'
 
 /** Master settings. Durations in ms unless named otherwise. */
 export interface MasterOptions {
@@ -63,7 +67,10 @@ interface FrameworkEntry {
 interface AgentEntry {
   id: string
   info: AgentInfo
+  /** `--resources` with the dynamic reservations and persistent volumes applied (refinement format) */
   total: Resource[]
+  /** dynamic reservations and persistent volumes, as the agent checkpoints them */
+  checkpointed: Resource[]
   link?: { sink: EventStream; contentType: ContentType }
   removalTimer?: NodeJS.Timeout
   /** executor key `<frameworkId>/<executorId>` -> resources of the executor itself */
@@ -208,7 +215,7 @@ export class Master {
 
   /**
    * Handles every non-SUBSCRIBE call. Answers are asynchronous (202) as Mesos.
-   * @throws CallError for validation failures (400) and unknown call types (501)
+   * @throws CallError for validation failures and unknown call types (400)
    */
   handleCall(fw: FrameworkEntry, call: scheduler.Call): void {
     switch (call.type) {
@@ -258,7 +265,8 @@ export class Master {
       case 'UPDATE_FRAMEWORK':
         return this.updateFramework(fw, call.update_framework)
       default:
-        throw new CallError(501, `Received an unknown call type '${call.type ?? 'UNKNOWN'}'`)
+        // Never a 5xx for a request the client got wrong (issue 4): an unknown type is a bad request.
+        throw new CallError(400, `Failed to validate scheduler::Call: unknown or unsupported call type '${call.type ?? 'UNKNOWN'}'`)
     }
   }
 
@@ -385,19 +393,51 @@ export class Master {
     this.scheduleAllocation()
   }
 
+  /**
+   * ACCEPT: the operations are applied in order to the offers' resources (LAUNCH, LAUNCH_GROUP,
+   * RESERVE, UNRESERVE, CREATE, DESTROY; mesos-api.md §1.5); what is left is declined with `filters`.
+   * An invalid resource operation is dropped (OPERATION_ERROR if it has an id); invalid tasks get
+   * TASK_ERROR.
+   */
   private accept(fw: FrameworkEntry, accept: NonNullable<scheduler.Call['accept']>): void {
     const taken = this.takeOffers(fw, accept.offer_ids ?? [])
-    const launches = (accept.operations ?? []).flatMap((op) => (op.type === 'LAUNCH' || (!op.type && op.launch) ? op.launch?.task_infos ?? [] : []))
+    const operations = accept.operations ?? []
     if (typeof taken === 'string') {
       // Invalid offers: every task is LOST with REASON_INVALID_OFFERS (§1.10).
-      for (const t of launches) this.statusToFramework(fw, { task_id: t.task_id, state: this.partitionAware(fw) ? 'TASK_DROPPED' : 'TASK_LOST', reason: 'REASON_INVALID_OFFERS', message: taken, source: 'SOURCE_MASTER' })
+      const tasks = operations.flatMap((op) => [...(op.launch?.task_infos ?? []), ...(op.launch_group?.task_group?.tasks ?? [])])
+      for (const t of tasks) this.statusToFramework(fw, { task_id: t.task_id, state: this.partitionAware(fw) ? 'TASK_DROPPED' : 'TASK_LOST', reason: 'REASON_INVALID_OFFERS', message: taken, source: 'SOURCE_MASTER' })
+      for (const op of operations) this.operationStatus(fw, op, undefined, 'OPERATION_DROPPED', taken)
       return
     }
     if (taken.length === 0) return
     const agentId = taken[0].offer.agent_id.value
     const agent = this.agents.get(agentId)
     let remaining = taken.reduce<Resource[]>((acc, o) => addResources(acc, o.resources), [])
-    for (const task of launches) {
+    for (const op of operations) {
+      const type = op.type && op.type !== 'UNKNOWN' ? op.type : op.launch ? 'LAUNCH' : 'UNKNOWN'
+      if (type === 'LAUNCH') remaining = this.launchTasks(fw, agent, agentId, op.launch?.task_infos ?? [], remaining)
+      else if (type === 'LAUNCH_GROUP') remaining = this.launchGroup(fw, agent, agentId, op, remaining)
+      else if (type === 'RESERVE' || type === 'UNRESERVE' || type === 'CREATE' || type === 'DESTROY') remaining = this.resourceOperation(fw, agent, op, type, remaining)
+      else {
+        this.log.warn({ framework: fw.id, type }, 'unsupported offer operation dropped')
+        this.operationStatus(fw, op, agentId, 'OPERATION_ERROR', `Unsupported offer operation '${type}'`)
+      }
+    }
+    if (remaining.length > 0) this.filters.add(fw.id, agentId, remaining, accept.filters?.refuse_seconds, Date.now(), this.allocationIntervalMs)
+    this.scheduleAllocation()
+  }
+
+  /** UPDATE_OPERATION_STATUS for an operation that set `id` (feedback), as Mesos. */
+  private operationStatus(fw: FrameworkEntry, op: OfferOperation, agentId: string | undefined, state: OperationStatus['state'], message?: string, converted?: Resource[]): void {
+    if (!op.id?.value) return
+    const status: OperationStatus = { operation_id: op.id, state, ...(message ? { message } : {}), ...(agentId ? { agent_id: { value: agentId } } : {}), ...(converted ? { converted_resources: converted } : {}) }
+    this.send(fw, { type: 'UPDATE_OPERATION_STATUS', update_operation_status: { status } })
+  }
+
+  /** LAUNCH: each valid task goes to the agent; returns what is left of the offer. */
+  private launchTasks(fw: FrameworkEntry, agent: AgentEntry | undefined, agentId: string, tasks: TaskInfo[], offered: Resource[]): Resource[] {
+    let remaining = offered
+    for (const task of tasks) {
       const problem = agent ? this.validateTask(fw, task, agentId, remaining) : 'Agent is gone'
       if (problem) {
         this.log.warn({ framework: fw.id, task: task.task_id?.value, problem }, 'task rejected')
@@ -412,8 +452,78 @@ export class Master {
       this.log.info({ framework: fw.id, task: task.task_id.value, agent: agentId, host: agent!.info.hostname }, 'launching task')
       this.sendAgent(agent!, { type: 'RUN_TASK', run_task: { framework_info: fw.info, task } })
     }
-    if (remaining.length > 0) this.filters.add(fw.id, agentId, remaining, accept.filters?.refuse_seconds, Date.now(), this.allocationIntervalMs)
-    this.scheduleAllocation()
+    return remaining
+  }
+
+  /**
+   * LAUNCH_GROUP: all tasks of the group or none (TASK_ERROR, REASON_TASK_GROUP_INVALID), under one
+   * executor of type DEFAULT (the agent's built-in default executor); tasks must have a `command`
+   * and no `executor`. Resources: the tasks' plus the executor's when it is new on the agent.
+   */
+  private launchGroup(fw: FrameworkEntry, agent: AgentEntry | undefined, agentId: string, op: OfferOperation, offered: Resource[]): Resource[] {
+    const group = op.launch_group
+    const tasks = group?.task_group?.tasks ?? []
+    const fail = (message: string): Resource[] => {
+      this.log.warn({ framework: fw.id, problem: message }, 'task group rejected')
+      for (const t of tasks) this.statusToFramework(fw, { task_id: t.task_id, state: 'TASK_ERROR', reason: 'REASON_TASK_GROUP_INVALID', message, source: 'SOURCE_MASTER', agent_id: { value: agentId } })
+      return offered
+    }
+    if (!agent) return fail('Agent is gone')
+    if (!group?.executor?.executor_id?.value) return fail("LAUNCH_GROUP needs 'launch_group.executor' with an executor_id")
+    if (tasks.length === 0) return fail("LAUNCH_GROUP needs at least one task in 'launch_group.task_group.tasks'")
+    const executor = { ...group.executor, framework_id: { value: fw.id } }
+    if ((executor.type ?? 'DEFAULT') !== 'DEFAULT') return fail(`LAUNCH_GROUP supports executors of type DEFAULT only, got ${executor.type}`)
+    if (executor.command) return fail('An executor of type DEFAULT must not have a command: the agent runs its own')
+    const ids = new Set<string>()
+    for (const t of tasks) {
+      if (t.executor) return fail(`Task '${t.task_id?.value}' of a group must not have 'executor': the group's executor runs it`)
+      if (!t.command) return fail(`Task '${t.task_id?.value}' of a group needs a 'command'`)
+      if (ids.has(t.task_id?.value)) return fail(`Duplicate task id '${t.task_id?.value}' in the group`)
+      ids.add(t.task_id?.value)
+    }
+    const execKey = `${fw.id}/${executor.executor_id.value}`
+    const newExecutor = !agent.executors.has(execKey)
+    let want: Resource[] = newExecutor ? executor.resources ?? [] : []
+    for (const t of tasks) {
+      const problem = this.validateTask(fw, { ...t, executor }, agentId, offered, true)
+      if (problem) return fail(`Task '${t.task_id?.value}': ${problem}`)
+      want = addResources(want, t.resources ?? [])
+    }
+    if (!containsResources(offered, want)) return fail('Task group uses more resources than offered')
+    if (newExecutor) agent.executors.set(execKey, executor.resources ?? [])
+    for (const t of tasks) this.tasks.set(this.taskKey(fw.id, t.task_id.value), { frameworkId: fw.id, agentId, info: { ...t, executor }, state: 'TASK_STAGING', resources: t.resources ?? [] })
+    this.log.info({ framework: fw.id, executor: executor.executor_id.value, tasks: [...ids], agent: agentId }, 'launching task group')
+    this.sendAgent(agent, { type: 'RUN_TASK_GROUP', run_task_group: { framework_info: fw.info, executor, task_group: { tasks } } })
+    return subtractResources(offered, want)
+  }
+
+  /**
+   * RESERVE, UNRESERVE, CREATE, DESTROY (./operations.ts): converts the offer's remainder and the
+   * agent's total, then sends the agent its new checkpointed resources (it persists them and creates
+   * or removes volume directories). Returns what is left of the offer.
+   */
+  private resourceOperation(fw: FrameworkEntry, agent: AgentEntry | undefined, op: OfferOperation, type: 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY', offered: Resource[]): Resource[] {
+    if (!agent) {
+      this.operationStatus(fw, op, undefined, 'OPERATION_ERROR', 'Agent is gone')
+      return offered
+    }
+    const ctx = { role: this.roleOf(fw), principal: fw.info.principal, agentTotal: agent.total }
+    const c =
+      type === 'RESERVE' ? ops.reserve(ctx, offered, op.reserve?.resources)
+      : type === 'UNRESERVE' ? ops.unreserve(ctx, offered, op.unreserve?.resources)
+      : type === 'CREATE' ? ops.create(ctx, offered, op.create?.volumes)
+      : ops.destroy(ctx, offered, op.destroy?.volumes)
+    if ('error' in c) {
+      this.log.warn({ framework: fw.id, agent: agent.id, problem: c.error }, 'offer operation dropped')
+      this.operationStatus(fw, op, agent.id, 'OPERATION_ERROR', c.error)
+      return offered
+    }
+    agent.total = ops.applyConversion(agent.total, c)
+    agent.checkpointed = ops.checkpointedOf(agent.total)
+    this.log.info({ framework: fw.id, agent: agent.id, operation: type, resources: c.produced.length }, 'offer operation applied')
+    this.sendAgent(agent, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.checkpointed } })
+    this.operationStatus(fw, op, agent.id, 'OPERATION_FINISHED', undefined, c.produced)
+    return ops.applyConversion(offered, c)
   }
 
   /** Resources a launch consumes: the task's plus a new executor's own. */
@@ -424,16 +534,16 @@ export class Master {
   }
 
   /** TaskInfo checks as Mesos (§1.10); returns the problem or undefined. */
-  private validateTask(fw: FrameworkEntry, task: TaskInfo, agentId: string, offered: Resource[]): string | undefined {
+  private validateTask(fw: FrameworkEntry, task: TaskInfo, agentId: string, offered: Resource[], inGroup = false): string | undefined {
     const id = task.task_id?.value ?? ''
     if (!id || id === '.' || id === '..' || /[/\\\x00-\x1f]/.test(id) || id.length > 255) return `Task ID '${id}' is invalid`
-    if (!!task.executor === !!task.command) return 'Task should have at least one (but not both) of CommandInfo or ExecutorInfo present'
+    if (!inGroup && !!task.executor === !!task.command) return 'Task should have at least one (but not both) of CommandInfo or ExecutorInfo present'
     if (task.agent_id?.value !== agentId) return `Task uses agent ${task.agent_id?.value} but the offer is for agent ${agentId}`
     const existing = this.tasks.get(this.taskKey(fw.id, id))
     if (existing && !isTerminal(existing.state)) return `Task has a duplicate ID: ${id}`
     const agent = this.agents.get(agentId)!
-    const want = this.taskResources(fw, task, agent)
-    if (scalarSum(want, 'cpus') <= 0 && scalarSum(want, 'mem') <= 0) return 'Task uses no resources'
+    const want = inGroup ? task.resources ?? [] : this.taskResources(fw, task, agent)
+    if (!inGroup && scalarSum(want, 'cpus') <= 0 && scalarSum(want, 'mem') <= 0) return 'Task uses no resources'
     if (!containsResources(offered, want)) return 'Task uses more resources than offered'
     return undefined
   }
@@ -527,11 +637,14 @@ export class Master {
       agent.removalTimer = undefined
       agent.link?.sink.close()
       agent.info = { ...reg.agent_info, id: { value: agent.id } }
-      agent.total = reg.agent_info.resources ?? []
+      // This master's view of the reservations and volumes wins over the agent's (it may have missed a CHECKPOINT_RESOURCES).
+      this.setAgentResources(agent, reg.agent_info.resources ?? [], agent.checkpointed)
       this.log.info({ agent: agent.id, host: agent.info.hostname }, 'agent re-registered')
     } else {
       const id = requested ?? this.ids.agent()
-      agent = { id, info: { ...reg.agent_info, id: { value: id } }, total: reg.agent_info.resources ?? [], executors: new Map(), registeredAt: Date.now() }
+      agent = { id, info: { ...reg.agent_info, id: { value: id } }, total: [], checkpointed: [], executors: new Map(), registeredAt: Date.now() }
+      // After a master restart or failover the agent's checkpoint is the source of its reservations and volumes.
+      this.setAgentResources(agent, reg.agent_info.resources ?? [], reg.checkpointed_resources ?? [])
       this.agents.set(id, agent)
       this.log.info({ agent: id, host: agent.info.hostname, resources: reg.agent_info.resources?.length ?? 0 }, requested ? 'agent re-registered after a master restart' : 'agent registered')
     }
@@ -568,8 +681,17 @@ export class Master {
       if (target.link?.sink === sink) this.agentDisconnected(target)
     })
     this.sendAgent(agent, { type: 'REGISTERED', registered: { agent_id: { value: agent.id }, master_id: this.ids.masterId } })
+    if (agent.checkpointed.length > 0 || (reg.checkpointed_resources ?? []).length > 0) this.sendAgent(agent, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.checkpointed } })
     this.scheduleAllocation()
     return agent.id
+  }
+
+  /** An agent's total: its `--resources` with its dynamic reservations and persistent volumes applied. */
+  private setAgentResources(agent: AgentEntry, staticResources: Resource[], checkpointed: Resource[]): void {
+    const { total, skipped } = ops.applyCheckpointed(staticResources, checkpointed)
+    if (skipped.length > 0) this.log.warn({ agent: agent.id, skipped: skipped.length }, "checkpointed reservations or volumes no longer fit the agent's --resources; dropped")
+    agent.total = total
+    agent.checkpointed = ops.checkpointedOf(total)
   }
 
   private agentDisconnected(agent: AgentEntry): void {
@@ -719,6 +841,8 @@ export class Master {
     const grants = allocate(frameworks, agents, total, (f, a, r) => this.filters.isFiltered(f, a, r, now), this.weights)
     for (const [fwId, list] of grants) {
       const fw = this.frameworks.get(fwId)!
+      // Frameworks without RESERVATION_REFINEMENT see reservations in the pre-refinement format (§1.6).
+      const refinement = (fw.info.capabilities ?? []).some((c) => c.type === 'RESERVATION_REFINEMENT')
       const offers: Offer[] = list.map(({ agentId, resources }) => {
         const agent = this.agents.get(agentId)!
         const offer: Offer = {
@@ -727,7 +851,7 @@ export class Master {
           agent_id: { value: agentId },
           hostname: agent.info.hostname,
           url: { scheme: 'http', address: { hostname: agent.info.hostname, ip: agent.info.hostname, port: agent.info.port ?? 5051 }, path: '/slave(1)' },
-          resources,
+          resources: refinement ? resources : resources.map(toPreRefinement),
           attributes: agent.info.attributes ?? [],
           executor_ids: [...agent.executors.keys()].filter((k) => k.startsWith(`${fwId}/`)).map((k) => ({ value: k.slice(fwId.length + 1) })),
         }

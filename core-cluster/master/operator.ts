@@ -6,7 +6,7 @@ import type { Master } from './master.js'
  * GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS and
  * UPDATE_WEIGHTS. Answers are objects `{type, get_<x>: {...}}` (200), or undefined for calls that
  * answer 200 with no body (UPDATE_WEIGHTS).
- * @throws CallError 400 for a malformed call, 501 for a call type this master does not implement
+ * @throws CallError 400 for a malformed call or a call type this master does not implement (never a 5xx)
  */
 export function operatorCall(master: Master, call: unknown): object | undefined {
   if (!call || typeof call !== 'object' || Array.isArray(call)) throw new CallError(400, 'Failed to validate master::Call: expected a JSON object')
@@ -52,7 +52,7 @@ export function operatorCall(master: Master, call: unknown): object | undefined 
       return undefined
     }
     case 'UNKNOWN':
-      throw new CallError(501, "Received an 'UNKNOWN' call")
+      throw new CallError(400, "Failed to validate master::Call: received a call of type 'UNKNOWN'; set 'type' to a call such as GET_STATE")
     default:
       throw new CallError(400, `Failed to validate master::Call: call type '${type}' is not supported by this master (supported: GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS)`)
   }

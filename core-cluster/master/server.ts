@@ -82,7 +82,8 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
       }
       // An enum value this master does not know (protobuf) is an unset type, as in Mesos's proto2 parsing.
       if (!call.type || typeof call.type !== 'string') throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'type' to be present")
-      if (call.type === 'UNKNOWN') throw new CallError(501, "Received an 'UNKNOWN' call")
+      // Mesos answers 501 here; issue 4 wants no 5xx for a bad request, so: 400 with the reason.
+      if (call.type === 'UNKNOWN') throw new CallError(400, "Failed to validate scheduler::Call: received a call of type 'UNKNOWN'; set 'type' to a call such as SUBSCRIBE or ACCEPT")
       const fw = master.authorize(call, c.req.header('mesos-stream-id'))
       master.handleCall(fw, call)
       // UPDATE_FRAMEWORK is synchronous (200); every other call is accepted asynchronously (202).

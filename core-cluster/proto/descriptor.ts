@@ -70,6 +70,16 @@ export const descriptor = {
         }
        }
       },
+      "OperationID": {
+       "edition": "proto2",
+       "fields": {
+        "value": {
+         "rule": "required",
+         "type": "string",
+         "id": 1
+        }
+       }
+      },
       "TimeInfo": {
        "edition": "proto2",
        "fields": {
@@ -313,6 +323,32 @@ export const descriptor = {
         }
        }
       },
+      "Volume": {
+       "edition": "proto2",
+       "fields": {
+        "mode": {
+         "type": "Mode",
+         "id": 3
+        },
+        "container_path": {
+         "rule": "required",
+         "type": "string",
+         "id": 1
+        },
+        "host_path": {
+         "type": "string",
+         "id": 2
+        }
+       },
+       "nested": {
+        "Mode": {
+         "values": {
+          "RW": 1,
+          "RO": 2
+         }
+        }
+       }
+      },
       "Resource": {
        "edition": "proto2",
        "fields": {
@@ -415,6 +451,10 @@ export const descriptor = {
           "persistence": {
            "type": "Persistence",
            "id": 1
+          },
+          "volume": {
+           "type": "Volume",
+           "id": 2
           }
          },
          "nested": {
@@ -722,6 +762,10 @@ export const descriptor = {
         "unreachable_time": {
          "type": "TimeInfo",
          "id": 14
+        },
+        "limitation": {
+         "type": "TaskResourceLimitation",
+         "id": 16
         }
        },
        "nested": {
@@ -770,6 +814,26 @@ export const descriptor = {
           "REASON_MAX_COMPLETION_TIME_REACHED": 33,
           "REASON_AGENT_DRAINING": 34
          }
+        }
+       }
+      },
+      "TaskResourceLimitation": {
+       "edition": "proto2",
+       "fields": {
+        "resources": {
+         "rule": "repeated",
+         "type": "Resource",
+         "id": 1
+        }
+       }
+      },
+      "TaskGroupInfo": {
+       "edition": "proto2",
+       "fields": {
+        "tasks": {
+         "rule": "repeated",
+         "type": "TaskInfo",
+         "id": 1
         }
        }
       },
@@ -989,9 +1053,17 @@ export const descriptor = {
            "type": "Type",
            "id": 1
           },
+          "id": {
+           "type": "OperationID",
+           "id": 12
+          },
           "launch": {
            "type": "Launch",
            "id": 2
+          },
+          "launch_group": {
+           "type": "LaunchGroup",
+           "id": 7
           },
           "reserve": {
            "type": "Reserve",
@@ -1032,6 +1104,20 @@ export const descriptor = {
              "rule": "repeated",
              "type": "TaskInfo",
              "id": 1
+            }
+           }
+          },
+          "LaunchGroup": {
+           "fields": {
+            "executor": {
+             "rule": "required",
+             "type": "ExecutorInfo",
+             "id": 1
+            },
+            "task_group": {
+             "rule": "required",
+             "type": "TaskGroupInfo",
+             "id": 2
             }
            }
           },
@@ -1080,6 +1166,49 @@ export const descriptor = {
         }
        }
       },
+      "OperationStatus": {
+       "edition": "proto2",
+       "fields": {
+        "operation_id": {
+         "type": "OperationID",
+         "id": 1
+        },
+        "state": {
+         "rule": "required",
+         "type": "State",
+         "id": 2
+        },
+        "message": {
+         "type": "string",
+         "id": 3
+        },
+        "converted_resources": {
+         "rule": "repeated",
+         "type": "Resource",
+         "id": 4
+        },
+        "agent_id": {
+         "type": "AgentID",
+         "id": 6
+        }
+       },
+       "nested": {
+        "State": {
+         "values": {
+          "OPERATION_UNSUPPORTED": 0,
+          "OPERATION_PENDING": 1,
+          "OPERATION_FINISHED": 2,
+          "OPERATION_FAILED": 3,
+          "OPERATION_ERROR": 4,
+          "OPERATION_DROPPED": 5,
+          "OPERATION_UNREACHABLE": 6,
+          "OPERATION_GONE_BY_OPERATOR": 7,
+          "OPERATION_RECOVERING": 8,
+          "OPERATION_UNKNOWN": 9
+         }
+        }
+       }
+      },
       "scheduler": {
        "nested": {
         "Event": {
@@ -1116,6 +1245,10 @@ export const descriptor = {
           "error": {
            "type": "Error",
            "id": 8
+          },
+          "update_operation_status": {
+           "type": "UpdateOperationStatus",
+           "id": 11
           }
          },
          "nested": {
@@ -1219,6 +1352,15 @@ export const descriptor = {
             "message": {
              "rule": "required",
              "type": "string",
+             "id": 1
+            }
+           }
+          },
+          "UpdateOperationStatus": {
+           "fields": {
+            "status": {
+             "rule": "required",
+             "type": "mesos.v1.OperationStatus",
              "id": 1
             }
            }
@@ -1510,6 +1652,10 @@ export const descriptor = {
           "error": {
            "type": "Error",
            "id": 7
+          },
+          "launch_group": {
+           "type": "LaunchGroup",
+           "id": 8
           }
          },
          "nested": {
@@ -1555,6 +1701,15 @@ export const descriptor = {
             "task": {
              "rule": "required",
              "type": "mesos.v1.TaskInfo",
+             "id": 1
+            }
+           }
+          },
+          "LaunchGroup": {
+           "fields": {
+            "task_group": {
+             "rule": "required",
+             "type": "mesos.v1.TaskGroupInfo",
              "id": 1
             }
            }
@@ -1744,6 +1899,11 @@ export const descriptor = {
            "rule": "repeated",
            "type": "mesos.v1.FrameworkID",
            "id": 3
+          },
+          "checkpointed_resources": {
+           "rule": "repeated",
+           "type": "mesos.v1.Resource",
+           "id": 4
           }
          }
         },
@@ -1830,6 +1990,14 @@ export const descriptor = {
         "shutdown_framework": {
          "type": "ShutdownFramework",
          "id": 7
+        },
+        "checkpoint_resources": {
+         "type": "CheckpointResources",
+         "id": 8
+        },
+        "run_task_group": {
+         "type": "RunTaskGroup",
+         "id": 9
         }
        },
        "nested": {
@@ -1842,7 +2010,9 @@ export const descriptor = {
           "ACKNOWLEDGE": 4,
           "FRAMEWORK_MESSAGE": 5,
           "SHUTDOWN_FRAMEWORK": 6,
-          "PING": 7
+          "PING": 7,
+          "CHECKPOINT_RESOURCES": 8,
+          "RUN_TASK_GROUP": 9
          }
         },
         "Registered": {
@@ -1935,6 +2105,34 @@ export const descriptor = {
            "rule": "required",
            "type": "mesos.v1.FrameworkID",
            "id": 1
+          }
+         }
+        },
+        "CheckpointResources": {
+         "fields": {
+          "resources": {
+           "rule": "repeated",
+           "type": "mesos.v1.Resource",
+           "id": 1
+          }
+         }
+        },
+        "RunTaskGroup": {
+         "fields": {
+          "framework_info": {
+           "rule": "required",
+           "type": "mesos.v1.FrameworkInfo",
+           "id": 1
+          },
+          "executor": {
+           "rule": "required",
+           "type": "mesos.v1.ExecutorInfo",
+           "id": 2
+          },
+          "task_group": {
+           "rule": "required",
+           "type": "mesos.v1.TaskGroupInfo",
+           "id": 3
           }
          }
         }

@@ -1,4 +1,4 @@
-import type { Attribute, Range, Resource } from './types.js'
+import type { Attribute, Labels, Range, ReservationInfo, Resource } from './types.js'
 
 /** Raised for a malformed `--resources` or `--attributes` text; the message names the bad part. */
 export class ResourceParseError extends Error {
@@ -67,11 +67,89 @@ export function attributeText(a: Attribute): string {
   return (a.set?.item ?? []).join(',')
 }
 
-/** Role a resource is reserved to (`*` when unreserved). */
+/**
+ * The reservation stack of a resource, outermost first, whichever format it came in: the v1
+ * refinement format (`reservations`) as is; the pre-refinement format (`role` plus an optional
+ * `reservation`) as one entry, STATIC when there is no `reservation`, else DYNAMIC (mesos-api.md §3).
+ * Empty for unreserved (`*`) resources.
+ */
+export function reservationStack(r: Resource): ReservationInfo[] {
+  if (r.reservations && r.reservations.length > 0) return r.reservations
+  const role = r.role && r.role !== '*' ? r.role : r.reservation?.role && r.reservation.role !== '*' ? r.reservation.role : undefined
+  if (!role) return []
+  const t = r.reservation?.type
+  const entry: ReservationInfo = { type: !r.reservation ? 'STATIC' : t === 'STATIC' ? 'STATIC' : 'DYNAMIC', role }
+  if (r.reservation?.principal !== undefined) entry.principal = r.reservation.principal
+  if (r.reservation?.labels?.labels?.length) entry.labels = r.reservation.labels
+  return [entry]
+}
+
+/** Role a resource is reserved to (`*` when unreserved): the innermost reservation's role. */
 export function resourceRole(r: Resource): string {
   const stack = r.reservations
   if (stack && stack.length > 0) return stack[stack.length - 1].role ?? '*'
   return r.reservation?.role ?? r.role ?? '*'
+}
+
+/**
+ * The resource in the refinement format the master keeps internally: `reservations` stack only (no
+ * `role`, `reservation` or `allocation_info`), a copy.
+ */
+export function normalizeResource(r: Resource): Resource {
+  const stack = reservationStack(r)
+  const out: Resource = structuredClone(r)
+  delete out.role
+  delete out.reservation
+  delete out.allocation_info
+  if (stack.length > 0) out.reservations = structuredClone(stack)
+  else delete out.reservations
+  return out
+}
+
+/**
+ * The resource as a framework without RESERVATION_REFINEMENT sees it (Mesos converts offers to the
+ * pre-refinement format for them, mesos-api.md §1.6): `role`, plus `reservation` (principal, labels)
+ * for a dynamic reservation. Refined stacks (2+ entries) stay in the refinement format.
+ */
+export function toPreRefinement(r: Resource): Resource {
+  const stack = reservationStack(r)
+  const out: Resource = structuredClone(r)
+  delete out.reservations
+  delete out.reservation
+  delete out.role
+  if (stack.length === 0) return out
+  if (stack.length > 1) return { ...out, reservations: structuredClone(stack) }
+  const top = stack[0]
+  out.role = top.role
+  if (top.type === 'DYNAMIC') {
+    out.reservation = { type: 'DYNAMIC', ...(top.principal !== undefined ? { principal: top.principal } : {}), ...(top.labels ? { labels: top.labels } : {}) }
+  } else out.reservation = { type: 'STATIC', role: top.role }
+  return out
+}
+
+/** True for a persistent volume: a disk resource with `disk.persistence.id`. */
+export function isPersistentVolume(r: Resource): boolean {
+  return r.name === 'disk' && !!r.disk?.persistence?.id
+}
+
+/** The disk a persistent volume was created on: the same resource without persistence and volume. */
+export function withoutVolume(r: Resource): Resource {
+  const out = structuredClone(r)
+  if (out.disk) {
+    delete out.disk.persistence
+    delete out.disk.volume
+    if (Object.keys(out.disk).length === 0) delete out.disk
+  }
+  return out
+}
+
+/** The resource with its innermost reservation removed (what UNRESERVE gives back), in the refinement format. */
+export function popReservation(r: Resource): Resource {
+  const n = normalizeResource(r)
+  const stack = (n.reservations ?? []).slice(0, -1)
+  if (stack.length > 0) n.reservations = stack
+  else delete n.reservations
+  return n
 }
 
 /** Sum of a scalar resource (e.g. `cpus`, `mem` in MB) over a resource list. */
@@ -102,49 +180,114 @@ function subtractRanges(have: Range[], take: Range[]): Range[] {
   return out
 }
 
-function key(r: Resource): string {
-  return `${r.name}|${resourceRole(r)}`
+function labelsText(l: Labels | undefined): string {
+  return (l?.labels ?? []).map((x) => `${x.key}=${x.value ?? ''}`).join(',')
 }
 
-/** True when every scalar and range in `want` is available in `have` (role by role). */
+/**
+ * Identity of a resource for arithmetic, as Mesos's "addable" rule: name, type, the whole
+ * reservation stack (type, role, principal, labels), persistent-volume id and path, revocable,
+ * shared. Two resources with the same key merge; different keys never do.
+ */
+export function resourceKey(r: Resource): string {
+  let k = `${r.name}|${r.type}`
+  const hasRole = (r.reservations && r.reservations.length > 0) || (r.role && r.role !== '*') || r.reservation
+  if (hasRole) for (const s of reservationStack(r)) k += `|${s.type ?? ''}:${s.role ?? ''}:${s.principal ?? ''}:${labelsText(s.labels)}`
+  if (r.disk?.persistence) k += `|vol:${r.disk.persistence.id}:${r.disk.volume?.container_path ?? ''}:${r.disk.volume?.mode ?? ''}`
+  if (r.revocable) k += '|revocable'
+  if (r.shared) k += '|shared'
+  return k
+}
+
+const key = resourceKey
+
+/**
+ * True when every scalar and range in `want` is available in `have` with the same identity
+ * ({@link resourceKey}: reservations and volumes included). A persistent volume is only contained
+ * whole (same size), never in part.
+ */
 export function containsResources(have: readonly Resource[], want: readonly Resource[]): boolean {
+  // wanted amounts aggregated by key first, so that two entries of the same key add up
+  const need = new Map<string, Resource[]>()
   for (const w of want) {
-    const pool = have.filter((h) => key(h) === key(w))
+    const k = key(w)
+    const list = need.get(k)
+    if (list) list.push(w)
+    else need.set(k, [w])
+  }
+  for (const [k, ws] of need) {
+    const pool = have.filter((h) => key(h) === k)
+    const w = ws[0]
     if (w.type === 'SCALAR') {
       const avail = pool.reduce((s, h) => s + (h.scalar?.value ?? 0), 0)
-      if ((w.scalar?.value ?? 0) > avail + 1e-9) return false
+      const wanted = ws.reduce((s, x) => s + (x.scalar?.value ?? 0), 0)
+      if (wanted > avail + 1e-9) return false
+      if (isPersistentVolume(w) && Math.abs(wanted - avail) > 1e-9) return false
     } else if (w.type === 'RANGES') {
-      const avail = pool.flatMap((h) => h.ranges?.range ?? [])
-      for (const r of w.ranges?.range ?? []) {
-        if (!avail.some((a) => a.begin <= r.begin && r.end <= a.end)) return false
+      let avail = pool.flatMap((h) => h.ranges?.range ?? [])
+      for (const x of ws) {
+        for (const r of x.ranges?.range ?? []) {
+          if (!avail.some((a) => a.begin <= r.begin && r.end <= a.end)) return false
+          avail = subtractRanges(avail, [r])
+        }
       }
+    } else if (w.type === 'SET') {
+      const items = new Set(pool.flatMap((h) => h.set?.item ?? []))
+      for (const x of ws) for (const i of x.set?.item ?? []) if (!items.has(i)) return false
     }
   }
   return true
 }
 
-/** `have - take` by name and role; scalars rounded to 1/1000, empty entries dropped. */
+/** `have - take` by identity ({@link resourceKey}); scalars rounded to 1/1000, empty entries dropped. */
 export function subtractResources(have: readonly Resource[], take: readonly Resource[]): Resource[] {
+  if (take.length === 0) return have.slice()
+  const byKey = new Map<string, Resource[]>()
+  for (const t of take) {
+    const k = key(t)
+    const list = byKey.get(k)
+    if (list) list.push(t)
+    else byKey.set(k, [t])
+  }
   const out: Resource[] = []
   for (const h of have) {
-    const same = take.filter((t) => key(t) === key(h))
+    const k = key(h)
+    const same = byKey.get(k)
+    if (!same) { out.push(h); continue }
     if (h.type === 'SCALAR') {
-      const v = Math.round(((h.scalar?.value ?? 0) - same.reduce((s, t) => s + (t.scalar?.value ?? 0), 0)) * 1000) / 1000
+      const want = same.reduce((s, t) => s + (t.scalar?.value ?? 0), 0)
+      const hv = h.scalar?.value ?? 0
+      const v = Math.round((hv - want) * 1000) / 1000
+      // what this entry could not cover is taken from the next entry of the same key
+      const rest = Math.round((want - hv) * 1000) / 1000
+      byKey.set(k, rest > 0 ? [{ ...same[0], scalar: { value: rest } }] : [])
       if (v > 0) out.push({ ...h, scalar: { value: v } })
     } else if (h.type === 'RANGES') {
       const left = subtractRanges(h.ranges?.range ?? [], same.flatMap((t) => t.ranges?.range ?? []))
       if (left.length > 0) out.push({ ...h, ranges: { range: left } })
+    } else if (h.type === 'SET') {
+      const drop = new Set(same.flatMap((t) => t.set?.item ?? []))
+      const left = (h.set?.item ?? []).filter((i) => !drop.has(i))
+      if (left.length > 0) out.push({ ...h, set: { item: left } })
     } else out.push(h)
   }
   return out
 }
 
-/** `a + b`, merging scalars and ranges of the same name and role. */
+/** `a + b`, merging scalars, ranges and sets of the same identity ({@link resourceKey}). */
 export function addResources(a: readonly Resource[], b: readonly Resource[]): Resource[] {
   const out: Resource[] = a.map((r) => structuredClone(r))
+  const index = new Map<string, Resource>()
+  for (const o of out) if (!index.has(key(o))) index.set(key(o), o)
   for (const r of b) {
-    const same = out.find((o) => key(o) === key(r) && o.type === r.type)
-    if (!same) { out.push(structuredClone(r)); continue }
+    const k = key(r)
+    const same = index.get(k)
+    if (!same) {
+      const c = structuredClone(r)
+      out.push(c)
+      index.set(k, c)
+      continue
+    }
     if (r.type === 'SCALAR') same.scalar = { value: Math.round(((same.scalar?.value ?? 0) + (r.scalar?.value ?? 0)) * 1000) / 1000 }
     else if (r.type === 'RANGES') {
       const all = [...(same.ranges?.range ?? []), ...(r.ranges?.range ?? [])].sort((x, y) => x.begin - y.begin)
@@ -155,9 +298,16 @@ export function addResources(a: readonly Resource[], b: readonly Resource[]): Re
         else merged.push({ ...x })
       }
       same.ranges = { range: merged }
+    } else if (r.type === 'SET') {
+      same.set = { item: [...new Set([...(same.set?.item ?? []), ...(r.set?.item ?? [])])] }
     }
   }
   return out
+}
+
+/** True when `a` and `b` hold the same amounts of the same resources (each contains the other). */
+export function sameResources(a: readonly Resource[], b: readonly Resource[]): boolean {
+  return containsResources(a, b) && containsResources(b, a)
 }
 
 /** Human text such as `cpus:2; mem:4096; ports:[31000-31999]`. */

@@ -17,10 +17,21 @@ export interface Resource {
   set?: { item?: string[] }
   role?: string
   allocation_info?: { role?: string }
-  reservation?: { type?: 'UNKNOWN' | 'STATIC' | 'DYNAMIC'; role?: string; principal?: string }
-  reservations?: Array<{ type?: 'UNKNOWN' | 'STATIC' | 'DYNAMIC'; role?: string; principal?: string }>
-  disk?: { persistence?: { id: string; principal?: string } }
+  /** pre-refinement format: a dynamic reservation's principal and labels (with `role`) */
+  reservation?: ReservationInfo
+  /** refinement format: the reservation stack, outermost (coarsest role) first */
+  reservations?: ReservationInfo[]
+  /** a persistent volume: `persistence.id` plus where it appears in the sandbox */
+  disk?: { persistence?: { id: string; principal?: string }; volume?: Volume }
+  revocable?: Record<string, never>
+  shared?: Record<string, never>
 }
+
+/** mesos.v1.Resource.ReservationInfo */
+export interface ReservationInfo { type?: 'UNKNOWN' | 'STATIC' | 'DYNAMIC'; role?: string; principal?: string; labels?: Labels }
+
+/** mesos.v1.Volume (the fields used here): `container_path` is relative to the sandbox. */
+export interface Volume { mode?: 'RW' | 'RO'; container_path: string; host_path?: string }
 
 export interface Attribute {
   name: string
@@ -101,6 +112,8 @@ export interface TaskStatus {
   /** base64 of 16 bytes; present means the update must be acknowledged */
   uuid?: string
   healthy?: boolean
+  /** the resources whose limit was exceeded (e.g. mem for REASON_CONTAINER_LIMITATION_MEMORY) */
+  limitation?: { resources?: Resource[] }
 }
 
 export interface FrameworkInfo {
@@ -141,10 +154,27 @@ export interface Offer {
 
 export interface Filters { refuse_seconds?: number }
 
+export interface TaskGroupInfo { tasks?: TaskInfo[] }
+
+/** mesos.v1.Offer.Operation */
 export interface OfferOperation {
-  type?: 'UNKNOWN' | 'LAUNCH' | 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY' | 'LAUNCH_GROUP'
+  type?: 'UNKNOWN' | 'LAUNCH' | 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY' | 'LAUNCH_GROUP' | 'GROW_VOLUME' | 'SHRINK_VOLUME' | 'CREATE_DISK' | 'DESTROY_DISK'
+  /** set: the master answers with UPDATE_OPERATION_STATUS */
+  id?: Id
   launch?: { task_infos?: TaskInfo[] }
+  launch_group?: { executor: ExecutorInfo; task_group: TaskGroupInfo }
+  reserve?: { resources?: Resource[]; source?: Resource[] }
+  unreserve?: { resources?: Resource[] }
+  create?: { volumes?: Resource[] }
+  destroy?: { volumes?: Resource[] }
 }
+
+export type OperationState =
+  | 'OPERATION_UNSUPPORTED' | 'OPERATION_PENDING' | 'OPERATION_FINISHED' | 'OPERATION_FAILED' | 'OPERATION_ERROR'
+  | 'OPERATION_DROPPED' | 'OPERATION_UNREACHABLE' | 'OPERATION_GONE_BY_OPERATOR' | 'OPERATION_RECOVERING' | 'OPERATION_UNKNOWN'
+
+/** mesos.v1.OperationStatus */
+export interface OperationStatus { operation_id?: Id; state: OperationState; message?: string; converted_resources?: Resource[]; agent_id?: Id }
 
 export namespace scheduler {
   export type CallType =
@@ -180,6 +210,7 @@ export namespace scheduler {
     message?: { agent_id: Id; executor_id: Id; data: string }
     failure?: { agent_id?: Id; executor_id?: Id; status?: number }
     error?: { message: string }
+    update_operation_status?: { status: OperationStatus }
   }
 }
 
@@ -203,6 +234,7 @@ export namespace executor {
     subscribed?: { executor_info: ExecutorInfo; framework_info: FrameworkInfo; agent_info: AgentInfo; container_id?: Id }
     acknowledged?: { task_id: Id; uuid: string }
     launch?: { task: TaskInfo }
+    launch_group?: { task_group: TaskGroupInfo }
     kill?: { task_id: Id; kill_policy?: KillPolicy }
     message?: { data: string }
     error?: { message: string }
@@ -214,19 +246,21 @@ export namespace agent {
   export interface Call {
     agent_id?: Id
     type?: 'UNKNOWN' | 'REGISTER' | 'STATUS_UPDATE' | 'EXECUTOR_MESSAGE' | 'EXITED_EXECUTOR'
-    register?: { agent_info: AgentInfo; tasks?: TaskInfo[]; framework_ids?: Id[] }
+    register?: { agent_info: AgentInfo; tasks?: TaskInfo[]; framework_ids?: Id[]; checkpointed_resources?: Resource[] }
     status_update?: { framework_id: Id; status: TaskStatus }
     executor_message?: { framework_id: Id; executor_id: Id; data: string }
     exited_executor?: { framework_id: Id; executor_id: Id; status?: number }
   }
   /** kafka_mesos.agent.Event: master -> agent. */
   export interface Event {
-    type?: 'UNKNOWN' | 'REGISTERED' | 'RUN_TASK' | 'KILL_TASK' | 'ACKNOWLEDGE' | 'FRAMEWORK_MESSAGE' | 'SHUTDOWN_FRAMEWORK' | 'PING'
+    type?: 'UNKNOWN' | 'REGISTERED' | 'RUN_TASK' | 'KILL_TASK' | 'ACKNOWLEDGE' | 'FRAMEWORK_MESSAGE' | 'SHUTDOWN_FRAMEWORK' | 'PING' | 'CHECKPOINT_RESOURCES' | 'RUN_TASK_GROUP'
     registered?: { agent_id: Id; master_id: string }
     run_task?: { framework_info: FrameworkInfo; task: TaskInfo }
     kill_task?: { framework_id: Id; task_id: Id; kill_policy?: KillPolicy }
     acknowledge?: { framework_id: Id; task_id: Id; uuid: string }
     framework_message?: { framework_id: Id; executor_id: Id; data: string }
     shutdown_framework?: { framework_id: Id }
+    checkpoint_resources?: { resources?: Resource[] }
+    run_task_group?: { framework_info: FrameworkInfo; executor: ExecutorInfo; task_group: TaskGroupInfo }
   }
 }
