@@ -18,18 +18,6 @@ export default defineConfig({
         },
       },
       {
-        // The HA and chaos tests (issue 8) run apart from `npm test` until they are stable: npm run test:chaos
-        extends: true,
-        test: {
-          name: 'chaos',
-          environment: 'node',
-          include: ['test/chaos/**/*.test.ts'],
-          fileParallelism: false,
-          testTimeout: 600_000,
-          hookTimeout: 300_000,
-        },
-      },
-      {
         extends: true,
         test: {
           name: 'e2e',

@@ -9,6 +9,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startEtcd, type EtcdProcess } from '../../cli/daemon/etcd-process.js'
 import { MasterElection } from './election.js'
+import { startMaster, type RunningMaster } from './server.js'
 
 const log = pino({ level: 'silent' })
 let dir: string
@@ -24,19 +25,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = probe()
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
 /** Waits until exactly one of `masters` is elected and every one of them names it as the leader. */
 async function agreedLeader(masters: MasterElection[]): Promise<MasterElection> {
-  return until('one elected master that all others name', 10_000, () => {
+  return waitFor('one elected master that all others name', 10_000, async () => {
     const elected = masters.filter((m) => m.isLeader)
     if (elected.length !== 1) return undefined
     const address = elected[0]!.leader
@@ -59,4 +50,39 @@ describe('MasterElection on etcd', () => {
       expect(lost).toEqual([])
     }
   }, 90_000)
+
+  test('role weights set by UPDATE_WEIGHTS survive a master failover (kept in the etcd registry)', async () => {
+    const masters: RunningMaster[] = []
+    for (let i = 0; i < 2; i++) masters.push(await startMaster({ host: '127.0.0.1', port: 0, logger: log, etcd: etcd.url, onLostLeadership: () => undefined }))
+    /** POSTs an operator call to `m` itself (no redirects); undefined when it does not answer 200. */
+    const call = async (m: RunningMaster, body: unknown): Promise<unknown> => {
+      const r = await fetch(`http://${m.address}/api/v1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), redirect: 'manual' }).catch(() => undefined)
+      if (r?.status !== 200) return undefined
+      return r.headers.get('content-type')?.includes('json') ? r.json() : {}
+    }
+    const getWeights = { type: 'GET_WEIGHTS' }
+    try {
+      const first = await waitFor('a leading master that has recovered', 15_000, async () => {
+        for (const m of masters) if (await call(m, getWeights)) return m
+        return undefined
+      })
+      expect(await call(first, { type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'kafka', weight: 3 }, { role: 'web', weight: 0.5 }] } })).toBeDefined()
+      await first.close()
+      const second = masters.find((m) => m !== first)!
+      const answer = (await waitFor('the second master leads', 15_000, () => call(second, getWeights))) as { get_weights: { weight_infos: unknown[] } }
+      expect(answer.get_weights.weight_infos).toEqual([{ role: 'kafka', weight: 3 }, { role: 'web', weight: 0.5 }])
+    } finally {
+      await Promise.all(masters.map((m) => m.close().catch(() => undefined)))
+    }
+  }, 60_000)
 })
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const v = await probe()
+    if (v !== undefined) return v
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

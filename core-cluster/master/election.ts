@@ -103,10 +103,11 @@ export class MasterElection {
 }
 
 /**
- * The masters' registry in etcd (Mesos keeps it in its replicated log): the agents admitted to the
- * cluster, so that a newly elected master knows which agents may still re-register.
+ * The masters' registry in etcd (Mesos keeps it in its replicated log, mesos-api.md §4): the agents
+ * admitted to the cluster, so that a newly elected master knows which agents may still
+ * re-register, and the role weights set by UPDATE_WEIGHTS, so that they survive a failover.
  */
-export class AgentRegistry {
+export class MasterRegistry {
   constructor(private readonly client: Etcd3, private readonly log: Logger) {}
 
   /** Records an agent (idempotent; failures are logged, not fatal). */
@@ -122,5 +123,22 @@ export class AgentRegistry {
   async agents(): Promise<string[]> {
     const all = await this.client.namespace(ETCD_PREFIX).getAll().prefix('registry/agents/').keys()
     return all.map((k) => k.replace(/^registry\/agents\//, ''))
+  }
+
+  /** Stores every role weight (one JSON document; failures are logged, not fatal). */
+  async saveWeights(weights: ReadonlyArray<{ role: string; weight: number }>): Promise<void> {
+    try {
+      await this.client.namespace(ETCD_PREFIX).put('registry/weights').value(JSON.stringify(weights))
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'could not record the role weights in the registry')
+    }
+  }
+
+  /** The stored role weights, or [] when none were ever updated. */
+  async weights(): Promise<Array<{ role: string; weight: number }>> {
+    const text = await this.client.namespace(ETCD_PREFIX).get('registry/weights').string()
+    if (!text) return []
+    const parsed = JSON.parse(text) as unknown
+    return Array.isArray(parsed) ? (parsed as Array<{ role: string; weight: number }>) : []
   }
 }

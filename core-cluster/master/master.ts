@@ -42,6 +42,8 @@ export interface MasterOptions {
   agentReregisterTimeoutMs?: number
   /** Role weights for DRF (Mesos `--weights kafka=3,web=1`); roles not listed weigh 1. */
   weights?: ReadonlyMap<string, number>
+  /** called after UPDATE_WEIGHTS with every weight (HA masters store them in the registry) */
+  onWeightsUpdated?: (weights: Array<{ role: string; weight: number }>) => void | Promise<void>
   logger: Logger
   /** Registry hook (HA): called when an agent (re-)registers, to record it durably. */
   onAgentAdmitted?: (agentId: string, hostname: string) => void
@@ -891,6 +893,14 @@ export class Master {
     }
     for (const [role, w] of next) this.weights.set(role, w)
     this.log.info({ weights: Object.fromEntries(next) }, 'role weights updated')
+    void this.options.onWeightsUpdated?.(this.getWeights())
+    this.scheduleAllocation()
+  }
+
+  /** Weights read back from the HA registry after an election; they replace `--weights` role by role. */
+  recoverWeights(weights: ReadonlyArray<{ role: string; weight: number }>): void {
+    for (const { role, weight } of weights) if (validateRoleName(role) === undefined && weight > 0) this.weights.set(role, weight)
+    this.log.info({ weights: Object.fromEntries(this.weights) }, 'recovered role weights from the registry')
     this.scheduleAllocation()
   }
 

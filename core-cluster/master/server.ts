@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import { EventStream, listen } from '../http/index.js'
 import { acceptedContentType, CodecError, decode, requestContentType, type ContentType, type agent as agentMsg, type scheduler } from '../proto/index.js'
 import { CallError } from './errors.js'
-import { AgentRegistry, MasterElection } from './election.js'
+import { MasterRegistry, MasterElection } from './election.js'
 import { Master } from './master.js'
 import { MasterMetrics } from './metrics.js'
 import { operatorCall } from './operator.js'
@@ -186,8 +186,13 @@ export async function startMaster(opts: {
       return app.fetch(req, env)
   }, opts.host, opts.port)
   if (opts.etcd) election = new MasterElection(opts.etcd, `${opts.host}:${port}`, opts.logger)
-  const registry = election ? new AgentRegistry(election.client, opts.logger) : undefined
-  const master = new Master({ ...opts, port, onAgentAdmitted: registry ? (id, host) => registry.admit(id, host) : undefined })
+  const registry = election ? new MasterRegistry(election.client, opts.logger) : undefined
+  const master = new Master({
+    ...opts,
+    port,
+    onAgentAdmitted: registry ? (id, host) => registry.admit(id, host) : undefined,
+    onWeightsUpdated: registry ? (weights) => registry.saveWeights(weights) : undefined,
+  })
   app = createMasterApp(master, opts.logger)
   if (election && registry) {
     const lost = opts.onLostLeadership ?? ((why: string) => {
@@ -196,11 +201,15 @@ export async function startMaster(opts: {
     })
     const reregisterMs = opts.agentReregisterTimeoutMs ?? 75_000
     await election.start(() => {
-      void registry
+      const agents = registry
         .agents()
         .then((ids) => master.recoverAgents(ids, Date.now() + reregisterMs))
         .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the registry; agents will be treated as new'))
-        .finally(() => (recovered = true))
+      const weights = registry
+        .weights()
+        .then((w) => w.length > 0 && master.recoverWeights(w))
+        .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the role weights from the registry; keeping --weights'))
+      void Promise.all([agents, weights]).finally(() => (recovered = true))
     }, lost)
   }
   opts.logger.info({ address: `${opts.host}:${port}`, masterId: master.ids.masterId, etcd: opts.etcd }, 'master started')

@@ -142,5 +142,5 @@ describe('chaos: one failure at a time, no acknowledged message lost', () => {
     expect(lost).toEqual([])
     expect(maxJvmsPerBroker).toBe(1)
     expect((await allRunning())?.length).toBe(3)
-  })
+  }, 480_000)
 })
