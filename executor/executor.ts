@@ -4,6 +4,9 @@ import type { StatusInput } from '../core-cluster/client/executor-client.js'
 import { decodeTaskData, type KafkaTaskData } from '../scheduler/kafka/task-data.js'
 import { findKafkaDir, KafkaProcess } from './kafka-process.js'
 import type { ExecutorLogger } from './log.js'
+import { decodeRequest, encodeMessage } from '../scheduler/kafka/executor-messages.js'
+import { findJolokiaJar, jolokiaJvmArg } from './jolokia.js'
+import { answerRequest } from './requests.js'
 
 /**
  * The executor's task loop: one Kafka node per executor.
@@ -24,6 +27,8 @@ export const TERMINAL_ACK_WAIT_MS = 5_000
 export interface StatusSink {
   update(input: StatusInput): Promise<TaskStatus>
   waitAcknowledged(uuid: string, timeoutMs: number): Promise<boolean>
+  /** Sends a framework MESSAGE to the scheduler (replies to `log`/`metrics` requests). */
+  message?(data: Uint8Array): Promise<void>
 }
 
 /** Settings of {@link KafkaExecutor}. */
@@ -101,12 +106,28 @@ export class KafkaExecutor {
     void this.killTask(graceMs, 'executor shut down by the agent')
   }
 
-  /** Framework MESSAGE. `stop` = immediate SIGKILL and TASK_KILLED; anything else is logged and ignored. */
+  /**
+   * Framework MESSAGE. `stop` = immediate SIGKILL and TASK_KILLED; a `log` or `metrics` request
+   * (scheduler/kafka/executor-messages.ts) is answered with a MESSAGE; anything else is logged and ignored.
+   */
   message(data: Buffer): void {
     const text = data.toString('utf8').trim()
     if (text === 'stop') {
       this.o.log.warn({}, "framework message 'stop': SIGKILL")
       void this.killTask(0, "stopped by framework message 'stop'")
+      return
+    }
+    const req = decodeRequest(text)
+    if (req) {
+      const ctx = {
+        sandbox: this.o.sandbox,
+        logsDir: this.kafka?.logsOutDir ?? path.join(this.o.sandbox, 'kafka-logs-out'),
+        jolokiaUrl: this.kafka?.jolokiaUrl,
+        hasMetricsAgent: findJolokiaJar(this.o.sandbox) !== undefined,
+      }
+      void answerRequest(req, ctx)
+        .then((reply) => this.o.client.message?.(encodeMessage(reply)))
+        .catch((e: Error) => this.o.log.warn({ request: req.type, requestId: req.requestId, err: e.message }, 'could not answer a scheduler request'))
       return
     }
     this.o.log.info({ message: text.slice(0, 200) }, 'ignoring framework message')
@@ -146,7 +167,9 @@ export class KafkaExecutor {
     const kafkaDir = findKafkaDir(this.o.sandbox)
     if (!kafkaDir) return this.fail(`no Kafka distribution (kafka_2.13-*/ or kafka*/ with libs/) in the sandbox ${this.o.sandbox}`, 1)
     const dataDir = path.join(this.o.dataRoot ?? this.o.sandbox, `kafka-${data.role}-${data.nodeId}`)
-    const kafka = new KafkaProcess({ data, kafkaDir, workDir: this.o.sandbox, dataDir, log: this.o.log })
+    const agentJar = findJolokiaJar(this.o.sandbox)
+    const javaAgent = agentJar ? jolokiaJvmArg(agentJar, this.o.sandbox) : undefined
+    const kafka = new KafkaProcess({ data, kafkaDir, workDir: this.o.sandbox, dataDir, log: this.o.log, javaAgent })
     this.kafka = kafka
     this.o.log.info({ task: taskId.value, role: data.role, nodeId: data.nodeId, endpoint: kafka.endpoint, kafkaDir, logDirs: kafka.logDirs }, 'launching Kafka node')
 

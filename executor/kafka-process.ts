@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
+import { jolokiaUrlFrom } from './jolokia.js'
 import { effectiveLogDirs, renderServerProperties } from '../scheduler/kafka/properties.js'
 import type { KafkaTaskData } from '../scheduler/kafka/task-data.js'
 import type { ExecutorLogger } from './log.js'
@@ -60,6 +61,8 @@ export interface KafkaProcessOptions {
   stderr?: Writable
   /** Start the JVM as leader of its own process group (tests; the executor keeps it in its own group so the agent can kill the tree). */
   detached?: boolean
+  /** Extra JVM agent argument (`-javaagent:...`, the Jolokia agent for `broker metrics`), put before the classpath. */
+  javaAgent?: string
   log: ExecutorLogger
 }
 
@@ -131,6 +134,7 @@ export class KafkaProcess {
   private exitInfo: KafkaExit | undefined
   private started = false
   private serverStartedSeen = false
+  private jolokia: string | undefined
   private readonly stdoutTail = new OutputTail(200, (l) => this.onLine(l))
   private readonly stderrTail = new OutputTail(200, (l) => this.onLine(l))
 
@@ -158,6 +162,11 @@ export class KafkaProcess {
   /** True once "Kafka Server started" was printed (KafkaRaftServer, kafka-kraft-ops.md §5 "Readiness"). */
   get serverStarted(): boolean {
     return this.serverStartedSeen
+  }
+
+  /** The Jolokia agent's URL, once the JVM printed it (see executor/jolokia.ts). */
+  get jolokiaUrl(): string | undefined {
+    return this.jolokia
   }
 
   /**
@@ -206,7 +215,7 @@ export class KafkaProcess {
     return [
       `-Xmx${data.heapMb}m`, `-Xms${data.heapMb}m`, ...KAFKA_JVM_PERFORMANCE_OPTS,
       ...data.jvmOptions.split(/\s+/).filter((s) => s.length > 0),
-      ...this.logArgs(), '-cp', this.classpath(), 'kafka.Kafka', this.propsPath,
+      ...this.logArgs(), ...(this.opts.javaAgent ? [this.opts.javaAgent] : []), '-cp', this.classpath(), 'kafka.Kafka', this.propsPath,
     ]
   }
 
@@ -324,6 +333,7 @@ export class KafkaProcess {
 
   private onLine(line: string): void {
     if (!this.serverStartedSeen && line.includes('Kafka Server started')) this.serverStartedSeen = true
+    if (!this.jolokia && line.startsWith('Jolokia: ')) this.jolokia = jolokiaUrlFrom(line)
   }
 
   /** Runs a one-shot Java tool, output appended to ours. */

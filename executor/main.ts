@@ -29,6 +29,7 @@ export function runExecutor(processEnv: NodeJS.ProcessEnv = process.env): void {
     client: {
       update: (s) => client!.update(s),
       waitAcknowledged: (u, t) => client!.waitAcknowledged(u, t),
+      message: (d) => client!.message(d),
     },
     sandbox: env.sandbox,
     dataRoot: processEnv.KM_DATA_DIR || undefined,

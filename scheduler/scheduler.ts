@@ -15,6 +15,8 @@ import {
 } from './brokers/index.js'
 import { bootstrapServers, brokersWaitFor, initialControllersList, newControllers, placeGang, quorumPlaced } from './kafka/quorum.js'
 import { encodeTaskData, newClusterId } from './kafka/task-data.js'
+import { decodeReply, encodeMessage } from './kafka/executor-messages.js'
+import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
 import type { SchedulerState, StateStore } from './storage/index.js'
 
 export { CONTROLLER_BASE_ID } from './kafka/quorum.js'
@@ -38,6 +40,8 @@ export interface SchedulerOptions {
   executorBundle: string
   /** node executable the agents use to run the executor */
   nodeCmd: string
+  /** path of the Jolokia javaagent jar served at `/agents/<name>` and fetched beside Kafka (`broker metrics`); none: no metrics */
+  metricsAgentJar?: string
   /** the KRaft quorum: number of controllers (1, 3 or 5) and each one's resources (cpus, mem MB, heap MB) */
   controller: { count?: number; cpus: number; mem: number; heap: number }
   logger: Logger
@@ -78,6 +82,8 @@ export class KafkaScheduler {
   /** offers held while a new KRaft quorum waits for a host per controller */
   private heldOffers: Offer[] = []
   private holdTimer?: NodeJS.Timeout
+  /** requests to executors waiting for their reply (`broker log`, `broker metrics`) */
+  readonly requests = new ExecutorRequests()
 
   constructor(readonly options: SchedulerOptions) {
     this.log = options.logger
@@ -103,6 +109,7 @@ export class KafkaScheduler {
         subscribed: (id) => this.onSubscribed(id),
         offers: (offers) => this.onOffers(offers ?? []),
         update: (status) => this.onUpdate(status),
+        message: (_agentId, executorId, data) => this.onExecutorMessage(executorId, data),
         error: (message) => this.log.error({ message }, 'master refused the framework'),
         disconnected: () => {
           this.heldOffers = [] // offers die with the subscription
@@ -374,6 +381,7 @@ export class KafkaScheduler {
           uris: [
             { value: `${api}/executor/kafka-mesos-executor.cjs`, extract: false },
             { value: `${api}/kafka/${basename(this.options.kafkaArchive)}`, extract: true, cache: true },
+            ...(this.options.metricsAgentJar ? [{ value: `${api}/agents/${basename(this.options.metricsAgentJar)}`, extract: false, cache: true }] : []),
           ],
           environment: { variables: [{ name: 'MESOS_SYSLOG_TAG', value: `${name}-${node.id}` }] },
         },
@@ -441,6 +449,24 @@ export class KafkaScheduler {
     }
     this.log.warn({ task: taskId, state: status.state }, 'killing a task no node owns')
     await this.client.tryCall({ type: 'KILL', kill: { task_id: status.task_id, agent_id: status.agent_id } })
+  }
+
+  /** A framework message from an executor: the reply to a request of {@link ask}, else logged and dropped. */
+  private onExecutorMessage(executorId: string, data: Buffer): void {
+    const reply = decodeReply(data)
+    if (!reply || !this.requests.complete(executorId, reply)) this.log.debug({ executor: executorId, bytes: data.length }, 'dropping an executor message that answers no waiting request')
+  }
+
+  /**
+   * Sends a request to a node's executor (framework MESSAGE) and waits up to `timeoutMs` for its reply.
+   * @throws Error when the node has no task or the master refuses the message
+   */
+  async ask(node: KafkaNode, body: RequestBody, timeoutMs: number): Promise<RequestOutcome> {
+    const task = node.task
+    if (!task) throw new Error(`${node.role} ${node.id} is not running`)
+    return this.requests.ask(task.executorId, body, timeoutMs, async (req) => {
+      await this.client.call({ type: 'MESSAGE', message: { agent_id: { value: task.slaveId }, executor_id: { value: task.executorId }, data: encodeMessage(req).toString('base64') } })
+    })
   }
 
   /** Kills a node's task: KILL (controlled shutdown), or with `force` the executor message `stop`. */

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os'
 import { parsePeriod, ValueError } from '../../scheduler/brokers/values.js'
 import { openStore, startScheduler, StorageError } from '../../scheduler/index.js'
 import { daemonLogger, onShutdown } from '../daemon/logger.js'
-import { EXECUTOR_BUNDLE, kafkaArchive } from '../daemon/paths.js'
+import { EXECUTOR_BUNDLE, kafkaArchive, metricsAgentJar } from '../daemon/paths.js'
 
 /** `kafka-mesos scheduler`: runs the broker scheduler (a framework) and its REST API. */
 export default class SchedulerCommand extends Command {
@@ -26,6 +26,7 @@ archive that agents fetch. State is saved atomically to --storage.`
     'controller-cpus': Flags.string({ description: 'cpus of each KRaft controller task', default: '0.5' }),
     'controller-mem': Flags.integer({ description: 'memory of the KRaft controller task, MB', default: 768 }),
     'controller-heap': Flags.integer({ description: 'heap of the KRaft controller, MB', default: 256 }),
+    'metrics-agent': Flags.string({ description: 'Jolokia javaagent jar served to brokers for "broker metrics" (none = no metrics); default: the one "npm run kafka" fetched' }),
     'node-cmd': Flags.string({ description: 'node executable agents use to run the executor', default: 'node' }),
     'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
   }
@@ -46,6 +47,7 @@ archive that agents fetch. State is saved atomically to --storage.`
         kafkaArchive: kafkaArchive(flags['kafka-dist']),
         executorBundle: EXECUTOR_BUNDLE,
         nodeCmd: flags['node-cmd'],
+        metricsAgentJar: metricsAgentJar(flags['metrics-agent']),
         controller: { count: Number(flags.controllers), cpus: Number(flags['controller-cpus']), mem: flags['controller-mem'], heap: flags['controller-heap'] },
         logger: log,
       })

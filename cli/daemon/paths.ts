@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
@@ -33,4 +33,28 @@ export function kafkaArchive(flag?: string): string {
     if (existsSync(path)) return path
   }
   throw new Error('no Kafka distribution found: run "npm run kafka" (assembles Kafka from Maven Central) or pass --kafka-dist <kafka_2.13-4.x.tgz>')
+}
+
+/**
+ * The Jolokia javaagent jar the scheduler serves for `broker metrics`: `--metrics-agent <jar>` if
+ * given (`none` = no metrics agent), else the newest `jolokia-agent-jvm-*-javaagent.jar` that
+ * `npm run kafka` put in `.cache/kafka/`, else undefined (brokers run without it).
+ * @throws Error when the given jar does not exist
+ */
+export function metricsAgentJar(flag?: string): string | undefined {
+  if (flag === 'none') return undefined
+  if (flag) {
+    if (!existsSync(flag)) throw new Error(`--metrics-agent: ${flag} does not exist`)
+    if (!/^jolokia-agent-jvm-[\w.-]+-javaagent\.jar$/.test(flag.split('/').pop() ?? '')) throw new Error(`--metrics-agent: ${flag} must be a jolokia-agent-jvm-<version>-javaagent.jar`)
+    return flag
+  }
+  const dir = join(PACKAGE_ROOT, '.cache', 'kafka')
+  let names: string[] = []
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return undefined
+  }
+  const hit = names.filter((n) => /^jolokia-agent-jvm-[\w.-]+-javaagent\.jar$/.test(n)).sort().reverse()[0]
+  return hit ? join(dir, hit) : undefined
 }

@@ -12,6 +12,7 @@ import { registerTopicRoutes } from './topics.js'
 import { registerOpsLog } from './ops-log.js'
 import { registerRestartRoutes } from './restart.js'
 import { registerCloneRoutes } from './clone.js'
+import { registerObserveRoutes } from './observe.js'
 import { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate, type NodeParams } from './params.js'
 
 /** mesos/kafka's start/stop wait (§2.2): 60 s by default, polled every 100 ms. */
@@ -170,6 +171,12 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
   registerTopicRoutes(app, scheduler, log)
   registerRestartRoutes(app, scheduler, log)
   registerCloneRoutes(app, scheduler, log)
+  registerObserveRoutes(app, scheduler, log)
+  app.get('/agents/:name', (c) => {
+    const jar = scheduler.options.metricsAgentJar
+    if (!jar || c.req.param('name') !== basename(jar)) return c.json({ error: `unknown agent ${c.req.param('name')}` }, 404)
+    return sendFile(c, jar, 'application/java-archive')
+  })
   app.on(['GET', 'POST'], '/health', (c) => c.text('ok'))
   app.get('/api/status', (c) =>
     c.json({

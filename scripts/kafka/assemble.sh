@@ -7,7 +7,9 @@
 #   KAFKA_DIST=F.tgz bash scripts/kafka/assemble.sh      # same as --kafka-dist
 #   bash scripts/kafka/assemble.sh --force               # rebuild even if the cache is complete
 #
-# Output: .cache/kafka/<name>.tgz (top folder <name>/), and .cache/kafka/current holding that tgz path.
+# Output: .cache/kafka/<name>.tgz (top folder <name>/), and .cache/kafka/current holding that tgz path;
+# beside it the Jolokia JVM agent .cache/kafka/jolokia-agent-jvm-<v>-javaagent.jar (pom.xml), which the
+# scheduler serves to executors for `broker metrics` (also with --kafka-dist; skipped without mvn).
 # Idempotent: a complete cache is reused and only "Kafka 4.4.0 ready: <path>" is printed.
 # Needs java >= 17 (Kafka brokers/tools, kafka-kraft-ops.md §1) and, for the Maven build, mvn.
 set -euo pipefail
@@ -62,6 +64,28 @@ pack() {
 
 mkdir -p "$CACHE"
 
+# The Jolokia javaagent jar (JMX over HTTP, kafka-kraft-ops.md §6) beside the Kafka tgz, not in libs/.
+JOLOKIA_VERSION="$(sed -n 's:.*<jolokia.version>\(.*\)</jolokia.version>.*:\1:p' "$HERE/pom.xml")"
+JOLOKIA_JAR="$CACHE/jolokia-agent-jvm-${JOLOKIA_VERSION}-javaagent.jar"
+fetch_agent() { # $1 = 1: failure is fatal
+  [ -s "$JOLOKIA_JAR" ] && return 0
+  if ! command -v mvn >/dev/null 2>&1; then
+    [ "$1" = 1 ] && die "mvn not found; it fetches the Jolokia agent from Maven Central"
+    log "mvn not found: no Jolokia agent, so 'broker metrics' will be unavailable"; return 0
+  fi
+  local tmp="$CACHE/.agents.work"
+  rm -rf "$tmp"
+  if mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies \
+      -DincludeArtifactIds=jolokia-agent-jvm -DoutputDirectory="$tmp" >&2 && [ -s "$tmp/$(basename "$JOLOKIA_JAR")" ]; then
+    mv -f "$tmp/$(basename "$JOLOKIA_JAR")" "$JOLOKIA_JAR"
+    log "Jolokia agent ready: $JOLOKIA_JAR"
+  else
+    [ "$1" = 1 ] && die "could not fetch org.jolokia:jolokia-agent-jvm:${JOLOKIA_VERSION}:javaagent from Maven Central"
+    log "could not fetch the Jolokia agent: 'broker metrics' will be unavailable"
+  fi
+  rm -rf "$tmp"
+}
+
 # ---------------------------------------------------------------- --kafka-dist: an Apache distribution
 if [ -n "$KAFKA_DIST_ARG" ]; then
   [ -e "$KAFKA_DIST_ARG" ] || die "--kafka-dist: no such file or folder: $KAFKA_DIST_ARG"
@@ -88,6 +112,7 @@ if [ -n "$KAFKA_DIST_ARG" ]; then
     fi
   fi
   write_current "$out"
+  fetch_agent 0
   echo "Kafka distribution ready: $out"
   exit 0
 fi
@@ -96,6 +121,7 @@ fi
 STAMP="$DIST_DIR/.assembled"
 if [ "$FORCE" = 0 ] && [ -f "$STAMP" ] && [ -s "$TGZ" ] && [ "$STAMP" -nt "$HERE/pom.xml" ] && [ "$STAMP" -nt "${BASH_SOURCE[0]}" ]; then
   write_current "$TGZ"
+  fetch_agent 0
   echo "Kafka ${KAFKA_VERSION} ready: $TGZ"
   exit 0
 fi
@@ -110,7 +136,7 @@ mkdir -p "$WORK/libs" "$WORK/config" "$WORK/bin"
 
 # Runtime classpath of kafka_2.13 + the log4j2 SLF4J binding (kafka-kraft-ops.md §3).
 mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies \
-  -DincludeScope=runtime -DoutputDirectory="$WORK/libs" >&2 \
+  -DincludeScope=runtime -DexcludeArtifactIds=jolokia-agent-jvm -DoutputDirectory="$WORK/libs" >&2 \
   || die "mvn dependency:copy-dependencies failed (is Maven Central reachable?)"
 ls "$WORK/libs"/kafka_${SCALA_VERSION}-${KAFKA_VERSION}.jar >/dev/null 2>&1 || die "kafka_${SCALA_VERSION}-${KAFKA_VERSION}.jar missing after mvn"
 
@@ -249,4 +275,5 @@ log "packing $TGZ"
 pack "$DIST_DIR" "$TGZ"
 touch "$STAMP"
 write_current "$TGZ"
+fetch_agent 1
 echo "Kafka ${KAFKA_VERSION} ready: $TGZ"
