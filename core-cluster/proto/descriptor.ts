@@ -1044,6 +1044,10 @@ export const descriptor = {
         "allocation_info": {
          "type": "Resource.AllocationInfo",
          "id": 10
+        },
+        "unavailability": {
+         "type": "Unavailability",
+         "id": 9
         }
        },
        "nested": {
@@ -1209,6 +1213,66 @@ export const descriptor = {
         }
        }
       },
+      "Unavailability": {
+       "edition": "proto2",
+       "fields": {
+        "start": {
+         "rule": "required",
+         "type": "TimeInfo",
+         "id": 1
+        },
+        "duration": {
+         "type": "DurationInfo",
+         "id": 2
+        }
+       }
+      },
+      "MachineID": {
+       "edition": "proto2",
+       "fields": {
+        "hostname": {
+         "type": "string",
+         "id": 1
+        },
+        "ip": {
+         "type": "string",
+         "id": 2
+        }
+       }
+      },
+      "InverseOffer": {
+       "edition": "proto2",
+       "fields": {
+        "id": {
+         "rule": "required",
+         "type": "OfferID",
+         "id": 1
+        },
+        "url": {
+         "type": "URL",
+         "id": 2
+        },
+        "framework_id": {
+         "rule": "required",
+         "type": "FrameworkID",
+         "id": 3
+        },
+        "agent_id": {
+         "type": "AgentID",
+         "id": 4
+        },
+        "unavailability": {
+         "rule": "required",
+         "type": "Unavailability",
+         "id": 5
+        },
+        "resources": {
+         "rule": "repeated",
+         "type": "Resource",
+         "id": 6
+        }
+       }
+      },
       "scheduler": {
        "nested": {
         "Event": {
@@ -1249,6 +1313,14 @@ export const descriptor = {
           "update_operation_status": {
            "type": "UpdateOperationStatus",
            "id": 11
+          },
+          "inverse_offers": {
+           "type": "InverseOffers",
+           "id": 9
+          },
+          "rescind_inverse_offer": {
+           "type": "RescindInverseOffer",
+           "id": 10
           }
          },
          "nested": {
@@ -1364,6 +1436,24 @@ export const descriptor = {
              "id": 1
             }
            }
+          },
+          "InverseOffers": {
+           "fields": {
+            "inverse_offers": {
+             "rule": "repeated",
+             "type": "mesos.v1.InverseOffer",
+             "id": 1
+            }
+           }
+          },
+          "RescindInverseOffer": {
+           "fields": {
+            "inverse_offer_id": {
+             "rule": "required",
+             "type": "mesos.v1.OfferID",
+             "id": 1
+            }
+           }
           }
          }
         },
@@ -1389,6 +1479,14 @@ export const descriptor = {
           "decline": {
            "type": "Decline",
            "id": 5
+          },
+          "accept_inverse_offers": {
+           "type": "AcceptInverseOffers",
+           "id": 13
+          },
+          "decline_inverse_offers": {
+           "type": "DeclineInverseOffers",
+           "id": 14
           },
           "revive": {
            "type": "Revive",
@@ -1481,6 +1579,32 @@ export const descriptor = {
           "Decline": {
            "fields": {
             "offer_ids": {
+             "rule": "repeated",
+             "type": "mesos.v1.OfferID",
+             "id": 1
+            },
+            "filters": {
+             "type": "mesos.v1.Filters",
+             "id": 2
+            }
+           }
+          },
+          "AcceptInverseOffers": {
+           "fields": {
+            "inverse_offer_ids": {
+             "rule": "repeated",
+             "type": "mesos.v1.OfferID",
+             "id": 1
+            },
+            "filters": {
+             "type": "mesos.v1.Filters",
+             "id": 2
+            }
+           }
+          },
+          "DeclineInverseOffers": {
+           "fields": {
+            "inverse_offer_ids": {
              "rule": "repeated",
              "type": "mesos.v1.OfferID",
              "id": 1

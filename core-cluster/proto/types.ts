@@ -150,7 +150,18 @@ export interface Offer {
   attributes?: Attribute[]
   executor_ids?: Id[]
   allocation_info?: { role?: string }
+  /** set when the offer's agent is on a machine scheduled for maintenance (draining) */
+  unavailability?: Unavailability
 }
+
+/** mesos.v1.Unavailability: from `start` for `duration` (both in nanoseconds; no duration = forever). */
+export interface Unavailability { start: { nanoseconds: number }; duration?: { nanoseconds: number } }
+
+/** mesos.v1.MachineID: a machine is named by hostname, IP, or both. */
+export interface MachineID { hostname?: string; ip?: string }
+
+/** mesos.v1.InverseOffer: the master asks a framework to give back `agent_id`'s resources for the unavailability. */
+export interface InverseOffer { id: Id; url?: URL; framework_id: Id; agent_id?: Id; unavailability: Unavailability; resources?: Resource[] }
 
 export interface Filters { refuse_seconds?: number }
 
@@ -188,6 +199,8 @@ export namespace scheduler {
     subscribe?: { framework_info: FrameworkInfo; suppressed_roles?: string[] }
     accept?: { offer_ids?: Id[]; operations?: OfferOperation[]; filters?: Filters }
     decline?: { offer_ids?: Id[]; filters?: Filters }
+    accept_inverse_offers?: { inverse_offer_ids?: Id[]; filters?: Filters }
+    decline_inverse_offers?: { inverse_offer_ids?: Id[]; filters?: Filters }
     revive?: { roles?: string[] }
     suppress?: { roles?: string[] }
     kill?: { task_id: Id; agent_id?: Id; kill_policy?: KillPolicy }
@@ -211,6 +224,8 @@ export namespace scheduler {
     failure?: { agent_id?: Id; executor_id?: Id; status?: number }
     error?: { message: string }
     update_operation_status?: { status: OperationStatus }
+    inverse_offers?: { inverse_offers?: InverseOffer[] }
+    rescind_inverse_offer?: { inverse_offer_id: Id }
   }
 }
 
