@@ -82,6 +82,9 @@ interface ExecutorRun {
   reregistrationTimedOut?: boolean
 }
 
+/** How long a call to the master may take before it counts as failed (ms). */
+const CALL_TIMEOUT_MS = 15_000
+
 /** Polls a process that is not our child (recovered after an agent restart) until it is gone. */
 function waitForExit(pid: number, start: string | undefined): Promise<number> {
   return new Promise((resolve) => {
@@ -111,6 +114,9 @@ export class Agent {
   private readonly checkpoint: Checkpoint
   /** frameworks with checkpoint=true that have (had) work here: their runs and updates are checkpointed */
   private readonly checkpointing = new Set<string>()
+  /** fires when the master has not pinged for its total ping timeout: the link is dropped (see onMasterEvent) */
+  private pingWatchdog?: NodeJS.Timeout
+  private pingTimeoutMs?: number
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger
@@ -288,11 +294,16 @@ export class Agent {
       signal: this.abort.signal,
     })
     if (res.status !== 200 || !res.body) throw new Error(`REGISTER answered ${res.status}: ${await res.text()}`)
-    for await (const record of readRecords(res.body)) {
-      const event = decode<agentMsg.Event>('kafka_mesos.agent.Event', record, PROTOBUF_TYPE)
-      await this.onMasterEvent(event)
+    try {
+      for await (const record of readRecords(res.body)) {
+        const event = decode<agentMsg.Event>('kafka_mesos.agent.Event', record, PROTOBUF_TYPE)
+        await this.onMasterEvent(event)
+      }
+    } finally {
+      if (this.pingWatchdog) clearTimeout(this.pingWatchdog)
+      this.pingWatchdog = undefined
     }
-    throw new Error('master closed the link')
+    throw new Error(this.abort.signal.aborted && !this.stopped ? 'no PING from the master within its ping timeout' : 'master closed the link')
   }
 
   /** Every known master (`--master h1:p1,h2:p2`); `currentMaster` is the one the link uses. */
@@ -331,6 +342,8 @@ export class Agent {
         method: 'POST',
         headers: { 'Content-Type': PROTOBUF_TYPE },
         body: Buffer.from(encode('kafka_mesos.agent.Call', { ...call, agent_id: { value: this.agentId } }, PROTOBUF_TYPE)),
+        // a master cut off by a partition never answers: give up, the caller retries (updates) or the next PING does
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       })
       await res.arrayBuffer()
       return res.status === 202
@@ -349,8 +362,15 @@ export class Agent {
         this.agentId = event.registered!.agent_id.value
         if (this.checkpoint.agentId(this.address) !== this.agentId) this.safely('checkpoint agent id', () => this.checkpoint.saveAgentId(this.agentId!, this.address))
         this.log.info({ agent: this.agentId, master: this.currentMaster }, 'registered with the master')
+        this.pingTimeoutMs = event.registered!.total_ping_timeout_seconds ? event.registered!.total_ping_timeout_seconds * 1000 : undefined
+        this.armPingWatchdog()
         this.registeredOnce?.()
         this.updates.resendAll()
+        return
+      case 'PING':
+        // Mesos's agent answers every ping and re-registers when pings stop coming (§4.3).
+        this.armPingWatchdog()
+        void this.postToMaster({ type: 'PONG' })
         return
       case 'RUN_TASK':
         return this.runTask(event.run_task!.framework_info, event.run_task!.task)
@@ -375,6 +395,21 @@ export class Agent {
       default:
         return
     }
+  }
+
+  /**
+   * (Re)starts the timer after which a silent master (no PING for its total ping timeout, e.g. a
+   * network partition) is given up: the link is aborted and the agent registers again.
+   */
+  private armPingWatchdog(): void {
+    if (this.pingWatchdog) clearTimeout(this.pingWatchdog)
+    if (!this.pingTimeoutMs) return
+    const abort = this.abort
+    this.pingWatchdog = setTimeout(() => {
+      this.log.warn({ master: this.currentMaster, timeoutMs: this.pingTimeoutMs }, 'no PING from the master in time; dropping the link and registering again')
+      abort?.abort()
+    }, this.pingTimeoutMs)
+    this.pingWatchdog.unref()
   }
 
   // ------------------------------------------------------------------ tasks and executors

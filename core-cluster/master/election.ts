@@ -103,26 +103,43 @@ export class MasterElection {
 }
 
 /**
- * The masters' registry in etcd (Mesos keeps it in its replicated log, mesos-api.md §4): the agents
- * admitted to the cluster, so that a newly elected master knows which agents may still
- * re-register, and the role weights set by UPDATE_WEIGHTS, so that they survive a failover.
+ * The masters' registry in etcd (Mesos keeps it in its replicated log, mesos-api.md §4.2): the
+ * agents admitted to the cluster and the agents marked unreachable (with the time), so that a newly
+ * elected master knows which agents may still re-register and which are unreachable, and the role
+ * weights set by UPDATE_WEIGHTS, so that they survive a failover.
  */
 export class MasterRegistry {
   constructor(private readonly client: Etcd3, private readonly log: Logger) {}
 
-  /** Records an agent (idempotent; failures are logged, not fatal). */
+  /** Records an admitted agent, no longer unreachable (idempotent; failures are logged, not fatal). */
   admit(agentId: string, hostname: string): void {
-    void this.client
-      .namespace(ETCD_PREFIX)
-      .put(`registry/agents/${agentId}`)
-      .value(JSON.stringify({ hostname, admitted: Date.now() }))
-      .catch((e: Error) => this.log.warn({ err: e.message, agent: agentId }, 'could not record the agent in the registry'))
+    const ns = this.client.namespace(ETCD_PREFIX)
+    void Promise.all([ns.put(`registry/agents/${agentId}`).value(JSON.stringify({ hostname, admitted: Date.now() })), ns.delete().key(`registry/unreachable/${agentId}`)]).catch((e: Error) =>
+      this.log.warn({ err: e.message, agent: agentId }, 'could not record the agent in the registry'),
+    )
   }
 
-  /** Ids of every admitted agent. */
-  async agents(): Promise<string[]> {
-    const all = await this.client.namespace(ETCD_PREFIX).getAll().prefix('registry/agents/').keys()
-    return all.map((k) => k.replace(/^registry\/agents\//, ''))
+  /** Moves an agent from the admitted to the unreachable agents, with the time (epoch ms). */
+  markUnreachable(agentId: string, hostname: string, timeMs: number): void {
+    const ns = this.client.namespace(ETCD_PREFIX)
+    void Promise.all([ns.put(`registry/unreachable/${agentId}`).value(JSON.stringify({ hostname, time: timeMs })), ns.delete().key(`registry/agents/${agentId}`)]).catch((e: Error) =>
+      this.log.warn({ err: e.message, agent: agentId }, 'could not record the unreachable agent in the registry'),
+    )
+  }
+
+  /** Every admitted agent. */
+  async agents(): Promise<Array<{ id: string; hostname?: string }>> {
+    const all = await this.client.namespace(ETCD_PREFIX).getAll().prefix('registry/agents/').strings()
+    return Object.entries(all).map(([k, v]) => ({ id: k.replace(/^registry\/agents\//, ''), hostname: parse(v).hostname }))
+  }
+
+  /** Every agent marked unreachable, with the time (epoch ms). */
+  async unreachable(): Promise<Array<{ id: string; hostname?: string; time: number }>> {
+    const all = await this.client.namespace(ETCD_PREFIX).getAll().prefix('registry/unreachable/').strings()
+    return Object.entries(all).map(([k, v]) => {
+      const r = parse(v)
+      return { id: k.replace(/^registry\/unreachable\//, ''), hostname: r.hostname, time: typeof r.time === 'number' ? r.time : Date.now() }
+    })
   }
 
   /** Stores every role weight (one JSON document; failures are logged, not fatal). */
@@ -140,5 +157,14 @@ export class MasterRegistry {
     if (!text) return []
     const parsed = JSON.parse(text) as unknown
     return Array.isArray(parsed) ? (parsed as Array<{ role: string; weight: number }>) : []
+  }
+}
+
+function parse(v: string): { hostname?: string; time?: number } {
+  try {
+    const r = JSON.parse(v) as { hostname?: unknown; time?: unknown }
+    return { hostname: typeof r.hostname === 'string' ? r.hostname : undefined, time: typeof r.time === 'number' ? r.time : undefined }
+  } catch {
+    return {}
   }
 }

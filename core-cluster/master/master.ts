@@ -23,6 +23,7 @@ import {
   agent as agentMsg,
   scheduler,
 } from '../proto/index.js'
+import { AGENT_HEALTH_DEFAULTS, AgentHealth } from './agent-health.js'
 import { allocate, validateRoleName } from './allocator.js'
 import { CallError } from './errors.js'
 import { OfferFilters } from './filters.js'
@@ -38,8 +39,10 @@ export interface MasterOptions {
   heartbeatIntervalSeconds?: number
   /** Mesos `--allocation_interval`, default 1000 ms. */
   allocationIntervalMs?: number
-  /** How long a disconnected agent may take to come back before its tasks are LOST (Mesos 75 s). */
-  agentReregisterTimeoutMs?: number
+  /** Mesos `--agent_ping_timeout` (15 s): ms between pings of an agent and to answer one. */
+  agentPingTimeoutMs?: number
+  /** Mesos `--max_agent_ping_timeouts` (5): unanswered pings in a row that make an agent unreachable. */
+  maxAgentPingTimeouts?: number
   /** Role weights for DRF (Mesos `--weights kafka=3,web=1`); roles not listed weigh 1. */
   weights?: ReadonlyMap<string, number>
   /** called after UPDATE_WEIGHTS with every weight (HA masters store them in the registry) */
@@ -47,6 +50,8 @@ export interface MasterOptions {
   logger: Logger
   /** Registry hook (HA): called when an agent (re-)registers, to record it durably. */
   onAgentAdmitted?: (agentId: string, hostname: string) => void
+  /** Registry hook (HA): called when an agent is marked unreachable (epoch ms). */
+  onAgentUnreachable?: (agentId: string, hostname: string, timeMs: number) => void
 }
 
 interface FrameworkStream {
@@ -74,7 +79,6 @@ interface AgentEntry {
   /** dynamic reservations and persistent volumes, as the agent checkpoints them */
   checkpointed: Resource[]
   link?: { sink: EventStream; contentType: ContentType }
-  removalTimer?: NodeJS.Timeout
   /** executor key `<frameworkId>/<executorId>` -> resources of the executor itself */
   executors: Map<string, Resource[]>
   registeredAt: number
@@ -87,6 +91,19 @@ interface TaskEntry {
   state: TaskState
   status?: TaskStatus
   resources: Resource[]
+  /** the agent was marked unreachable (epoch ms); the task of a partition-aware framework is kept */
+  unreachableSince?: number
+  /** the task's state before its agent became unreachable, restored when the agent comes back */
+  stateBefore?: TaskState
+}
+
+/** An agent marked unreachable (§4.3): removed from the cluster, may re-register later. */
+interface UnreachableAgent {
+  id: string
+  hostname: string
+  port?: number
+  /** epoch ms */
+  time: number
 }
 
 interface OfferEntry {
@@ -112,7 +129,8 @@ export class Master {
   private allocationTimer?: NodeJS.Timeout
   private readonly heartbeatSeconds: number
   private readonly allocationIntervalMs: number
-  private readonly agentTimeoutMs: number
+  private readonly health: AgentHealth
+  private readonly unreachable = new Map<string, UnreachableAgent>()
   private readonly log: Logger
   private periodic?: NodeJS.Timeout
   private readonly weights: Map<string, number>
@@ -120,7 +138,16 @@ export class Master {
   constructor(private readonly options: MasterOptions) {
     this.heartbeatSeconds = options.heartbeatIntervalSeconds ?? 15
     this.allocationIntervalMs = options.allocationIntervalMs ?? 1000
-    this.agentTimeoutMs = options.agentReregisterTimeoutMs ?? 75_000
+    this.health = new AgentHealth(
+      { pingTimeoutMs: options.agentPingTimeoutMs ?? AGENT_HEALTH_DEFAULTS.pingTimeoutMs, maxPingTimeouts: options.maxAgentPingTimeouts ?? AGENT_HEALTH_DEFAULTS.maxPingTimeouts },
+      {
+        ping: (id) => {
+          const a = this.agents.get(id)
+          if (a) this.sendAgent(a, { type: 'PING' })
+        },
+        unreachable: (id, misses) => this.markUnreachable(id, `health check timed out after ${misses} unanswered pings`),
+      },
+    )
     this.log = options.logger
     this.weights = new Map(options.weights ?? [])
     // Periodic allocation, as Mesos's --allocation_interval (filters expire, resources freed).
@@ -138,10 +165,9 @@ export class Master {
         f.stream.sink.close()
       }
     }
-    for (const a of this.agents.values()) {
-      if (a.removalTimer) clearTimeout(a.removalTimer)
-      a.link?.sink.close()
-    }
+    this.health.stop()
+    if (this.recoveryTimer) clearTimeout(this.recoveryTimer)
+    for (const a of this.agents.values()) a.link?.sink.close()
   }
 
   get masterInfo() {
@@ -573,14 +599,14 @@ export class Master {
     if (list.length === 0) {
       for (const t of this.tasks.values()) {
         if (t.frameworkId !== fw.id) continue
-        this.statusToFramework(fw, { ...base, task_id: t.info.task_id, state: t.state, agent_id: { value: t.agentId }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: 'Reconciliation: Latest task state' })
+        this.statusToFramework(fw, { ...base, task_id: t.info.task_id, state: t.state, agent_id: { value: t.agentId }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: 'Reconciliation: Latest task state', unreachable_time: this.unreachableTime(t.unreachableSince) })
       }
       return
     }
     for (const item of list) {
       const t = this.tasks.get(this.taskKey(fw.id, item.task_id.value))
       if (t) {
-        this.statusToFramework(fw, { ...base, task_id: t.info.task_id, state: t.state, agent_id: { value: t.agentId }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: 'Reconciliation: Latest task state' })
+        this.statusToFramework(fw, { ...base, task_id: t.info.task_id, state: t.state, agent_id: { value: t.agentId }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: 'Reconciliation: Latest task state', unreachable_time: this.unreachableTime(t.unreachableSince) })
         continue
       }
       const agentId = item.agent_id?.value
@@ -591,9 +617,11 @@ export class Master {
         continue
       }
       const agent = agentId ? this.agents.get(agentId) : undefined
+      const gone = agentId ? this.unreachable.get(agentId) : undefined
       let state: TaskState = 'TASK_LOST'
-      if (this.partitionAware(fw)) state = agent ? (agent.link ? 'TASK_GONE' : 'TASK_UNREACHABLE') : 'TASK_UNKNOWN'
-      this.statusToFramework(fw, { ...base, task_id: item.task_id, state, agent_id: item.agent_id, message: 'Reconciliation: Task is unknown' })
+      if (this.partitionAware(fw)) state = agent ? 'TASK_GONE' : gone ? 'TASK_UNREACHABLE' : 'TASK_UNKNOWN'
+      const message = gone ? 'Reconciliation: Task is unreachable' : 'Reconciliation: Task is unknown'
+      this.statusToFramework(fw, { ...base, task_id: item.task_id, state, agent_id: item.agent_id, message, unreachable_time: this.unreachableTime(gone?.time) })
     }
   }
 
@@ -603,10 +631,35 @@ export class Master {
    */
   private readonly recovered = new Map<string, number>()
 
-  /** Marks registry agents as recovered: they may re-register until `deadlineMs` (epoch ms). */
-  recoverAgents(ids: readonly string[], deadlineMs: number): void {
-    for (const id of ids) if (!this.agents.get(id)?.link) this.recovered.set(id, deadlineMs)
-    this.log.info({ agents: ids.length, deadlineMs }, 'recovered agents from the registry; waiting for them to re-register')
+  private recoveryTimer?: NodeJS.Timeout
+
+  /**
+   * Marks registry agents as recovered: they may re-register until `deadlineMs` (epoch ms); those
+   * that have not by then are marked unreachable (Mesos `--agent_reregister_timeout`). Agents the
+   * registry lists as unreachable stay so (reconciliation answers TASK_UNREACHABLE for them).
+   */
+  recoverAgents(agents: ReadonlyArray<{ id: string; hostname?: string }>, deadlineMs: number, unreachable: ReadonlyArray<{ id: string; hostname?: string; time: number }> = []): void {
+    for (const a of agents) if (!this.agents.get(a.id)?.link) this.recovered.set(a.id, deadlineMs)
+    for (const u of unreachable) if (!this.agents.has(u.id)) this.unreachable.set(u.id, { id: u.id, hostname: u.hostname ?? '', time: u.time })
+    const hostnames = new Map(agents.map((a) => [a.id, a.hostname ?? '']))
+    this.log.info({ agents: agents.length, unreachable: unreachable.length, deadlineMs }, 'recovered agents from the registry; waiting for them to re-register')
+    if (this.recoveryTimer) clearTimeout(this.recoveryTimer)
+    this.recoveryTimer = setTimeout(() => {
+      const now = Date.now()
+      for (const [id, deadline] of this.recovered) {
+        if (deadline > now) continue
+        this.recovered.delete(id)
+        if (this.agents.has(id)) continue
+        this.log.warn({ agent: id }, 'agent from the registry did not re-register in time: marked unreachable')
+        this.unreachable.set(id, { id, hostname: hostnames.get(id) ?? '', time: now })
+        this.options.onAgentUnreachable?.(id, hostnames.get(id) ?? '', now)
+      }
+    }, Math.max(0, deadlineMs - Date.now()))
+    this.recoveryTimer.unref()
+  }
+
+  private unreachableTime(ms: number | undefined): { nanoseconds: number } | undefined {
+    return ms === undefined ? undefined : { nanoseconds: ms * 1e6 }
   }
 
   /** True when `agentId` (or, when undefined, any recovered agent) may still re-register. */
@@ -628,15 +681,18 @@ export class Master {
 
   /**
    * An agent (re-)registers on its link stream. A known agent id keeps its id and tasks; tasks it
-   * reports are adopted (e.g. after a master restart).
+   * reports are adopted (e.g. after a master restart). An agent that was marked unreachable is
+   * re-admitted as Mesos does (§4.3): the frameworks that are not partition-aware were told
+   * TASK_LOST, so their tasks there are shut down; the tasks of partition-aware frameworks come
+   * back, and those frameworks get an update with the task's state again (REASON_AGENT_REREGISTERED).
    */
   registerAgent(call: agentMsg.Call, sink: EventStream, contentType: ContentType): string {
     const reg = call.register!
     const requested = call.agent_id?.value
     let agent = requested ? this.agents.get(requested) : undefined
+    const wasUnreachable = requested ? this.unreachable.get(requested) : undefined
+    if (wasUnreachable) this.unreachable.delete(wasUnreachable.id)
     if (agent) {
-      if (agent.removalTimer) clearTimeout(agent.removalTimer)
-      agent.removalTimer = undefined
       agent.link?.sink.close()
       agent.info = { ...reg.agent_info, id: { value: agent.id } }
       // This master's view of the reservations and volumes wins over the agent's (it may have missed a CHECKPOINT_RESOURCES).
@@ -648,7 +704,18 @@ export class Master {
       // After a master restart or failover the agent's checkpoint is the source of its reservations and volumes.
       this.setAgentResources(agent, reg.agent_info.resources ?? [], reg.checkpointed_resources ?? [])
       this.agents.set(id, agent)
-      this.log.info({ agent: id, host: agent.info.hostname, resources: reg.agent_info.resources?.length ?? 0 }, requested ? 'agent re-registered after a master restart' : 'agent registered')
+      const how = wasUnreachable ? 'agent re-registered after being unreachable' : requested ? 'agent re-registered after a master restart' : 'agent registered'
+      this.log.info({ agent: id, host: agent.info.hostname, resources: reg.agent_info.resources?.length ?? 0, unreachableForMs: wasUnreachable ? Date.now() - wasUnreachable.time : undefined }, how)
+    }
+    const frameworkOf = (task: TaskInfo) => task.executor?.framework_id?.value ?? reg.framework_ids?.[0]?.value
+    // Frameworks that are not partition-aware lost their tasks here when the agent became unreachable.
+    const shutdown = new Set<string>()
+    if (wasUnreachable) {
+      for (const task of reg.tasks ?? []) {
+        const fwId = frameworkOf(task)
+        const fw = fwId ? this.frameworks.get(fwId) : undefined
+        if (fw && !this.partitionAware(fw)) shutdown.add(fw.id)
+      }
     }
     // Adopt the tasks the agent still runs; the ones it no longer has are lost (e.g. an agent restarted
     // without a checkpoint), and the framework is told, as Mesos's re-registration reconciliation does.
@@ -668,11 +735,19 @@ export class Master {
         })
       }
     }
+    const back: TaskEntry[] = []
     for (const task of reg.tasks ?? []) {
-      const fwId = task.executor?.framework_id?.value ?? reg.framework_ids?.[0]?.value
-      if (!fwId) continue
+      const fwId = frameworkOf(task)
+      if (!fwId || shutdown.has(fwId)) continue
       const key = this.taskKey(fwId, task.task_id.value)
-      if (!this.tasks.has(key)) this.tasks.set(key, { frameworkId: fwId, agentId: agent.id, info: task, state: 'TASK_RUNNING', resources: task.resources ?? [] })
+      const known = this.tasks.get(key)
+      if (!known) this.tasks.set(key, { frameworkId: fwId, agentId: agent.id, info: task, state: 'TASK_RUNNING', resources: task.resources ?? [] })
+      else if (known.unreachableSince !== undefined) {
+        known.state = known.stateBefore ?? 'TASK_RUNNING'
+        known.unreachableSince = undefined
+        known.stateBefore = undefined
+        back.push(known)
+      }
       if (task.executor) agent.executors.set(`${fwId}/${task.executor.executor_id.value}`, task.executor.resources ?? [])
     }
     this.recovered.delete(agent.id)
@@ -682,8 +757,17 @@ export class Master {
     sink.onClose(() => {
       if (target.link?.sink === sink) this.agentDisconnected(target)
     })
-    this.sendAgent(agent, { type: 'REGISTERED', registered: { agent_id: { value: agent.id }, master_id: this.ids.masterId } })
+    this.sendAgent(agent, { type: 'REGISTERED', registered: { agent_id: { value: agent.id }, master_id: this.ids.masterId, total_ping_timeout_seconds: this.health.totalTimeoutSeconds } })
     if (agent.checkpointed.length > 0 || (reg.checkpointed_resources ?? []).length > 0) this.sendAgent(agent, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.checkpointed } })
+    for (const fwId of shutdown) {
+      this.log.info({ agent: agent.id, framework: fwId }, 'shutting down a framework at a re-registered agent: the framework is not partition-aware')
+      this.sendAgent(agent, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fwId } } })
+    }
+    for (const t of back) {
+      const fw = this.frameworks.get(t.frameworkId)
+      if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: t.state, reason: 'REASON_AGENT_REREGISTERED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} reregistered` })
+    }
+    this.health.watch(agent.id)
     this.scheduleAllocation()
     return agent.id
   }
@@ -696,11 +780,20 @@ export class Master {
     agent.checkpointed = ops.checkpointedOf(total)
   }
 
+  /**
+   * The agent's link broke. Its offers are rescinded; its tasks stay until it re-registers, or the
+   * health check (which cannot reach it now) marks it unreachable.
+   */
   private agentDisconnected(agent: AgentEntry): void {
     agent.link = undefined
-    this.log.warn({ agent: agent.id, host: agent.info.hostname, timeoutMs: this.agentTimeoutMs }, 'agent disconnected; its tasks are kept until it comes back or the timeout expires')
+    const h = this.health.options
+    this.log.warn({ agent: agent.id, host: agent.info.hostname, withinMs: h.pingTimeoutMs * h.maxPingTimeouts }, 'agent disconnected; its tasks are kept until it re-registers or the health check marks it unreachable')
+    this.rescindAgentOffers(agent.id)
+  }
+
+  private rescindAgentOffers(agentId: string): void {
     for (const [offerId, o] of this.offers) {
-      if (o.offer.agent_id.value !== agent.id) continue
+      if (o.offer.agent_id.value !== agentId) continue
       const fw = this.frameworks.get(o.offer.framework_id.value)
       if (fw) {
         this.send(fw, { type: 'RESCIND', rescind: { offer_id: { value: offerId } } })
@@ -708,28 +801,50 @@ export class Master {
       }
       this.offers.delete(offerId)
     }
-    agent.removalTimer = setTimeout(() => this.removeAgent(agent), this.agentTimeoutMs)
-    agent.removalTimer.unref()
   }
 
-  private removeAgent(agent: AgentEntry): void {
-    this.log.warn({ agent: agent.id, host: agent.info.hostname }, 'agent removed: it did not come back in time; its tasks are LOST')
+  /**
+   * Marks an agent unreachable (Mesos `markUnreachable`, §4.3): it leaves the cluster (offers
+   * rescinded, link closed, registry told); each of its tasks is reported to its framework as
+   * TASK_UNREACHABLE (partition-aware frameworks: the task is kept and may come back) or TASK_LOST
+   * (others: the task is forgotten), with REASON_AGENT_REMOVED and `unreachable_time`; every
+   * framework gets a FAILURE event naming the agent (the v1 form of Mesos's "agent lost").
+   */
+  markUnreachable(agentId: string, why: string): void {
+    const agent = this.agents.get(agentId)
+    if (!agent) return
+    const now = Date.now()
+    const unreachableTime = { nanoseconds: now * 1e6 }
+    this.log.warn({ agent: agent.id, host: agent.info.hostname, why }, 'agent marked unreachable')
+    this.health.unwatch(agent.id)
+    this.rescindAgentOffers(agent.id)
     this.agents.delete(agent.id)
     this.filters.clearAgent(agent.id)
+    this.unreachable.set(agent.id, { id: agent.id, hostname: agent.info.hostname, port: agent.info.port, time: now })
+    const link = agent.link
+    agent.link = undefined
+    link?.sink.close()
     for (const [key, t] of this.tasks) {
-      if (t.agentId !== agent.id) continue
-      this.tasks.delete(key)
+      if (t.agentId !== agent.id || t.unreachableSince !== undefined) continue
       const fw = this.frameworks.get(t.frameworkId)
-      if (!fw) continue
-      this.statusToFramework(fw, { task_id: t.info.task_id, state: this.partitionAware(fw) ? 'TASK_GONE' : 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, message: 'Agent was removed' })
-      this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
+      const aware = !!fw && this.partitionAware(fw)
+      if (aware) {
+        t.stateBefore = t.state
+        t.state = 'TASK_UNREACHABLE'
+        t.unreachableSince = now
+      } else this.tasks.delete(key)
+      if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: aware ? 'TASK_UNREACHABLE' : 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} is unreachable`, unreachable_time: unreachableTime })
     }
+    for (const fw of this.frameworks.values()) this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
+    this.options.onAgentUnreachable?.(agent.id, agent.info.hostname, now)
+    this.scheduleAllocation()
   }
 
   /** Link calls after REGISTER. @throws CallError 400 for an unknown agent */
   handleAgentCall(call: agentMsg.Call): void {
     const agent = call.agent_id ? this.agents.get(call.agent_id.value) : undefined
     if (!agent) throw new CallError(400, 'Agent is not registered')
+    if (call.type === 'PONG') return this.health.pong(agent.id)
     if (call.type === 'STATUS_UPDATE' && call.status_update) return this.statusFromAgent(agent, call.status_update.framework_id.value, call.status_update.status)
     if (call.type === 'EXECUTOR_MESSAGE' && call.executor_message) {
       const m = call.executor_message
@@ -812,7 +927,7 @@ export class Master {
       a.cpus += scalarSum(r, 'cpus')
       a.mem += scalarSum(r, 'mem')
     }
-    for (const t of this.tasks.values()) if (!isTerminal(t.state)) add(t.frameworkId, t.resources)
+    for (const t of this.tasks.values()) if (!isTerminal(t.state) && t.unreachableSince === undefined) add(t.frameworkId, t.resources)
     for (const o of this.offers.values()) add(o.offer.framework_id.value, o.resources)
     return out
   }
@@ -977,6 +1092,8 @@ export class Master {
         registered_time: ns(f.registeredAt),
         offers: [...f.offers].map((id) => this.offers.get(id)?.offer).filter((o): o is Offer => !!o),
       })),
+      /** agents marked unreachable (not in Mesos's GET_AGENTS; its /state has the count) */
+      unreachable_agents: this.unreachableAgents().map((u) => ({ agent_id: { value: u.id }, hostname: u.hostname, port: u.port, unreachable_time: ns(u.time) })),
       tasks: [...this.tasks.values()].map((t) => ({
         name: t.info.name,
         task_id: t.info.task_id,
@@ -990,7 +1107,12 @@ export class Master {
     }
   }
 
-  /** A snapshot like Mesos `/master/state` (subset): agents, frameworks, tasks, offers. */
+  /** Agents marked unreachable that have not come back, oldest first. */
+  unreachableAgents(): UnreachableAgent[] {
+    return [...this.unreachable.values()].sort((a, b) => a.time - b.time)
+  }
+
+  /** A snapshot like Mesos `/master/state` (subset): agents, frameworks, tasks, offers, unreachable agents. */
   state() {
     const available = this.availableByAgent()
     return {
@@ -1019,6 +1141,7 @@ export class Master {
         failover_timeout: f.info.failover_timeout ?? 0,
         registered_time: f.registeredAt / 1000,
       })),
+      unreachable_agents: this.unreachableAgents().map((u) => ({ id: u.id, hostname: u.hostname, port: u.port, unreachable_time: u.time / 1000 })),
       tasks: [...this.tasks.values()].map((t) => ({
         id: t.info.task_id.value,
         name: t.info.name,

@@ -21,14 +21,14 @@ export function operatorCall(master: Master, call: unknown): object | undefined 
     case 'GET_VERSION':
       return { type, get_version: { version_info: { version: '1.11.0' } } }
     case 'GET_AGENTS':
-      return { type, get_agents: { agents: view().agents, recovered_agents: [] } }
+      return { type, get_agents: getAgents(view()) }
     case 'GET_FRAMEWORKS':
       return { type, get_frameworks: { frameworks: view().frameworks, completed_frameworks: [] } }
     case 'GET_TASKS':
-      return { type, get_tasks: { tasks: view().tasks } }
+      return { type, get_tasks: getTasks(view()) }
     case 'GET_STATE': {
       const v = view()
-      return { type, get_state: { get_tasks: { tasks: v.tasks }, get_executors: { executors: [] }, get_frameworks: { frameworks: v.frameworks }, get_agents: { agents: v.agents } } }
+      return { type, get_state: { get_tasks: getTasks(v), get_executors: { executors: [] }, get_frameworks: { frameworks: v.frameworks }, get_agents: getAgents(v) } }
     }
     case 'GET_ROLES':
       return { type, get_roles: { roles: master.roles() } }
@@ -56,4 +56,16 @@ export function operatorCall(master: Master, call: unknown): object | undefined 
     default:
       throw new CallError(400, `Failed to validate master::Call: call type '${type}' is not supported by this master (supported: GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS)`)
   }
+}
+
+type View = ReturnType<Master['operatorView']>
+
+/** GET_AGENTS: registered agents, plus `unreachable_agents` (ours) for agents marked unreachable. */
+function getAgents(v: View) {
+  return { agents: v.agents, recovered_agents: [], unreachable_agents: v.unreachable_agents }
+}
+
+/** GET_TASKS: tasks on agents marked unreachable go to `unreachable_tasks`, as Mesos. */
+function getTasks(v: View) {
+  return { tasks: v.tasks.filter((t) => t.state !== 'TASK_UNREACHABLE'), unreachable_tasks: v.tasks.filter((t) => t.state === 'TASK_UNREACHABLE') }
 }

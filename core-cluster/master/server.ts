@@ -161,7 +161,11 @@ export async function startMaster(opts: {
   logger: Logger
   heartbeatIntervalSeconds?: number
   allocationIntervalMs?: number
+  /** after an HA failover, how long agents from the registry may take to re-register (Mesos `--agent_reregister_timeout`) */
   agentReregisterTimeoutMs?: number
+  /** Mesos `--agent_ping_timeout` (15 s) and `--max_agent_ping_timeouts` (5): see MasterOptions */
+  agentPingTimeoutMs?: number
+  maxAgentPingTimeouts?: number
   weights?: ReadonlyMap<string, number>
   /** etcd client URLs: run as one of several HA masters, elected through etcd */
   etcd?: string
@@ -192,6 +196,7 @@ export async function startMaster(opts: {
     port,
     onAgentAdmitted: registry ? (id, host) => registry.admit(id, host) : undefined,
     onWeightsUpdated: registry ? (weights) => registry.saveWeights(weights) : undefined,
+    onAgentUnreachable: registry ? (id, host, time) => registry.markUnreachable(id, host, time) : undefined,
   })
   app = createMasterApp(master, opts.logger)
   if (election && registry) {
@@ -201,9 +206,8 @@ export async function startMaster(opts: {
     })
     const reregisterMs = opts.agentReregisterTimeoutMs ?? 75_000
     await election.start(() => {
-      const agents = registry
-        .agents()
-        .then((ids) => master.recoverAgents(ids, Date.now() + reregisterMs))
+      const agents = Promise.all([registry.agents(), registry.unreachable()])
+        .then(([agents, unreachable]) => master.recoverAgents(agents, Date.now() + reregisterMs, unreachable))
         .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the registry; agents will be treated as new'))
       const weights = registry
         .weights()

@@ -2004,7 +2004,8 @@ export const descriptor = {
           "REGISTER": 1,
           "STATUS_UPDATE": 2,
           "EXECUTOR_MESSAGE": 3,
-          "EXITED_EXECUTOR": 4
+          "EXITED_EXECUTOR": 4,
+          "PONG": 5
          }
         },
         "Register": {
@@ -2150,6 +2151,10 @@ export const descriptor = {
            "rule": "required",
            "type": "string",
            "id": 2
+          },
+          "total_ping_timeout_seconds": {
+           "type": "double",
+           "id": 3
           }
          }
         },

@@ -114,6 +114,8 @@ export interface TaskStatus {
   healthy?: boolean
   /** the resources whose limit was exceeded (e.g. mem for REASON_CONTAINER_LIMITATION_MEMORY) */
   limitation?: { resources?: Resource[] }
+  /** when the master marked the task's agent unreachable (TASK_UNREACHABLE, reconciliation) */
+  unreachable_time?: { nanoseconds: number }
 }
 
 export interface FrameworkInfo {
@@ -260,7 +262,7 @@ export namespace agent {
   /** kafka_mesos.agent.Call: agent -> master (our own link). */
   export interface Call {
     agent_id?: Id
-    type?: 'UNKNOWN' | 'REGISTER' | 'STATUS_UPDATE' | 'EXECUTOR_MESSAGE' | 'EXITED_EXECUTOR'
+    type?: 'UNKNOWN' | 'REGISTER' | 'STATUS_UPDATE' | 'EXECUTOR_MESSAGE' | 'EXITED_EXECUTOR' | 'PONG'
     register?: { agent_info: AgentInfo; tasks?: TaskInfo[]; framework_ids?: Id[]; checkpointed_resources?: Resource[] }
     status_update?: { framework_id: Id; status: TaskStatus }
     executor_message?: { framework_id: Id; executor_id: Id; data: string }
@@ -269,7 +271,7 @@ export namespace agent {
   /** kafka_mesos.agent.Event: master -> agent. */
   export interface Event {
     type?: 'UNKNOWN' | 'REGISTERED' | 'RUN_TASK' | 'KILL_TASK' | 'ACKNOWLEDGE' | 'FRAMEWORK_MESSAGE' | 'SHUTDOWN_FRAMEWORK' | 'PING' | 'CHECKPOINT_RESOURCES' | 'RUN_TASK_GROUP'
-    registered?: { agent_id: Id; master_id: string }
+    registered?: { agent_id: Id; master_id: string; total_ping_timeout_seconds?: number }
     run_task?: { framework_info: FrameworkInfo; task: TaskInfo }
     kill_task?: { framework_id: Id; task_id: Id; kill_policy?: KillPolicy }
     acknowledge?: { framework_id: Id; task_id: Id; uuid: string }

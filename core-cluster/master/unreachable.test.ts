@@ -1,0 +1,163 @@
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { readRecords } from '../http/index.js'
+import { decode, encode, JSON_TYPE, newUuidBase64, PROTOBUF_TYPE, parseResources, type agent as agentMsg, type scheduler, type TaskInfo } from '../proto/index.js'
+import { startMaster, type RunningMaster } from './server.js'
+
+/**
+ * Agents marked unreachable by the master's health check and coming back (mesos-api.md §4.3), with
+ * fake agents on the agent link that answer PINGs only while "connected", and raw v1 frameworks.
+ */
+
+const log = pino({ level: 'silent' })
+const PING_MS = 150
+const MAX_PINGS = 3
+
+async function until<T>(what: string, f: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const v = f()
+    if (v !== undefined && v !== false) return v
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** A raw v1 framework: its events, and calls with its stream id. */
+async function framework(address: string, name: string, partitionAware: boolean) {
+  const info = { user: 'root', name, capabilities: partitionAware ? [{ type: 'PARTITION_AWARE' }] : [] }
+  const ac = new AbortController()
+  const res = await fetch(`http://${address}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE }, body: JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: info } }), signal: ac.signal })
+  const streamId = res.headers.get('mesos-stream-id')!
+  const events: scheduler.Event[] = []
+  void (async () => {
+    try {
+      for await (const r of readRecords(res.body!)) events.push(decode<scheduler.Event>('mesos.v1.scheduler.Event', r, JSON_TYPE))
+    } catch {
+      // closed
+    }
+  })()
+  const subscribed = await until('SUBSCRIBED', () => events.find((e) => e.type === 'SUBSCRIBED'))
+  const id = subscribed.subscribed!.framework_id.value
+  const send = (c: scheduler.Call) =>
+    fetch(`http://${address}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, 'Mesos-Stream-Id': streamId }, body: JSON.stringify({ ...c, framework_id: { value: id } }) }).then((r) => r.status)
+  const updates = (taskId: string) => events.filter((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === taskId).map((e) => e.update!.status)
+  return { id, events, send, updates, close: () => ac.abort() }
+}
+
+/** A fake agent: registers, answers PING with PONG while `connected`, runs nothing (reports tasks RUNNING). */
+async function fakeAgent(address: string, host: string) {
+  const events: agentMsg.Event[] = []
+  const tasks = new Map<string, { task: TaskInfo; frameworkId: string }>()
+  const state = { id: undefined as string | undefined, connected: true, ac: new AbortController() }
+  const post = (c: agentMsg.Call) =>
+    fetch(`http://${address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(encode('kafka_mesos.agent.Call', { ...c, agent_id: { value: state.id! } }, PROTOBUF_TYPE)) }).then((r) => r.status)
+  const register = async () => {
+    state.ac = new AbortController()
+    const reported = [...tasks.values()].map((t) => ({ ...t.task, executor: { executor_id: { value: t.task.task_id.value }, framework_id: { value: t.frameworkId }, command: {} } }))
+    const call: agentMsg.Call = { type: 'REGISTER', agent_id: state.id ? { value: state.id } : undefined, register: { agent_info: { hostname: host, port: 5051, resources: parseResources('cpus:2;mem:2048') }, tasks: reported, framework_ids: [...new Set([...tasks.values()].map((t) => ({ value: t.frameworkId })))] } }
+    const res = await fetch(`http://${address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(encode('kafka_mesos.agent.Call', call, PROTOBUF_TYPE)), signal: state.ac.signal })
+    void (async () => {
+      try {
+        for await (const r of readRecords(res.body!)) {
+          const e = decode<agentMsg.Event>('kafka_mesos.agent.Event', r, PROTOBUF_TYPE)
+          events.push(e)
+          if (e.type === 'REGISTERED') state.id = e.registered!.agent_id.value
+          if (e.type === 'PING' && state.connected) void post({ type: 'PONG' })
+          if (e.type === 'RUN_TASK') {
+            const fw = e.run_task!.framework_info.id!.value
+            tasks.set(e.run_task!.task.task_id.value, { task: e.run_task!.task, frameworkId: fw })
+            void post({ type: 'STATUS_UPDATE', status_update: { framework_id: { value: fw }, status: { task_id: e.run_task!.task.task_id, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', uuid: newUuidBase64() } } })
+          }
+          if (e.type === 'SHUTDOWN_FRAMEWORK') for (const [k, t] of tasks) if (t.frameworkId === e.shutdown_framework!.framework_id.value) tasks.delete(k)
+        }
+      } catch {
+        // aborted
+      }
+    })()
+    await until('REGISTERED', () => state.id)
+  }
+  await register()
+  return { state, events, tasks, register, close: () => state.ac.abort() }
+}
+
+describe('master: unreachable agents (§4.3)', () => {
+  let m: RunningMaster
+  beforeAll(async () => {
+    m = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 50, agentPingTimeoutMs: PING_MS, maxAgentPingTimeouts: MAX_PINGS })
+  })
+  afterAll(() => m.close())
+
+  test('a silent agent is unreachable after max × ping timeout; it comes back as Mesos says', async () => {
+    const agent = await fakeAgent(m.address, '127.0.2.1')
+    const aware = await framework(m.address, 'aware', true)
+    const plain = await framework(m.address, 'plain', false)
+    // each framework launches one task on the agent
+    for (const [fw, taskId] of [[aware, 'ta'], [plain, 'tp']] as const) {
+      const offer = await until(`an offer for ${taskId}`, () => fw.events.find((e) => e.type === 'OFFERS')?.offers!.offers!.find((o) => o.hostname === '127.0.2.1'))
+      fw.events.splice(fw.events.findIndex((e) => e.type === 'OFFERS'), 1)
+      const task = { name: taskId, task_id: { value: taskId }, agent_id: offer.agent_id, command: { value: 'sleep 60' }, resources: parseResources('cpus:0.5;mem:128') }
+      expect(await fw.send({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }], filters: { refuse_seconds: 0 } } })).toBe(202)
+      await until(`${taskId} RUNNING`, () => fw.updates(taskId).find((s) => s.state === 'TASK_RUNNING'))
+    }
+    // pings are answered: the agent stays, well past max × timeout
+    await new Promise((r) => setTimeout(r, PING_MS * MAX_PINGS * 2))
+    expect(agent.events.filter((e) => e.type === 'PING').length).toBeGreaterThanOrEqual(MAX_PINGS)
+    expect((m.master.state().unreachable_agents as unknown[]).length).toBe(0)
+
+    // partition: the agent no longer answers
+    const cut = Date.now()
+    agent.state.connected = false
+    const lost = await until('TASK_UNREACHABLE', () => aware.updates('ta').find((s) => s.state === 'TASK_UNREACHABLE'), PING_MS * (MAX_PINGS + 4))
+    expect(Date.now() - cut).toBeGreaterThanOrEqual(PING_MS * (MAX_PINGS - 1))
+    expect(lost).toMatchObject({ reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', agent_id: { value: agent.state.id } })
+    expect(lost.unreachable_time?.nanoseconds).toBeGreaterThan(0)
+    expect(lost.uuid).toBeUndefined()
+    const plainLost = await until('TASK_LOST', () => plain.updates('tp').find((s) => s.state === 'TASK_LOST'))
+    expect(plainLost.reason).toBe('REASON_AGENT_REMOVED')
+    for (const fw of [aware, plain]) expect(fw.events.some((e) => e.type === 'FAILURE' && e.failure?.agent_id?.value === agent.state.id && !e.failure?.executor_id)).toBe(true)
+    // the master's views
+    const state = m.master.state()
+    expect(state.unreachable_agents).toEqual([expect.objectContaining({ id: agent.state.id, hostname: '127.0.2.1' })])
+    expect(state.agents.some((a) => a.id === agent.state.id)).toBe(false)
+    expect(state.tasks.map((t) => [t.id, t.state])).toEqual([['ta', 'TASK_UNREACHABLE']])
+    const op = (await fetch(`http://${m.address}/api/v1`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE }, body: JSON.stringify({ type: 'GET_STATE' }) }).then((r) => r.json())) as { get_state: { get_tasks: { tasks: unknown[]; unreachable_tasks: Array<{ task_id: { value: string } }> }; get_agents: { unreachable_agents: Array<{ agent_id: { value: string } }> } } }
+    expect(op.get_state.get_tasks.unreachable_tasks.map((t) => t.task_id.value)).toEqual(['ta'])
+    expect(op.get_state.get_agents.unreachable_agents.map((a) => a.agent_id.value)).toEqual([agent.state.id])
+    // reconciliation while unreachable
+    aware.events.length = 0
+    plain.events.length = 0
+    await aware.send({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 'ta' } }, { task_id: { value: 'other' }, agent_id: { value: agent.state.id! } }] } })
+    await plain.send({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 'tp' }, agent_id: { value: agent.state.id! } }] } })
+    expect(await until('reconciled ta', () => aware.updates('ta')[0])).toMatchObject({ state: 'TASK_UNREACHABLE', reason: 'REASON_RECONCILIATION' })
+    expect(await until('reconciled other', () => aware.updates('other')[0])).toMatchObject({ state: 'TASK_UNREACHABLE', message: 'Reconciliation: Task is unreachable' })
+    expect(await until('reconciled tp', () => plain.updates('tp')[0])).toMatchObject({ state: 'TASK_LOST' })
+
+    // heal: the agent registers again with both tasks still running
+    agent.close()
+    agent.state.connected = true
+    await agent.register()
+    const back = await until('RUNNING again', () => aware.updates('ta').find((s) => s.reason === 'REASON_AGENT_REREGISTERED'))
+    expect(back).toMatchObject({ state: 'TASK_RUNNING', source: 'SOURCE_MASTER' })
+    // the framework that is not partition-aware has its tasks there shut down, and hears nothing more
+    await until('SHUTDOWN_FRAMEWORK', () => agent.events.find((e) => e.type === 'SHUTDOWN_FRAMEWORK' && e.shutdown_framework?.framework_id.value === plain.id))
+    expect(agent.events.some((e) => e.type === 'SHUTDOWN_FRAMEWORK' && e.shutdown_framework?.framework_id.value === aware.id)).toBe(false)
+    expect(plain.updates('tp').filter((s) => s.reason !== 'REASON_RECONCILIATION')).toEqual([])
+    const after = m.master.state()
+    expect(after.unreachable_agents).toEqual([])
+    expect(after.tasks.map((t) => [t.id, t.state])).toEqual([['ta', 'TASK_RUNNING']])
+    // and it is healthy again: still there after a while of answered pings
+    await new Promise((r) => setTimeout(r, PING_MS * MAX_PINGS * 2))
+    expect(m.master.state().agents.find((a) => a.id === agent.state.id)?.active).toBe(true)
+    aware.close()
+    plain.close()
+    agent.close()
+  })
+
+  test('an agent whose link dropped must re-register within the health-check time', async () => {
+    const agent = await fakeAgent(m.address, '127.0.2.2')
+    agent.close()
+    await until('agent inactive', () => m.master.state().agents.find((a) => a.id === agent.state.id && !a.active))
+    await until('agent unreachable', () => (m.master.state().unreachable_agents as Array<{ id: string }>).find((u) => u.id === agent.state.id), PING_MS * (MAX_PINGS + 4))
+  })
+})
