@@ -260,6 +260,8 @@ export const BrokerJson = z.looseObject({
   jvmOptions: Str,
   javaCmd: Str,
   needsRestart: z.boolean().nullish(),
+  /** changes since the task's launch: options applied live, and what needs a restart (our addition) */
+  changes: z.looseObject({live: z.record(z.string(), z.string()).default({}), restart: z.array(z.string()).default([])}).nullish(),
   stickiness: z
     .looseObject({period: Str, hostname: Str, stopTime: Str, expires: Str})
     .nullish(),

@@ -68,8 +68,16 @@ export const settingsFlags = {
     helpValue: '<address>',
   }),
   'log4j-options': Flags.string({
-    description: 'log4j overrides k=v,..., or file:log4j.properties (read here and sent as k=v,...)',
+    description: 'log4j2 overrides k=v,... merged over Kafka\'s log4j2 config: <logger>=LEVEL (kafka.controller=DEBUG), rootLogger=LEVEL, log4j.logger.<name>=LEVEL, or log4j2 properties keys (appender.x.type=...); or file:log4j.properties (read here and sent as k=v,...)',
     helpValue: '<k=v,...|file:path>',
+  }),
+  syslog: Flags.boolean({
+    description: 'also send Kafka\'s log to the local syslog (UDP localhost:514, facility USER); --no-syslog turns it off',
+    allowNo: true,
+  }),
+  volume: Flags.string({
+    description: 'volume name for the data: <agent work dir>/data/volumes/<name> on the agent (log.dirs = <that>/kafka-logs); $id is the broker id; "" unsets',
+    helpValue: '<name>',
   }),
   'java-cmd': Flags.string({description: 'command that launches java', helpValue: '<command>'}),
 }
@@ -89,6 +97,8 @@ export const SETTINGS_PARAMS: Readonly<Record<keyof typeof settingsFlags, string
   'stickiness-period': 'stickinessPeriod',
   'bind-address': 'bindAddress',
   'log4j-options': 'log4jOptions',
+  syslog: 'syslog',
+  volume: 'volume',
   'java-cmd': 'javaCmd',
 }
 
@@ -112,12 +122,13 @@ export function expandFileValue(flag: string, value: string, cwd = process.cwd()
 }
 
 /** Turns parsed settings flags into REST params (only flags that were given). */
-export function settingsParams(flags: Partial<Record<keyof typeof settingsFlags, string>>): Params {
+export function settingsParams(flags: Partial<Record<keyof typeof settingsFlags, string | boolean>>): Params {
   const params: Params = {}
   for (const [flag, param] of Object.entries(SETTINGS_PARAMS) as Array<[keyof typeof settingsFlags, string]>) {
     const v = flags[flag]
     if (v === undefined) continue
-    params[param] = flag === 'options' || flag === 'log4j-options' ? expandFileValue(flag, v) : v
+    if (typeof v === 'boolean') params[param] = String(v)
+    else params[param] = flag === 'options' || flag === 'log4j-options' ? expandFileValue(flag, v) : v
   }
   return params
 }

@@ -59,7 +59,7 @@ export function formatResources(b: BrokerJson): string {
 
 /**
  * One broker as mesos/kafka prints it: id, active, state (+ ` (modified, needs restart)`),
- * resources, the optional lines that are set (bind-address, syslog, constraints, java-cmd,
+ * resources, `changes: applied live: k=v; need restart: k2,mem` (our addition), the optional lines that are set (bind-address, syslog, constraints, java-cmd,
  * options, log4j-options, jvm-options), failover, stickiness and the task block.
  */
 export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): string {
@@ -75,6 +75,12 @@ export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): str
     line(`waiting: ${b.waiting.reason}${from}`)
   }
   line(`resources: ${formatResources(b)}`)
+  const ch = b.changes
+  if (ch) {
+    const live = Object.entries(ch.live ?? {}).map(([k, v]) => `${k}=${v}`)
+    const parts = [...(live.length > 0 ? [`applied live: ${live.join(',')}`] : []), ...((ch.restart ?? []).length > 0 ? [`need restart: ${ch.restart.join(',')}`] : [])]
+    if (parts.length > 0) line(`changes: ${parts.join('; ')}`)
+  }
 
   const jvmOptions = b.jvmOptions ?? b.executionOptions?.jvmOptions
   const javaCmd = b.javaCmd ?? b.executionOptions?.javaCmd

@@ -1,4 +1,8 @@
+import { networkInterfaces } from 'node:os'
 import path from 'node:path'
+import { isWildcard, parseBindAddress, resolveBindAddress, type InterfaceAddress } from '../scheduler/kafka/bind-address.js'
+import { renderLog4jOverrides } from '../scheduler/kafka/log4j.js'
+import { substituteId } from '../scheduler/kafka/properties.js'
 import type { Id, KillPolicy, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
 import type { StatusInput } from '../core-cluster/client/executor-client.js'
 import { decodeTaskData, type KafkaTaskData } from '../scheduler/kafka/task-data.js'
@@ -43,6 +47,8 @@ export interface KafkaExecutorOptions {
   log: ExecutorLogger
   /** Called once when the executor has finished (terminal update sent and acknowledged or timed out); `code` is the exit code to use. */
   onDone(code: number): void
+  /** The agent's network interfaces (default `os.networkInterfaces()`; tests). */
+  interfaces?: () => Record<string, InterfaceAddress[] | undefined>
   /** Readiness poll interval, ms (default 1000). */
   readyIntervalMs?: number
 }
@@ -166,10 +172,17 @@ export class KafkaExecutor {
     this.data = data
     const kafkaDir = findKafkaDir(this.o.sandbox)
     if (!kafkaDir) return this.fail(`no Kafka distribution (kafka_2.13-*/ or kafka*/ with libs/) in the sandbox ${this.o.sandbox}`, 1)
-    const dataDir = path.join(this.o.dataRoot ?? this.o.sandbox, `kafka-${data.role}-${data.nodeId}`)
+    let node: ReturnType<typeof nodeSettings>
+    try {
+      node = nodeSettings(data, this.o.dataRoot ?? this.o.sandbox, this.o.interfaces?.() ?? networkInterfaces())
+    } catch (e) {
+      return this.fail((e as Error).message, 1)
+    }
+    data = node.data
+    this.data = data
     const agentJar = findJolokiaJar(this.o.sandbox)
     const javaAgent = agentJar ? jolokiaJvmArg(agentJar, this.o.sandbox) : undefined
-    const kafka = new KafkaProcess({ data, kafkaDir, workDir: this.o.sandbox, dataDir, log: this.o.log, javaAgent })
+    const kafka = new KafkaProcess({ data, kafkaDir, workDir: this.o.sandbox, dataDir: node.dataDir, listenHost: node.listenHost, log4jOverrides: node.log4jOverrides, log: this.o.log, javaAgent })
     this.kafka = kafka
     this.o.log.info({ task: taskId.value, role: data.role, nodeId: data.nodeId, endpoint: kafka.endpoint, kafkaDir, logDirs: kafka.logDirs }, 'launching Kafka node')
 
@@ -231,6 +244,26 @@ export class KafkaExecutor {
     this.phase = 'done'
     this.o.onDone(code)
   }
+}
+
+/**
+ * Where and how a node runs on this agent, from its task data:
+ * - the data dir: `<dataRoot>/volumes/<volume>/kafka-logs` with a volume (`$id` replaced), else
+ *   `<dataRoot>/kafka-<role>-<id>`;
+ * - the bind address resolved here (scheduler/kafka/bind-address.ts): Kafka listens on it and it is
+ *   advertised (and reported in TASK_RUNNING) instead of the offer's host, unless it is a wildcard;
+ * - the log4j2 overrides (scheduler/kafka/log4j.ts) from `log4jOptions` and `syslog`.
+ * @throws Error `bindAddress: ...` when the bind address matches no address here; `log4jOptions: ...`
+ */
+export function nodeSettings(data: KafkaTaskData, dataRoot: string, interfaces: Record<string, InterfaceAddress[] | undefined>): { data: KafkaTaskData; dataDir: string; listenHost?: string; log4jOverrides?: string } {
+  const dataDir = data.volume ? path.join(dataRoot, 'volumes', substituteId(data.volume, data.nodeId), 'kafka-logs') : path.join(dataRoot, `kafka-${data.role}-${data.nodeId}`)
+  let listenHost: string | undefined
+  if (data.bindAddress && data.role === 'broker') {
+    listenHost = resolveBindAddress(parseBindAddress(substituteId(data.bindAddress, data.nodeId)), data.host, interfaces)
+    if (!isWildcard(listenHost)) data = { ...data, host: listenHost }
+  }
+  const log4jOverrides = renderLog4jOverrides(data.log4jOptions, data.nodeId, data.syslog ? (data.syslogTag ?? `kafka-${data.nodeId}`) : undefined)
+  return { data, dataDir, listenHost, log4jOverrides }
 }
 
 /** Grace period of a kill policy in ms, or undefined when unset. */

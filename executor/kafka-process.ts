@@ -56,6 +56,10 @@ export interface KafkaProcessOptions {
   workDir: string
   /** Data directory used for `log.dirs` unless the user option `log.dirs` is set. */
   dataDir: string
+  /** Address to listen on when it is not `data.host` (a resolved bind address; `data.host` is advertised). */
+  listenHost?: string
+  /** log4j2 properties merged over the distribution's log4j2 config (scheduler/kafka/log4j.ts), written to `log4j2-overrides.properties`. */
+  log4jOverrides?: string
   /** Where the JVM's stdout/stderr are appended (default: this process's). */
   stdout?: Writable
   stderr?: Writable
@@ -129,6 +133,7 @@ export class KafkaProcess {
   readonly propsPath: string
   readonly logsOutDir: string
   readonly logDirs: string[]
+  readonly log4jOverridesPath: string
   private child: ChildProcess | undefined
   private exitPromise: Promise<KafkaExit> | undefined
   private exitInfo: KafkaExit | undefined
@@ -142,6 +147,7 @@ export class KafkaProcess {
     this.propsPath = path.join(opts.workDir, 'server.properties')
     this.logsOutDir = path.join(opts.workDir, 'kafka-logs-out')
     this.logDirs = effectiveLogDirs(opts.data, opts.dataDir)
+    this.log4jOverridesPath = path.join(opts.workDir, 'log4j2-overrides.properties')
   }
 
   /** `host:port` of this node's listener (TASK_RUNNING data). */
@@ -191,7 +197,8 @@ export class KafkaProcess {
     const defaults = existsSync(defaultsPath) ? readFileSync(defaultsPath, 'utf8') : ''
     mkdirSync(this.opts.workDir, { recursive: true })
     mkdirSync(this.logsOutDir, { recursive: true })
-    writeFileSync(this.propsPath, renderServerProperties(data, { defaults, logDirs: this.logDirs.join(',') }))
+    writeFileSync(this.propsPath, renderServerProperties(data, { defaults, logDirs: this.logDirs.join(','), listenHost: this.opts.listenHost }))
+    if (this.opts.log4jOverrides) writeFileSync(this.log4jOverridesPath, this.opts.log4jOverrides)
     for (const d of this.logDirs) mkdirSync(d, { recursive: true })
     const unformatted = this.logDirs.filter((d) => !existsSync(path.join(d, 'meta.properties')))
     if (unformatted.length === 0) {
@@ -328,7 +335,9 @@ export class KafkaProcess {
 
   private logArgs(): string[] {
     const cfg = path.join(this.opts.kafkaDir, 'config', 'log4j2.yaml')
-    return [`-Dkafka.logs.dir=${this.logsOutDir}`, ...(existsSync(cfg) ? [`-Dlog4j2.configurationFile=${cfg}`] : [])]
+    // log4j2 merges a comma list of configurations (CompositeConfiguration); the overrides come last and win.
+    const files = [...(existsSync(cfg) ? [cfg] : []), ...(this.opts.log4jOverrides ? [this.log4jOverridesPath] : [])]
+    return [`-Dkafka.logs.dir=${this.logsOutDir}`, ...(files.length > 0 ? [`-Dlog4j2.configurationFile=${files.join(',')}`] : [])]
   }
 
   private onLine(line: string): void {

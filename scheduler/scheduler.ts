@@ -17,6 +17,7 @@ import { bootstrapServers, brokersWaitFor, initialControllersList, newController
 import { encodeTaskData, newClusterId } from './kafka/task-data.js'
 import { decodeReply, encodeMessage } from './kafka/executor-messages.js'
 import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
+import { dropStaleDynamicConfigs } from './kafka/live-config.js'
 import type { SchedulerState, StateStore } from './storage/index.js'
 
 export { CONTROLLER_BASE_ID } from './kafka/quorum.js'
@@ -335,6 +336,11 @@ export class KafkaScheduler {
       state: 'pending',
     }
     node.needsRestart = false
+    node.restartFields = undefined
+    node.launchedOptions = { ...node.options }
+    // Overrides set live for the last task would outrank the new server.properties: drop them once it runs.
+    if (node.dynamicConfigs && Object.keys(node.dynamicConfigs).length > 0) node.staleDynamicConfigs = { ...node.staleDynamicConfigs, ...node.dynamicConfigs }
+    node.dynamicConfigs = undefined
     await this.client.tryCall({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }], filters: { refuse_seconds: 1 } } })
   }
 
@@ -361,6 +367,11 @@ export class KafkaScheduler {
       javaCmd: node.javaCmd,
       rack,
       internalTopicRf: Math.max(1, Math.min(3, brokers)),
+      bindAddress: isController ? undefined : node.bindAddress,
+      syslog: node.syslog ?? false,
+      syslogTag: `${name}-${node.id}`,
+      log4jOptions: node.log4jOptions ?? {},
+      volume: isController ? undefined : node.volume,
     })
     const api = this.options.api.replace(/\/$/, '')
     return {
@@ -383,7 +394,7 @@ export class KafkaScheduler {
             { value: `${api}/kafka/${basename(this.options.kafkaArchive)}`, extract: true, cache: true },
             ...(this.options.metricsAgentJar ? [{ value: `${api}/agents/${basename(this.options.metricsAgentJar)}`, extract: false, cache: true }] : []),
           ],
-          environment: { variables: [{ name: 'MESOS_SYSLOG_TAG', value: `${name}-${node.id}` }] },
+          environment: { variables: [{ name: 'MESOS_SYSLOG_TAG', value: `${name}-${node.id}` }, ...(node.syslog ? [{ name: 'MESOS_SYSLOG', value: 'true' }] : [])] },
         },
       },
     }
@@ -412,6 +423,7 @@ export class KafkaScheduler {
       case 'running':
         this.log.info({ ...log, endpoint: node.task?.endpoint }, `${node.role} ${node.id} is running`)
         if (node.role === 'controller') await this.client.tryCall({ type: 'REVIVE', revive: {} })
+        if (node.staleDynamicConfigs) void this.dropStaleDynamicConfigs(node, taskId)
         break
       case 'stopped':
         this.log.info(log, `${node.role} ${node.id} stopped`)
@@ -433,6 +445,25 @@ export class KafkaScheduler {
     // A task that ended frees its host (constraints, resources) and may need offers itself: REVIVE
     // drops the refuse filters of earlier declines, so nobody waits out an hour-long filter.
     await this.reviveOrSuppress(reaction.kind === 'failed' || reaction.kind === 'lost' || reaction.kind === 'stopped')
+  }
+
+  /**
+   * Deletes the dynamic configs set live for a broker's earlier task once its new task runs (see
+   * kafka/live-config.ts); retried every 2 s, 5 times, while the same task runs.
+   */
+  private async dropStaleDynamicConfigs(node: KafkaNode, taskId: string): Promise<void> {
+    for (let attempt = 1; attempt <= 5 && node.task?.id === taskId && node.task.state === 'running'; attempt++) {
+      const keys = Object.keys(node.staleDynamicConfigs ?? {})
+      try {
+        await dropStaleDynamicConfigs(node)
+        this.log.info({ nodeId: node.id, keys }, 'deleted the dynamic configs set live for the earlier task (server.properties has the values now)')
+        await this.save()
+        return
+      } catch (e) {
+        this.log.warn({ nodeId: node.id, keys, attempt, err: (e as Error).message }, 'could not delete the dynamic configs of the earlier task yet')
+        await new Promise((r) => setTimeout(r, 2000))
+      }
+    }
   }
 
   /** An update for a task no node owns (§3.5): re-attach the node's last task if it runs, else kill it. */

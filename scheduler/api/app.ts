@@ -4,7 +4,9 @@ import { basename } from 'node:path'
 import { Readable } from 'node:stream'
 import { Hono, type Context } from 'hono'
 import type { Logger } from 'pino'
-import { expandIds, ExprError, newNode, nodeJson, type KafkaNode } from '../brokers/index.js'
+import { expandIds, ExprError, newNode, nodeJson, pendingChanges, type KafkaNode } from '../brokers/index.js'
+import { planIsEmpty, planOptionsChange, type OptionsPlan } from '../kafka/dynamic-configs.js'
+import { AlterConfigsError, applyLive } from '../kafka/live-config.js'
 import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
 import { controllerRoutes } from './controllers.js'
 import { waitUntil } from './wait.js'
@@ -27,14 +29,37 @@ function ids(expr: string, scheduler: KafkaScheduler): number[] {
   }
 }
 
-/** Applies add/update params to a node; on a node with a task, sets needsRestart (§2.2). */
-function applyParams(node: KafkaNode, p: NodeParams): void {
-  const before = JSON.stringify(node)
+/** Settings other than `options`, by REST param name, as they decide whether something changed. */
+const SETTINGS: Array<[string, (n: KafkaNode) => unknown]> = [
+  ['cpus', (n) => n.cpus],
+  ['mem', (n) => n.mem],
+  ['heap', (n) => n.heap],
+  ['port', (n) => n.port],
+  ['bindAddress', (n) => n.bindAddress],
+  ['syslog', (n) => n.syslog ?? false],
+  ['volume', (n) => n.volume],
+  ['log4jOptions', (n) => n.log4jOptions ?? {}],
+  ['constraints', (n) => n.constraints],
+  ['jvmOptions', (n) => n.jvmOptions],
+  ['javaCmd', (n) => n.javaCmd],
+  ['stickinessPeriod', (n) => n.stickiness.periodMs],
+  ['failoverDelay', (n) => n.failover.delayMs],
+  ['failoverMaxDelay', (n) => n.failover.maxDelayMs],
+  ['failoverMaxTries', (n) => n.failover.maxTries],
+]
+
+/** Applies add/update params to a node. @returns the settings other than `options` that changed (REST param names) */
+function applyParams(node: KafkaNode, p: NodeParams): string[] {
+  const before = SETTINGS.map(([, get]) => JSON.stringify(get(node)))
   if (p.cpus !== undefined) node.cpus = p.cpus
   if (p.mem !== undefined) node.mem = p.mem
   if (p.heap !== undefined) node.heap = p.heap
   if (p.port !== undefined) node.port = p.port ?? undefined
   if (p.options !== undefined) node.options = p.options ?? {}
+  if (p.bindAddress !== undefined) node.bindAddress = p.bindAddress ?? undefined
+  if (p.syslog !== undefined) node.syslog = p.syslog || undefined
+  if (p.volume !== undefined) node.volume = p.volume ?? undefined
+  if (p.log4jOptions !== undefined) node.log4jOptions = p.log4jOptions && Object.keys(p.log4jOptions).length > 0 ? p.log4jOptions : undefined
   if (p.constraints !== undefined) node.constraints = p.constraints || undefined
   if (p.jvmOptions !== undefined) node.jvmOptions = p.jvmOptions
   if (p.javaCmd !== undefined) node.javaCmd = p.javaCmd || 'java'
@@ -42,7 +67,28 @@ function applyParams(node: KafkaNode, p: NodeParams): void {
   if (p.failoverDelay !== undefined) node.failover.delayMs = p.failoverDelay
   if (p.failoverMaxDelay !== undefined) node.failover.maxDelayMs = p.failoverMaxDelay
   if (p.failoverMaxTries !== undefined) node.failover.maxTries = p.failoverMaxTries ?? undefined
-  if (node.task && JSON.stringify(node) !== before) node.needsRestart = true
+  return SETTINGS.filter(([, get], i) => JSON.stringify(get(node)) !== before[i]).map(([name]) => name)
+}
+
+/**
+ * After an update of a node with a task: which changes need a restart (mesos/kafka §2.2 sets
+ * needsRestart for any change; here options applied live are not counted, see
+ * kafka/dynamic-configs.ts).
+ */
+function markRestart(node: KafkaNode, changed: string[], optionsChanged: boolean): void {
+  if (!node.task) return
+  const fields = new Set([...(node.restartFields ?? []), ...changed])
+  // a task launched before kafka-mesos recorded its options: any options change needs the restart
+  if (optionsChanged && !node.launchedOptions) fields.add('options')
+  node.restartFields = fields.size > 0 ? [...fields] : undefined
+  node.needsRestart = (pendingChanges(node)?.restart.length ?? 0) > 0
+}
+
+/** The Kafka trouble of a live config change as an API answer: Kafka's refusal is 400, an unreachable broker 503. */
+function liveError(node: KafkaNode, plan: OptionsPlan, e: unknown): ApiError {
+  const what = [...Object.entries(plan.set).map(([k, v]) => `${k}=${v}`), ...plan.remove.map((k) => `${k} removed`)].join(', ')
+  if (e instanceof AlterConfigsError) return new ApiError(400, `options: Kafka refused ${what} on broker ${node.id}: ${e.message}`, 'KM_ERR_KAFKA_REFUSED')
+  return new ApiError(503, `options: broker ${node.id} at ${node.task?.endpoint} did not take ${what} (${(e as Error).message}); nothing was changed, try again`, 'KM_ERR_KAFKA_UNAVAILABLE')
 }
 
 function checkResources(node: KafkaNode): void {
@@ -109,12 +155,28 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     const missing = list.filter((id) => !brokerById(id))
     if (missing.length > 0) throw new ApiError(400, `Broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
     const nodes = list.map((id) => brokerById(id)!)
-    for (const node of nodes) {
+    // Check everything first; options Kafka can change at run time go to running brokers live.
+    const planned = nodes.map((node) => {
       const copy = structuredClone(node)
       applyParams(copy, p)
       checkResources(copy)
+      const live = node.task?.state === 'running' && node.launchedOptions && p.options !== undefined
+      return { node, options: copy.options, plan: live ? planOptionsChange(node.launchedOptions!, node.dynamicConfigs ?? {}, copy.options) : undefined }
+    })
+    const toApply = planned.filter((x) => x.plan && !planIsEmpty(x.plan))
+    for (const x of toApply) await applyLive(x.node, x.plan!, true).catch((e: unknown) => Promise.reject(liveError(x.node, x.plan!, e)))
+    for (const x of toApply) {
+      await applyLive(x.node, x.plan!, false).catch(async (e: unknown) => {
+        await scheduler.save() // what was applied to earlier brokers is recorded
+        throw liveError(x.node, x.plan!, e)
+      })
+      log.info({ broker: x.node.id, set: x.plan!.set, removed: x.plan!.remove }, 'options applied to the running broker without a restart')
     }
-    for (const node of nodes) applyParams(node, p)
+    for (const { node, options } of planned) {
+      const optionsChanged = JSON.stringify(node.options) !== JSON.stringify(options)
+      const changed = applyParams(node, p)
+      markRestart(node, changed, optionsChanged)
+    }
     await scheduler.save()
     log.info({ brokers: list }, 'brokers updated')
     return c.json({ brokers: nodes.map(json) })

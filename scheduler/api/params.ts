@@ -2,6 +2,8 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import { formatConstraints, parseConstraints } from '../brokers/constraints.js'
 import { parseMap, parsePeriod, parseRange, ValueError } from '../brokers/values.js'
+import { formatBindAddress, parseBindAddress } from '../kafka/bind-address.js'
+import { checkLog4jOptions } from '../kafka/log4j.js'
 
 /** An API answer for bad input: HTTP status plus a message that names the field and the fix. */
 export class ApiError extends Error {
@@ -76,11 +78,24 @@ function unsettable<T>(inner: z.ZodType<T, string>) {
   })
 }
 
-function notYet(field: string, meanwhile: string) {
-  return z
-    .string()
-    .refine((s) => s === '', { message: `${field}: not supported yet (${meanwhile}); leave it out` })
-    .optional()
+/** `true`/`false` (also `1`/`0`, `yes`/`no`); `""` = false. */
+function boolean(field: string) {
+  return z.string().transform((s, ctx) => {
+    const t = s.trim().toLowerCase()
+    if (t === 'true' || t === '1' || t === 'yes') return true
+    if (t === 'false' || t === '0' || t === 'no' || t === '') return false
+    ctx.addIssue({ code: 'custom', message: `${field}: expected true or false, got "${s}"` })
+    return z.NEVER
+  })
+}
+
+/** A volume name: it names a folder on the agent, so letters, digits, `.`, `_`, `-` and `$id` only. */
+function volumeName(s: string): string {
+  const t = s.trim()
+  if (!/^[A-Za-z0-9._$-]+$/.test(t) || t === '.' || t === '..' || (t.includes('$') && t.replaceAll('$id', '').includes('$'))) {
+    throw new ValueError('volume', `invalid volume name "${s}": use letters, digits, ".", "_", "-" and $id, such as kafka-$id`)
+  }
+  return t
 }
 
 /**
@@ -102,9 +117,14 @@ export const NodeParamsSchema = z.object({
   failoverDelay: via((s) => parsePeriod(s, 'failoverDelay')).optional(),
   failoverMaxDelay: via((s) => parsePeriod(s, 'failoverMaxDelay')).optional(),
   failoverMaxTries: unsettable(number('failoverMaxTries', '5', { integer: true, min: 1 })).optional(),
-  // Accepted by mesos/kafka but not carried out yet here: refused rather than silently dropped.
-  bindAddress: notYet('bindAddress', 'Kafka listens on the agent address from the offer'),
-  log4jOptions: notYet('log4jOptions', 'the distribution config/log4j2.yaml is used'),
+  /** `host`, `prefix*` or `if:<nic>` (kafka/bind-address.ts), resolved on the agent; `""` unsets */
+  bindAddress: unsettable(via((s) => formatBindAddress(parseBindAddress(s, 'bindAddress')))).optional(),
+  /** `true` also logs to the local syslog */
+  syslog: boolean('syslog').optional(),
+  /** volume name → `<agent work dir>/data/volumes/<name>` (KafkaNode.volume); `""` unsets */
+  volume: unsettable(via(volumeName)).optional(),
+  /** log4j2 overrides `k=v,...` (kafka/log4j.ts); `""` unsets */
+  log4jOptions: unsettable(via((s) => checkLog4jOptions(parseMap(s, 'log4jOptions')))).optional(),
 })
 export type NodeParams = z.infer<typeof NodeParamsSchema>
 

@@ -54,12 +54,39 @@ export interface KafkaNode {
   /** port range to take the port from; undefined = the lowest offered port */
   port?: Range
   options: Record<string, string>
+  /**
+   * Address Kafka listens on, resolved by the executor on the agent (mesos/kafka §3.1): a host name
+   * or IP, `prefix*` (the agent's address or a local interface address starting with the prefix)
+   * or `if:<nic>` (that interface's first IPv4 address). Undefined = the agent's address from the offer.
+   */
+  bindAddress?: string
+  /** Also send Kafka's log to the local syslog (UDP localhost:514, facility USER), as mesos/kafka `--syslog`. */
+  syslog?: boolean
+  /**
+   * Name of the volume holding the broker's data (mesos/kafka `--volume`). The cluster core has no
+   * persistent volumes yet, so it names a per-host folder `<agent work dir>/data/volumes/<name>`
+   * (`log.dirs` = `<that>/kafka-logs`), kept across tasks on that host.
+   */
+  volume?: string
+  /** log4j2 overrides `k=v` merged over the distribution's log4j2 config (executor/log4j.ts). */
+  log4jOptions?: Record<string, string>
   constraints?: string
   jvmOptions: string
   javaCmd: string
   stickiness: Stickiness
   failover: Failover
   needsRestart: boolean
+  /** Settings other than `options` changed while a task ran (REST param names, e.g. `mem`); cleared at launch and when the task ends. */
+  restartFields?: string[]
+  /** The `options` the current task was launched with (its server.properties); set at launch. */
+  launchedOptions?: Record<string, string>
+  /**
+   * Per-broker dynamic configs kafka-mesos set in Kafka for this node id (raw option values),
+   * i.e. option changes applied to the running broker without a restart (kafka/dynamic-configs.ts).
+   */
+  dynamicConfigs?: Record<string, string>
+  /** Dynamic configs of an earlier task, deleted in Kafka once the new task runs (its server.properties has the values). */
+  staleDynamicConfigs?: Record<string, string>
   task?: NodeTask
   /** id of the last task that ended; used to re-attach an orphaned running task (§3.5) */
   lastTaskId?: string
@@ -151,16 +178,46 @@ export interface NodeJson {
   heap: number
   port?: string
   options?: string
+  bindAddress?: string
+  syslog?: boolean
+  volume?: string
+  log4jOptions?: string
   constraints?: string
   jvmOptions?: string
   javaCmd?: string
   needsRestart: boolean
+  /**
+   * While a task exists and something changed since its launch: `live` the options applied to the
+   * running broker without a restart (`{key: value}`), `restart` what only a restart applies
+   * (option keys and setting names such as `mem`).
+   */
+  changes?: { live: Record<string, string>; restart: string[] }
   stickiness: { period: string; hostname?: string; stopTime?: string }
   failover: { delay: string; maxDelay: string; maxTries?: number; failures: number; failureTime?: string }
   task?: { id: string; slaveId: string; executorId: string; hostname: string; endpoint: string; attributes: Record<string, string>; state: NodeTaskState }
   state: string
   /** Why an active broker without a task did not take its last offer (not persisted), e.g. `{"reason":"rack=unique: ...","hostname":"127.0.1.1","time":"2026-..."}`. */
   waiting?: { reason: string; hostname: string; time: string }
+}
+
+/**
+ * What changed since the node's task was launched: options applied live and what needs a restart
+ * (see NodeJson.changes); undefined without a task or without changes.
+ */
+export function pendingChanges(node: KafkaNode): NodeJson['changes'] {
+  if (!node.task) return undefined
+  const live = { ...(node.dynamicConfigs ?? {}) }
+  const launched = node.launchedOptions
+  const restart = [...(node.restartFields ?? [])]
+  if (launched) {
+    const keys = [...new Set([...Object.keys(launched), ...Object.keys(live), ...Object.keys(node.options)])].sort()
+    for (const k of keys) {
+      const running = Object.hasOwn(live, k) ? live[k] : launched[k]
+      if (running !== node.options[k] && !restart.includes(k)) restart.push(k)
+    }
+  } else if (node.needsRestart && restart.length === 0) restart.push('settings')
+  if (Object.keys(live).length === 0 && restart.length === 0) return undefined
+  return { live, restart }
 }
 
 /** The last decline of an offer for a node: reason, offer host, epoch ms. */
@@ -183,10 +240,15 @@ export function nodeJson(node: KafkaNode, now = Date.now(), lastDecline?: LastDe
     heap: node.heap,
     port: node.port ? formatRange(node.port) : undefined,
     options: Object.keys(node.options).length > 0 ? formatMap(node.options) : undefined,
+    bindAddress: node.bindAddress,
+    syslog: node.syslog ? true : undefined,
+    volume: node.volume,
+    log4jOptions: node.log4jOptions && Object.keys(node.log4jOptions).length > 0 ? formatMap(node.log4jOptions) : undefined,
     constraints: node.constraints || undefined,
     jvmOptions: node.jvmOptions || undefined,
     javaCmd: node.javaCmd !== NODE_DEFAULTS.javaCmd ? node.javaCmd : undefined,
     needsRestart: node.needsRestart,
+    changes: pendingChanges(node),
     stickiness: {
       period: formatPeriod(node.stickiness.periodMs),
       hostname: node.stickiness.hostname,

@@ -3,7 +3,7 @@ import type { KafkaNode } from './broker.js'
 /**
  * A new broker `id` with the settings of `source`, as mesos/kafka `broker clone` (reference
  * kafka-mesos.md §2.2): cpus, mem, heap, port, constraints, options, JVM options, java command,
- * the stickiness period and the failover settings (delay, max delay, max tries) are copied; the
+ * the stickiness period and the failover settings (delay, max delay, max tries), bind address, syslog, volume and log4j options are copied; the
  * new broker is inactive, has no task, no failures, no sticky host and needs no restart.
  * Settings fields added to KafkaNode later are copied too (everything not listed as state here).
  */
@@ -16,6 +16,10 @@ export function cloneBroker(source: KafkaNode, id: number): KafkaNode {
   delete copy.task
   delete copy.lastTaskId
   delete copy.directoryId
+  delete copy.restartFields
+  delete copy.launchedOptions
+  delete copy.dynamicConfigs
+  delete copy.staleDynamicConfigs
   copy.stickiness = { periodMs: source.stickiness.periodMs }
   copy.failover = { delayMs: source.failover.delayMs, maxDelayMs: source.failover.maxDelayMs, failures: 0 }
   if (source.failover.maxTries !== undefined) copy.failover.maxTries = source.failover.maxTries

@@ -25,6 +25,7 @@ export function applyStatus(node: KafkaNode, status: TaskStatus, now = Date.now(
     node.lastTaskId = task.id
     node.task = undefined
     node.needsRestart = false
+    node.restartFields = undefined
     if (status.reason === 'REASON_RECONCILIATION' && !expected) {
       // The master no longer knows the task (e.g. the whole cluster restarted): it is gone, not
       // crashed, so no failure is counted and an active node starts again at once, on the same

@@ -92,6 +92,11 @@ export interface RenderOptions {
   defaults: string
   /** Comma list of data directories for `log.dirs` (the executor's per-node folder); a user `log.dirs` option wins. */
   logDirs: string
+  /**
+   * Address the broker listens on when it differs from `data.host` (a resolved bind address,
+   * bind-address.ts); a wildcard (`0.0.0.0`, `::`) listens everywhere and `data.host` is advertised.
+   */
+  listenHost?: string
 }
 
 /**
@@ -99,7 +104,7 @@ export interface RenderOptions {
  * options (with `$id` substituted). Pure; see the module doc for the layering.
  *
  * Broker (kafka-kraft-ops.md §4b): `process.roles=broker`, `listeners`/`advertised.listeners`
- * `PLAINTEXT://host:port`, `inter.broker.listener.name=PLAINTEXT`.
+ * `PLAINTEXT://host:port` (`listeners` on `listenHost` when given), `inter.broker.listener.name=PLAINTEXT`.
  * Controller (§4a): `process.roles=controller`, `listeners`/`advertised.listeners` `CONTROLLER://host:port`.
  * Both: `node.id`, `controller.quorum.bootstrap.servers`, `controller.listener.names=CONTROLLER`,
  * `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT`, `log.dirs`,
@@ -118,7 +123,7 @@ export function serverProperties(data: KafkaTaskData, opts: RenderOptions): Prop
   set('listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT')
   if (data.role === 'broker') {
     const ep = `PLAINTEXT://${hostForUrl(data.host)}:${data.port}`
-    set('listeners', ep)
+    set('listeners', opts.listenHost ? `PLAINTEXT://${hostForUrl(opts.listenHost)}:${data.port}` : ep)
     set('advertised.listeners', ep)
     set('inter.broker.listener.name', 'PLAINTEXT')
     if (data.rack) set('broker.rack', data.rack)

@@ -10,7 +10,8 @@ import { z } from 'zod'
  * ```
  * { role: 'broker' | 'controller', nodeId: 0, clusterId: '<22 base64url chars>', host: '127.0.1.1',
  *   port: 31000, quorum: '127.0.1.2:31005', format: 'standalone' | 'no-initial-controllers',
- *   heapMb: 256, options: {k: v}, jvmOptions: '', javaCmd: 'java', rack?: 'r1', internalTopicRf?: 3 }
+ *   heapMb: 256, options: {k: v}, jvmOptions: '', javaCmd: 'java', rack?: 'r1', internalTopicRf?: 3,
+ *   bindAddress?: '192.168.50.*', syslog: false, syslogTag?: 'kafka-0', log4jOptions: {k: v}, volume?: 'v0' }
  * ```
  */
 export const KafkaTaskDataSchema = z.object({
@@ -44,6 +45,16 @@ export const KafkaTaskDataSchema = z.object({
   javaCmd: z.string().min(1).default('java'),
   /** `broker.rack`, when set. */
   rack: z.string().min(1).optional(),
+  /** mesos/kafka `--bind-address` (bind-address.ts), resolved by the executor on the agent; brokers only. */
+  bindAddress: z.string().min(1).optional(),
+  /** Also log to the local syslog (log4j.ts); the app name is `syslogTag`. */
+  syslog: z.boolean().default(false),
+  /** Syslog app name, mesos/kafka's `MESOS_SYSLOG_TAG` (`<framework>-<id>`). */
+  syslogTag: z.string().min(1).optional(),
+  /** log4j2 overrides `k=v` (log4j.ts); `$id` in a value becomes the node id. */
+  log4jOptions: z.record(z.string(), z.string()).default({}),
+  /** Volume name: data in `<KM_DATA_DIR>/volumes/<name>/kafka-logs` (KafkaNode.volume); `$id` becomes the node id. */
+  volume: z.string().regex(/^[A-Za-z0-9._$-]+$/).optional(),
   /** Replication factor of the internal topics (offsets, transaction state, share state); default min(3, brokers) chosen by the scheduler. */
   internalTopicRf: z.number().int().min(1).optional(),
 })

@@ -6,3 +6,4 @@ export { alterClientQuotas, describeClientQuotas, type EntityPart, type QuotaEnt
 export { electLeaders, ElectionType, type ElectionResult } from './elect-leaders.js'
 export { alterPartitionReassignments, type ReassignmentChange, type ReassignmentResult } from './reassignments.js'
 export { describeLogDirs, type ReplicaLog } from './log-dirs.js'
+export { alterBrokerConfigs, incrementalAlterConfigsRequest, parseIncrementalAlterConfigs, AlterConfigsError, type ConfigChange } from './incremental-alter-configs.js'
