@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { newNode } from '../brokers/broker.js'
 import { Reader, Writer } from '../kafka/wire/codec.js'
 import { KafkaScheduler } from '../scheduler.js'
-import type { SchedulerState } from '../storage/index.js'
+import { MemoryOpsLog, type SchedulerState } from '../storage/index.js'
 import { createApi } from './app.js'
 
 interface Seen {
@@ -73,7 +73,7 @@ function scheduler(kafkaPort: number): KafkaScheduler {
   const s = new KafkaScheduler({
     master: '127.0.0.1:1',
     api: 'http://127.0.0.1:7000',
-    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st) },
+    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st), opsLog: () => new MemoryOpsLog() },
     frameworkName: 'kafka',
     frameworkRole: '*',
     frameworkTimeoutSeconds: 60,
