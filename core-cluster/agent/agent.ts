@@ -8,7 +8,9 @@ import {
   decode,
   encode,
   isTerminal,
+  isPersistentVolume,
   newUuidBase64,
+  scalarSum,
   PROTOBUF_TYPE,
   type AgentInfo,
   type Attribute,
@@ -17,6 +19,7 @@ import {
   type Resource,
   type TaskInfo,
   type TaskState,
+  type TaskGroupInfo,
   type TaskStatus,
   agent as agentMsg,
   executor as executorMsg,
@@ -25,6 +28,8 @@ import { Checkpoint, processStartTime, sameProcessAlive, type RunCheckpoint } fr
 import { commandExecutorEntry, commandExecutorInfo } from './command-executor-launch.js'
 import { fetchUris } from './fetcher.js'
 import { launchCommand, signalGroup, stopGroup, type LaunchedProcess } from './launcher.js'
+import { allProcesses, killTree, treeUsage, type TreeUsage } from './monitor.js'
+import { AgentResources } from './volumes.js'
 import { StatusUpdateManager } from './status-updates.js'
 
 /** Agent settings. Durations in ms. */
@@ -48,6 +53,13 @@ export interface AgentOptions {
   recover?: boolean
   /** How long recovered executors have to re-subscribe before they are killed (Mesos `--executor_reregistration_timeout`). */
   executorReregisterTimeoutMs?: number
+  /**
+   * Kill an executor's process tree when its resident memory exceeds the mem of its tasks and
+   * executor (TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY). Default true; false = only account.
+   */
+  enforceMemoryLimits?: boolean
+  /** How often executors' process trees are sampled from /proc (ms, default 500). */
+  monitorIntervalMs?: number
   logger: Logger
 }
 
@@ -80,6 +92,12 @@ interface ExecutorRun {
   recovered?: boolean
   /** killed because it did not re-subscribe after the agent restarted */
   reregistrationTimedOut?: boolean
+  /** the built-in default executor of a LAUNCH_GROUP (ExecutorInfo type DEFAULT) */
+  defaultExecutor?: boolean
+  /** the latest sample of its process tree (epoch seconds) */
+  usage?: TreeUsage & { timestamp: number; memLimitBytes: number; memPeakBytes: number }
+  /** killed by the memory supervisor: its limit and what it used (MB) */
+  memLimitation?: { limitMb: number; usedMb: number }
 }
 
 /** How long a call to the master may take before it counts as failed (ms). */
@@ -117,11 +135,16 @@ export class Agent {
   /** fires when the master has not pinged for its total ping timeout: the link is dropped (see onMasterEvent) */
   private pingWatchdog?: NodeJS.Timeout
   private pingTimeoutMs?: number
+  /** dynamic reservations and persistent volumes (checkpointed; reported on REGISTER) */
+  private readonly resources: AgentResources
+  private checkpointedResources: Resource[] = []
+  private monitor?: NodeJS.Timeout
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger
     this.graceMs = options.executorShutdownGraceMs ?? 5_000
     this.checkpoint = new Checkpoint(options.workDir)
+    this.resources = new AgentResources(options.workDir)
     this.updates = new StatusUpdateManager(
       (fw, status) => this.forwardStatus(fw, status),
       undefined,
@@ -154,6 +177,10 @@ export class Agent {
   /** Recovers from the checkpoint (unless `recover: false`), then starts the master link loop (re-registers with back-off after a drop). */
   start(): void {
     if (this.options.recover !== false) this.safely('recovery', () => this.recover())
+    // Reservations and volumes belong to this agent id: kept only when the id was recovered.
+    if (this.agentId) this.checkpointedResources = this.resources.load()
+    this.monitor = setInterval(() => this.safely('monitor', () => this.sampleExecutors()), this.options.monitorIntervalMs ?? 500)
+    this.monitor.unref()
     void this.linkLoop()
   }
 
@@ -176,6 +203,7 @@ export class Agent {
       executorId: run.executorId,
       info: run.info,
       commandExecutor: run.commandExecutor,
+      defaultExecutor: run.defaultExecutor,
       containerId: run.containerId,
       sandbox: run.sandbox,
       pid: run.process?.pid,
@@ -220,6 +248,7 @@ export class Agent {
         queued: cp.tasks.filter((t) => cp.queued.includes(t.info.task_id.value)).map((t) => t.info),
         tasks: new Map(cp.tasks.map((t) => [t.info.task_id.value, { ...t }])),
         commandExecutor: cp.commandExecutor,
+        defaultExecutor: cp.defaultExecutor,
         shuttingDown: false,
         subscribedOnce: cp.subscribedOnce,
         pidStart: cp.pidStart,
@@ -285,7 +314,7 @@ export class Agent {
     const call: agentMsg.Call = {
       type: 'REGISTER',
       agent_id: this.agentId ? { value: this.agentId } : undefined,
-      register: { agent_info: this.info, tasks, framework_ids: [...frameworkIds].map((value) => ({ value })) },
+      register: { agent_info: this.info, tasks, framework_ids: [...frameworkIds].map((value) => ({ value })), checkpointed_resources: this.checkpointedResources },
     }
     const res = await this.fetchMaster({
       method: 'POST',
@@ -374,6 +403,21 @@ export class Agent {
         return
       case 'RUN_TASK':
         return this.runTask(event.run_task!.framework_info, event.run_task!.task)
+      case 'RUN_TASK_GROUP': {
+        const g = event.run_task_group!
+        return this.runTaskGroup(g.framework_info, g.executor, g.task_group)
+      }
+      case 'CHECKPOINT_RESOURCES': {
+        const list = event.checkpoint_resources?.resources ?? []
+        this.checkpointedResources = list
+        try {
+          const { created, removed } = this.resources.apply(list)
+          this.log.info({ resources: list.length, volumesCreated: created, volumesRemoved: removed }, 'checkpointed reservations and volumes')
+        } catch (e) {
+          this.log.error({ err: (e as Error).message }, 'could not checkpoint reservations and volumes')
+        }
+        return
+      }
       case 'KILL_TASK':
         return this.killTask(event.kill_task!.framework_id.value, event.kill_task!.task_id.value, event.kill_task!.kill_policy?.grace_period?.nanoseconds)
       case 'ACKNOWLEDGE': {
@@ -414,8 +458,9 @@ export class Agent {
 
   // ------------------------------------------------------------------ tasks and executors
 
-  private agentStatus(run: ExecutorRun | undefined, frameworkId: string, task: TaskInfo, state: TaskState, reason: string, message: string): void {
+  private agentStatus(run: ExecutorRun | undefined, frameworkId: string, task: TaskInfo, state: TaskState, reason: string, message: string, extra: Partial<TaskStatus> = {}): void {
     const status: TaskStatus = {
+      ...extra,
       task_id: task.task_id,
       state,
       reason,
@@ -450,25 +495,84 @@ export class Agent {
         return
       }
     }
+    return this.launchOn(framework, executorInfo, [task], isCommandTask ? 'command' : 'custom')
+  }
+
+  /**
+   * LAUNCH_GROUP: the group's tasks under one executor of type DEFAULT, run by the agent's built-in
+   * default executor (the command executor program with KM_DEFAULT_EXECUTOR=1).
+   */
+  private async runTaskGroup(framework: FrameworkInfo, executor: ExecutorInfo, group: TaskGroupInfo): Promise<void> {
+    const frameworkId = framework.id!.value
+    const tasks = group.tasks ?? []
+    let entry: { file: string; args: string[] }
+    try {
+      entry = await commandExecutorEntry()
+    } catch (e) {
+      for (const t of tasks) this.agentStatus(undefined, frameworkId, t, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', `Cannot start the default executor: ${(e as Error).message}`)
+      return
+    }
+    const info: ExecutorInfo = {
+      ...executor,
+      type: 'DEFAULT',
+      framework_id: { value: frameworkId },
+      name: executor.name ?? `Default Executor (${executor.executor_id.value})`,
+      command: { shell: false, value: entry.file, arguments: [entry.file, ...entry.args], environment: { variables: [{ name: 'KM_DEFAULT_EXECUTOR', value: '1' }] } },
+    }
+    return this.launchOn(framework, info, tasks, 'default')
+  }
+
+  /** Where a task of this run sees its sandbox (the default executor gives each task its own). */
+  private taskSandbox(run: ExecutorRun, task: TaskInfo): string {
+    return run.defaultExecutor ? join(run.sandbox, 'tasks', task.task_id.value) : run.sandbox
+  }
+
+  /** Makes the persistent volumes of `tasks` (and of the executor) visible in their sandboxes. */
+  private linkVolumes(run: ExecutorRun, tasks: TaskInfo[], withExecutor: boolean): void {
+    if (withExecutor && (run.info.resources ?? []).some(isPersistentVolume)) this.resources.link(run.sandbox, run.info.resources ?? [])
+    for (const t of tasks) {
+      if (!(t.resources ?? []).some(isPersistentVolume)) continue
+      const linked = this.resources.link(this.taskSandbox(run, t), t.resources ?? [])
+      this.log.info({ task: t.task_id.value, volumes: linked }, 'persistent volumes linked into the sandbox')
+    }
+  }
+
+  /** Sends tasks to a subscribed executor: one LAUNCH_GROUP for the default executor, LAUNCH each otherwise. */
+  private deliver(run: ExecutorRun, tasks: TaskInfo[]): void {
+    if (tasks.length === 0) return
+    if (run.defaultExecutor) this.sendExecutor(run, { type: 'LAUNCH_GROUP', launch_group: { task_group: { tasks } } })
+    else for (const task of tasks) this.sendExecutor(run, { type: 'LAUNCH', launch: { task } })
+  }
+
+  /** Starts the executor of `tasks` (or hands them to the running one), in a fresh sandbox. */
+  private async launchOn(framework: FrameworkInfo, executorInfo: ExecutorInfo, tasks: TaskInfo[], kind: 'command' | 'custom' | 'default'): Promise<void> {
+    const frameworkId = framework.id!.value
     const executorId = executorInfo.executor_id.value
     const key = `${frameworkId}/${executorId}`
     if (framework.checkpoint) this.checkpointing.add(frameworkId)
     let run = this.executors.get(key)
     if (run && !run.shuttingDown) {
-      run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
-      if (run.stream) this.sendExecutor(run, { type: 'LAUNCH', launch: { task } })
-      else run.queued.push(task)
+      for (const task of tasks) run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
+      try {
+        this.linkVolumes(run, tasks, false)
+      } catch (e) {
+        for (const task of tasks) this.agentStatus(run, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', `Cannot link the task's persistent volumes: ${(e as Error).message}`)
+        return
+      }
+      if (run.stream) this.deliver(run, tasks)
+      else run.queued.push(...tasks)
       this.saveRun(run)
       return
     }
     const containerId = randomUUID()
     const sandbox = join(this.options.workDir, 'slaves', this.agentId ?? 'unknown', 'frameworks', frameworkId, 'executors', executorId, 'runs', containerId)
-    run = { frameworkId, framework, executorId, info: executorInfo, commandExecutor: isCommandTask, containerId, sandbox, queued: [task], tasks: new Map(), shuttingDown: false, subscribedOnce: false }
-    run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
+    run = { frameworkId, framework, executorId, info: executorInfo, commandExecutor: kind === 'command', defaultExecutor: kind === 'default', containerId, sandbox, queued: [...tasks], tasks: new Map(), shuttingDown: false, subscribedOnce: false }
+    for (const task of tasks) run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
     this.executors.set(key, run)
-    this.log.info({ task: task.task_id.value, executor: executorId, sandbox }, 'launching executor')
+    this.log.info({ tasks: tasks.map((t) => t.task_id.value), executor: executorId, sandbox, kind }, 'launching executor')
     try {
       await mkdir(sandbox, { recursive: true })
+      this.linkVolumes(run, tasks, true)
       await fetchUris(executorInfo.command?.uris ?? [], sandbox, join(this.options.workDir, 'cache'))
       if (run.shuttingDown) throw new Error('killed while fetching')
       const dataDir = join(this.options.workDir, 'data')
@@ -478,13 +582,70 @@ export class Agent {
       this.saveRun(run)
     } catch (e) {
       const message = `Failed to launch the executor: ${(e as Error).message}`
-      this.log.error({ task: task.task_id.value, err: (e as Error).message }, 'executor launch failed')
-      this.agentStatus(run, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message)
+      this.log.error({ tasks: tasks.map((t) => t.task_id.value), err: (e as Error).message }, 'executor launch failed')
+      for (const task of tasks) this.agentStatus(run, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message)
       this.executors.delete(key)
       return
     }
     const launched = run
     void launched.process!.exited.then((code) => this.executorExited(launched, code))
+  }
+
+  // ------------------------------------------------------------------ isolation and statistics
+
+  /** Memory limit of a run (MB): the mem of its executor and of its tasks that are not over. */
+  private memLimitMb(run: ExecutorRun): number {
+    let mb = scalarSum(run.info.resources, 'mem')
+    for (const t of run.tasks.values()) if (!isTerminal(t.state)) mb += scalarSum(t.info.resources, 'mem')
+    return mb
+  }
+
+  /**
+   * One /proc sample of every executor's process tree (cpu time, RSS); a tree over its memory limit
+   * is killed (SIGKILL) and its tasks fail with REASON_CONTAINER_LIMITATION_MEMORY. The built-in
+   * command and default executors' own Node.js process is not counted against the tasks' limit (Mesos
+   * gives its command executor an allowance of its own too).
+   */
+  private sampleExecutors(): void {
+    const runs = [...this.executors.values()].filter((r) => r.process)
+    if (runs.length === 0) return
+    const procs = allProcesses()
+    const now = Date.now() / 1000
+    for (const run of runs) {
+      const u = treeUsage(run.process!.pid, procs)
+      const limitMb = this.memLimitMb(run)
+      const builtin = run.commandExecutor || !!run.defaultExecutor
+      const counted = builtin ? u.memRssBytesWithoutRoot : u.memRssBytes
+      run.usage = { ...u, timestamp: now, memLimitBytes: limitMb * 1024 * 1024, memPeakBytes: Math.max(run.usage?.memPeakBytes ?? 0, u.memRssBytes) }
+      if (this.options.enforceMemoryLimits === false || limitMb <= 0 || run.memLimitation || counted <= limitMb * 1024 * 1024) continue
+      run.memLimitation = { limitMb, usedMb: Math.ceil(counted / (1024 * 1024)) }
+      this.log.warn({ executor: run.executorId, limitMb, usedMb: run.memLimitation.usedMb, pids: u.pids }, 'memory limit exceeded: killing the executor\'s process tree')
+      killTree(u.pids)
+    }
+  }
+
+  /**
+   * Per-executor usage as Mesos `/monitor/statistics` (ResourceStatistics subset): cpu times (s),
+   * RSS and limit (bytes), process count, cpus limit.
+   */
+  statistics() {
+    return [...this.executors.values()].map((run) => ({
+      executor_id: run.executorId,
+      executor_name: run.info.name ?? run.executorId,
+      framework_id: run.frameworkId,
+      container_id: run.containerId,
+      source: [...run.tasks.keys()][0] ?? run.executorId,
+      statistics: {
+        timestamp: run.usage?.timestamp ?? Date.now() / 1000,
+        cpus_user_time_secs: run.usage?.cpusUserTimeSecs ?? 0,
+        cpus_system_time_secs: run.usage?.cpusSystemTimeSecs ?? 0,
+        cpus_limit: Math.round((scalarSum(run.info.resources, 'cpus') + [...run.tasks.values()].filter((t) => !isTerminal(t.state)).reduce((n, t) => n + scalarSum(t.info.resources, 'cpus'), 0)) * 1000) / 1000,
+        mem_rss_bytes: run.usage?.memRssBytes ?? 0,
+        mem_limit_bytes: this.memLimitMb(run) * 1024 * 1024,
+        mem_max_rss_bytes: run.usage?.memPeakBytes ?? 0,
+        processes: run.usage?.pids.length ?? 0,
+      },
+    }))
   }
 
   /** Environment of an executor process (mesos-api.md §2 table) plus KM_DATA_DIR. */
@@ -523,6 +684,13 @@ export class Agent {
       : code === -1 ? 'Executor terminated (its exit status is unknown after an agent restart)' : `Executor exited with status ${code}`
     for (const t of run.tasks.values()) {
       if (isTerminal(t.state)) continue
+      if (run.memLimitation) {
+        const { limitMb, usedMb } = run.memLimitation
+        this.agentStatus(run, run.frameworkId, t.info, 'TASK_FAILED', 'REASON_CONTAINER_LIMITATION_MEMORY', `Memory limit exceeded: Requested: ${limitMb}MB Maximum Used: ${usedMb}MB (resident memory of the task's process tree; killed by the agent)`, {
+          limitation: { resources: [{ name: 'mem', type: 'SCALAR', scalar: { value: limitMb } }] },
+        })
+        continue
+      }
       const state: TaskState = t.killRequested || run.shuttingDown ? 'TASK_KILLED' : 'TASK_FAILED'
       this.agentStatus(run, run.frameworkId, t.info, state, run.reregistrationTimedOut ? 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT' : 'REASON_EXECUTOR_TERMINATED', why)
     }
@@ -590,6 +758,7 @@ export class Agent {
   /** Stops the agent: shuts every executor down (their Kafka JVMs included) and closes the link. */
   async stop(): Promise<void> {
     this.stopped = true
+    if (this.monitor) clearInterval(this.monitor)
     await Promise.all([...this.executors.values()].map((run) => this.shutdownExecutor(run, 'agent stopping')))
     this.updates.stop()
     this.abort?.abort()
@@ -629,7 +798,7 @@ export class Agent {
       subscribed: { executor_info: run.info, framework_info: run.framework, agent_info: this.info, container_id: { value: run.containerId } },
     })
     for (const u of replayed) if (u.status.uuid) this.sendExecutor(run, { type: 'ACKNOWLEDGED', acknowledged: { task_id: u.status.task_id, uuid: u.status.uuid } })
-    for (const task of run.queued.splice(0)) this.sendExecutor(run, { type: 'LAUNCH', launch: { task } })
+    this.deliver(run, run.queued.splice(0))
     this.saveRun(run)
     return undefined
   }
@@ -679,8 +848,10 @@ export class Agent {
         directory: r.sandbox,
         pid: r.process?.pid,
         subscribed: !!r.stream,
+        type: r.defaultExecutor ? 'DEFAULT' : r.commandExecutor ? 'COMMAND' : 'CUSTOM',
         tasks: [...r.tasks.values()].map((t) => ({ id: t.info.task_id.value, state: t.state })),
       })),
+      reserved_resources: this.checkpointedResources,
       pending_updates: [...this.updates.pending().values()].reduce((n, l) => n + l.length, 0),
     }
   }

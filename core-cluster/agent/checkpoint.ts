@@ -22,6 +22,8 @@ export interface RunCheckpoint {
   executorId: string
   info: ExecutorInfo
   commandExecutor: boolean
+  /** the built-in default executor of a task group */
+  defaultExecutor?: boolean
   containerId: string
   sandbox: string
   /** pid of the executor (leader of its process group) */

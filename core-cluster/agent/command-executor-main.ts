@@ -1,14 +1,17 @@
 /**
  * Entry point of the built-in command executor process, started by the agent for a TaskInfo with a
  * `command` as `node command-executor-main.js` in the task's sandbox (its own process group), with the
- * executor environment of mesos-api.md §2. Exit codes: 0 after TASK_FINISHED/TASK_KILLED, 1 after
- * TASK_FAILED or a lost agent, 2 on a bad environment.
+ * executor environment of mesos-api.md §2. With `KM_DEFAULT_EXECUTOR=1` the same program is the
+ * built-in default executor of LAUNCH_GROUP (./default-executor.ts). Exit codes: 0 after
+ * TASK_FINISHED/TASK_KILLED, 1 after TASK_FAILED or a lost agent, 2 on a bad environment.
  */
 import { pino } from 'pino'
 import { ExecutorClient, executorEnvFrom, type ExecutorEnv } from '../client/executor-client.js'
-import { CommandExecutor } from './command-executor.js'
+import { CommandExecutor, type CommandExecutorOptions } from './command-executor.js'
+import { DefaultExecutor } from './default-executor.js'
 
 const log = pino({ name: 'command-executor', level: process.env.KM_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }))
+const defaultExecutor = process.env.KM_DEFAULT_EXECUTOR === '1'
 let env: ExecutorEnv
 try {
   env = executorEnvFrom(process.env)
@@ -16,11 +19,11 @@ try {
   log.error({ err: (e as Error).message }, 'bad executor environment')
   process.exit(2)
 }
-log.info({ agent: env.agentEndpoint, framework: env.frameworkId, executor: env.executorId, checkpoint: env.checkpoint }, 'command executor starting')
+log.info({ agent: env.agentEndpoint, framework: env.frameworkId, executor: env.executorId, checkpoint: env.checkpoint }, defaultExecutor ? 'default executor starting' : 'command executor starting')
 
 let client: ExecutorClient | undefined
 let exiting = false
-const exec = new CommandExecutor({
+const options: CommandExecutorOptions = {
   client: { update: (s) => client!.update(s), waitAcknowledged: (u, t) => client!.waitAcknowledged(u, t) },
   sandbox: env.sandbox,
   env: process.env,
@@ -35,13 +38,18 @@ const exec = new CommandExecutor({
     log.info({ code }, 'command executor exiting')
     process.exit(code)
   },
-})
+}
+const exec = defaultExecutor ? new DefaultExecutor(options) : new CommandExecutor(options)
 client = new ExecutorClient({
   env,
   log,
   handlers: {
     subscribed: (ev) => exec.subscribed(ev.framework_info),
     launch: (task) => exec.launch(task),
+    launchGroup: (tasks) => {
+      if (exec instanceof DefaultExecutor) exec.launchGroup(tasks)
+      else for (const t of tasks) exec.launch(t)
+    },
     kill: (taskId, policy) => exec.kill(taskId, policy),
     shutdown: () => exec.shutdown(),
     disconnected: () => exec.disconnected(),
@@ -49,9 +57,9 @@ client = new ExecutorClient({
 })
 for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => exec.terminate())
 process.on('exit', () => {
-  if (exec.pid) {
+  for (const pid of exec instanceof DefaultExecutor ? exec.pids : exec.pid ? [exec.pid] : []) {
     try {
-      process.kill(-exec.pid, 'SIGKILL')
+      process.kill(-pid, 'SIGKILL')
     } catch {
       // already gone
     }

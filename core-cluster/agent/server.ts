@@ -9,7 +9,11 @@ import { Agent } from './agent.js'
 
 type Env = { Bindings: HttpBindings }
 
-/** The agent's HTTP face: `POST /api/v1/executor` (Mesos v1 executor API), `GET /state`, `GET /health`. */
+/**
+ * The agent's HTTP face: `POST /api/v1/executor` (Mesos v1 executor API), `POST /api/v1` (agent
+ * operator API, JSON: GET_HEALTH, GET_CONTAINERS), `GET /monitor/statistics` (per-executor usage as
+ * Mesos), `GET /state`, `GET /health`.
+ */
 export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
   const app = new Hono<Env>()
   app.all('/api/v1/executor', async (c) => {
@@ -52,6 +56,41 @@ export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
         return c.text(`Received an unknown call type '${call.type ?? 'UNKNOWN'}'; expected SUBSCRIBE, UPDATE, MESSAGE or HEARTBEAT`, 400)
     }
   })
+  app.get('/monitor/statistics', (c) => c.json(agent.statistics()))
+  app.get('/monitor/statistics.json', (c) => c.json(agent.statistics()))
+  // Agent v1 operator API (Mesos mesos.v1.agent.Call), JSON, the calls this agent answers.
+  app.all('/api/v1', async (c) => {
+    if (c.req.method !== 'POST') {
+      c.header('Allow', 'POST')
+      return c.text(`Expecting a 'POST' request, received '${c.req.method}'`, 405)
+    }
+    let call: { type?: unknown }
+    try {
+      call = JSON.parse(await c.req.text()) as { type?: unknown }
+    } catch (e) {
+      return c.text(`Failed to parse JSON: ${(e as Error).message}`, 400)
+    }
+    if (!call || typeof call !== 'object') return c.text('Failed to validate agent::Call: expected a JSON object', 400)
+    switch (call.type) {
+      case 'GET_HEALTH':
+        return c.json({ type: 'GET_HEALTH', get_health: { healthy: true } })
+      case 'GET_CONTAINERS':
+        return c.json({
+          type: 'GET_CONTAINERS',
+          get_containers: {
+            containers: agent.statistics().map((s) => ({
+              framework_id: { value: s.framework_id },
+              executor_id: { value: s.executor_id },
+              executor_name: s.executor_name,
+              container_id: { value: s.container_id },
+              resource_statistics: s.statistics,
+            })),
+          },
+        })
+      default:
+        return c.text(`Failed to validate agent::Call: call type '${String(call.type)}' is not supported by this agent (supported: GET_HEALTH, GET_CONTAINERS)`, 400)
+    }
+  })
   app.get('/state', (c) => c.json(agent.state()))
   app.get('/slave(1)/state', (c) => c.json(agent.state()))
   app.get('/health', (c) => c.text('ok'))
@@ -69,7 +108,7 @@ export interface RunningAgent {
  * Starts an agent: binds `host:port` (0 = free port), then registers with the master.
  * @throws when the address cannot be bound
  */
-export async function startAgent(opts: { master: string; host: string; port: number; resources: Resource[]; attributes: Attribute[]; workDir: string; logger: Logger; executorShutdownGraceMs?: number; recover?: boolean; executorReregisterTimeoutMs?: number }): Promise<RunningAgent> {
+export async function startAgent(opts: { master: string; host: string; port: number; resources: Resource[]; attributes: Attribute[]; workDir: string; logger: Logger; executorShutdownGraceMs?: number; recover?: boolean; executorReregisterTimeoutMs?: number; enforceMemoryLimits?: boolean; monitorIntervalMs?: number }): Promise<RunningAgent> {
   let app: Hono<Env> | undefined
   const { server, port } = await listen((req, env) => (app ? app.fetch(req, env) : new Response('agent is starting', { status: 503 })), opts.host, opts.port)
   const agent = new Agent({ ...opts, port })

@@ -93,6 +93,8 @@ export interface ExecutorHandlers {
   subscribed?(ev: NonNullable<executor.Event['subscribed']>): void
   /** LAUNCH of one task. */
   launch?(task: TaskInfo): void
+  /** LAUNCH_GROUP: the tasks of one task group (an executor of type DEFAULT). */
+  launchGroup?(tasks: TaskInfo[]): void
   /** KILL of one task, with the scheduler's kill policy if any. */
   kill?(taskId: Id, killPolicy?: KillPolicy): void
   /** ACKNOWLEDGED: the agent has taken the update with this uuid. */
@@ -377,6 +379,12 @@ export class ExecutorClient {
         if (!task) return
         this.unackedTasks.set(task.task_id.value, task)
         this.safe('launch', () => this.handlers.launch?.(task))
+        return
+      }
+      case 'LAUNCH_GROUP': {
+        const tasks = ev.launch_group?.task_group?.tasks ?? []
+        for (const task of tasks) this.unackedTasks.set(task.task_id.value, task)
+        if (tasks.length > 0) this.safe('launchGroup', () => this.handlers.launchGroup?.(tasks))
         return
       }
       case 'KILL':
