@@ -9,9 +9,13 @@ export default class AgentCommand extends Command {
   static summary = 'Run a cluster agent.'
   static description = `Registers with the master, offers its resources, fetches task URIs into sandboxes under
 --work-dir and runs executors in their own process groups (v1 executor API on /api/v1/executor).
-Several agents can share one machine when each binds its own loopback address (127.0.1.1, 127.0.1.2, ...).`
+Several agents can share one machine when each binds its own loopback address (127.0.1.1, 127.0.1.2, ...).
+Static reservations use Mesos's syntax: cpus(kafka):4 is offered to role kafka only. Each executor's
+process tree is accounted from /proc (GET /monitor/statistics) and killed when its resident memory
+exceeds the mem of its tasks (TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY) unless --no-memory-limits.`
   static examples = [
     `<%= config.bin %> agent --master 127.0.0.1:5050 --host 127.0.1.1 --resources "cpus:2;mem:4096;ports:[31000-31999]" --attributes rack:r1`,
+    `<%= config.bin %> agent --master 127.0.0.1:5050 --resources "cpus(kafka):4;mem(kafka):8192;cpus:2;mem:2048;disk:10000"`,
   ]
   static flags = {
     master: Flags.string({ description: 'master host:port', required: true }),
@@ -21,6 +25,7 @@ Several agents can share one machine when each binds its own loopback address (1
     attributes: Flags.string({ description: 'attributes, Mesos syntax: rack:r1;dc:d1', default: '' }),
     'work-dir': Flags.string({ description: 'sandboxes, fetch cache and broker data', default: './agent-work' }),
     'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
+    'memory-limits': Flags.boolean({ description: "kill an executor's process tree over the mem of its tasks (--no-memory-limits: only account)", default: true, allowNo: true }),
   }
 
   async run(): Promise<void> {
@@ -41,6 +46,7 @@ Several agents can share one machine when each binds its own loopback address (1
       resources,
       attributes,
       workDir: resolve(flags['work-dir']),
+      enforceMemoryLimits: flags['memory-limits'],
       logger: log,
     }).catch((e: Error) => this.error(`cannot start the agent on ${flags.host}:${flags.port}: ${e.message}`, { exit: 1 }))
     onShutdown(log, () => running.close())
