@@ -10,7 +10,7 @@
  * Values by MBean kind:
  * - gauge (`Value`): the value;
  * - meter (`Count`, `OneMinuteRate`): the name is the one-minute rate (per second, as mesos/kafka),
- *   `<name>_count` the total count;
+ *   `<name>_count` the total count (not for `*Percent` meters, whose count is idle nanoseconds);
  * - histogram/timer (`Mean`, percentiles): the name is the mean, plus `_p50`, `_p95`, `_p99`,
  *   `_p999`, `_max` and `_count` (for `*TimeMs`: milliseconds);
  * - composite attributes (`java.lang:type=Memory` HeapMemoryUsage): `<name>.<key>`.
@@ -94,7 +94,7 @@ export function flattenMBean(objectName: string, attrs: Record<string, unknown>,
   }
   if ('OneMinuteRate' in attrs) {
     put(base, attrs.OneMinuteRate)
-    put(`${base}_count`, attrs.Count)
+    if (!base.endsWith('Percent')) put(`${base}_count`, attrs.Count) // an idle-percent meter counts nanoseconds
     return
   }
   for (const [a, v] of Object.entries(attrs)) {

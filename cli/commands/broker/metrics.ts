@@ -3,6 +3,7 @@ import Table from 'cli-table3'
 import {z} from 'zod'
 
 import {type JsonValue} from '../../api.js'
+import {CONTROLLER_BASE_ID} from '../../../scheduler/kafka/quorum.js'
 import {apiFlags, BrokerCommand} from '../../broker-command.js'
 
 const MetricsResponse = z.looseObject({
@@ -18,13 +19,13 @@ export function formatMetricValue(v: number | undefined): string {
 }
 
 /**
- * The metrics table: one row per metric name (sorted), one column per broker, `collected` (the read
- * time, UTC) first.
+ * The metrics table: one row per metric name (sorted), one column per broker (or KRaft controller),
+ * `collected` (the read time, UTC) first.
  */
 export function metricsTable(metrics: Record<string, Record<string, number>>): string {
   const ids = Object.keys(metrics)
   const names = [...new Set(ids.flatMap((id) => Object.keys(metrics[id])))].filter((n) => n !== 'timestamp').sort()
-  const table = new Table({head: ['metric', ...ids.map((id) => `broker ${id}`)], style: {head: [], border: []}})
+  const table = new Table({head: ['metric', ...ids.map((id) => `${Number(id) >= CONTROLLER_BASE_ID ? 'controller' : 'broker'} ${id}`)], style: {head: [], border: [], compact: true}})
   const time = (ms: number | undefined) => (ms ? new Date(ms).toISOString().slice(11, 19) : '-')
   table.push(['collected (UTC)', ...ids.map((id) => time(metrics[id].timestamp))])
   for (const n of names) table.push([n, ...ids.map((id) => formatMetricValue(metrics[id][n]))])
