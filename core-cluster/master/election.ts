@@ -1,5 +1,6 @@
 import { Etcd3, type Campaign, type Election, type Watcher } from 'etcd3'
 import type { Logger } from 'pino'
+import type { MaintenanceRecord } from './maintenance.js'
 
 /** etcd key prefix of everything the masters keep there. */
 export const ETCD_PREFIX = 'kafka-mesos/'
@@ -142,21 +143,39 @@ export class MasterRegistry {
     })
   }
 
-  /** Stores every role weight (one JSON document; failures are logged, not fatal). */
-  async saveWeights(weights: ReadonlyArray<{ role: string; weight: number }>): Promise<void> {
-    try {
-      await this.client.namespace(ETCD_PREFIX).put('registry/weights').value(JSON.stringify(weights))
-    } catch (e) {
-      this.log.warn({ err: (e as Error).message }, 'could not record the role weights in the registry')
-    }
+  /** Stores every role weight (failures are logged, not fatal). */
+  saveWeights(weights: ReadonlyArray<{ role: string; weight: number }>): Promise<void> {
+    return this.putJson('registry/weights', weights, 'the role weights')
   }
 
   /** The stored role weights, or [] when none were ever updated. */
   async weights(): Promise<Array<{ role: string; weight: number }>> {
-    const text = await this.client.namespace(ETCD_PREFIX).get('registry/weights').string()
-    if (!text) return []
-    const parsed = JSON.parse(text) as unknown
+    const parsed = await this.getJson('registry/weights')
     return Array.isArray(parsed) ? (parsed as Array<{ role: string; weight: number }>) : []
+  }
+
+  /** Stores the maintenance schedule and the DOWN machines (failures are logged, not fatal). */
+  saveMaintenance(record: MaintenanceRecord): Promise<void> {
+    return this.putJson('registry/maintenance', record, 'the maintenance schedule')
+  }
+
+  /** The stored maintenance record, if any. */
+  async maintenance(): Promise<MaintenanceRecord | undefined> {
+    const parsed = (await this.getJson('registry/maintenance')) as MaintenanceRecord | undefined
+    return parsed && typeof parsed === 'object' && parsed.schedule ? parsed : undefined
+  }
+
+  private async putJson(key: string, value: unknown, what: string): Promise<void> {
+    try {
+      await this.client.namespace(ETCD_PREFIX).put(key).value(JSON.stringify(value))
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, `could not record ${what} in the registry`)
+    }
+  }
+
+  private async getJson(key: string): Promise<unknown> {
+    const text = await this.client.namespace(ETCD_PREFIX).get(key).string()
+    return text ? (JSON.parse(text) as unknown) : undefined
   }
 }
 

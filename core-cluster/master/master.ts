@@ -29,6 +29,7 @@ import { CallError } from './errors.js'
 import { OfferFilters } from './filters.js'
 import { IdMinter, ipv4ToUint32 } from './ids.js'
 import * as ops from './operations.js'
+import { Maintenance, MaintenanceError, type ClusterStatus, type MaintenanceRecord, type Schedule } from './maintenance.js'
 
 /** Master settings. Durations in ms unless named otherwise. */
 export interface MasterOptions {
@@ -52,6 +53,8 @@ export interface MasterOptions {
   onAgentAdmitted?: (agentId: string, hostname: string) => void
   /** Registry hook (HA): called when an agent is marked unreachable (epoch ms). */
   onAgentUnreachable?: (agentId: string, hostname: string, timeMs: number) => void
+  /** Registry hook (HA): called after every change of the maintenance schedule or machine modes. */
+  onMaintenanceUpdated?: (record: MaintenanceRecord) => void | Promise<void>
 }
 
 interface FrameworkStream {
@@ -134,6 +137,10 @@ export class Master {
   private readonly log: Logger
   private periodic?: NodeJS.Timeout
   private readonly weights: Map<string, number>
+  /** Maintenance schedule and machine modes (Mesos maintenance primitives). */
+  private readonly maintenance = new Maintenance()
+  /** Outstanding inverse offers: id → framework and agent. */
+  private readonly inverseOffers = new Map<string, { frameworkId: string; agentId: string }>()
 
   constructor(private readonly options: MasterOptions) {
     this.heartbeatSeconds = options.heartbeatIntervalSeconds ?? 15
@@ -284,9 +291,11 @@ export class Master {
       }
       case 'TEARDOWN':
         return this.removeFramework(fw, 'TEARDOWN')
-      case 'REQUEST':
       case 'ACCEPT_INVERSE_OFFERS':
+        return this.answerInverseOffers(fw, call.accept_inverse_offers?.inverse_offer_ids ?? [], 'ACCEPT')
       case 'DECLINE_INVERSE_OFFERS':
+        return this.answerInverseOffers(fw, call.decline_inverse_offers?.inverse_offer_ids ?? [], 'DECLINE')
+      case 'REQUEST':
       case 'ACKNOWLEDGE_OPERATION_STATUS':
       case 'RECONCILE_OPERATIONS':
         return
@@ -377,6 +386,7 @@ export class Master {
     if (fw.failoverTimer) clearTimeout(fw.failoverTimer)
     for (const a of this.agents.values()) this.sendAgent(a, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } })
     for (const [key, t] of this.tasks) if (t.frameworkId === fw.id) this.tasks.delete(key)
+    for (const [id, o] of this.inverseOffers) if (o.frameworkId === fw.id) this.inverseOffers.delete(id)
     this.detachStream(fw)
     this.frameworks.delete(fw.id)
     this.scheduleAllocation()
@@ -768,8 +778,19 @@ export class Master {
       if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: t.state, reason: 'REASON_AGENT_REREGISTERED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} reregistered` })
     }
     this.health.watch(agent.id)
+    this.sendInverseOffers(agent)
     this.scheduleAllocation()
     return agent.id
+  }
+
+  /**
+   * Refuses the registration of an agent on a machine that is DOWN for maintenance (call it before
+   * opening the agent's event stream).
+   * @throws CallError 403 naming the machine
+   */
+  checkAgentMayRegister(call: agentMsg.Call): void {
+    const host = call.register?.agent_info.hostname
+    if (host && this.maintenance.modeOf(host) === 'DOWN') throw new CallError(403, `Agent ${host} is on a machine in maintenance (DOWN); it may register after STOP_MAINTENANCE`)
   }
 
   /** An agent's total: its `--resources` with its dynamic reservations and persistent volumes applied. */
@@ -972,6 +993,8 @@ export class Master {
           attributes: agent.info.attributes ?? [],
           executor_ids: [...agent.executors.keys()].filter((k) => k.startsWith(`${fwId}/`)).map((k) => ({ value: k.slice(fwId.length + 1) })),
         }
+        const draining = this.maintenance.machineOf(agent.info.hostname)
+        if (draining) offer.unavailability = draining.unavailability
         this.offers.set(offer.id.value, { offer, resources })
         fw.offers.add(offer.id.value)
         return offer
@@ -981,6 +1004,139 @@ export class Master {
       made += offers.length
     }
     this.onAllocation?.((performance.now() - started) / 1000, made)
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  /** GET_MAINTENANCE_SCHEDULE */
+  maintenanceSchedule(): Schedule {
+    return this.maintenance.getSchedule()
+  }
+
+  /** GET_MAINTENANCE_STATUS */
+  maintenanceStatus(): ClusterStatus {
+    return this.maintenance.status()
+  }
+
+  /**
+   * UPDATE_MAINTENANCE_SCHEDULE: replaces the schedule. Agents on machines that start draining get
+   * their outstanding offers rescinded (they come back with `unavailability`) and their frameworks
+   * an inverse offer; inverse offers for machines taken off the schedule are rescinded.
+   * @throws CallError 400 naming the machine and the rule broken
+   */
+  updateMaintenanceSchedule(schedule: unknown): void {
+    const { draining, up } = this.asCallError(() => this.maintenance.updateSchedule(schedule))
+    this.log.info({ draining: draining.length, up: up.length }, 'maintenance schedule updated')
+    for (const agent of this.agents.values()) {
+      const mode = this.maintenance.modeOf(agent.info.hostname)
+      if (mode === 'DRAINING') {
+        this.rescindAgentOffers(agent.id)
+        this.sendInverseOffers(agent)
+      } else this.rescindInverseOffers(agent.id)
+    }
+    this.maintenanceChanged()
+  }
+
+  /**
+   * START_MAINTENANCE: the machines go DOWN. Their agents are removed as Mesos does for machines in
+   * maintenance: each task there is reported TASK_GONE_BY_OPERATOR (partition-aware frameworks) or
+   * TASK_LOST, REASON_AGENT_REMOVED_BY_OPERATOR; the agent is told to shut its frameworks down and
+   * may not register until STOP_MAINTENANCE.
+   * @throws CallError 400 for a machine that is not scheduled or already DOWN
+   */
+  startMaintenance(machines: unknown): void {
+    this.asCallError(() => this.maintenance.start(machines))
+    for (const agent of [...this.agents.values()]) if (this.maintenance.modeOf(agent.info.hostname) === 'DOWN') this.removeAgentForMaintenance(agent)
+    this.maintenanceChanged()
+  }
+
+  /** STOP_MAINTENANCE: the machines are UP and off the schedule. @throws CallError 400 for a machine that is not DOWN */
+  stopMaintenance(machines: unknown): void {
+    const up = this.asCallError(() => this.maintenance.stop(machines))
+    this.log.info({ machines: up }, 'maintenance stopped: machines are UP and may register agents again')
+    this.maintenanceChanged()
+  }
+
+  /** Restores the registry's maintenance record after an HA election. */
+  recoverMaintenance(record: MaintenanceRecord): void {
+    this.maintenance.restore(record)
+    this.log.info({ windows: record.schedule.windows.length, down: record.down.length }, 'recovered the maintenance schedule from the registry')
+  }
+
+  private asCallError<T>(f: () => T): T {
+    try {
+      return f()
+    } catch (e) {
+      if (e instanceof MaintenanceError) throw new CallError(400, `Failed to validate master::Call: ${e.message}`)
+      throw e
+    }
+  }
+
+  private maintenanceChanged(): void {
+    void this.options.onMaintenanceUpdated?.(this.maintenance.record())
+    this.scheduleAllocation()
+  }
+
+  private removeAgentForMaintenance(agent: AgentEntry): void {
+    this.log.warn({ agent: agent.id, host: agent.info.hostname }, 'agent removed: its machine is DOWN for maintenance')
+    this.health.unwatch(agent.id)
+    this.rescindAgentOffers(agent.id)
+    this.rescindInverseOffers(agent.id)
+    this.filters.clearAgent(agent.id)
+    const frameworks = new Set<string>()
+    for (const [key, t] of this.tasks) {
+      if (t.agentId !== agent.id) continue
+      this.tasks.delete(key)
+      frameworks.add(t.frameworkId)
+      const fw = this.frameworks.get(t.frameworkId)
+      if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: this.partitionAware(fw) ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST', reason: 'REASON_AGENT_REMOVED_BY_OPERATOR', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} is down for maintenance` })
+    }
+    for (const fwId of frameworks) this.sendAgent(agent, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fwId } } })
+    this.agents.delete(agent.id)
+    const link = agent.link
+    agent.link = undefined
+    link?.sink.close()
+    for (const fw of this.frameworks.values()) this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
+  }
+
+  /** Sends an inverse offer for `agent` to each framework running something there, if its machine is draining and it has none yet. */
+  private sendInverseOffers(agent: AgentEntry): void {
+    const machine = this.maintenance.machineOf(agent.info.hostname)
+    if (!machine || this.maintenance.modeOf(agent.info.hostname) !== 'DRAINING') return
+    const users = new Set<string>()
+    for (const t of this.tasks.values()) if (t.agentId === agent.id && !isTerminal(t.state)) users.add(t.frameworkId)
+    for (const k of agent.executors.keys()) users.add(k.slice(0, k.indexOf('/')))
+    for (const fwId of users) {
+      if ([...this.inverseOffers.values()].some((o) => o.agentId === agent.id && o.frameworkId === fwId)) continue
+      const fw = this.frameworks.get(fwId)
+      if (!fw) continue
+      const id = `${this.ids.offer()}-inverse`
+      this.inverseOffers.set(id, { frameworkId: fwId, agentId: agent.id })
+      this.log.info({ framework: fwId, agent: agent.id, host: agent.info.hostname }, 'inverse offer: the machine is scheduled for maintenance')
+      this.send(fw, { type: 'INVERSE_OFFERS', inverse_offers: { inverse_offers: [{ id: { value: id }, framework_id: { value: fwId }, agent_id: { value: agent.id }, unavailability: machine.unavailability }] } })
+    }
+  }
+
+  private rescindInverseOffers(agentId: string): void {
+    for (const [id, o] of this.inverseOffers) {
+      if (o.agentId !== agentId) continue
+      this.inverseOffers.delete(id)
+      const fw = this.frameworks.get(o.frameworkId)
+      if (fw) this.send(fw, { type: 'RESCIND_INVERSE_OFFER', rescind_inverse_offer: { inverse_offer_id: { value: id } } })
+    }
+  }
+
+  /** ACCEPT_INVERSE_OFFERS / DECLINE_INVERSE_OFFERS: the answer is recorded for GET_MAINTENANCE_STATUS; unknown ids are ignored (Mesos). */
+  private answerInverseOffers(fw: FrameworkEntry, ids: ReadonlyArray<{ value: string }>, status: 'ACCEPT' | 'DECLINE'): void {
+    for (const { value } of ids) {
+      const o = this.inverseOffers.get(value)
+      if (!o || o.frameworkId !== fw.id) continue
+      this.inverseOffers.delete(value)
+      const agent = this.agents.get(o.agentId)
+      const machine = agent ? this.maintenance.machineOf(agent.info.hostname) : undefined
+      if (machine) this.maintenance.answer(machine.id, fw.id, status)
+      this.log.info({ framework: fw.id, agent: o.agentId, answer: status }, 'inverse offer answered')
+    }
   }
 
   // ---------------------------------------------------------------- operator view

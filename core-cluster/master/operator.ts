@@ -3,9 +3,10 @@ import type { Master } from './master.js'
 
 /**
  * The master's v1 **operator** API (`POST /api/v1`, Mesos `mesos.v1.master.Call`), JSON form:
- * GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS and
- * UPDATE_WEIGHTS. Answers are objects `{type, get_<x>: {...}}` (200), or undefined for calls that
- * answer 200 with no body (UPDATE_WEIGHTS).
+ * GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS,
+ * UPDATE_WEIGHTS, and the maintenance calls GET_MAINTENANCE_SCHEDULE, GET_MAINTENANCE_STATUS,
+ * UPDATE_MAINTENANCE_SCHEDULE, START_MAINTENANCE, STOP_MAINTENANCE (master.proto). Answers are
+ * objects `{type, get_<x>: {...}}` (200), or undefined for calls that answer 200 with no body.
  * @throws CallError 400 for a malformed call or a call type this master does not implement (never a 5xx)
  */
 export function operatorCall(master: Master, call: unknown): object | undefined {
@@ -51,14 +52,34 @@ export function operatorCall(master: Master, call: unknown): object | undefined 
       )
       return undefined
     }
+    case 'GET_MAINTENANCE_SCHEDULE':
+      return { type, get_maintenance_schedule: { schedule: master.maintenanceSchedule() } }
+    case 'GET_MAINTENANCE_STATUS':
+      return { type, get_maintenance_status: { status: master.maintenanceStatus() } }
+    case 'UPDATE_MAINTENANCE_SCHEDULE':
+      master.updateMaintenanceSchedule(field(c, 'update_maintenance_schedule').schedule)
+      return undefined
+    case 'START_MAINTENANCE':
+      master.startMaintenance(field(c, 'start_maintenance').machines)
+      return undefined
+    case 'STOP_MAINTENANCE':
+      master.stopMaintenance(field(c, 'stop_maintenance').machines)
+      return undefined
     case 'UNKNOWN':
       throw new CallError(400, "Failed to validate master::Call: received a call of type 'UNKNOWN'; set 'type' to a call such as GET_STATE")
     default:
-      throw new CallError(400, `Failed to validate master::Call: call type '${type}' is not supported by this master (supported: GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS)`)
+      throw new CallError(400, `Failed to validate master::Call: call type '${type}' is not supported by this master (supported: GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS, GET_MAINTENANCE_SCHEDULE, GET_MAINTENANCE_STATUS, UPDATE_MAINTENANCE_SCHEDULE, START_MAINTENANCE, STOP_MAINTENANCE)`)
   }
 }
 
 type View = ReturnType<Master['operatorView']>
+
+/** The call's `name` object (e.g. `start_maintenance`). @throws CallError 400 when it is missing or not an object */
+function field(c: Record<string, unknown>, name: string): Record<string, unknown> {
+  const v = c[name]
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new CallError(400, `Failed to validate master::Call: Expecting '${name}' to be present`)
+  return v as Record<string, unknown>
+}
 
 /** GET_AGENTS: registered agents, plus `unreachable_agents` (ours) for agents marked unreachable. */
 function getAgents(v: View) {

@@ -98,6 +98,7 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
       const { call, contentType } = await readCall<agentMsg.Call>(c, 'kafka_mesos.agent.Call')
       if (call.type === 'REGISTER') {
         if (!call.register) throw new CallError(400, "Expecting 'register' to be present")
+        master.checkAgentMayRegister(call)
         const sink = new EventStream(c.env.outgoing, contentType)
         master.registerAgent(call, sink, contentType)
         return RESPONSE_ALREADY_SENT
@@ -197,6 +198,7 @@ export async function startMaster(opts: {
     onAgentAdmitted: registry ? (id, host) => registry.admit(id, host) : undefined,
     onWeightsUpdated: registry ? (weights) => registry.saveWeights(weights) : undefined,
     onAgentUnreachable: registry ? (id, host, time) => registry.markUnreachable(id, host, time) : undefined,
+    onMaintenanceUpdated: registry ? (record) => registry.saveMaintenance(record) : undefined,
   })
   app = createMasterApp(master, opts.logger)
   if (election && registry) {
@@ -213,7 +215,11 @@ export async function startMaster(opts: {
         .weights()
         .then((w) => w.length > 0 && master.recoverWeights(w))
         .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the role weights from the registry; keeping --weights'))
-      void Promise.all([agents, weights]).finally(() => (recovered = true))
+      const maintenance = registry
+        .maintenance()
+        .then((m) => m && master.recoverMaintenance(m))
+        .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the maintenance schedule from the registry'))
+      void Promise.all([agents, weights, maintenance]).finally(() => (recovered = true))
     }, lost)
   }
   opts.logger.info({ address: `${opts.host}:${port}`, masterId: master.ids.masterId, etcd: opts.etcd }, 'master started')
