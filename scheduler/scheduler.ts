@@ -6,6 +6,8 @@ import { isTerminal, type Offer, type TaskInfo, type TaskStatus } from '../core-
 import {
   applyStatus,
   declineSeconds,
+  giveUpUnreachable,
+  unreachableGiveUpAt,
   isFit,
   matchOffer,
   type KafkaNode,
@@ -104,6 +106,9 @@ export class KafkaScheduler {
         id: this.state.frameworkId ? { value: this.state.frameworkId } : undefined,
         failover_timeout: this.options.frameworkTimeoutSeconds,
         checkpoint: true,
+        // A task on an agent the master lost is TASK_UNREACHABLE, not LOST: the broker may still run
+        // there, so it is not started twice while the agent may come back (see onUnreachable).
+        capabilities: [{ type: 'PARTITION_AWARE' }],
         role: this.options.frameworkRole,
       },
       {
@@ -128,6 +133,8 @@ export class KafkaScheduler {
   /** Stops talking to the master; the framework stays registered (its brokers keep running). */
   stop(): void {
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer)
+    for (const t of this.unreachableTimers.values()) clearTimeout(t)
+    this.unreachableTimers.clear()
     this.client?.stop()
   }
 
@@ -418,6 +425,10 @@ export class KafkaScheduler {
     }
     const before = node.task?.state
     const reaction = applyStatus(node, status)
+    if (reaction.kind !== 'unreachable' && this.unreachableTimers.has(taskId)) {
+      clearTimeout(this.unreachableTimers.get(taskId))
+      this.unreachableTimers.delete(taskId)
+    }
     const log = { nodeId: node.id, role: node.role, task: taskId, state: status.state, reason: status.reason, message: status.message }
     switch (reaction.kind) {
       case 'running':
@@ -430,6 +441,9 @@ export class KafkaScheduler {
         break
       case 'lost':
         this.log.warn(log, `${node.role} ${node.id}: the master does not know its task any more; ${node.active ? 'starting it again' : 'it stays stopped'}`)
+        break
+      case 'unreachable':
+        this.onUnreachable(node)
         break
       case 'failed':
         this.log.warn({ ...log, failures: node.failover.failures, deactivated: reaction.deactivated }, reaction.deactivated ? `${node.role} ${node.id} failed: failure limit exceeded, deactivating broker` : `${node.role} ${node.id} failed; it will be restarted after the failover delay`)
@@ -464,6 +478,36 @@ export class KafkaScheduler {
         await new Promise((r) => setTimeout(r, 2000))
       }
     }
+  }
+
+  /** task id → timer that gives the task up when its agent stays unreachable (in memory; re-armed by reconciliation) */
+  private readonly unreachableTimers = new Map<string, NodeJS.Timeout>()
+
+  /**
+   * A node's agent is unreachable (TASK_UNREACHABLE): the node keeps its task, is not restarted and
+   * counts no failure, until the agent comes back (TASK_RUNNING again) or its stickiness period
+   * passes (then giveUpUnreachable: placed again, anywhere; see brokers/state-machine.ts).
+   */
+  private onUnreachable(node: KafkaNode): void {
+    const task = node.task!
+    const at = unreachableGiveUpAt(node)!
+    if (!this.unreachableTimers.has(task.id)) {
+      this.log.warn({ nodeId: node.id, role: node.role, task: task.id, host: task.hostname, giveUpAt: new Date(at).toISOString() }, `${node.role} ${node.id}: its agent is unreachable; waiting for it until its stickiness period ends`)
+      const timer = setTimeout(() => void this.expireUnreachable(task.id), Math.max(0, at - Date.now()))
+      timer.unref()
+      this.unreachableTimers.set(task.id, timer)
+    }
+  }
+
+  private async expireUnreachable(taskId: string): Promise<void> {
+    this.unreachableTimers.delete(taskId)
+    const node = this.findByTask(taskId)
+    if (!node) return
+    const reaction = giveUpUnreachable(node)
+    if (reaction.kind === 'none') return
+    this.log.warn({ nodeId: node.id, role: node.role, task: taskId, reaction: reaction.kind }, `${node.role} ${node.id}: its agent stayed unreachable for the stickiness period; ${node.active ? 'placing it again' : 'it stays stopped'}`)
+    await this.save()
+    await this.reviveOrSuppress(true)
   }
 
   /** An update for a task no node owns (§3.5): re-attach the node's last task if it runs, else kill it. */
@@ -517,7 +561,8 @@ export class KafkaScheduler {
    */
   async reviveOrSuppress(force: boolean): Promise<void> {
     if (!this.client?.connected) return
-    const steady = this.nodes().every((n) => (n.active ? n.task?.state === 'running' : !n.task)) && !this.state.brokers.some((b) => b.active && this.state.controllers.length === 0)
+    // A node whose agent is unreachable waits (timer), it needs no offers meanwhile.
+    const steady = this.nodes().every((n) => (n.active ? n.task?.state === 'running' || n.task?.state === 'unreachable' : !n.task)) && !this.state.brokers.some((b) => b.active && this.state.controllers.length === 0)
     if (steady && (!this.suppressed || force)) {
       if (await this.client.tryCall({ type: 'SUPPRESS', suppress: {} })) this.suppressed = true
       this.log.debug('every node is steady: offers suppressed')

@@ -775,7 +775,7 @@ export class Master {
     }
     for (const t of back) {
       const fw = this.frameworks.get(t.frameworkId)
-      if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: t.state, reason: 'REASON_AGENT_REREGISTERED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} reregistered` })
+      if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: t.state, reason: 'REASON_AGENT_REREGISTERED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: `Agent ${agent.info.hostname} reregistered` })
     }
     this.health.watch(agent.id)
     this.sendInverseOffers(agent)

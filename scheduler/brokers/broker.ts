@@ -1,7 +1,10 @@
 import { formatMap, formatPeriod, formatRange, type Range } from './values.js'
 
-/** Task states of a node's task as the scheduler sees them (mesos/kafka §3.2). */
-export type NodeTaskState = 'pending' | 'starting' | 'running' | 'stopping' | 'reconciling'
+/**
+ * Task states of a node's task as the scheduler sees them (mesos/kafka §3.2), plus `unreachable`:
+ * the master lost the task's agent (TASK_UNREACHABLE); the task may still run there.
+ */
+export type NodeTaskState = 'pending' | 'starting' | 'running' | 'stopping' | 'reconciling' | 'unreachable'
 
 /** The task a node currently runs (mesos/kafka Broker.Task, §3.1). */
 export interface NodeTask {
@@ -14,6 +17,8 @@ export interface NodeTask {
   /** Offer text attributes captured at launch, e.g. `{rack: 'r1'}`. */
   attributes: Record<string, string>
   state: NodeTaskState
+  /** epoch ms since when the task's agent is unreachable (TASK_UNREACHABLE); unset once it is heard from again */
+  unreachableSince?: number
 }
 
 /** Stickiness (mesos/kafka §6): the node prefers its last host for `periodMs` after it stopped. */
@@ -194,7 +199,7 @@ export interface NodeJson {
   changes?: { live: Record<string, string>; restart: string[] }
   stickiness: { period: string; hostname?: string; stopTime?: string }
   failover: { delay: string; maxDelay: string; maxTries?: number; failures: number; failureTime?: string }
-  task?: { id: string; slaveId: string; executorId: string; hostname: string; endpoint: string; attributes: Record<string, string>; state: NodeTaskState }
+  task?: { id: string; slaveId: string; executorId: string; hostname: string; endpoint: string; attributes: Record<string, string>; state: NodeTaskState; unreachableSince?: number }
   state: string
   /** Why an active broker without a task did not take its last offer (not persisted), e.g. `{"reason":"rack=unique: ...","hostname":"127.0.1.1","time":"2026-..."}`. */
   waiting?: { reason: string; hostname: string; time: string }

@@ -2,7 +2,8 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import type { TaskState, TaskStatus } from '../../core-cluster/proto/index.js'
 import { displayState, failoverDelayMs, newNode, type KafkaNode } from './broker.js'
-import { applyStatus } from './state-machine.js'
+import { applyStatus, giveUpUnreachable, unreachableGiveUpAt } from './state-machine.js'
+import { stickyUntil } from './broker.js'
 
 function launched(): KafkaNode {
   const n = newNode(1)
@@ -73,7 +74,54 @@ describe('status state machine (mesos/kafka §3.5)', () => {
     expect(n.task?.id).toBe('t1')
   })
 
-  const states: TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST']
+  test('TASK_UNREACHABLE (partition-aware): the task is kept, no failure; RUNNING again restores it', () => {
+    const n = launched()
+    applyStatus(n, status('TASK_RUNNING'), 1000)
+    const r = applyStatus(n, status('TASK_UNREACHABLE', { unreachable_time: { nanoseconds: 5000 * 1e6 } }), 6000)
+    expect(r.kind).toBe('unreachable')
+    expect(n.task).toMatchObject({ id: 't1', state: 'unreachable', unreachableSince: 5000 })
+    expect(n.failover.failures).toBe(0)
+    expect(displayState(n)).toBe('unreachable')
+    expect(unreachableGiveUpAt(n)).toBe(5000 + n.stickiness.periodMs)
+    // a repeat (reconciliation) keeps the first time
+    applyStatus(n, status('TASK_UNREACHABLE'), 9000)
+    expect(n.task?.unreachableSince).toBe(5000)
+    expect(applyStatus(n, status('TASK_RUNNING', { reason: 'REASON_AGENT_REREGISTERED' }), 10_000).kind).toBe('running')
+    expect(n.task).toMatchObject({ state: 'running' })
+    expect(n.task?.unreachableSince).toBeUndefined()
+    expect(giveUpUnreachable(n, 10 ** 12).kind).toBe('none')
+  })
+
+  test('an agent unreachable for the stickiness period: the task is given up as a failure; the node may go anywhere', () => {
+    const n = launched()
+    applyStatus(n, status('TASK_RUNNING'), 1000)
+    applyStatus(n, status('TASK_UNREACHABLE'), 2000)
+    const period = n.stickiness.periodMs
+    expect(giveUpUnreachable(n, 2000 + period - 1).kind).toBe('none')
+    expect(n.task?.id).toBe('t1')
+    expect(giveUpUnreachable(n, 2000 + period)).toEqual({ kind: 'failed', deactivated: false })
+    expect(n.task).toBeUndefined()
+    expect(n.lastTaskId).toBe('t1') // should the agent come back, the old task is re-attached or killed
+    expect(n.failover).toMatchObject({ failures: 1, failureTime: 2000 })
+    expect(stickyUntil(n)).toBe(2000 + period) // stickiness over: any host
+  })
+
+  test('a node stopped while its agent is unreachable: kill again when it is back, or stopped once given up', () => {
+    const n = launched()
+    applyStatus(n, status('TASK_RUNNING'))
+    applyStatus(n, status('TASK_UNREACHABLE'), 2000)
+    n.task!.state = 'stopping' // the user stopped it meanwhile
+    n.active = false
+    applyStatus(n, status('TASK_UNREACHABLE'), 3000)
+    expect(n.task?.state).toBe('stopping')
+    const m = structuredClone(n)
+    expect(applyStatus(m, status('TASK_RUNNING', { reason: 'REASON_AGENT_REREGISTERED' })).kind).toBe('kill')
+    expect(giveUpUnreachable(n, 2000 + n.stickiness.periodMs)).toEqual({ kind: 'stopped' })
+    expect(n.failover.failures).toBe(0)
+    expect(displayState(n)).toBe('stopped')
+  })
+
+  const states: TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_UNREACHABLE']
   test.prop([fc.array(fc.constantFrom(...states), { maxLength: 12 }), fc.boolean()])('any update sequence keeps the node consistent', (seq, stopping) => {
     const n = launched()
     if (stopping) n.task!.state = 'stopping'
@@ -82,7 +130,16 @@ describe('status state machine (mesos/kafka §3.5)', () => {
     if (n.task) expect(n.lastTaskId).not.toBe(n.task.id)
     expect(n.failover.failures).toBeGreaterThanOrEqual(0)
     if (n.failover.failures > 0) expect(n.failover.failureTime).toBeDefined()
-    if (!n.task) expect(['running', 'pending', 'stopping']).not.toContain(displayState(n))
+    if (!n.task) expect(['running', 'pending', 'stopping', 'unreachable']).not.toContain(displayState(n))
+    // unreachable never drops the task nor counts a failure by itself
+    if (seq.length > 0 && seq[seq.length - 1] === 'TASK_UNREACHABLE' && n.task) expect(n.task.unreachableSince).toBeDefined()
+  })
+
+  test.prop([fc.array(fc.constantFrom<TaskState>('TASK_RUNNING', 'TASK_UNREACHABLE'), { maxLength: 20 })])('partitions that heal never count a failure nor drop the task', (seq) => {
+    const n = launched()
+    for (const s of seq) applyStatus(n, status(s))
+    expect(n.task?.id).toBe('t1')
+    expect(n.failover.failures).toBe(0)
   })
 
   test('failover delay doubles up to the maximum (1m, 2m, 4m, 8m, 10m)', () => {

@@ -9,6 +9,7 @@ export type Reaction =
   | { kind: 'stopped' }
   | { kind: 'running' }
   | { kind: 'lost' }
+  | { kind: 'unreachable' }
 
 /**
  * Applies a Mesos TaskStatus to the node that owns the task, as mesos/kafka's status-update state
@@ -48,6 +49,16 @@ export function applyStatus(node: KafkaNode, status: TaskStatus, now = Date.now(
     if (deactivated) node.active = false
     return { kind: 'failed', deactivated }
   }
+  if (state === 'TASK_UNREACHABLE') {
+    // The scheduler is PARTITION_AWARE: the task may still run on the lost agent. It is neither
+    // restarted nor counted as failed until giveUpUnreachable (after the stickiness period).
+    task.unreachableSince ??= status.unreachable_time ? Math.round(status.unreachable_time.nanoseconds / 1e6) : now
+    if (task.state !== 'stopping') task.state = 'unreachable'
+    return { kind: 'unreachable' }
+  }
+  // Any other word about the task: its agent is reachable again.
+  task.unreachableSince = undefined
+  if (task.state === 'unreachable' && state !== 'TASK_RUNNING') task.state = 'starting'
   if (state === 'TASK_KILLING') return { kind: 'none' }
   if (task.state === 'stopping' && (state === 'TASK_STARTING' || state === 'TASK_RUNNING')) return { kind: 'kill', why: 'node is being stopped' }
   if (state === 'TASK_STARTING') {
@@ -66,4 +77,40 @@ export function applyStatus(node: KafkaNode, status: TaskStatus, now = Date.now(
     return wasRunning ? { kind: 'none' } : { kind: 'running' }
   }
   return { kind: 'none' }
+}
+
+/** Epoch ms at which the scheduler gives up a task whose agent is unreachable: its stickiness period after it became unreachable. */
+export function unreachableGiveUpAt(node: KafkaNode): number | undefined {
+  const since = node.task?.unreachableSince
+  return since === undefined ? undefined : since + node.stickiness.periodMs
+}
+
+/**
+ * Gives up the task of a node whose agent has been unreachable for the node's stickiness period
+ * (mesos/kafka §6: a node returns to its host within that period, after it may go anywhere): the
+ * task is dropped as if it ended at the moment the agent became unreachable. A node being stopped
+ * is stopped; otherwise it is a failure (failover back-off and max tries as any failure), so an
+ * active node is placed again, on any host. Should the agent come back, its old task is re-attached
+ * if the node has no other yet, else killed (the scheduler's orphan rule, §3.5), so no node runs twice
+ * once the agent is reachable. Mutates `node`.
+ */
+export function giveUpUnreachable(node: KafkaNode, now = Date.now()): Reaction {
+  const task = node.task
+  const since = task?.unreachableSince
+  if (!task || since === undefined || now < since + node.stickiness.periodMs) return { kind: 'none' }
+  node.lastTaskId = task.id
+  node.task = undefined
+  node.needsRestart = false
+  node.stickiness.stopTime = since
+  if (task.state === 'stopping') {
+    node.failover.failures = 0
+    node.failover.failureTime = undefined
+    return { kind: 'stopped' }
+  }
+  node.failover.failures += 1
+  node.failover.failureTime = since
+  const max = node.failover.maxTries
+  const deactivated = max !== undefined && node.failover.failures >= max
+  if (deactivated) node.active = false
+  return { kind: 'failed', deactivated }
 }

@@ -8,7 +8,8 @@ const task = z.object({
   hostname: z.string(),
   endpoint: z.string(),
   attributes: z.record(z.string(), z.string()),
-  state: z.enum(['pending', 'starting', 'running', 'stopping', 'reconciling']),
+  state: z.enum(['pending', 'starting', 'running', 'stopping', 'reconciling', 'unreachable']),
+  unreachableSince: z.number().optional(),
 })
 
 /** Schema of a persisted node (broker or controller); see scheduler/brokers/broker.ts. */

@@ -1,0 +1,97 @@
+/**
+ * The scheduler is PARTITION_AWARE (mesos-api.md §4.3): a broker whose agent the master marks
+ * unreachable keeps its task and is not started elsewhere until its stickiness period has passed;
+ * when the agent comes back in time the broker simply runs on; when it comes back later, the old
+ * task is killed because the broker runs elsewhere by then. KafkaScheduler with a recording fake
+ * master client (unit test: no processes).
+ */
+import pino from 'pino'
+import { describe, expect, test } from 'vitest'
+import { parseResources, type Offer, type TaskStatus } from '../../core-cluster/proto/index.js'
+import { KafkaScheduler } from '../scheduler.js'
+import { MemoryOpsLog, type SchedulerState } from '../storage/index.js'
+import { newNode } from './broker.js'
+
+const STICKY_MS = 600
+
+function offer(i: number): Offer {
+  return { id: { value: `o${i}-${Math.random()}` }, framework_id: { value: 'f' }, agent_id: { value: `a${i}` }, hostname: `127.0.1.${i}`, resources: parseResources('cpus:2;mem:4096;ports:[31000-31999]') }
+}
+
+function scheduler() {
+  let saved: SchedulerState | undefined
+  const s = new KafkaScheduler({
+    master: '127.0.0.1:1',
+    api: 'http://127.0.0.1:7000',
+    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st), opsLog: () => new MemoryOpsLog() },
+    frameworkName: 'kafka',
+    frameworkRole: '*',
+    frameworkTimeoutSeconds: 60,
+    user: '',
+    kafkaArchive: '/x/kafka_2.13-4.4.0.tgz',
+    executorBundle: '/x/e.cjs',
+    nodeCmd: 'node',
+    controller: { cpus: 0.5, mem: 768, heap: 256 },
+    logger: pino({ level: 'silent' }),
+  })
+  const calls: Array<{ type: string; kill?: { task_id: { value: string } } }> = []
+  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: 'AAAAAAAAAAAAAAAAAAAAAA', frameworkId: 'f', brokers: [], controllers: [] }
+  ;(s as unknown as { client: unknown }).client = { connected: true, tryCall: async (c: { type: string }) => (calls.push(c), true), stop: () => undefined }
+  const ctl = newNode(1_000_000, 'controller')
+  ctl.active = true
+  ctl.stickiness.hostname = '127.0.1.1'
+  ctl.port = { start: 30000, end: 30000 }
+  ctl.task = { id: 'kafka-controller-1000000-x', slaveId: 'a1', executorId: 'e', hostname: '127.0.1.1', endpoint: '127.0.1.1:30000', attributes: {}, state: 'running' }
+  s.state.controllers.push(ctl)
+  const broker = newNode(0)
+  Object.assign(broker, { active: true, cpus: 0.5, mem: 768, heap: 256 })
+  broker.stickiness.periodMs = STICKY_MS
+  broker.failover.delayMs = 100
+  s.state.brokers.push(broker)
+  const update = (status: TaskStatus) => (s as unknown as { onUpdate(st: TaskStatus): Promise<void> }).onUpdate(status)
+  return { s, calls, broker, update }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('brokers on unreachable agents (PARTITION_AWARE scheduler)', () => {
+  test('an agent back within the stickiness period: the broker runs on, nothing is launched again', async () => {
+    const { s, broker, update } = scheduler()
+    expect((await s.handleOffer(offer(2))).launched).toBeDefined()
+    const task = broker.task!
+    await update({ task_id: { value: task.id }, state: 'TASK_RUNNING', agent_id: { value: 'a2' } })
+    await update({ task_id: { value: task.id }, state: 'TASK_UNREACHABLE', agent_id: { value: 'a2' }, reason: 'REASON_AGENT_REMOVED', unreachable_time: { nanoseconds: Date.now() * 1e6 } })
+    expect(broker.task).toMatchObject({ id: task.id, state: 'unreachable' })
+    expect(broker.failover.failures).toBe(0)
+    // another agent's offer does not start a second copy
+    expect((await s.handleOffer(offer(3))).launched).toBeUndefined()
+    await update({ task_id: { value: task.id }, state: 'TASK_RUNNING', agent_id: { value: 'a2' }, reason: 'REASON_AGENT_REREGISTERED' })
+    expect(broker.task).toMatchObject({ id: task.id, state: 'running' })
+    await sleep(STICKY_MS + 200) // the give-up timer was cancelled
+    expect(broker.task?.id).toBe(task.id)
+    expect(broker.failover.failures).toBe(0)
+    s.stop()
+  })
+
+  test('an agent away longer than the stickiness period: the broker starts elsewhere; the old task is killed when its agent returns', async () => {
+    const { s, calls, broker, update } = scheduler()
+    await s.handleOffer(offer(2))
+    const old = broker.task!
+    await update({ task_id: { value: old.id }, state: 'TASK_RUNNING', agent_id: { value: 'a2' } })
+    await update({ task_id: { value: old.id }, state: 'TASK_UNREACHABLE', agent_id: { value: 'a2' }, reason: 'REASON_AGENT_REMOVED' })
+    expect((await s.handleOffer(offer(3))).launched).toBeUndefined()
+    await sleep(STICKY_MS + 300)
+    expect(broker.task).toBeUndefined()
+    expect(broker.lastTaskId).toBe(old.id)
+    expect(broker.failover.failures).toBe(1)
+    expect(calls.some((c) => c.type === 'REVIVE')).toBe(true)
+    const placed = await s.handleOffer(offer(3))
+    expect(placed.launched).toMatchObject({ nodeId: 0 })
+    expect(broker.task?.hostname).toBe('127.0.1.3')
+    // the lost agent returns with the old task: it is killed, the broker keeps its new task
+    await update({ task_id: { value: old.id }, state: 'TASK_RUNNING', agent_id: { value: 'a2' }, reason: 'REASON_AGENT_REREGISTERED' })
+    expect(calls.filter((c) => c.type === 'KILL').map((c) => c.kill!.task_id.value)).toEqual([old.id])
+    expect(broker.task?.hostname).toBe('127.0.1.3')
+    s.stop()
+  })
+})
