@@ -31,7 +31,7 @@ export class MasterMetrics {
     }
     new Gauge({
       name: 'kafka_mesos_master_agents',
-      help: 'registered agents by state (active: linked to this master)',
+      help: 'agents by state (active: linked to this master; inactive: registered, link down; unreachable: marked unreachable by the health check)',
       labelNames: ['state'],
       registers: [r],
       collect() {
@@ -39,6 +39,7 @@ export class MasterMetrics {
         this.reset()
         this.set({ state: 'active' }, agents.filter((a) => a.active).length)
         this.set({ state: 'inactive' }, agents.filter((a) => !a.active).length)
+        this.set({ state: 'unreachable' }, master.unreachableAgents().length)
       },
     })
     new Gauge({

@@ -124,6 +124,7 @@ describe('master: unreachable agents (§4.3)', () => {
     const op = (await fetch(`http://${m.address}/api/v1`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE }, body: JSON.stringify({ type: 'GET_STATE' }) }).then((r) => r.json())) as { get_state: { get_tasks: { tasks: unknown[]; unreachable_tasks: Array<{ task_id: { value: string } }> }; get_agents: { unreachable_agents: Array<{ agent_id: { value: string } }> } } }
     expect(op.get_state.get_tasks.unreachable_tasks.map((t) => t.task_id.value)).toEqual(['ta'])
     expect(op.get_state.get_agents.unreachable_agents.map((a) => a.agent_id.value)).toEqual([agent.state.id])
+    expect(await fetch(`http://${m.address}/metrics`).then((r) => r.text())).toMatch(/^kafka_mesos_master_agents\{state="unreachable"\} 1$/m)
     // reconciliation while unreachable
     aware.events.length = 0
     plain.events.length = 0
