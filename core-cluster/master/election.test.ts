@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startEtcd, type EtcdProcess } from '../../cli/daemon/etcd-process.js'
-import { MasterElection } from './election.js'
+import { Etcd3 } from 'etcd3'
+import { MasterElection, MasterRegistry } from './election.js'
 import { startMaster, type RunningMaster } from './server.js'
 
 const log = pino({ level: 'silent' })
@@ -51,7 +52,7 @@ describe('MasterElection on etcd', () => {
     }
   }, 90_000)
 
-  test('role weights set by UPDATE_WEIGHTS survive a master failover (kept in the etcd registry)', async () => {
+  test('role weights and the maintenance schedule survive a master failover (kept in the etcd registry)', async () => {
     const masters: RunningMaster[] = []
     for (let i = 0; i < 2; i++) masters.push(await startMaster({ host: '127.0.0.1', port: 0, logger: log, etcd: etcd.url, onLostLeadership: () => undefined }))
     /** POSTs an operator call to `m` itself (no redirects); undefined when it does not answer 200. */
@@ -67,10 +68,21 @@ describe('MasterElection on etcd', () => {
         return undefined
       })
       expect(await call(first, { type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'kafka', weight: 3 }, { role: 'web', weight: 0.5 }] } })).toBeDefined()
+      const unavailability = { start: { nanoseconds: 1_900_000_000_000_000_000 }, duration: { nanoseconds: 3600e9 } }
+      const windows = [{ machine_ids: [{ hostname: 'h1' }, { hostname: 'h2' }], unavailability }]
+      expect(await call(first, { type: 'UPDATE_MAINTENANCE_SCHEDULE', update_maintenance_schedule: { schedule: { windows } } })).toBeDefined()
+      expect(await call(first, { type: 'START_MAINTENANCE', start_maintenance: { machines: [{ hostname: 'h2' }] } })).toBeDefined()
+      // the registry writes are asynchronous: wait until etcd holds them before the failover
+      const client = new Etcd3({ hosts: etcd.url })
+      const registry = new MasterRegistry(client, log)
+      await waitFor('the registry holds the maintenance record', 5000, async () => ((await registry.maintenance())?.down.length ? true : undefined))
+      client.close()
       await first.close()
       const second = masters.find((m) => m !== first)!
       const answer = (await waitFor('the second master leads', 15_000, () => call(second, getWeights))) as { get_weights: { weight_infos: unknown[] } }
       expect(answer.get_weights.weight_infos).toEqual([{ role: 'kafka', weight: 3 }, { role: 'web', weight: 0.5 }])
+      const status = (await call(second, { type: 'GET_MAINTENANCE_STATUS' })) as { get_maintenance_status: { status: unknown } }
+      expect(status.get_maintenance_status.status).toEqual({ draining_machines: [{ id: { hostname: 'h1' }, statuses: [] }], down_machines: [{ hostname: 'h2' }] })
     } finally {
       await Promise.all(masters.map((m) => m.close().catch(() => undefined)))
     }
