@@ -512,7 +512,9 @@ export class KafkaScheduler {
 
   /** An update for a task no node owns (§3.5): re-attach the node's last task if it runs, else kill it. */
   private async onOrphanUpdate(status: TaskStatus): Promise<void> {
-    if (isTerminal(status.state)) return
+    // Nothing to kill for a task that ended, is unknown, or is on an unreachable agent (a KILL would
+    // only bring the same answer back); should that agent return, the task's RUNNING update kills it.
+    if (isTerminal(status.state) || status.state === 'TASK_UNKNOWN' || status.state === 'TASK_UNREACHABLE') return
     const taskId = status.task_id.value
     const id = nodeIdFromTaskId(taskId)
     const node = id !== undefined ? this.nodes().find((n) => n.id === id && n.lastTaskId === taskId) : undefined

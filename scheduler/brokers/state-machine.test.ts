@@ -68,6 +68,14 @@ describe('status state machine (mesos/kafka §3.5)', () => {
     expect(n.failover.failures).toBe(0)
   })
 
+  test('TASK_UNKNOWN (partition-aware reconciliation) is a lost task too, not a stuck one', () => {
+    const n = launched()
+    applyStatus(n, status('TASK_RUNNING'))
+    expect(applyStatus(n, status('TASK_UNKNOWN', { reason: 'REASON_RECONCILIATION' })).kind).toBe('lost')
+    expect(n.task).toBeUndefined()
+    expect(n.failover.failures).toBe(0)
+  })
+
   test('updates for another task id change nothing', () => {
     const n = launched()
     expect(applyStatus(n, { task_id: { value: 'other' }, state: 'TASK_FAILED' }).kind).toBe('none')
@@ -121,7 +129,7 @@ describe('status state machine (mesos/kafka §3.5)', () => {
     expect(displayState(n)).toBe('stopped')
   })
 
-  const states: TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_UNREACHABLE']
+  const states: TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_UNREACHABLE', 'TASK_UNKNOWN', 'TASK_GONE']
   test.prop([fc.array(fc.constantFrom(...states), { maxLength: 12 }), fc.boolean()])('any update sequence keeps the node consistent', (seq, stopping) => {
     const n = launched()
     if (stopping) n.task!.state = 'stopping'

@@ -21,7 +21,9 @@ export function applyStatus(node: KafkaNode, status: TaskStatus, now = Date.now(
   const task = node.task
   if (!task || task.id !== status.task_id.value) return { kind: 'none' }
   const state = status.state
-  if (isTerminal(state)) {
+  // TASK_UNKNOWN (partition-aware reconciliation: neither the task nor its agent is known) is not
+  // terminal in Mesos, but for the node the task is gone as surely as with TASK_LOST.
+  if (isTerminal(state) || state === 'TASK_UNKNOWN') {
     const expected = task.state === 'stopping'
     node.lastTaskId = task.id
     node.task = undefined
