@@ -7,7 +7,7 @@
 import {Flags} from '@oclif/core'
 import {z} from 'zod'
 
-import {ApiError, decode, type JsonValue, type Params, post, resolveApi} from './api.js'
+import {ApiError, decode, type JsonValue, type Params, post, postStream, resolveApi} from './api.js'
 import {apiFlags, BrokerCommand, KmCliError} from './broker-command.js'
 import {formatRebalance} from './topic-format.js'
 
@@ -35,6 +35,7 @@ export const RebalanceResponse = z.looseObject({
   state: z.string().default(''),
   error: z.string().nullish(),
   moves: z.array(z.looseObject({topic: z.string(), partition: z.number(), from: z.array(z.number()), to: z.array(z.number()), state: z.string().optional()})).optional(),
+  progress: z.looseObject({partitions: z.looseObject({done: z.number(), total: z.number()}), bytes: z.looseObject({moved: z.number(), total: z.number()})}).nullish(),
 })
 export type RebalanceResponse = z.infer<typeof RebalanceResponse>
 
@@ -52,7 +53,7 @@ export const rebalanceFlags = {
   ...apiFlags,
   ...assignFlags,
   replicas: Flags.string({description: "new replication factor (default -1 = keep each topic's)", helpValue: '<count>'}),
-  timeout: Flags.string({description: 'wait until the moves finish, a period such as 30s or 5m (default: return at once)', helpValue: '<period>'}),
+  timeout: Flags.string({description: 'wait until the moves finish, a period such as 30s or 5m, printing progress lines (default: return at once)', helpValue: '<period>'}),
   'dry-run': Flags.boolean({description: 'show the partitions that would move and change nothing'}),
   throttle: Flags.string({
     description: 'limit replication to this many MB/s per broker while partitions move (set through broker and topic configs as kafka-reassign-partitions.sh does, removed when the moves end)',
@@ -85,9 +86,19 @@ export abstract class TopicCommand extends BrokerCommand {
     }
   }
 
-  /** Sends the request and prints mesos/kafka's answer; `timeout` status fails with `<Verb> timeout:` and the state. */
+  /**
+   * Sends the request and prints mesos/kafka's answer; `timeout` status fails with `<Verb> timeout:`
+   * and the state, `failed` with `<Verb> failed: <error>`. `expr` `status` reads the status, `cancel`
+   * cancels the running reassignments. With `--timeout` the wait is streamed and each progress line
+   * is printed as it comes (not with `--json`).
+   */
   protected async rebalance(verb: 'Rebalance' | 'Realign', expr: string, flags: {api?: string; broker?: string; replicas?: string; timeout?: string; fixedStartIndex?: string; 'dry-run'?: boolean; throttle?: string}, extra: Record<string, string | undefined>): Promise<JsonValue> {
-    const json = await this.call('rebalance', flags.api, {
+    if (expr === 'cancel') {
+      const json = await this.call('rebalance', flags.api, {cancel: 'true'})
+      if (!this.jsonEnabled()) this.log(formatRebalance(verb, this.decode(RebalanceResponse, 'rebalance', json)))
+      return json
+    }
+    const params = {
       topic: expr === 'status' ? undefined : expr,
       broker: flags.broker,
       replicas: flags.replicas,
@@ -97,10 +108,26 @@ export abstract class TopicCommand extends BrokerCommand {
       throttle: flags.throttle,
       realign: verb === 'Realign' ? 'true' : undefined,
       ...extra,
-    })
+    }
+    let json: JsonValue
+    if (flags.timeout && expr !== 'status') {
+      try {
+        json = await postStream(resolveApi({flag: flags.api}), 'topic/rebalance', params, (line) => {
+          if (!this.jsonEnabled()) this.log(line)
+        })
+      } catch (e) {
+        if (e instanceof ApiError) throw new KmCliError(e.message, e.code)
+        throw e
+      }
+    } else {
+      json = await this.call('rebalance', flags.api, params)
+    }
     const res = this.decode(RebalanceResponse, 'rebalance', json)
     if (res.status === 'timeout') {
       if (!this.jsonEnabled()) this.fail(`${verb} timeout:\n${res.state}`.replace(/\n+$/, ''), 'KM_ERR_TIMEOUT')
+      process.exitCode = 1
+    } else if (res.status === 'failed') {
+      if (!this.jsonEnabled()) this.fail(`${verb} failed: ${res.error ?? ''}\n${res.state}`.replace(/\n+$/, ''), 'KM_ERR_REBALANCE_FAILED')
       process.exitCode = 1
     } else if (!this.jsonEnabled()) {
       this.log(formatRebalance(verb, res))

@@ -37,4 +37,15 @@ describe('topic output as mesos/kafka TopicCli', () => {
       'Rebalance dry-run: 1 partition move, nothing changed:\nt\n  0: 0 -> 1',
     )
   })
+
+  test('progress: bytes to copy on a dry run, a progress line under the state, cancelled and failed', () => {
+    const moves = [{topic: 't', partition: 0, from: [0], to: [1]}]
+    const progress = {partitions: {done: 0, total: 1}, bytes: {moved: 0, total: 12_345_678}}
+    expect(formatRebalance('Rebalance', {status: 'dry-run', state: 't\n  0: 0 -> 1\n', error: null, moves, progress})).toBe('Rebalance dry-run: 1 partition move, 12.3 MB to copy, nothing changed:\nt\n  0: 0 -> 1')
+    expect(formatRebalance('Rebalance', {status: 'running', state: 't\n  0: 0 -> 1 - running\n', error: null, moves, progress: {...progress, bytes: {moved: 6_200_000, total: 12_345_678}}})).toBe(
+      'Rebalance is running:\nt\n  0: 0 -> 1 - running\nprogress: 0/1 partitions moved, 6.2 of 12.3 MB copied (50%)',
+    )
+    expect(formatRebalance('Rebalance', {status: 'cancelled', state: 't\n  0: 0 -> 1 - cancelled\n', error: null, moves, progress})).toMatch(/^Rebalance cancelled:\nt\n {2}0: 0 -> 1 - cancelled\nprogress: /)
+    expect(formatRebalance('Rebalance', {status: 'failed', state: '', error: 'the rebalance was cancelled', moves: [], progress: null})).toBe('Rebalance failed: the rebalance was cancelled')
+  })
 })

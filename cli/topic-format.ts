@@ -4,6 +4,7 @@
  */
 
 import {formatMap} from '../scheduler/brokers/values.js'
+import {formatProgress} from '../scheduler/kafka/move-progress.js'
 import type {PartitionsResponse, RebalanceResponse, TopicJson} from './topic-command.js'
 
 const pad = (n: number) => '  '.repeat(n)
@@ -57,17 +58,24 @@ export function formatPartitions(res: PartitionsResponse): string {
   return lines.join('\n')
 }
 
+/** `12.3 MB` (10^6 bytes). */
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
+
 /**
  * mesos/kafka's rebalance line (§1.4): `<Verb> [is ]<status>[:] <error>` then the state block;
- * `is` before `idle`/`running`. `dry-run` (ours) reads `Rebalance dry-run: N partition move(s)`.
+ * `is` before `idle`/`running`. `dry-run` (ours) reads `Rebalance dry-run: N partition move(s),
+ * X MB to copy`. When the answer has progress and moves (ours), a last line
+ * `progress: 2/4 partitions moved, 6.1 of 12.0 MB copied (51%)`.
  */
 export function formatRebalance(verb: 'Rebalance' | 'Realign', res: RebalanceResponse): string {
   if (res.status === 'dry-run') {
     const n = res.moves?.length ?? 0
-    return `${verb} dry-run: ${n} partition move${n === 1 ? '' : 's'}${n > 0 ? ', nothing changed:' : ' (already in place)'}\n${res.state}`.replace(/\n+$/, '')
+    const bytes = n > 0 && res.progress ? `, ${mb(res.progress.bytes.total)} to copy` : ''
+    return `${verb} dry-run: ${n} partition move${n === 1 ? '' : 's'}${bytes}${n > 0 ? ', nothing changed:' : ' (already in place)'}\n${res.state}`.replace(/\n+$/, '')
   }
   const is = res.status === 'idle' || res.status === 'running' ? 'is ' : ''
   const colon = res.state === '' && !res.error ? '' : ':'
   const head = `${verb} ${is}${res.status}${colon}${res.error ? ` ${res.error}` : ''}`
-  return (!res.error && res.state !== '' ? `${head}\n${res.state}` : head).replace(/\n+$/, '')
+  const body = (!res.error && res.state !== '' ? `${head}\n${res.state}` : head).replace(/\n+$/, '')
+  return res.progress && (res.moves?.length ?? 0) > 0 ? `${body}\nprogress: ${formatProgress(res.progress)}` : body
 }

@@ -15,6 +15,7 @@ import { registerOpsLog } from './ops-log.js'
 import { registerRestartRoutes } from './restart.js'
 import { registerCloneRoutes } from './clone.js'
 import { registerObserveRoutes } from './observe.js'
+import { registerQuotaRoutes } from './quotas.js'
 import { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate, type NodeParams } from './params.js'
 
 /** mesos/kafka's start/stop wait (§2.2): 60 s by default, polled every 100 ms. */
@@ -239,6 +240,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     if (!jar || c.req.param('name') !== basename(jar)) return c.json({ error: `unknown agent ${c.req.param('name')}` }, 404)
     return sendFile(c, jar, 'application/java-archive')
   })
+  registerQuotaRoutes(app, scheduler, log)
   app.on(['GET', 'POST'], '/health', (c) => c.text('ok'))
   app.get('/api/status', (c) =>
     c.json({

@@ -16,7 +16,7 @@ import { ApiError, readParams } from './params.js'
 /** Calls that change nothing and are not logged. */
 function isRead(op: string, params: Record<string, string>): boolean {
   if (op.endsWith('/list') || op.startsWith('log/') || op === 'status' || op === 'broker/log' || op === 'broker/metrics') return true
-  if (op === 'topic/rebalance' && (!params.topic || params.topic === 'status')) return true
+  if (op === 'topic/rebalance' && (!params.topic || params.topic === 'status') && !params.cancel) return true
   return false
 }
 

@@ -9,7 +9,11 @@
  * - `POST /api/topic/delete` `topic` → `{"topics":[deleted Topic]}`
  * - `GET|POST /api/topic/rebalance` `topic` (omit or `status` for the status), `broker` (`*`),
  *   `replicas` (-1), `fixedStartIndex`, `startPartitionId`, `timeout` (period; none = don't wait),
- *   `realign` (bool), `dryRun` (bool), `throttle` (MB/s) → `{"status","state","error","moves","throttle"}`
+ *   `realign` (bool), `dryRun` (bool), `throttle` (MB/s), `cancel` (bool: cancel the running
+ *   reassignments) → `{"status","state","error","moves","throttle","progress"}`; with a `timeout` and
+ *   `Accept: application/x-ndjson`, progress lines are streamed while waiting (ndjson.ts)
+ * - `POST /api/topic/elect-leaders` `topic` (expr, required) → preferred-leader election (elect.ts)
+ *   `{"status","elected","notNeeded","failed"}`
  * - `GET|POST /api/partition/list` `topic` (required) → `{"<topic>":[{id,replicas,isr,leader,expectedLeader}]}`
  *
  * Bad input is 400 `{"error","code"}` naming the field, Kafka's refusals included; 503 when no
@@ -24,10 +28,13 @@ import { ExprError, interleaveByAttributes, parseMap, parsePeriod, ValueError } 
 import { kafkaAdmin, NoBrokersError } from '../kafka/admin.js'
 import { AssignmentError } from '../kafka/assignment.js'
 import { KafkaRequestError } from '../kafka/kafka-errors.js'
+import { electPreferredLeaders } from '../kafka/elect.js'
 import { Rebalancer } from '../kafka/rebalance.js'
+import { KafkaWireError, WireError } from '../kafka/wire/index.js'
 import { TopicExprError } from '../kafka/topic-expr.js'
 import { addTopics, deleteTopics, describeTopics, partitionList, resolveTopics, updateTopics } from '../kafka/topics.js'
 import type { KafkaScheduler } from '../scheduler.js'
+import { streamNdjson, wantsNdjson } from './ndjson.js'
 import { ApiError, number, readParams, validate, via } from './params.js'
 
 
@@ -66,6 +73,7 @@ export const RebalanceSchema = z.object({
   timeout: via((s) => parsePeriod(s, 'timeout')).optional(),
   realign: bool,
   dryRun: bool,
+  cancel: bool,
   /** MB/s (MiB: 1048576 bytes/s), replication throttle during the moves */
   throttle: z
     .string()
@@ -89,6 +97,9 @@ function toApiError(e: unknown): unknown {
   if (e instanceof KafkaRequestError) return new ApiError(400, e.message, e.code)
   if (e instanceof ValueError) return new ApiError(400, e.message, e.code)
   if (e instanceof NoBrokersError) return new ApiError(503, e.message, e.code)
+  if (e instanceof KafkaWireError) return new ApiError(400, `Kafka refused: ${e.message}`, e.code)
+  if (e instanceof WireError) return new ApiError(503, `Kafka answered something unreadable: ${e.message}`, e.code)
+  if (e instanceof Error && e.message.startsWith('no broker answered')) return new ApiError(503, `Kafka is not reachable: ${e.message}`, 'KM_ERR_KAFKA_UNAVAILABLE')
   const name = (e as Error)?.name ?? ''
   if (/KafkaJS(Connection|NumberOfRetriesExceeded|RequestTimeout|BrokerNotFound)/.test(name)) {
     return new ApiError(503, `Kafka is not reachable: ${(e as Error).message}`, 'KM_ERR_KAFKA_UNAVAILABLE')
@@ -168,13 +179,34 @@ export function registerTopicRoutes(app: Hono, scheduler: KafkaScheduler, log: L
   app.on(['GET', 'POST'], '/api/topic/rebalance', handle(async (c, params) => {
     const p = validate(RebalanceSchema, params)
     const a = await admin()
+    if (p.cancel) {
+      if (p.topic && p.topic !== 'cancel') throw new ApiError(400, 'cancel: cancels every running reassignment; leave out topic (or pass topic=cancel)')
+      return c.json(await rebalancer.cancel(a, kafkaAdmin(scheduler).endpoints()))
+    }
     if (!p.topic || p.topic === 'status') return c.json(await rebalancer.status(a))
     if (p.realign && p.startPartitionId !== -1) throw new ApiError(400, 'startPartitionId is incompatible with realign')
     const { names } = await resolveTopics(a, p.topic, true)
     const brokers = await placementBrokers(a, p.broker)
     const started = await rebalancer.start(a, { topics: names, brokers, replicas: p.replicas, fixedStartIndex: p.fixedStartIndex, startPartitionId: p.startPartitionId, realign: p.realign, dryRun: p.dryRun, throttleBytesPerSec: p.throttle === undefined ? undefined : p.throttle * 1024 * 1024 })
     if (started.status !== 'started' || !p.timeout) return c.json(started)
-    return c.json(await rebalancer.waitDone(a, p.timeout))
+    const timeout = p.timeout
+    if (!wantsNdjson(c)) return c.json(await rebalancer.waitDone(a, timeout))
+    return streamNdjson(c, log, (progress) => rebalancer.waitDone(a, timeout, progress), (e) => {
+      const err = toApiError(e)
+      return err instanceof ApiError ? { error: err.message, code: err.code } : undefined
+    })
+  }))
+
+  app.post('/api/topic/elect-leaders', handle(async (c, params) => {
+    const p = validate(z.object({ topic: topicRequired }), params)
+    const a = await admin()
+    const { names, existing } = await resolveTopics(a, p.topic, false)
+    const missing = names.filter((n) => !existing.has(n))
+    if (missing.length > 0) throw new ApiError(400, `topic: topic(s) not found ${missing.join(',')}`, 'KM_ERR_NOT_FOUND')
+    if (names.length === 0) throw new ApiError(400, `topic: "${p.topic}" names no topic`)
+    const answer = await electPreferredLeaders(a, kafkaAdmin(scheduler).endpoints(), names)
+    log.info({ topics: names, elected: answer.elected.length, notNeeded: answer.notNeeded.length, failed: answer.failed }, 'preferred leader election')
+    return c.json(answer)
   }))
 
   app.on(['GET', 'POST'], '/api/partition/list', handle(async (c, params) => {

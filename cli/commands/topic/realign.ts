@@ -12,7 +12,7 @@ export default class TopicRealign extends TopicCommand {
     '<%= config.bin %> topic realign t --replicas 3 --timeout 5m',
     '<%= config.bin %> topic realign status',
   ]
-  static args = {expr: Args.string({description: 'topic expression, or "status"', required: true})}
+  static args = {expr: Args.string({description: 'topic expression, or "status", or "cancel"', required: true})}
   static flags = {...rebalanceFlags}
 
   async run(): Promise<JsonValue> {
