@@ -3,7 +3,8 @@
  * (scheduler → master → agent → executor and back). Two brokers on one local cluster: server.log and
  * stdout lines with --lines, a clear error for a missing file and for an executor that does not
  * answer, metrics from the Jolokia agent in the broker JVM (MessagesInPerSec rising after a produce,
- * UnderReplicatedPartitions 0, the controller's ActiveControllerCount) and --filter.
+ * UnderReplicatedPartitions 0, the controller's ActiveControllerCount), --filter, and an agent that
+ * refuses anything but reads.
  */
 import { execFileSync } from 'node:child_process'
 import { readlinkSync } from 'node:fs'
@@ -15,6 +16,7 @@ import { cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, unt
 let cluster: LocalCluster | undefined
 let api = ''
 let kafka: Kafka
+let jolokiaUrl = ''
 
 function ok(args: string[]): string {
   const r = cli(api, args, 120_000)
@@ -53,6 +55,7 @@ describe('broker log', () => {
     const stdout = ok(['broker', 'log', '1', '--lines', '2000']) // default --name stdout: the JVM's console
     expect(stdout).toMatch(/Jolokia: Agent [\d.]+ started with URL http:\/\/127\.0\.0\.1:\d+\/jolokia/)
     expect(ok(['broker', 'log', '1', '--lines', '3']).trimEnd().split('\n')).toHaveLength(3)
+    jolokiaUrl = /started with URL (\S+)/.exec(stdout)![1]
 
     const both = JSON.parse(ok(['broker', 'log', '0..1', '--name', 'server.log', '--lines', '1', '--json'])) as Record<string, { status: string; content: string }>
     expect(Object.keys(both)).toEqual(['0', '1'])
@@ -141,6 +144,9 @@ describe('broker metrics', () => {
     const table = ok(['broker', 'metrics', '0..1', '--filter', '.*UnderReplicatedPartitions'])
     expect(table).toMatch(/metric\s+│ broker 0\s+│ broker 1/)
     expect(table).toMatch(/kafka\.server,ReplicaManager,UnderReplicatedPartitions\s+│ 0\s+│ 0/)
+    // The agent only reads: invoking an operation or writing an attribute is refused (policy file).
+    const exec = (await (await fetch(`${jolokiaUrl}/`, { method: 'POST', body: JSON.stringify({ type: 'exec', mbean: 'java.lang:type=Memory', operation: 'gc' }) })).json()) as { status: number }
+    expect(exec.status).toBe(403)
     const bad = cli(api, ['broker', 'metrics', '0', '--filter', '('])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/^Error: filter: invalid regular expression "\(":/)
