@@ -1,4 +1,6 @@
 import { resourceRole, scalarSum, type Resource } from '../proto/index.js'
+import { allocateHierarchical } from './hierarchical.js'
+import type { RoleQuota } from './quota.js'
 
 /** What the allocator needs to know of a framework. */
 export interface AllocatorFramework {
@@ -43,7 +45,8 @@ export function offerableTo(role: string, available: Resource[]): Resource[] {
   return available.filter((r) => roleMayUse(role, resourceRole(r)))
 }
 
-function allocatable(resources: Resource[]): boolean {
+/** True when `resources` hold at least the minimum allocatable cpus or mem. */
+export function allocatable(resources: Resource[]): boolean {
   return scalarSum(resources, 'cpus') >= MIN_ALLOCATABLE.cpus || scalarSum(resources, 'mem') >= MIN_ALLOCATABLE.mem
 }
 
@@ -145,8 +148,12 @@ interface RoleSlot {
  * Cost: roles and frameworks sit in binary heaps, so a cycle is O(agents · log frameworks) when
  * filters do not get in the way (nothing is re-sorted per agent).
  *
+ * Roles with a `/` (hierarchical roles) or any quota switch to ./hierarchical.ts (role tree, quota
+ * guarantees and limits).
+ *
  * @param isFiltered refuse-filter check (framework id, agent id, resources) as OfferFilters
  * @param weights role → weight (default 1)
+ * @param quotas role → quota guarantees and limits (cpus, mem)
  * @returns grants: framework id -> list of (agent id, resources)
  */
 export function allocate(
@@ -156,7 +163,9 @@ export function allocate(
   isFiltered: (frameworkId: string, agentId: string, resources: Resource[]) => boolean,
   weights: ReadonlyMap<string, number> = new Map(),
   random: () => number = Math.random,
+  quotas: ReadonlyMap<string, RoleQuota> = new Map(),
 ): Map<string, Array<{ agentId: string; resources: Resource[] }>> {
+  if (quotas.size > 0 || frameworks.some((f) => f.role.includes('/'))) return allocateHierarchical(frameworks, agents, total, isFiltered, weights, random, quotas)
   const grants = new Map<string, Array<{ agentId: string; resources: Resource[] }>>()
   const share = (cpus: number, mem: number, weight: number) => Math.max(total.cpus > 0 ? cpus / total.cpus : 0, total.mem > 0 ? mem / total.mem : 0) / weight
   const fwLess = (a: FwSlot, b: FwSlot) => a.share < b.share || (a.share === b.share && a.f.id < b.f.id)

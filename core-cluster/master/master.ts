@@ -30,6 +30,7 @@ import { OfferFilters } from './filters.js'
 import { IdMinter, ipv4ToUint32 } from './ids.js'
 import * as ops from './operations.js'
 import { Maintenance, MaintenanceError, type ClusterStatus, type MaintenanceRecord, type Schedule } from './maintenance.js'
+import { quotaJson, type RoleQuota } from './quota.js'
 
 /** Master settings. Durations in ms unless named otherwise. */
 export interface MasterOptions {
@@ -141,6 +142,8 @@ export class Master {
   private readonly maintenance = new Maintenance()
   /** Outstanding inverse offers: id → framework and agent. */
   private readonly inverseOffers = new Map<string, { frameworkId: string; agentId: string }>()
+  /** role → quota (operator UPDATE_QUOTA); honoured by the allocator */
+  private readonly quotas = new Map<string, RoleQuota>()
 
   constructor(private readonly options: MasterOptions) {
     this.heartbeatSeconds = options.heartbeatIntervalSeconds ?? 15
@@ -976,7 +979,7 @@ export class Master {
     const agents = linked.map((a) => ({ id: a.id, available: available.get(a.id)! }))
     const now = Date.now()
     let made = 0
-    const grants = allocate(frameworks, agents, total, (f, a, r) => this.filters.isFiltered(f, a, r, now), this.weights)
+    const grants = allocate(frameworks, agents, total, (f, a, r) => this.filters.isFiltered(f, a, r, now), this.weights, Math.random, this.quotas)
     for (const [fwId, list] of grants) {
       const fw = this.frameworks.get(fwId)!
       // Frameworks without RESERVATION_REFINEMENT see reservations in the pre-refinement format (§1.6).
@@ -1140,6 +1143,52 @@ export class Master {
   }
 
   // ---------------------------------------------------------------- operator view
+
+  /** Quotas as the operator API's GET_QUOTA `status.configs`. */
+  getQuota(): Array<ReturnType<typeof quotaJson>> {
+    return [...this.quotas].sort(([a], [b]) => a.localeCompare(b)).map(([role, q]) => quotaJson(role, q))
+  }
+
+  /**
+   * UPDATE_QUOTA (all or nothing). Without `force`: the sum of all guarantees must fit the cluster's
+   * cpus and mem, and a limit may not be below what the role uses now. A config with neither
+   * guarantees nor limits removes the role's quota. Outstanding offers of the roles are rescinded.
+   * @throws CallError 400 naming the role and resource
+   */
+  updateQuota(configs: ReadonlyMap<string, RoleQuota>, force: boolean): void {
+    const next = new Map(this.quotas)
+    for (const [role, q] of configs) {
+      if (Object.keys(q.guarantees).length === 0 && Object.keys(q.limits).length === 0) next.delete(role)
+      else next.set(role, q)
+    }
+    if (!force) {
+      const total = { cpus: 0, mem: 0 }
+      for (const a of this.agents.values()) {
+        total.cpus += scalarSum(a.total, 'cpus')
+        total.mem += scalarSum(a.total, 'mem')
+      }
+      for (const n of ['cpus', 'mem'] as const) {
+        const sum = [...next.values()].reduce((s, q) => s + (q.guarantees[n] ?? 0), 0)
+        if (sum > total[n] + 1e-9) throw new CallError(400, `Failed to validate master::Call: the quota guarantees for ${n} add up to ${sum}, more than the cluster's ${total[n]}; use 'force' to set them anyway`)
+      }
+      const used = new Map(this.roles().map((r) => [r.name, r.resources]))
+      for (const [role, q] of configs) {
+        for (const n of ['cpus', 'mem'] as const) {
+          const limit = q.limits[n]
+          const now = scalarSum([...used].filter(([name]) => name === role || name.startsWith(`${role}/`)).flatMap(([, r]) => r), n)
+          if (limit !== undefined && now > limit + 1e-9) throw new CallError(400, `Failed to validate master::Call: role '${role}' already uses ${now} ${n}, more than the limit ${limit}; use 'force' to set it anyway`)
+        }
+      }
+    }
+    this.quotas.clear()
+    for (const [role, q] of next) this.quotas.set(role, q)
+    for (const fw of this.frameworks.values()) {
+      const role = this.roleOf(fw)
+      if ([...configs.keys()].some((r) => role === r || role.startsWith(`${r}/`))) this.recoverFrameworkOffers(fw, true)
+    }
+    this.log.info({ quotas: this.getQuota() }, 'quotas updated')
+    this.scheduleAllocation()
+  }
 
   /** Role weights set by `--weights` or UPDATE_WEIGHTS (roles not listed weigh 1). */
   getWeights(): Array<{ role: string; weight: number }> {

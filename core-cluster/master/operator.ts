@@ -1,12 +1,14 @@
 import { CallError } from './errors.js'
+import { parseQuotaConfigs } from './quota.js'
 import type { Master } from './master.js'
 
 /**
  * The master's v1 **operator** API (`POST /api/v1`, Mesos `mesos.v1.master.Call`), JSON form:
  * GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS,
- * UPDATE_WEIGHTS, and the maintenance calls GET_MAINTENANCE_SCHEDULE, GET_MAINTENANCE_STATUS,
- * UPDATE_MAINTENANCE_SCHEDULE, START_MAINTENANCE, STOP_MAINTENANCE (master.proto). Answers are
- * objects `{type, get_<x>: {...}}` (200), or undefined for calls that answer 200 with no body.
+ * UPDATE_WEIGHTS, GET_QUOTA, UPDATE_QUOTA, and the maintenance calls GET_MAINTENANCE_SCHEDULE,
+ * GET_MAINTENANCE_STATUS, UPDATE_MAINTENANCE_SCHEDULE, START_MAINTENANCE, STOP_MAINTENANCE
+ * (master.proto). Answers are objects `{type, get_<x>: {...}}` (200), or undefined for calls that
+ * answer 200 with no body.
  * @throws CallError 400 for a malformed call or a call type this master does not implement (never a 5xx)
  */
 export function operatorCall(master: Master, call: unknown): object | undefined {
@@ -65,10 +67,19 @@ export function operatorCall(master: Master, call: unknown): object | undefined 
     case 'STOP_MAINTENANCE':
       master.stopMaintenance(field(c, 'stop_maintenance').machines)
       return undefined
+    case 'GET_QUOTA':
+      return { type, get_quota: { status: { configs: master.getQuota() } } }
+    case 'UPDATE_QUOTA': {
+      const uq = c.update_quota
+      if (!uq || typeof uq !== 'object' || Array.isArray(uq)) throw new CallError(400, "Failed to validate master::Call: Expecting 'update_quota' to be present")
+      const { quota_configs: configs, force } = uq as Record<string, unknown>
+      master.updateQuota(parseQuotaConfigs(configs ?? []), force === true)
+      return undefined
+    }
     case 'UNKNOWN':
       throw new CallError(400, "Failed to validate master::Call: received a call of type 'UNKNOWN'; set 'type' to a call such as GET_STATE")
     default:
-      throw new CallError(400, `Failed to validate master::Call: call type '${type}' is not supported by this master (supported: GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS, GET_MAINTENANCE_SCHEDULE, GET_MAINTENANCE_STATUS, UPDATE_MAINTENANCE_SCHEDULE, START_MAINTENANCE, STOP_MAINTENANCE)`)
+      throw new CallError(400, `Failed to validate master::Call: call type '${type}' is not supported by this master (supported: GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS, GET_QUOTA, UPDATE_QUOTA, GET_MAINTENANCE_SCHEDULE, GET_MAINTENANCE_STATUS, UPDATE_MAINTENANCE_SCHEDULE, START_MAINTENANCE, STOP_MAINTENANCE)`)
   }
 }
 
