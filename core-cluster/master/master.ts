@@ -992,7 +992,7 @@ export class Master {
           agent_id: { value: agentId },
           hostname: agent.info.hostname,
           url: { scheme: 'http', address: { hostname: agent.info.hostname, ip: agent.info.hostname, port: agent.info.port ?? 5051 }, path: '/slave(1)' },
-          resources: refinement ? resources : resources.map(toPreRefinement),
+          resources: refinement || !resources.some((r) => r.reservations?.length) ? resources : resources.map(toPreRefinement),
           attributes: agent.info.attributes ?? [],
           executor_ids: [...agent.executors.keys()].filter((k) => k.startsWith(`${fwId}/`)).map((k) => ({ value: k.slice(fwId.length + 1) })),
         }

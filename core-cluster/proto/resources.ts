@@ -93,9 +93,16 @@ export function resourceRole(r: Resource): string {
 
 /**
  * The resource in the refinement format the master keeps internally: `reservations` stack only (no
- * `role`, `reservation` or `allocation_info`), a copy.
+ * `role`, `reservation` or `allocation_info`). A copy, except that an unreserved resource with
+ * nothing to convert is returned as is: treat the result as read-only.
  */
 export function normalizeResource(r: Resource): Resource {
+  // unreserved in either format: nothing to convert (the common case, kept cheap for the allocator)
+  if (!r.reservations?.length && (r.role === undefined || r.role === '*') && !r.reservation && !r.allocation_info) {
+    if (r.role === undefined && r.reservations === undefined) return r
+    const { role: _role, reservations: _stack, ...rest } = r
+    return rest
+  }
   const stack = reservationStack(r)
   const out: Resource = structuredClone(r)
   delete out.role
@@ -112,6 +119,7 @@ export function normalizeResource(r: Resource): Resource {
  * for a dynamic reservation. Refined stacks (2+ entries) stay in the refinement format.
  */
 export function toPreRefinement(r: Resource): Resource {
+  if (!r.reservations?.length && !r.reservation && (r.role === undefined || r.role === '*')) return r
   const stack = reservationStack(r)
   const out: Resource = structuredClone(r)
   delete out.reservations
@@ -145,7 +153,7 @@ export function withoutVolume(r: Resource): Resource {
 
 /** The resource with its innermost reservation removed (what UNRESERVE gives back), in the refinement format. */
 export function popReservation(r: Resource): Resource {
-  const n = normalizeResource(r)
+  const n = structuredClone(normalizeResource(r))
   const stack = (n.reservations ?? []).slice(0, -1)
   if (stack.length > 0) n.reservations = stack
   else delete n.reservations
