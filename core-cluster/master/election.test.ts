@@ -87,6 +87,32 @@ describe('MasterElection on etcd', () => {
       await Promise.all(masters.map((m) => m.close().catch(() => undefined)))
     }
   }, 60_000)
+
+  test('the registry keeps admitted and unreachable agents apart (§4.2): marked unreachable, admitted again', async () => {
+    const client = new Etcd3({ hosts: etcd.url })
+    const registry = new MasterRegistry(client, log)
+    const ids = (list: Array<{ id: string }>) => list.map((a) => a.id).filter((id) => id.startsWith('reg-')).sort()
+    try {
+      registry.admit('reg-S1', 'h1')
+      registry.admit('reg-S2', 'h2')
+      await waitFor('both admitted', 5000, async () => (ids(await registry.agents()).length === 2 ? true : undefined))
+      registry.markUnreachable('reg-S2', 'h2', 1234)
+      const gone = await waitFor('S2 unreachable', 5000, async () => {
+        const [agents, unreachable] = await Promise.all([registry.agents(), registry.unreachable()])
+        return ids(agents).join() === 'reg-S1' && ids(unreachable).join() === 'reg-S2' ? unreachable : undefined
+      })
+      expect(gone.find((u) => u.id === 'reg-S2')).toEqual({ id: 'reg-S2', hostname: 'h2', time: 1234 })
+      registry.admit('reg-S2', 'h2')
+      await waitFor('S2 admitted again', 5000, async () => {
+        const [agents, unreachable] = await Promise.all([registry.agents(), registry.unreachable()])
+        return ids(agents).join() === 'reg-S1,reg-S2' && ids(unreachable).length === 0 ? true : undefined
+      })
+    } finally {
+      await client.namespace('kafka-mesos/').delete().prefix('registry/agents/reg-')
+      await client.namespace('kafka-mesos/').delete().prefix('registry/unreachable/reg-')
+      client.close()
+    }
+  }, 30_000)
 })
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {

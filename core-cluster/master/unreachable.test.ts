@@ -155,6 +155,21 @@ describe('master: unreachable agents (§4.3)', () => {
     agent.close()
   })
 
+  test('after a failover: registry agents that do not re-register in time become unreachable; reconciliation says so', async () => {
+    const aware = await framework(m.address, 'after-failover', true)
+    m.master.recoverAgents([{ id: 'S-late', hostname: 'late' }], Date.now() + 300, [{ id: 'S-gone', hostname: 'gone', time: 1000 }])
+    const ask = async (agentId: string, taskId: string) => {
+      await aware.send({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: taskId }, agent_id: { value: agentId } }] } })
+      await new Promise((r) => setTimeout(r, 150))
+      return aware.updates(taskId)
+    }
+    expect(await ask('S-gone', 't-gone')).toEqual([expect.objectContaining({ state: 'TASK_UNREACHABLE', unreachable_time: { nanoseconds: 1000 * 1e6 } })])
+    expect(await ask('S-late', 't-late')).toEqual([]) // may still re-register: no answer (§1.9)
+    await until('S-late unreachable', () => (m.master.state().unreachable_agents as Array<{ id: string }>).find((u) => u.id === 'S-late'), 2000)
+    expect(await ask('S-late', 't-late2')).toEqual([expect.objectContaining({ state: 'TASK_UNREACHABLE' })])
+    aware.close()
+  })
+
   test('an agent whose link dropped must re-register within the health-check time', async () => {
     const agent = await fakeAgent(m.address, '127.0.2.2')
     agent.close()
