@@ -278,6 +278,8 @@ export const BrokerJson = z.looseObject({
   task: TaskJson.nullish(),
   /** why an active broker without a task did not take its last offer (our addition; in memory on the scheduler) */
   waiting: z.looseObject({reason: z.string(), hostname: Str, time: Str}).nullish(),
+  /** metrics the running task last reported (`timestamp` 0 = not yet), mesos/kafka §2.6 */
+  metrics: z.record(z.string(), z.number()).nullish(),
 })
 export type BrokerJson = z.infer<typeof BrokerJson>
 

@@ -119,7 +119,33 @@ export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): str
     const attrs = Object.entries(t.attributes ?? {})
     if (attrs.length > 0) line(`attributes: ${attrs.map(([k, v]) => `${k}=${v}`).join(',')}`, 1)
   }
+  for (const l of formatReportedMetrics(b)) line(l.text, l.depth)
   return lines.join('\n')
+}
+
+/** Health figures of `broker list` and the metric each comes from (mesos/kafka §1.3 `metrics:` block, plus ours). */
+const LIST_METRICS: ReadonlyArray<[string, string]> = [
+  ['under-replicated-partitions', 'kafka.server,ReplicaManager,UnderReplicatedPartitions'],
+  ['under-min-isr-partitions', 'kafka.server,ReplicaManager,UnderMinIsrPartitionCount'],
+  ['offline-partitions-count', 'kafka.controller,KafkaController,OfflinePartitionsCount'],
+  ['is-active-controller', 'kafka.controller,KafkaController,ActiveControllerCount'],
+  ['messages-in-per-sec', 'kafka.server,BrokerTopicMetrics,MessagesInPerSec'],
+]
+
+/**
+ * The `metrics:` block of a broker with a task: when they were collected (UTC) and the health
+ * figures present; "waiting for broker to report metrics" while a running broker has not reported.
+ */
+export function formatReportedMetrics(b: BrokerJson): Array<{text: string; depth: number}> {
+  const m = b.metrics
+  if (!m || !b.task) return []
+  if (!m.timestamp) return b.task.state === 'running' ? [{text: 'metrics: waiting for broker to report metrics', depth: 0}] : []
+  const out = [{text: 'metrics:', depth: 0}, {text: `collected: ${new Date(m.timestamp).toISOString().replace('T', ' ').replace('Z', '')}`, depth: 1}]
+  for (const [label, key] of LIST_METRICS) {
+    const v = m[key]
+    if (v !== undefined) out.push({text: `${label}: ${Number.isInteger(v) ? v : v.toFixed(3)}`, depth: 1})
+  }
+  return out
 }
 
 /** Brokers, each indented one level and followed by a blank line, after a title line. */

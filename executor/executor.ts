@@ -9,7 +9,7 @@ import { decodeTaskData, type KafkaTaskData } from '../scheduler/kafka/task-data
 import { findKafkaDir, KafkaProcess } from './kafka-process.js'
 import type { ExecutorLogger } from './log.js'
 import { decodeRequest, encodeMessage } from '../scheduler/kafka/executor-messages.js'
-import { findJolokiaJar, jolokiaJvmArg } from './jolokia.js'
+import { findJolokiaJar, jolokiaJvmArg, readMetrics } from './jolokia.js'
 import { answerRequest } from './requests.js'
 
 /**
@@ -24,6 +24,8 @@ import { answerRequest } from './requests.js'
 
 /** Default grace between SIGTERM and SIGKILL of the JVM, ms (the agent waits 60 s by default for KILL). */
 export const DEFAULT_KILL_GRACE_MS = 60_000
+/** How often a running node reports its metrics unasked (mesos/kafka §8.6: at start, then every 60 s), ms. */
+export const METRICS_REPORT_MS = 60_000
 /** How long to wait for the ACKNOWLEDGED of the terminal update before exiting anyway, ms. */
 export const TERMINAL_ACK_WAIT_MS = 5_000
 
@@ -51,6 +53,8 @@ export interface KafkaExecutorOptions {
   interfaces?: () => Record<string, InterfaceAddress[] | undefined>
   /** Readiness poll interval, ms (default 1000). */
   readyIntervalMs?: number
+  /** How often a running node reports its metrics to the scheduler, ms (default {@link METRICS_REPORT_MS}). */
+  metricsReportMs?: number
 }
 
 type Phase = 'idle' | 'starting' | 'running' | 'killing' | 'done'
@@ -207,6 +211,25 @@ export class KafkaExecutor {
     if (this.phase !== 'starting') return
     this.phase = 'running'
     await this.o.client.update({ task_id: taskId, state: 'TASK_RUNNING', data: kafka.endpoint, message: `${data.role} ${data.nodeId} ready at ${kafka.endpoint}` })
+    this.startReports()
+  }
+
+  /** Sends a metrics report (executor-messages.ts `report`) now and then every `metricsReportMs` while the node runs. */
+  private startReports(): void {
+    const tick = async () => {
+      if (this.phase !== 'running') return clearInterval(timer)
+      const url = this.kafka?.jolokiaUrl
+      if (!url || !this.o.client.message) return
+      try {
+        const metrics = await readMetrics(url)
+        if (this.phase === 'running') await this.o.client.message(encodeMessage({ type: 'report', metrics }))
+      } catch (e) {
+        this.o.log.warn({ err: (e as Error).message }, 'could not report metrics')
+      }
+    }
+    const timer = setInterval(() => void tick(), this.o.metricsReportMs ?? METRICS_REPORT_MS)
+    timer.unref()
+    void tick()
   }
 
   private async killTask(graceMs: number, why: string): Promise<void> {

@@ -17,7 +17,7 @@ import {
 } from './brokers/index.js'
 import { bootstrapServers, brokersWaitFor, initialControllersList, newControllers, placeGang, quorumPlaced } from './kafka/quorum.js'
 import { encodeTaskData, newClusterId } from './kafka/task-data.js'
-import { decodeReply, encodeMessage } from './kafka/executor-messages.js'
+import { decodeReply, decodeReport, encodeMessage } from './kafka/executor-messages.js'
 import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
 import { dropStaleDynamicConfigs } from './kafka/live-config.js'
 import type { SchedulerState, StateStore } from './storage/index.js'
@@ -87,6 +87,8 @@ export class KafkaScheduler {
   private holdTimer?: NodeJS.Timeout
   /** requests to executors waiting for their reply (`broker log`, `broker metrics`) */
   readonly requests = new ExecutorRequests()
+  /** executor id → the metrics it last reported unasked (in memory only, as mesos/kafka) */
+  private readonly reports = new Map<string, Record<string, number>>()
 
   constructor(readonly options: SchedulerOptions) {
     this.log = options.logger
@@ -528,8 +530,24 @@ export class KafkaScheduler {
     await this.client.tryCall({ type: 'KILL', kill: { task_id: status.task_id, agent_id: status.agent_id } })
   }
 
-  /** A framework message from an executor: the reply to a request of {@link ask}, else logged and dropped. */
+  /**
+   * The metrics a node's running task last reported (`timestamp` plus one number per metric), or
+   * `{timestamp: 0}` when it has not reported yet; undefined without a task (mesos/kafka §2.6).
+   */
+  reportedMetrics(node: KafkaNode): Record<string, number> | undefined {
+    if (!node.task) return undefined
+    return this.reports.get(node.task.executorId) ?? { timestamp: 0 }
+  }
+
+  /** A framework message from an executor: a metrics report, the reply to a request of {@link ask}, else logged and dropped. */
   private onExecutorMessage(executorId: string, data: Buffer): void {
+    const report = decodeReport(data)
+    if (report) {
+      const current = new Set(this.nodes().map((n) => n.task?.executorId))
+      for (const id of this.reports.keys()) if (!current.has(id)) this.reports.delete(id) // tasks that ended
+      if (current.has(executorId)) this.reports.set(executorId, report.metrics)
+      return
+    }
     const reply = decodeReply(data)
     if (!reply || !this.requests.complete(executorId, reply)) this.log.debug({ executor: executorId, bytes: data.length }, 'dropping an executor message that answers no waiting request')
   }

@@ -114,7 +114,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
   const app = new Hono()
   registerOpsLog(app, scheduler, log) // before every route: it records the mutating calls
   const brokerById = (id: number) => scheduler.state.brokers.find((b) => b.id === id)
-  const json = (b: KafkaNode) => nodeJson(b, Date.now(), scheduler.waiting.get(b.id))
+  const json = (b: KafkaNode) => ({ ...nodeJson(b, Date.now(), scheduler.waiting.get(b.id)), metrics: scheduler.reportedMetrics(b) })
 
   app.onError((e, c) => {
     if (e instanceof ApiError) return c.json({ error: e.message, code: e.code }, e.status)

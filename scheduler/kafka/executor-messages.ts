@@ -12,6 +12,7 @@ import { z } from 'zod'
  * executor → scheduler   {"type":"log","requestId":"r1","content":"...last lines..."}
  *                        {"type":"log","requestId":"r1","error":"server2.log does not exist ..."}
  *                        {"type":"metrics","requestId":"r2","metrics":{"timestamp":1700000000000,"kafka.server,ReplicaManager,UnderReplicatedPartitions":0}}
+ *                        {"type":"report","metrics":{...}}     (unasked: once the broker runs, then every 60 s)
  * ```
  * Messages are unreliable (Mesos drops them when the executor is gone), so the scheduler matches each
  * reply to its request by `requestId` and gives up after a timeout.
@@ -53,13 +54,20 @@ export const MetricsReplySchema = z.object({
   error: z.string().optional(),
 })
 
+/** Metrics the executor reports by itself (mesos/kafka §8.6: at start, then every 60 s); shown by `broker list`. */
+export const MetricsReportSchema = z.object({
+  type: z.literal('report'),
+  metrics: z.record(z.string(), z.number()),
+})
+export type MetricsReport = z.infer<typeof MetricsReportSchema>
+
 export const ExecutorReplySchema = z.discriminatedUnion('type', [LogReplySchema, MetricsReplySchema])
 export type ExecutorReply = z.infer<typeof ExecutorReplySchema>
 export type LogReply = z.infer<typeof LogReplySchema>
 export type MetricsReply = z.infer<typeof MetricsReplySchema>
 
 /** Encodes a request or reply as message bytes (UTF-8 JSON). */
-export function encodeMessage(m: ExecutorRequest | ExecutorReply): Buffer {
+export function encodeMessage(m: ExecutorRequest | ExecutorReply | MetricsReport): Buffer {
   return Buffer.from(JSON.stringify(m), 'utf8')
 }
 
@@ -71,6 +79,11 @@ export function decodeRequest(data: Buffer | string): ExecutorRequest | undefine
 /** Parses a message the scheduler received; `undefined` when it is not a reply of ours. */
 export function decodeReply(data: Buffer | string): ExecutorReply | undefined {
   return parse(ExecutorReplySchema, data)
+}
+
+/** Parses an unasked metrics report; `undefined` for anything else. */
+export function decodeReport(data: Buffer | string): MetricsReport | undefined {
+  return parse(MetricsReportSchema, data)
 }
 
 function parse<T>(schema: z.ZodType<T>, data: Buffer | string): T | undefined {

@@ -3,8 +3,8 @@
  * (scheduler → master → agent → executor and back). Two brokers on one local cluster: server.log and
  * stdout lines with --lines, a clear error for a missing file and for an executor that does not
  * answer, metrics from the Jolokia agent in the broker JVM (MessagesInPerSec rising after a produce,
- * UnderReplicatedPartitions 0, the controller's ActiveControllerCount), --filter, and an agent that
- * refuses anything but reads.
+ * UnderReplicatedPartitions 0, the controller's ActiveControllerCount), --filter, the metrics each
+ * broker reports by itself in broker list, and an agent that refuses anything but reads.
  */
 import { execFileSync } from 'node:child_process'
 import { readlinkSync } from 'node:fs'
@@ -108,6 +108,14 @@ describe('broker metrics', () => {
     } finally {
       await admin.disconnect()
     }
+    // Each running broker reports its metrics by itself (at start, then every 60 s): broker list shows them.
+    const listed = await until('broker list to show reported metrics', 30_000, async () => {
+      const b = (JSON.parse(ok(['broker', 'list', '0', '--json'])) as { brokers: Array<{ metrics?: Record<string, number> }> }).brokers[0]
+      return b.metrics && b.metrics.timestamp > 0 ? b.metrics : undefined
+    })
+    expect(listed['kafka.server,ReplicaManager,UnderReplicatedPartitions']).toBe(0)
+    expect(ok(['broker', 'list', '0'])).toMatch(/\n {2}metrics:\n {4}collected: \d{4}-\d\d-\d\d [\d:.]+\n {4}under-replicated-partitions: 0\n/)
+
     const before = metrics(['*'])
     expect(Object.keys(before.metrics)).toEqual(['0', '1'])
     expect(before.errors).toEqual({})
