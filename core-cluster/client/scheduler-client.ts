@@ -10,6 +10,8 @@ export interface SchedulerHandlers {
   rescind?(offerId: string): void
   message?(agentId: string, executorId: string, data: Buffer): void
   failure?(event: NonNullable<scheduler.Event['failure']>): void
+  /** UPDATE_OPERATION_STATUS: feedback for an offer operation that set an `id` */
+  operationStatus?(status: NonNullable<scheduler.Event['update_operation_status']>['status']): void
   error?(message: string): void
   disconnected?(reason: string): void
 }
@@ -137,6 +139,9 @@ export class SchedulerClient {
       }
       case 'FAILURE':
         return this.handlers.failure?.(event.failure!)
+      case 'UPDATE_OPERATION_STATUS':
+        if (event.update_operation_status) this.handlers.operationStatus?.(event.update_operation_status.status)
+        return
       case 'ERROR':
         this.log.error({ message: event.error?.message }, 'master sent ERROR')
         this.handlers.error?.(event.error?.message ?? '')

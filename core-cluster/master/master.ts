@@ -6,6 +6,7 @@ import {
   containsResources,
   encode,
   isTerminal,
+  reservationStack,
   resourceRole,
   toPreRefinement,
   scalarSum,
@@ -465,6 +466,34 @@ export class Master {
       }
     }
     if (remaining.length > 0) this.filters.add(fw.id, agentId, remaining, accept.filters?.refuse_seconds, Date.now(), this.allocationIntervalMs)
+    this.scheduleAllocation()
+  }
+
+  /**
+   * Operator RESERVE_RESOURCES, UNRESERVE_RESOURCES, CREATE_VOLUMES, DESTROY_VOLUMES (Mesos operator
+   * API): the same conversions as the offer operations, on an agent's resources that no task uses.
+   * The agent's outstanding offers are rescinded first (their resources count as free again); each
+   * resource acts for the role and principal of its own (innermost) reservation.
+   * @throws CallError 400 for an unknown agent or an operation that does not apply, with the reason
+   */
+  operatorResources(kind: 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY', agentId: string, resources: Resource[]): void {
+    const agent = this.agents.get(agentId)
+    if (!agent) throw new CallError(400, `Failed to validate master::Call: agent '${agentId}' is not registered`)
+    this.rescindAgentOffers(agentId)
+    let available = this.availableByAgent().get(agentId) ?? []
+    let total = agent.total
+    for (const r of resources) {
+      const top = reservationStack(r).at(-1)
+      const ctx = { role: top?.role ?? '*', principal: kind === 'CREATE' ? r.disk?.persistence?.principal ?? top?.principal : top?.principal, agentTotal: total }
+      const c = kind === 'RESERVE' ? ops.reserve(ctx, available, [r]) : kind === 'UNRESERVE' ? ops.unreserve(ctx, available, [r]) : kind === 'CREATE' ? ops.create(ctx, available, [r]) : ops.destroy(ctx, available, [r])
+      if ('error' in c) throw new CallError(400, `Failed to validate master::Call: ${c.error}`)
+      available = ops.applyConversion(available, c)
+      total = ops.applyConversion(total, c)
+    }
+    agent.total = total
+    agent.checkpointed = ops.checkpointedOf(total)
+    this.log.info({ agent: agentId, operation: kind, resources: resources.length }, 'operator changed reservations or volumes')
+    this.sendAgent(agent, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.checkpointed } })
     this.scheduleAllocation()
   }
 

@@ -1,11 +1,13 @@
 import { CallError } from './errors.js'
 import { parseQuotaConfigs } from './quota.js'
+import type { Resource } from '../proto/index.js'
 import type { Master } from './master.js'
 
 /**
  * The master's v1 **operator** API (`POST /api/v1`, Mesos `mesos.v1.master.Call`), JSON form:
  * GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS,
- * UPDATE_WEIGHTS, GET_QUOTA, UPDATE_QUOTA, and the maintenance calls GET_MAINTENANCE_SCHEDULE,
+ * UPDATE_WEIGHTS, GET_QUOTA, UPDATE_QUOTA, RESERVE_RESOURCES, UNRESERVE_RESOURCES, CREATE_VOLUMES,
+ * DESTROY_VOLUMES, and the maintenance calls GET_MAINTENANCE_SCHEDULE,
  * GET_MAINTENANCE_STATUS, UPDATE_MAINTENANCE_SCHEDULE, START_MAINTENANCE, STOP_MAINTENANCE
  * (master.proto). Answers are objects `{type, get_<x>: {...}}` (200), or undefined for calls that
  * answer 200 with no body.
@@ -67,6 +69,19 @@ export function operatorCall(master: Master, call: unknown): object | undefined 
     case 'STOP_MAINTENANCE':
       master.stopMaintenance(field(c, 'stop_maintenance').machines)
       return undefined
+    case 'RESERVE_RESOURCES':
+    case 'UNRESERVE_RESOURCES':
+    case 'CREATE_VOLUMES':
+    case 'DESTROY_VOLUMES': {
+      const name = type.toLowerCase()
+      const body = field(c, name)
+      const agentId = (body.agent_id as { value?: unknown } | undefined)?.value
+      if (typeof agentId !== 'string') throw new CallError(400, `Failed to validate master::Call: '${name}.agent_id.value' must be the agent's id`)
+      const list = type.endsWith('VOLUMES') ? 'volumes' : 'resources'
+      const kind = type === 'RESERVE_RESOURCES' ? 'RESERVE' : type === 'UNRESERVE_RESOURCES' ? 'UNRESERVE' : type === 'CREATE_VOLUMES' ? 'CREATE' : 'DESTROY'
+      master.operatorResources(kind, agentId, resourceList(body[list], `${name}.${list}`))
+      return undefined
+    }
     case 'GET_QUOTA':
       return { type, get_quota: { status: { configs: master.getQuota() } } }
     case 'UPDATE_QUOTA': {
@@ -79,13 +94,25 @@ export function operatorCall(master: Master, call: unknown): object | undefined 
     case 'UNKNOWN':
       throw new CallError(400, "Failed to validate master::Call: received a call of type 'UNKNOWN'; set 'type' to a call such as GET_STATE")
     default:
-      throw new CallError(400, `Failed to validate master::Call: call type '${type}' is not supported by this master (supported: GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS, GET_QUOTA, UPDATE_QUOTA, GET_MAINTENANCE_SCHEDULE, GET_MAINTENANCE_STATUS, UPDATE_MAINTENANCE_SCHEDULE, START_MAINTENANCE, STOP_MAINTENANCE)`)
+      throw new CallError(400, `Failed to validate master::Call: call type '${type}' is not supported by this master (supported: GET_HEALTH, GET_VERSION, GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_WEIGHTS, UPDATE_WEIGHTS, GET_QUOTA, UPDATE_QUOTA, RESERVE_RESOURCES, UNRESERVE_RESOURCES, CREATE_VOLUMES, DESTROY_VOLUMES, GET_MAINTENANCE_SCHEDULE, GET_MAINTENANCE_STATUS, UPDATE_MAINTENANCE_SCHEDULE, START_MAINTENANCE, STOP_MAINTENANCE)`)
   }
 }
 
 type View = ReturnType<Master['operatorView']>
 
 /** The call's `name` object (e.g. `start_maintenance`). @throws CallError 400 when it is missing or not an object */
+/** A JSON list of mesos.v1.Resource, checked for the fields the arithmetic needs. @throws CallError 400 */
+function resourceList(value: unknown, where: string): Resource[] {
+  if (!Array.isArray(value) || value.length === 0) throw new CallError(400, `Failed to validate master::Call: '${where}' must be a non-empty array of resources such as {"name":"cpus","type":"SCALAR","scalar":{"value":1},"reservations":[{"type":"DYNAMIC","role":"kafka"}]}`)
+  return value.map((r, i) => {
+    const x = r as Resource
+    if (!x || typeof x !== 'object' || typeof x.name !== 'string' || !['SCALAR', 'RANGES', 'SET'].includes(x.type)) throw new CallError(400, `Failed to validate master::Call: '${where}[${i}]' needs a 'name' and a 'type' of SCALAR, RANGES or SET`)
+    if (x.type === 'SCALAR' && !(typeof x.scalar?.value === 'number' && Number.isFinite(x.scalar.value) && x.scalar.value > 0)) throw new CallError(400, `Failed to validate master::Call: '${where}[${i}].scalar.value' must be a number above 0`)
+    if (x.reservations !== undefined && !Array.isArray(x.reservations)) throw new CallError(400, `Failed to validate master::Call: '${where}[${i}].reservations' must be an array`)
+    return x
+  })
+}
+
 function field(c: Record<string, unknown>, name: string): Record<string, unknown> {
   const v = c[name]
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new CallError(400, `Failed to validate master::Call: Expecting '${name}' to be present`)

@@ -96,4 +96,18 @@ describe('master: reservations and volumes', () => {
     old.close()
     web.close()
   })
+
+  test('operator RESERVE_RESOURCES / UNRESERVE_RESOURCES on an agent, with 400s that say why', async () => {
+    const op = (body: unknown) => fetch(`http://${m.address}/api/v1`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE }, body: JSON.stringify(body) })
+    const ops = { type: 'DYNAMIC', role: 'ops', principal: 'admin' }
+    const res = [{ name: 'mem', type: 'SCALAR', scalar: { value: 128 }, reservations: [ops] }]
+    expect((await op({ type: 'RESERVE_RESOURCES', reserve_resources: { agent_id: { value: 'old-master-S1' }, resources: res } })).status).toBe(200)
+    expect(scalarSum(m.master.roles().find((r) => r.name === 'ops')?.reserved ?? [], 'mem')).toBe(128)
+    const tooMuch = await op({ type: 'RESERVE_RESOURCES', reserve_resources: { agent_id: { value: 'old-master-S1' }, resources: [{ ...res[0], scalar: { value: 100_000 } }] } })
+    expect(tooMuch.status).toBe(400)
+    expect(await tooMuch.text()).toMatch(/does not hold/)
+    expect((await op({ type: 'RESERVE_RESOURCES', reserve_resources: { agent_id: { value: 'nope' }, resources: res } })).status).toBe(400)
+    expect((await op({ type: 'UNRESERVE_RESOURCES', unreserve_resources: { agent_id: { value: 'old-master-S1' }, resources: res } })).status).toBe(200)
+    expect(m.master.roles().find((r) => r.name === 'ops')).toBeUndefined()
+  })
 })
