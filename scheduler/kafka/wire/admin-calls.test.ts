@@ -5,7 +5,7 @@ import { electLeadersRequest, ElectionType, parseElectLeaders } from './elect-le
 import { describeLogDirsRequest, parseDescribeLogDirs } from './log-dirs.js'
 import { alterPartitionReassignmentsRequest, parseAlterPartitionReassignments } from './reassignments.js'
 
-/** Bytes written by Kafka 4.4.0's own message classes (kafka-clients, `MessageUtil.toByteBufferAccessor`). */
+/** Bytes written by Kafka 4.4.0's own message classes (kafka-clients, `MessageUtil.toByteBufferAccessor`), printed by scripts/kafka/wire-fixtures.jsh. */
 const FIXTURE = {
   electRequest: '00020274030000000000000002000000753000', // v2: PREFERRED, t-0 and t-2, 30000 ms
   electResponse: '000000000000020274030000000000000000000000020054304c656164657220656c656374696f6e206e6f74206e656564656420666f7220746f70696320706172746974696f6e2e000000',

@@ -6,7 +6,8 @@ import { KafkaWireError } from './errors.js'
 
 /**
  * Fixtures: the bytes Kafka 4.4.0's own generated message classes write (kafka-clients
- * `DescribeClientQuotasRequestData` etc. through `MessageUtil.toByteBufferAccessor`, v1).
+ * `DescribeClientQuotasRequestData` etc. through `MessageUtil.toByteBufferAccessor`, v1), printed by
+ * scripts/kafka/wire-fixtures.jsh.
  */
 const FIXTURE = {
   describeRequest: '030a636c69656e742d696400046170700005757365720200000100',
