@@ -154,6 +154,17 @@ export class MasterRegistry {
     return Array.isArray(parsed) ? (parsed as Array<{ role: string; weight: number }>) : []
   }
 
+  /** Stores every role quota (operator UPDATE_QUOTA; failures are logged, not fatal). */
+  saveQuotas(quotas: ReadonlyArray<{ role: string; guarantees: object; limits: object }>): Promise<void> {
+    return this.putJson('registry/quotas', quotas, 'the role quotas')
+  }
+
+  /** The stored role quotas (operator API JSON shape), or [] when none were ever set. */
+  async quotas(): Promise<unknown[]> {
+    const parsed = await this.getJson('registry/quotas')
+    return Array.isArray(parsed) ? parsed : []
+  }
+
   /** Stores the maintenance schedule and the DOWN machines (failures are logged, not fatal). */
   saveMaintenance(record: MaintenanceRecord): Promise<void> {
     return this.putJson('registry/maintenance', record, 'the maintenance schedule')

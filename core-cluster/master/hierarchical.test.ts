@@ -97,6 +97,9 @@ describe('quota', () => {
       expect(m.getQuota()).toEqual([{ role: 'a', guarantees: { cpus: { value: 1 } }, limits: {} }])
       m.updateQuota(parseQuotaConfigs([{ role: 'a' }]), false)
       expect(m.getQuota()).toEqual([])
+      // what the HA registry stores comes back after an election
+      m.recoverQuotas([{ role: 'b', limits: { mem: { value: 512 } } }, { role: '*' }])
+      expect(m.getQuota()).toEqual([{ role: 'b', guarantees: {}, limits: { mem: { value: 512 } } }])
     } finally {
       m.stop()
     }

@@ -31,7 +31,7 @@ import { OfferFilters } from './filters.js'
 import { IdMinter, ipv4ToUint32 } from './ids.js'
 import * as ops from './operations.js'
 import { Maintenance, MaintenanceError, type ClusterStatus, type MaintenanceRecord, type Schedule } from './maintenance.js'
-import { quotaJson, type RoleQuota } from './quota.js'
+import { parseQuotaConfigs, quotaJson, type RoleQuota } from './quota.js'
 
 /** Master settings. Durations in ms unless named otherwise. */
 export interface MasterOptions {
@@ -46,6 +46,8 @@ export interface MasterOptions {
   agentPingTimeoutMs?: number
   /** Mesos `--max_agent_ping_timeouts` (5): unanswered pings in a row that make an agent unreachable. */
   maxAgentPingTimeouts?: number
+  /** Registry hook (HA): called with every quota after UPDATE_QUOTA, to record them durably. */
+  onQuotasUpdated?: (quotas: Array<ReturnType<typeof quotaJson>>) => void | Promise<void>
   /** Role weights for DRF (Mesos `--weights kafka=3,web=1`); roles not listed weigh 1. */
   weights?: ReadonlyMap<string, number>
   /** called after UPDATE_WEIGHTS with every weight (HA masters store them in the registry) */
@@ -1216,7 +1218,20 @@ export class Master {
       if ([...configs.keys()].some((r) => role === r || role.startsWith(`${r}/`))) this.recoverFrameworkOffers(fw, true)
     }
     this.log.info({ quotas: this.getQuota() }, 'quotas updated')
+    void this.options.onQuotasUpdated?.(this.getQuota())
     this.scheduleAllocation()
+  }
+
+  /** Quotas read back from the HA registry after an election (operator JSON shape); bad entries are skipped. */
+  recoverQuotas(configs: unknown[]): void {
+    for (const c of configs) {
+      try {
+        for (const [role, q] of parseQuotaConfigs([c])) this.quotas.set(role, q)
+      } catch (e) {
+        this.log.warn({ err: (e as Error).message }, 'skipped an unreadable quota from the registry')
+      }
+    }
+    this.log.info({ quotas: this.getQuota() }, 'recovered role quotas from the registry')
   }
 
   /** Role weights set by `--weights` or UPDATE_WEIGHTS (roles not listed weigh 1). */

@@ -199,6 +199,7 @@ export async function startMaster(opts: {
     onWeightsUpdated: registry ? (weights) => registry.saveWeights(weights) : undefined,
     onAgentUnreachable: registry ? (id, host, time) => registry.markUnreachable(id, host, time) : undefined,
     onMaintenanceUpdated: registry ? (record) => registry.saveMaintenance(record) : undefined,
+    onQuotasUpdated: registry ? (quotas) => registry.saveQuotas(quotas) : undefined,
   })
   app = createMasterApp(master, opts.logger)
   if (election && registry) {
@@ -219,7 +220,11 @@ export async function startMaster(opts: {
         .maintenance()
         .then((m) => m && master.recoverMaintenance(m))
         .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the maintenance schedule from the registry'))
-      void Promise.all([agents, weights, maintenance]).finally(() => (recovered = true))
+      const quotas = registry
+        .quotas()
+        .then((q) => q.length > 0 && master.recoverQuotas(q))
+        .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the role quotas from the registry'))
+      void Promise.all([agents, weights, maintenance, quotas]).finally(() => (recovered = true))
     }, lost)
   }
   opts.logger.info({ address: `${opts.host}:${port}`, masterId: master.ids.masterId, etcd: opts.etcd }, 'master started')
