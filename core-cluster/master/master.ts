@@ -25,6 +25,7 @@ import {
   scheduler,
 } from '../proto/index.js'
 import { AGENT_HEALTH_DEFAULTS, AgentHealth } from './agent-health.js'
+import { OperatorEvents } from './operator-events.js'
 import { allocate, validateRoleName } from './allocator.js'
 import { CallError } from './errors.js'
 import { OfferFilters } from './filters.js'
@@ -138,6 +139,8 @@ export class Master {
   private readonly allocationIntervalMs: number
   private readonly health: AgentHealth
   private readonly unreachable = new Map<string, UnreachableAgent>()
+  /** the v1 operator API's event stream (SUBSCRIBE on /api/v1) */
+  readonly operatorEvents = new OperatorEvents()
   private readonly log: Logger
   private periodic?: NodeJS.Timeout
   private readonly weights: Map<string, number>
@@ -179,6 +182,7 @@ export class Master {
       }
     }
     this.health.stop()
+    this.operatorEvents.stop()
     if (this.recoveryTimer) clearTimeout(this.recoveryTimer)
     for (const a of this.agents.values()) a.link?.sink.close()
   }
@@ -734,6 +738,7 @@ export class Master {
     const reg = call.register!
     const requested = call.agent_id?.value
     let agent = requested ? this.agents.get(requested) : undefined
+    const known = !!agent
     const wasUnreachable = requested ? this.unreachable.get(requested) : undefined
     if (wasUnreachable) this.unreachable.delete(wasUnreachable.id)
     if (agent) {
@@ -812,6 +817,10 @@ export class Master {
       if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: t.state, reason: 'REASON_AGENT_REREGISTERED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: `Agent ${agent.info.hostname} reregistered` })
     }
     this.health.watch(agent.id)
+    if (!known && this.operatorEvents.size > 0) {
+      const view = this.operatorView().agents.find((a) => a.agent_info.id.value === target.id)
+      if (view) this.operatorEvents.send({ type: 'AGENT_ADDED', agent_added: { agent: view } })
+    }
     this.sendInverseOffers(agent)
     this.scheduleAllocation()
     return agent.id
@@ -891,6 +900,7 @@ export class Master {
       if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: aware ? 'TASK_UNREACHABLE' : 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} is unreachable`, unreachable_time: unreachableTime })
     }
     for (const fw of this.frameworks.values()) this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
+    this.operatorEvents.send({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: agent.id } } })
     this.options.onAgentUnreachable?.(agent.id, agent.info.hostname, now)
     this.scheduleAllocation()
   }
@@ -1131,6 +1141,7 @@ export class Master {
     agent.link = undefined
     link?.sink.close()
     for (const fw of this.frameworks.values()) this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
+    this.operatorEvents.send({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: agent.id } } })
   }
 
   /** Sends an inverse offer for `agent` to each framework running something there, if its machine is draining and it has none yet. */

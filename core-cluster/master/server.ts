@@ -39,7 +39,7 @@ function answer(c: Context<Env>, e: unknown, log: Logger): Response {
 
 /**
  * The master's HTTP face: `POST /api/v1/scheduler` (Mesos v1 scheduler API), `POST /api/v1`
- * (v1 operator API, JSON), `POST /internal/agent` (our agent link), `GET /state`, `GET /metrics`
+ * (v1 operator API, JSON; SUBSCRIBE streams agent events), `POST /internal/agent` (our agent link), `GET /state`, `GET /metrics`
  * (Prometheus), `GET /health`.
  */
 export function createMasterApp(master: Master, log: Logger): Hono<Env> {
@@ -129,6 +129,12 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
         call = JSON.parse(text)
       } catch (e) {
         throw new CallError(400, `Failed to parse JSON: ${(e as Error).message}`)
+      }
+      if ((call as { type?: unknown } | null)?.type === 'SUBSCRIBE') {
+        // the operator event stream: SUBSCRIBED (GET_STATE), HEARTBEATs, agent events
+        const state = (operatorCall(master, { type: 'GET_STATE' }) as { get_state: object }).get_state
+        master.operatorEvents.subscribe(new EventStream(c.env.outgoing, 'application/json'), state)
+        return RESPONSE_ALREADY_SENT
       }
       const result = operatorCall(master, call)
       return result === undefined ? c.body(null, 200) : c.json(result)

@@ -170,6 +170,29 @@ describe('master: unreachable agents (§4.3)', () => {
     aware.close()
   })
 
+  test('operator API event stream (SUBSCRIBE on /api/v1): SUBSCRIBED, AGENT_ADDED, AGENT_REMOVED when unreachable', async () => {
+    const ac = new AbortController()
+    const res = await fetch(`http://${m.address}/api/v1`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE }, body: JSON.stringify({ type: 'SUBSCRIBE' }), signal: ac.signal })
+    expect(res.status).toBe(200)
+    const events: Array<{ type: string; subscribed?: { get_state: object }; agent_added?: { agent: { agent_info: { hostname: string; id: { value: string } } } }; agent_removed?: { agent_id: { value: string } } }> = []
+    void (async () => {
+      try {
+        for await (const r of readRecords(res.body!)) events.push(JSON.parse(r.toString()))
+      } catch {
+        // aborted
+      }
+    })()
+    await until('SUBSCRIBED', () => events.find((e) => e.type === 'SUBSCRIBED'))
+    expect(events[0].subscribed?.get_state).toHaveProperty('get_agents')
+    const agent = await fakeAgent(m.address, '127.0.2.3')
+    const added = await until('AGENT_ADDED', () => events.find((e) => e.type === 'AGENT_ADDED' && e.agent_added?.agent.agent_info.hostname === '127.0.2.3'))
+    expect(added.agent_added?.agent.agent_info).toMatchObject({ hostname: '127.0.2.3', id: { value: agent.state.id } })
+    agent.state.connected = false
+    await until('AGENT_REMOVED', () => events.find((e) => e.type === 'AGENT_REMOVED' && e.agent_removed?.agent_id.value === agent.state.id), PING_MS * (MAX_PINGS + 4))
+    ac.abort()
+    agent.close()
+  })
+
   test('an agent whose link dropped must re-register within the health-check time', async () => {
     const agent = await fakeAgent(m.address, '127.0.2.2')
     agent.close()
