@@ -5,18 +5,26 @@
  * Params: `broker` (id expression, required), `timeout` (Period, per broker; default 5m, 2m with
  * `noWaitForReplication`), `noWaitForReplication` (flag: skip every Kafka check).
  *
- * One broker at a time, in id order:
- *   1. before stopping it: wait until no reassignment runs, every partition has ISR == replicas, and
- *      its absence would leave no partition under `min.insync.replicas` (Strimzi);
+ * Controllers may be named by their ids (1000000 up; `*` means every broker, as mesos/kafka). The
+ * order follows Strimzi's KafkaRoller (brokers/roll-order.ts): controllers first, the active
+ * controller (the quorum leader from DescribeQuorum, asked again before each controller) last, then
+ * brokers in id order. One node at a time:
+ *   1. before stopping it: a broker waits until no reassignment runs (a pause if one began during
+ *      the roll), every partition has ISR == replicas, and its absence would leave no partition
+ *      under `min.insync.replicas` (Strimzi); a controller waits until the other voters can form a
+ *      caught-up majority without it;
  *   2. stop (controlled shutdown) and wait until the task is gone;
  *   3. start and wait until it runs;
- *   4. wait until every partition is in sync again (mesos/kafka).
+ *   4. a broker waits until every partition is in sync again (mesos/kafka); a controller until it
+ *      has caught up with the quorum leader.
  * Answers `{"status":"restarted","brokers":[...]}`; on a timeout HTTP 200
  * `{"status":"timeout","brokers":[],"message":"broker N timeout on stop|start|replication"}`.
  * With `Accept: application/x-ndjson` the answer is streamed: `{"progress":"..."}` lines, then the
  * answer object as the last line.
- * Errors (400, before anything is restarted): bad params, `broker N not found`, `broker N is not
- * active`, `broker N is not running`; 409 while another rolling restart runs.
+ * Errors (before anything is restarted): 400 for bad params, `broker N not found`, `broker N is not
+ * active`, `broker N is not running`; 409 while another rolling restart runs, and 409
+ * `KM_ERR_REASSIGNING` while a partition reassignment runs (ListPartitionReassignments; skipped with
+ * `noWaitForReplication`, which skips every Kafka check).
  */
 
 import type { Hono } from 'hono'
@@ -25,6 +33,9 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { expandIds, ExprError, nodeJson, type KafkaNode, type NodeJson } from '../brokers/index.js'
 import { outOfSync, readReplication, rollBlockers, type ReplicationSnapshot } from '../brokers/replication.js'
+import { controllerBlockers, controllerCatchUpBlockers, nextController, rollOrder } from '../brokers/roll-order.js'
+import { bootstrapServers } from '../kafka/quorum.js'
+import { describeQuorum, type QuorumDescription } from '../kafka/wire/index.js'
 import { kafkaAdmin } from '../kafka/admin.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { parsePeriod, ValueError } from '../brokers/values.js'
@@ -100,36 +111,104 @@ async function waitForKafka(scheduler: KafkaScheduler, what: string, blockers: (
   }
 }
 
-/** Restarts `nodes` one at a time (see the module doc). Never throws for Kafka trouble: it waits, then times out. */
+/** The KRaft quorum as Kafka describes it, asked through running brokers and the controllers; undefined when no one answers. */
+async function readQuorum(scheduler: KafkaScheduler): Promise<QuorumDescription> {
+  const brokers = scheduler.state.brokers.filter((b) => b.task?.state === 'running').map((b) => b.task!.endpoint)
+  return describeQuorum([...brokers, ...bootstrapServers(scheduler.state.controllers).split(',').filter(Boolean)], 3000)
+}
+
+/**
+ * Polls the KRaft quorum until `blockers(quorum)` is empty or the deadline passes, like
+ * {@link waitForKafka}. @returns undefined when clear, else the last reason
+ */
+async function waitForQuorum(scheduler: KafkaScheduler, what: string, blockers: (q: QuorumDescription) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
+  let last = ''
+  for (;;) {
+    let reasons: string[]
+    try {
+      reasons = blockers(await readQuorum(scheduler))
+    } catch (e) {
+      reasons = [`cannot describe the KRaft quorum: ${(e as Error).message}`]
+    }
+    if (reasons.length === 0) return undefined
+    const why = reasons.join('; ')
+    if (why !== last) {
+      last = why
+      o.progress(`${what}: ${last}`)
+      o.log.info({ reasons }, `rolling restart: ${what}`)
+    }
+    if (Date.now() + REPLICATION_POLL_MS > deadline) return last
+    await sleep(REPLICATION_POLL_MS)
+  }
+}
+
+/**
+ * Restarts `nodes` one at a time (see the module doc): controllers first, the active controller
+ * last (asked again before each controller), then brokers in the order given. Never throws for
+ * Kafka trouble: it waits, then times out.
+ */
 export async function rollingRestart(scheduler: KafkaScheduler, nodes: KafkaNode[], o: RollOptions): Promise<RestartResult> {
-  const timeout = (id: number, phase: string, why?: string): RestartResult => {
-    const message = `broker ${id} timeout on ${phase}`
-    o.log.warn({ broker: id, phase, why }, `rolling restart stopped: ${message}`)
+  const timeout = (node: KafkaNode, phase: string, why?: string): RestartResult => {
+    const message = `${node.role} ${node.id} timeout on ${phase}`
+    o.log.warn({ node: node.id, role: node.role, phase, why }, `rolling restart stopped: ${message}`)
     return { status: 'timeout', brokers: [], message: why ? `${message}: ${why}` : message }
   }
-  o.log.info({ brokers: nodes.map((n) => n.id), timeoutMs: o.timeoutMs, waitForReplication: o.waitForReplication }, 'rolling restart started')
-  for (const node of nodes) {
+  o.log.info({ nodes: nodes.map((n) => n.id), timeoutMs: o.timeoutMs, waitForReplication: o.waitForReplication }, 'rolling restart started')
+  const restartOne = async (node: KafkaNode): Promise<RestartResult | undefined> => {
     const deadline = Date.now() + o.timeoutMs
     const oldTask = node.task?.id
+    const what = `${node.role} ${node.id}`
     if (o.waitForReplication) {
-      const why = await waitForKafka(scheduler, `broker ${node.id} waits before stopping`, (s) => rollBlockers(node.id, s), deadline, o)
-      if (why) return timeout(node.id, 'replication', why)
+      const why =
+        node.role === 'controller'
+          ? await waitForQuorum(scheduler, `${what} waits before stopping`, (q) => controllerBlockers(node.id, q), deadline, o)
+          : await waitForKafka(scheduler, `${what} waits before stopping`, (s) => rollBlockers(node.id, s), deadline, o)
+      if (why) return timeout(node, 'replication', why)
     }
-    o.progress(`stopping broker ${node.id}`)
+    o.progress(`stopping ${what}`)
     await scheduler.deactivate([node], false)
-    if (!(await waitUntil(scheduler, () => !node.task, deadline))) return timeout(node.id, 'stop')
-    o.progress(`starting broker ${node.id}`)
+    if (!(await waitUntil(scheduler, () => !node.task, deadline))) return timeout(node, 'stop')
+    o.progress(`starting ${what}`)
     await scheduler.activate([node])
-    if (!(await waitUntil(scheduler, () => node.task?.state === 'running' || !node.active, deadline)) || node.task?.state !== 'running') return timeout(node.id, 'start')
-    o.progress(`broker ${node.id} running: task ${node.task.id} (was ${oldTask})`)
+    if (!(await waitUntil(scheduler, () => node.task?.state === 'running' || !node.active, deadline)) || node.task?.state !== 'running') return timeout(node, 'start')
+    o.progress(`${what} running: task ${node.task.id} (was ${oldTask})`)
     if (o.waitForReplication) {
-      const why = await waitForKafka(scheduler, `broker ${node.id} started; waiting for replication`, (s) => [...(s.reassigning.length ? [`reassignment in progress`] : []), ...outOfSync(s.partitions).map((p) => `${p.topic}-${p.partition} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`)], deadline, o)
-      if (why) return timeout(node.id, 'replication', why)
-      o.progress(`broker ${node.id}: every partition in sync`)
+      const why =
+        node.role === 'controller'
+          ? await waitForQuorum(scheduler, `${what} started; waiting for it to catch up`, (q) => controllerCatchUpBlockers(node.id, q), deadline, o)
+          : await waitForKafka(scheduler, `${what} started; waiting for replication`, (s) => [...(s.reassigning.length ? [`reassignment in progress`] : []), ...outOfSync(s.partitions).map((p) => `${p.topic}-${p.partition} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`)], deadline, o)
+      if (why) return timeout(node, 'replication', why)
+      o.progress(node.role === 'controller' ? `${what}: caught up with the quorum` : `${what}: every partition in sync`)
     }
+    return undefined
   }
-  o.log.info({ brokers: nodes.map((n) => n.id) }, 'rolling restart done')
+  const pending = nodes.filter((n) => n.role === 'controller')
+  if (pending.length > 0) {
+    const leader = await readQuorum(scheduler).then((q) => q.leaderId, () => undefined)
+    o.progress(`order: ${rollOrder(nodes, leader).map((n) => `${n.role} ${n.id}${n.id === leader ? ' (active controller)' : ''}`).join(', ')}`)
+  }
+  while (pending.length > 0) {
+    const leader = await readQuorum(scheduler).then((q) => q.leaderId, () => undefined)
+    const next = nextController(pending, leader)!
+    pending.splice(pending.indexOf(next), 1)
+    const r = await restartOne(next)
+    if (r) return r
+  }
+  for (const node of nodes.filter((n) => n.role !== 'controller')) {
+    const r = await restartOne(node)
+    if (r) return r
+  }
+  o.log.info({ nodes: nodes.map((n) => n.id) }, 'rolling restart done')
   return { status: 'restarted', brokers: nodes.map((n) => nodeJson(n, Date.now(), scheduler.waiting.get(n.id))) }
+}
+
+/** Partitions Kafka is reassigning now (`topic-partition`), read through ListPartitionReassignments; undefined when Kafka can't be asked. */
+async function reassigning(scheduler: KafkaScheduler): Promise<string[] | undefined> {
+  try {
+    return (await readReplication(await kafkaAdmin(scheduler).get())).reassigning
+  } catch {
+    return undefined
+  }
 }
 
 const running = new WeakSet<KafkaScheduler>()
@@ -140,13 +219,14 @@ export function registerRestartRoutes(app: Hono, scheduler: KafkaScheduler, log:
     const p = validate(RestartSchema, await readParams(c))
     let list: number[]
     try {
+      // `*` and attribute filters select brokers; controllers are named by their ids (1000000 up)
       list = expandIds(p.broker, scheduler.state.brokers.map((b) => ({ id: b.id, task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null })))
     } catch (e) {
       if (e instanceof ExprError) throw new ApiError(400, `broker: ${e.message}`, e.code)
       throw e
     }
     if (list.length === 0) throw new ApiError(400, `broker: "${p.broker}" names no broker`)
-    const byId = (id: number) => scheduler.state.brokers.find((b) => b.id === id)
+    const byId = (id: number) => scheduler.nodes().find((b) => b.id === id)
     const missing = list.filter((id) => !byId(id))
     if (missing.length > 0) throw new ApiError(400, `broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
     const nodes = list.map((id) => byId(id)!)
@@ -155,6 +235,12 @@ export function registerRestartRoutes(app: Hono, scheduler: KafkaScheduler, log:
     const notRunning = nodes.filter((n) => n.task?.state !== 'running')
     if (notRunning.length > 0) throw new ApiError(400, `broker ${notRunning.map((n) => n.id).join(',')} is not running; wait until it runs (see broker list)`, 'KM_ERR_NOT_RUNNING')
     if (running.has(scheduler)) throw new ApiError(409, 'a rolling restart is already running; wait for it to finish', 'KM_ERR_BUSY')
+    if (!p.noWaitForReplication) {
+      const moving = await reassigning(scheduler)
+      if (moving && moving.length > 0) {
+        throw new ApiError(409, `a partition reassignment is running (${moving.slice(0, 5).join(', ')}${moving.length > 5 ? ', ...' : ''}): partitions are moving between brokers, so no broker is restarted now; try again once "topic rebalance status" is idle (or pass --noWaitForReplication to restart anyway)`, 'KM_ERR_REASSIGNING')
+      }
+    }
 
     const timeoutMs = p.timeout ?? (p.noWaitForReplication ? RESTART_NO_REPLICATION_TIMEOUT_MS : RESTART_TIMEOUT_MS)
     const roll = (progress: (line: string) => void) => {

@@ -68,9 +68,11 @@ export interface KafkaNode {
   /** Also send Kafka's log to the local syslog (UDP localhost:514, facility USER), as mesos/kafka `--syslog`. */
   syslog?: boolean
   /**
-   * Name of the volume holding the broker's data (mesos/kafka `--volume`). The cluster core has no
-   * persistent volumes yet, so it names a per-host folder `<agent work dir>/data/volumes/<name>`
-   * (`log.dirs` = `<that>/kafka-logs`), kept across tasks on that host.
+   * Name of the volume holding the broker's data (mesos/kafka `--volume`): a per-host folder
+   * `<agent work dir>/data/volumes/<name>` (`log.dirs` = `<that>/kafka-logs`, `$id` = the broker id),
+   * kept across tasks on that host. Not (yet) a Mesos persistent volume: the cluster core's agents
+   * have them now, but only a framework can create one (RESERVE + CREATE offer operations) and the
+   * scheduler neither creates nor matches them yet.
    */
   volume?: string
   /** log4j2 overrides `k=v` merged over the distribution's log4j2 config (executor/log4j.ts). */

@@ -8,6 +8,7 @@ import {formatRestarted} from '../../format.js'
 export default class BrokerRestart extends BrokerCommand {
   static summary = 'Rolling restart: restart brokers one at a time, keeping partitions available.'
   static description = [
+  'Refused (exit 1) while a partition reassignment runs. KRaft controllers are restarted when named by their ids (1000000 up; "*" means every broker): controllers go first, the active controller (the quorum leader) last, each only while the other voters can still form a caught-up majority, then the brokers.',
   'For each broker in id order: wait until no partition reassignment runs, every partition is in sync (ISR = replicas) and stopping the broker leaves no partition under its topic\'s min.insync.replicas (Strimzi\'s rule); then stop it (clean Kafka shutdown), start it, wait until it runs and every partition is in sync again. Prints progress as it goes.',
   '--timeout is per broker (server default 5m, 2m with --noWaitForReplication). --noWaitForReplication skips every Kafka check (only stop and start are waited for).',
   'On a timeout it fails with "broker N timeout on stop|start|replication"; the brokers after it are not restarted.',
@@ -17,6 +18,7 @@ export default class BrokerRestart extends BrokerCommand {
     '<%= config.bin %> broker restart 0..2',
     '<%= config.bin %> broker restart "*" --timeout 10m',
     '<%= config.bin %> restart 1 --noWaitForReplication',
+    '<%= config.bin %> broker restart 1000000..1000002,0..2   # the 3 controllers (active one last), then brokers 0..2',
   ]
   static args = {
     expr: Args.string({description: 'broker id expression, e.g. 0..2 or *', required: true}),
