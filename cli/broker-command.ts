@@ -64,7 +64,7 @@ export const settingsFlags = {
     helpValue: '<period>',
   }),
   'bind-address': Flags.string({
-    description: 'address Kafka binds to: a host name or IP, a prefix such as 192.168.50.*, or if:<nic>',
+    description: 'address Kafka listens on and advertises, resolved on the agent: a host name or IP, a prefix such as 192.168.50.* (the agent\'s address or a local interface address starting with it), or if:<nic> (its IPv4 address); "" unsets',
     helpValue: '<address>',
   }),
   'log4j-options': Flags.string({

@@ -65,6 +65,15 @@ describe('formatBroker (mesos/kafka §1.3)', () => {
     )
   })
 
+  test('changes since launch: applied live and needing a restart, right under the state', () => {
+    const b = BrokerJson.parse({...running, changes: {live: {'num.io.threads': '4'}, restart: ['mem', 'num.partitions']}})
+    const lines = formatBroker(b).split('\n')
+    expect(lines[2]).toBe('state: running (modified, needs restart)')
+    expect(lines[3]).toBe('changes: applied live: num.io.threads=4; need restart: mem,num.partitions')
+    const liveOnly = BrokerJson.parse({...running, needsRestart: false, changes: {live: {'num.io.threads': '4'}, restart: []}})
+    expect(formatBroker(liveOnly)).toMatch(/^state: running\nchanges: applied live: num.io.threads=4\n/m)
+  })
+
   test('stopped broker: port range, expires = stopTime + period, unset lines omitted', () => {
     expect(formatBroker(stopped, {indent: 1})).toBe(
       [

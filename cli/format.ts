@@ -74,13 +74,13 @@ export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): str
     const from = has(b.waiting.hostname) ? ` (offer from ${b.waiting.hostname}${has(b.waiting.time) ? ` at ${b.waiting.time}` : ''})` : ''
     line(`waiting: ${b.waiting.reason}${from}`)
   }
-  line(`resources: ${formatResources(b)}`)
   const ch = b.changes
   if (ch) {
     const live = Object.entries(ch.live ?? {}).map(([k, v]) => `${k}=${v}`)
     const parts = [...(live.length > 0 ? [`applied live: ${live.join(',')}`] : []), ...((ch.restart ?? []).length > 0 ? [`need restart: ${ch.restart.join(',')}`] : [])]
     if (parts.length > 0) line(`changes: ${parts.join('; ')}`)
   }
+  line(`resources: ${formatResources(b)}`)
 
   const jvmOptions = b.jvmOptions ?? b.executionOptions?.jvmOptions
   const javaCmd = b.javaCmd ?? b.executionOptions?.javaCmd

@@ -92,6 +92,8 @@ export async function readReplication(admin: Admin): Promise<ReplicationSnapshot
     }
   }
   const ongoing = await admin.listPartitionReassignments({})
-  const reassigning = ongoing.topics.flatMap((t) => t.partitions.map((p) => `${t.topic}-${p.partitionIndex}`))
+  // kafkajs 2.2.4's types say `topic` and `partitionIndex`; its decoder yields `name` and `partition` (as rebalance.ts reads them)
+  type Ongoing = { topic?: string; name?: string; partitions: Array<{ partitionIndex?: number; partition?: number }> }
+  const reassigning = (ongoing.topics as Ongoing[]).flatMap((t) => t.partitions.map((p) => `${t.name ?? t.topic}-${p.partition ?? p.partitionIndex}`))
   return { partitions, minIsr, reassigning }
 }
