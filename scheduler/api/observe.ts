@@ -117,11 +117,11 @@ export function registerObserveRoutes(app: Hono, scheduler: KafkaScheduler, log:
       nodes.map(async (n): Promise<LogResult> => {
         try {
           const o = await scheduler.ask(n, { type: 'log', name: p.name, lines: p.lines }, p.timeout)
-          if (o.status === 'timeout') return { status: 'timeout', content: '', error: `broker ${n.id} log retrieve timeout (${formatPeriod(p.timeout)})` }
+          if (o.status === 'timeout') return { status: 'timeout', content: '', error: `${n.role} ${n.id} log retrieve timeout (${formatPeriod(p.timeout)})` }
           const r = o.reply as LogReply
-          return r.error !== undefined ? { status: 'failure', content: '', error: `broker ${n.id}: ${r.error}` } : { status: 'ok', content: r.content ?? '' }
+          return r.error !== undefined ? { status: 'failure', content: '', error: `${n.role} ${n.id}: ${r.error}` } : { status: 'ok', content: r.content ?? '' }
         } catch (e) {
-          return { status: 'failure', content: '', error: `broker ${n.id} failed: ${(e as Error).message}` }
+          return { status: 'failure', content: '', error: `${n.role} ${n.id} failed: ${(e as Error).message}` }
         }
       }),
     )

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {z} from 'zod'
 
 import {type JsonValue} from '../../api.js'
+import {CONTROLLER_BASE_ID} from '../../../scheduler/kafka/quorum.js'
 import {apiFlags, BrokerCommand} from '../../broker-command.js'
 
 const LogResult = z.looseObject({status: z.enum(['ok', 'timeout', 'failure']), content: z.string(), error: z.string().optional()})
@@ -21,7 +22,7 @@ export default class BrokerLog extends BrokerCommand {
     '<%= config.bin %> broker log 1 --name stderr --timeout 10s',
   ]
   static args = {
-    id: Args.string({description: 'broker id (an expression such as 0..2 prints each broker in turn)', required: true}),
+    id: Args.string({description: 'broker id (an expression such as 0..2 prints each broker in turn; a KRaft controller id such as 1000000 works too)', required: true}),
   }
   static flags = {
     ...apiFlags,
@@ -44,7 +45,7 @@ export default class BrokerLog extends BrokerCommand {
     }
     for (const [id, r] of results) {
       if (r.status !== 'ok') continue
-      if (id !== undefined) this.log(`==> broker ${id} ${flags.name} <==`)
+      if (id !== undefined) this.log(`==> ${Number(id) >= CONTROLLER_BASE_ID ? 'controller' : 'broker'} ${id} ${flags.name} <==`)
       process.stdout.write(r.content.endsWith('\n') || r.content === '' ? r.content : `${r.content}\n`)
     }
     if (failed.length > 0) this.fail(failed.map(([, r]) => r.error ?? `broker log ${r.status}`).join('; '), failed.some(([, r]) => r.status === 'timeout') ? 'KM_ERR_TIMEOUT' : 'KM_ERR_LOG')
