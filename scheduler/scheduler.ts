@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
 import type { Logger } from 'pino'
 import { SchedulerClient } from '../core-cluster/client/index.js'
-import { isTerminal, type Offer, type TaskInfo, type TaskStatus } from '../core-cluster/proto/index.js'
+import { isTerminal, type InverseOffer, type Offer, type TaskInfo, type TaskStatus } from '../core-cluster/proto/index.js'
 import {
   applyStatus,
   declineSeconds,
@@ -126,6 +126,7 @@ export class KafkaScheduler {
         rescind: (offerId) => {
           this.heldOffers = this.heldOffers.filter((o) => o.id.value !== offerId)
         },
+        inverseOffers: (offers) => this.onInverseOffers(offers),
       },
       this.log,
     )
@@ -528,6 +529,25 @@ export class KafkaScheduler {
     }
     this.log.warn({ task: taskId, state: status.state }, 'killing a task no node owns')
     await this.client.tryCall({ type: 'KILL', kill: { task_id: status.task_id, agent_id: status.agent_id } })
+  }
+
+  /**
+   * Inverse offers (Mesos maintenance: a machine is scheduled to go down). A Kafka node's data lives on
+   * its host, so the scheduler cannot move it away by itself: it DECLINEs and names the nodes in the
+   * log, so that the operator moves (reassigns) or stops them before the window; a machine where no
+   * node runs is ACCEPTed. New nodes are not placed on draining machines (see matchOffer).
+   */
+  private async onInverseOffers(offers: InverseOffer[]): Promise<void> {
+    for (const io of offers) {
+      const agentId = io.agent_id?.value
+      const nodes = [...new Set([...this.state.brokers, ...this.state.controllers])].filter((n) => n.task && n.task.slaveId === agentId)
+      const from = new Date(io.unavailability.start.nanoseconds / 1e6).toISOString()
+      const type = nodes.length === 0 ? 'ACCEPT_INVERSE_OFFERS' : 'DECLINE_INVERSE_OFFERS'
+      if (nodes.length === 0) this.log.info({ agent: agentId, from }, 'an agent without Kafka nodes is scheduled for maintenance: accepted the inverse offer')
+      else this.log.warn({ agent: agentId, host: nodes[0]!.task!.hostname, from, nodes: nodes.map((n) => `${n.role} ${n.id}`) }, 'a host running Kafka nodes is scheduled for maintenance: declined the inverse offer; move their partitions or stop them before the window')
+      const answer = { inverse_offer_ids: [io.id], filters: { refuse_seconds: 300 } }
+      await this.client.tryCall(type === 'ACCEPT_INVERSE_OFFERS' ? { type, accept_inverse_offers: answer } : { type, decline_inverse_offers: answer })
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { readRecords } from '../http/index.js'
-import { decode, encode, JSON_TYPE, type FrameworkInfo, type scheduler } from '../proto/index.js'
+import { decode, encode, JSON_TYPE, type FrameworkInfo, type InverseOffer, type scheduler } from '../proto/index.js'
 
 /** Callbacks a framework gives the client; each gets Mesos JSON-form payloads. */
 export interface SchedulerHandlers {
@@ -8,6 +8,8 @@ export interface SchedulerHandlers {
   offers(offers: NonNullable<scheduler.Event['offers']>['offers']): void | Promise<void>
   update(status: NonNullable<scheduler.Event['update']>['status']): void | Promise<void>
   rescind?(offerId: string): void
+  /** INVERSE_OFFERS: the master asks for agents' resources back (maintenance); answer with ACCEPT/DECLINE_INVERSE_OFFERS */
+  inverseOffers?(offers: InverseOffer[]): void | Promise<void>
   message?(agentId: string, executorId: string, data: Buffer): void
   failure?(event: NonNullable<scheduler.Event['failure']>): void
   /** UPDATE_OPERATION_STATUS: feedback for an offer operation that set an `id` */
@@ -133,6 +135,8 @@ export class SchedulerClient {
         return this.handlers.update(event.update!.status)
       case 'RESCIND':
         return this.handlers.rescind?.(event.rescind!.offer_id.value)
+      case 'INVERSE_OFFERS':
+        return this.handlers.inverseOffers?.(event.inverse_offers?.inverse_offers ?? [])
       case 'MESSAGE': {
         const m = event.message!
         return this.handlers.message?.(m.agent_id.value, m.executor_id.value, Buffer.from(m.data, 'base64'))

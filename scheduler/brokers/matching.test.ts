@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest'
 import type { Offer } from '../../core-cluster/proto/index.js'
 import { parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { newNode } from './broker.js'
-import { declineSeconds, isFit, matchOffer, NEVER_MATCH_SECONDS, type Fit, type Mismatch } from './matching.js'
+import { declineSeconds, isFit, MAINTENANCE_RETRY_SECONDS, matchOffer, NEVER_MATCH_SECONDS, type Fit, type Mismatch } from './matching.js'
 
 function offer(resources: string, hostname = '127.0.1.1', attributes = 'rack:r1'): Offer {
   return { id: { value: 'o1' }, framework_id: { value: 'f' }, agent_id: { value: 'a1' }, hostname, resources: parseResources(resources), attributes: parseAttributes(attributes) }
@@ -54,6 +54,17 @@ describe('offer matching (mesos/kafka §8.4)', () => {
     expect(other.retryAfterSeconds).toBe(540)
     expect(isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.2'), n, now))).toBe(true)
     expect(isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.1'), n, now + 600_000))).toBe(true)
+  })
+
+  test('maintenance: a draining machine takes no new placement, but a broker whose data is there restarts on it', () => {
+    const draining = { ...offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3'), unavailability: { start: { nanoseconds: Date.UTC(2030, 0, 1) * 1e6 } } }
+    const fresh = matchOffer(draining, broker()) as Mismatch
+    expect(fresh.reason).toBe('host 127.0.1.3 is scheduled for maintenance from 2030-01-01T00:00:00.000Z')
+    expect(fresh.retryAfterSeconds).toBe(MAINTENANCE_RETRY_SECONDS)
+    const sticky = broker()
+    sticky.stickiness = { periodMs: 600_000, hostname: '127.0.1.3', stopTime: Date.now() - 1000 }
+    expect(isFit(matchOffer(draining, sticky))).toBe(true)
+    expect(isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3'), broker()))).toBe(true)
   })
 
   test('failover delay: offers wait until failureTime + delay', () => {

@@ -53,9 +53,13 @@ export function pickPort(offer: Offer, node: Pick<KafkaNode, 'port'>): number | 
   return undefined
 }
 
+/** refuse_seconds for an offer from a machine scheduled for maintenance: the schedule may change. */
+export const MAINTENANCE_RETRY_SECONDS = 300
+
 /**
  * Matches an offer against a node in mesos/kafka's order (§8.4): cpus, mem, port; constraints (§5,
- * against `others`: where the other brokers' tasks run); stickiness host; failover delay. Resource
+ * against `others`: where the other brokers' tasks run); maintenance (a draining machine takes only
+ * the nodes sticky to it); stickiness host; failover delay. Resource
  * and constraint failures never match (refuse {@link NEVER_MATCH_SECONDS}); stickiness and failover
  * match later (refuse the time left). Returns what to take, or why not and for how long to refuse.
  */
@@ -75,6 +79,12 @@ export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now(), othe
   // sticky to that host for good (issue 7), not just for the stickiness period.
   if (node.role === 'controller' && node.stickiness.hostname && node.stickiness.hostname !== offer.hostname) {
     return { reason: `controller is pinned to its host ${node.stickiness.hostname}, where its metadata log lives`, retryAfterSeconds: NEVER_MATCH_SECONDS }
+  }
+  // A machine scheduled for maintenance (its offers carry the unavailability) takes no new placement,
+  // as Marathon's maintenance mode; a node whose data lives there may still restart on it.
+  if (offer.unavailability && node.stickiness.hostname !== offer.hostname) {
+    const from = new Date(offer.unavailability.start.nanoseconds / 1e6).toISOString()
+    return { reason: `host ${offer.hostname} is scheduled for maintenance from ${from}`, retryAfterSeconds: MAINTENANCE_RETRY_SECONDS }
   }
   const sticky = stickyUntil(node)
   if (sticky !== undefined && sticky > now && node.stickiness.hostname !== offer.hostname) {

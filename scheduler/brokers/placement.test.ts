@@ -91,3 +91,33 @@ describe('constraints in the scheduler and its API', () => {
     expect(running.brokers[0].waiting).toBeUndefined()
   })
 })
+
+describe('maintenance in the scheduler', () => {
+  test('a draining host gets no new broker (broker list says why); the others do', async () => {
+    const { s } = scheduler()
+    const b = newNode(0)
+    Object.assign(b, { active: true, cpus: 0.5, mem: 768, heap: 256 })
+    s.state.brokers.push(b)
+    const draining = { ...offer(2), unavailability: { start: { nanoseconds: Date.UTC(2030, 0, 1) * 1e6 } } }
+    const refused = await s.handleOffer(draining)
+    expect(refused.launched).toBeUndefined()
+    expect(refused.declined!.reasons).toEqual(['broker 0: host 127.0.1.2 is scheduled for maintenance from 2030-01-01T00:00:00.000Z'])
+    const app = createApi(s, pino({ level: 'silent' }))
+    const list = (await (await app.request('/api/broker/list?broker=0')).json()) as { brokers: Array<{ waiting?: { reason: string } }> }
+    expect(list.brokers[0].waiting?.reason).toMatch(/scheduled for maintenance/)
+    expect((await s.handleOffer(offer(3))).launched?.nodeId).toBe(0)
+  })
+
+  test('inverse offers: declined where Kafka nodes run, accepted elsewhere', async () => {
+    const { s, calls } = scheduler()
+    const unavailability = { start: { nanoseconds: Date.UTC(2030, 0, 1) * 1e6 } }
+    const onInverseOffers = (s as unknown as { onInverseOffers(o: unknown[]): Promise<void> }).onInverseOffers.bind(s)
+    await onInverseOffers([
+      { id: { value: 'io-1' }, framework_id: { value: 'f' }, agent_id: { value: 'a1' }, unavailability },
+      { id: { value: 'io-2' }, framework_id: { value: 'f' }, agent_id: { value: 'a9' }, unavailability },
+    ])
+    expect(calls.map((c) => c.type)).toEqual(['DECLINE_INVERSE_OFFERS', 'ACCEPT_INVERSE_OFFERS'])
+    expect(calls[0]).toMatchObject({ decline_inverse_offers: { inverse_offer_ids: [{ value: 'io-1' }] } })
+    expect(calls[1]).toMatchObject({ accept_inverse_offers: { inverse_offer_ids: [{ value: 'io-2' }] } })
+  })
+})

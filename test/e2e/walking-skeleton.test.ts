@@ -6,7 +6,7 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, type BrokerJson } from '../harness.js'
+import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, until, type BrokerJson } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 
 let cluster: LocalCluster
@@ -138,5 +138,23 @@ describe('walking skeleton: real Kafka brokers on our own cluster', () => {
     expect(again.state).toBe('running')
     expect(again.task!.id).not.toBe(oldTask)
     expect(again.task!.hostname).toBe(before.task!.hostname)
+  })
+
+  test('maintenance of a broker host: the scheduler declines the inverse offer, the broker keeps running; unscheduled again', async () => {
+    const before = (await listBrokers(api)).find((b) => b.id === '0')!
+    const host = before.task!.hostname
+    const km = (...args: string[]) => cli(api, ['maintenance', ...args, '--master', cluster.master])
+    const scheduled = km('schedule', host, '--start', '+1h', '--duration', '30m')
+    expect(scheduled.stderr).toBe('')
+    expect(scheduled.stdout).toContain(`machines ${host} are DRAINING`)
+    const answer = await until('the scheduler answers the inverse offer', 30_000, async () => {
+      const s = JSON.parse(km('status', '--json').stdout) as { status: { draining_machines: Array<{ statuses: Array<{ status: string }> }> } }
+      return s.status.draining_machines[0]?.statuses[0]?.status
+    })
+    expect(answer).toBe('DECLINE')
+    expect(km('status').stdout).toMatch(new RegExp(`${host.replace(/\./g, '\\.')}\\s+│\\s+DRAINING.*: DECLINE`))
+    expect(km('unschedule', host).code).toBe(0)
+    const after = (await listBrokers(api)).find((b) => b.id === '0')!
+    expect([after.state, after.task!.id]).toEqual(['running', before.task!.id])
   })
 })
