@@ -28,6 +28,7 @@ import { Checkpoint, processStartTime, sameProcessAlive, type RunCheckpoint } fr
 import { commandExecutorEntry, commandExecutorInfo } from './command-executor-launch.js'
 import { fetchUris } from './fetcher.js'
 import { launchCommand, signalGroup, stopGroup, type LaunchedProcess } from './launcher.js'
+import { Cgroups2 } from './cgroups.js'
 import { allProcesses, killTree, treeUsage, type TreeUsage } from './monitor.js'
 import { AgentResources } from './volumes.js'
 import { StatusUpdateManager } from './status-updates.js'
@@ -96,9 +97,14 @@ interface ExecutorRun {
   defaultExecutor?: boolean
   /** the latest sample of its process tree (epoch seconds) */
   usage?: TreeUsage & { timestamp: number; memLimitBytes: number; memPeakBytes: number }
-  /** killed by the memory supervisor: its limit and what it used (MB) */
-  memLimitation?: { limitMb: number; usedMb: number }
+  /** killed by the memory supervisor or the kernel (cgroup OOM): its limit and what it used (MB) */
+  memLimitation?: { limitMb: number; usedMb: number; by: 'supervisor' | 'cgroup' }
+  /** its cgroup v2 directory, when the agent isolates memory with cgroups */
+  cgroup?: string
 }
+
+/** Memory the built-in command and default executors' own Node.js process may use on top of their tasks' mem under cgroups (MB). */
+const BUILTIN_EXECUTOR_ALLOWANCE_MB = 64
 
 /** How long a call to the master may take before it counts as failed (ms). */
 const CALL_TIMEOUT_MS = 15_000
@@ -139,12 +145,16 @@ export class Agent {
   private readonly resources: AgentResources
   private checkpointedResources: Resource[] = []
   private monitor?: NodeJS.Timeout
+  /** cgroup v2 memory isolation when available and writable (else only the /proc supervisor) */
+  private readonly cgroups?: Cgroups2
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger
     this.graceMs = options.executorShutdownGraceMs ?? 5_000
     this.checkpoint = new Checkpoint(options.workDir)
     this.resources = new AgentResources(options.workDir)
+    this.cgroups = options.enforceMemoryLimits === false ? undefined : Cgroups2.detect()
+    this.log.info({ memoryIsolation: options.enforceMemoryLimits === false ? 'off (accounting only)' : this.cgroups ? `cgroup v2 (${this.cgroups.base}) and /proc supervisor` : '/proc supervisor (no writable cgroup v2)' }, 'memory isolation')
     this.updates = new StatusUpdateManager(
       (fw, status) => this.forwardStatus(fw, status),
       undefined,
@@ -559,6 +569,7 @@ export class Agent {
         for (const task of tasks) this.agentStatus(run, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', `Cannot link the task's persistent volumes: ${(e as Error).message}`)
         return
       }
+      if (run.cgroup) this.safely('cgroup limit', () => this.cgroups!.setLimit(run!.cgroup!, this.cgroupLimitBytes(run!)))
       if (run.stream) this.deliver(run, tasks)
       else run.queued.push(...tasks)
       this.saveRun(run)
@@ -578,6 +589,7 @@ export class Agent {
       const dataDir = join(this.options.workDir, 'data')
       await mkdir(dataDir, { recursive: true })
       run.process = launchCommand(executorInfo.command ?? {}, sandbox, this.executorEnv(run, dataDir))
+      this.joinCgroup(run)
       run.pidStart = processStartTime(run.process.pid)
       this.saveRun(run)
     } catch (e) {
@@ -592,6 +604,23 @@ export class Agent {
   }
 
   // ------------------------------------------------------------------ isolation and statistics
+
+  /** A run's cgroup limit: its mem, plus an allowance for a built-in executor's own process. */
+  private cgroupLimitBytes(run: ExecutorRun): number {
+    return (this.memLimitMb(run) + (run.commandExecutor || run.defaultExecutor ? BUILTIN_EXECUTOR_ALLOWANCE_MB : 0)) * 1024 * 1024
+  }
+
+  /** Puts a just-spawned executor into its own cgroup v2 with its memory limit (when cgroups are in use and it has a limit). */
+  private joinCgroup(run: ExecutorRun): void {
+    if (!this.cgroups || !run.process || this.memLimitMb(run) <= 0) return
+    try {
+      const dir = this.cgroups.create(run.containerId, this.cgroupLimitBytes(run))
+      this.cgroups.addProcess(dir, run.process.pid)
+      run.cgroup = dir
+    } catch (e) {
+      this.log.warn({ executor: run.executorId, err: (e as Error).message }, 'could not put the executor into a cgroup; the /proc supervisor alone limits its memory')
+    }
+  }
 
   /** Memory limit of a run (MB): the mem of its executor and of its tasks that are not over. */
   private memLimitMb(run: ExecutorRun): number {
@@ -618,7 +647,7 @@ export class Agent {
       const counted = builtin ? u.memRssBytesWithoutRoot : u.memRssBytes
       run.usage = { ...u, timestamp: now, memLimitBytes: limitMb * 1024 * 1024, memPeakBytes: Math.max(run.usage?.memPeakBytes ?? 0, u.memRssBytes) }
       if (this.options.enforceMemoryLimits === false || limitMb <= 0 || run.memLimitation || counted <= limitMb * 1024 * 1024) continue
-      run.memLimitation = { limitMb, usedMb: Math.ceil(counted / (1024 * 1024)) }
+      run.memLimitation = { limitMb, usedMb: Math.ceil(counted / (1024 * 1024)), by: 'supervisor' }
       this.log.warn({ executor: run.executorId, limitMb, usedMb: run.memLimitation.usedMb, pids: u.pids }, 'memory limit exceeded: killing the executor\'s process tree')
       killTree(u.pids)
     }
@@ -682,11 +711,22 @@ export class Agent {
     const why = run.reregistrationTimedOut
       ? 'Executor did not re-subscribe after the agent restarted'
       : code === -1 ? 'Executor terminated (its exit status is unknown after an agent restart)' : `Executor exited with status ${code}`
+    if (run.cgroup && this.cgroups) {
+      const dir = run.cgroup
+      if (!run.memLimitation && this.cgroups.oomKilled(dir)) {
+        const limitMb = this.memLimitMb(run)
+        run.memLimitation = { limitMb, usedMb: Math.ceil((this.cgroups.peakBytes(dir) ?? this.cgroupLimitBytes(run)) / (1024 * 1024)), by: 'cgroup' }
+        this.log.warn({ executor: run.executorId, limitMb }, 'the kernel OOM-killed the executor in its cgroup: memory limit exceeded')
+      }
+      const cgroups = this.cgroups
+      setTimeout(() => cgroups.remove(dir), 1000).unref()
+    }
     for (const t of run.tasks.values()) {
       if (isTerminal(t.state)) continue
       if (run.memLimitation) {
-        const { limitMb, usedMb } = run.memLimitation
-        this.agentStatus(run, run.frameworkId, t.info, 'TASK_FAILED', 'REASON_CONTAINER_LIMITATION_MEMORY', `Memory limit exceeded: Requested: ${limitMb}MB Maximum Used: ${usedMb}MB (resident memory of the task's process tree; killed by the agent)`, {
+        const { limitMb, usedMb, by } = run.memLimitation
+        const how = by === 'cgroup' ? `the kernel OOM-killed it in its cgroup, whose limit includes ${BUILTIN_EXECUTOR_ALLOWANCE_MB}MB for a built-in executor` : "resident memory of the task's process tree; killed by the agent"
+        this.agentStatus(run, run.frameworkId, t.info, 'TASK_FAILED', 'REASON_CONTAINER_LIMITATION_MEMORY', `Memory limit exceeded: Requested: ${limitMb}MB Maximum Used: ${usedMb}MB (${how})`, {
           limitation: { resources: [{ name: 'mem', type: 'SCALAR', scalar: { value: limitMb } }] },
         })
         continue
