@@ -188,6 +188,9 @@ describe.skipIf(!netnsAvailable())('network partition of an agent (ip netns)', {
     await new Promise((r) => setTimeout(r, 1000))
     expect(aware.offers.filter((o) => o.agent_id.value === agentId)).toEqual([])
 
+    // the agent, pinged no more, gave the master up and tries to register again
+    await until('the agent gave up the silent master', () => readFileSync(logFile(), 'utf8').includes('no PING from the master in time') || undefined, 10_000)
+
     // heal
     const healed = Date.now()
     ip('link', 'set', VETH_ROOT, 'up')
