@@ -26,7 +26,7 @@ export default class BrokerRestart extends BrokerCommand {
   static flags = {
     ...apiFlags,
     timeout: Flags.string({description: 'how long each broker may take, a period such as 5m', helpValue: '<period>'}),
-    noWaitForReplication: Flags.boolean({description: 'do not wait for partitions to get back in sync (and skip the min.insync.replicas check)'}),
+    noWaitForReplication: Flags.boolean({description: 'do not wait for partitions to get back in sync (and skip the min.insync.replicas, reassignment and controller quorum checks)'}),
   }
 
   async run(): Promise<JsonValue> {
