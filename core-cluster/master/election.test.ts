@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startEtcd, type EtcdProcess } from '../../cli/daemon/etcd-process.js'
 import { Etcd3 } from 'etcd3'
 import { MasterElection, MasterRegistry } from './election.js'
+import { fakeAgent } from './fake-cluster.test-support.js'
 import { startMaster, type RunningMaster } from './server.js'
 
 const log = pino({ level: 'silent' })
@@ -113,6 +114,43 @@ describe('MasterElection on etcd', () => {
       client.close()
     }
   }, 30_000)
+})
+
+describe('the registry keeps reservations', () => {
+  test('an agent that lost its checkpoint gets its reservations back from the registry after a master failover', async () => {
+    const masters: RunningMaster[] = []
+    for (let i = 0; i < 2; i++) masters.push(await startMaster({ host: '127.0.0.1', port: 0, logger: log, etcd: etcd.url, onLostLeadership: () => undefined }))
+    const ops = async (m: RunningMaster, body: unknown) => (await fetch(`http://${m.address}/api/v1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), redirect: 'manual' }).catch(() => undefined))?.status
+    try {
+      const first = await waitFor('a leading master', 15_000, async () => {
+        for (const m of masters) if ((await ops(m, { type: 'GET_HEALTH' })) === 200 && (await ops(m, { type: 'GET_WEIGHTS' })) === 200) return m
+        return undefined
+      })
+      const agent = await fakeAgent(first.address, '127.0.4.1')
+      const reservation = [{ name: 'mem', type: 'SCALAR', scalar: { value: 512 }, reservations: [{ type: 'DYNAMIC', role: 'kafka', principal: 'ops' }] }]
+      expect(await ops(first, { type: 'RESERVE_RESOURCES', reserve_resources: { agent_id: { value: agent.state.id }, resources: reservation } })).toBe(200)
+      const client = new Etcd3({ hosts: etcd.url })
+      const registry = new MasterRegistry(client, log)
+      await waitFor('the registry holds the reservation', 5000, async () => ((await registry.agents()).find((a) => a.id === agent.state.id)?.resources.length ? true : undefined))
+      client.close()
+
+      await first.close()
+      agent.close()
+      const second = masters.find((m) => m !== first)!
+      await waitFor('the second master leads', 15_000, async () => ((await ops(second, { type: 'GET_WEIGHTS' })) === 200 ? true : undefined))
+      // the agent comes back without a checkpoint (the fake agent reports no checkpointed resources)
+      agent.state.address = second.address
+      agent.events.length = 0
+      await agent.register()
+      const checkpoint = await waitFor('CHECKPOINT_RESOURCES to the agent', 5000, async () => agent.events.find((e) => e.type === 'CHECKPOINT_RESOURCES'))
+      expect(checkpoint.checkpoint_resources!.resources).toEqual([expect.objectContaining({ name: 'mem', scalar: { value: 512 } })])
+      const kafka = second.master.roles().find((r) => r.name === 'kafka')
+      expect(kafka?.reserved.find((r) => r.name === 'mem')?.scalar?.value).toBe(512)
+      agent.close()
+    } finally {
+      await Promise.all(masters.map((m) => m.close().catch(() => undefined)))
+    }
+  }, 60_000)
 })
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {

@@ -1,5 +1,6 @@
 import { Etcd3, type Campaign, type Election, type Watcher } from 'etcd3'
 import type { Logger } from 'pino'
+import type { Resource } from '../proto/index.js'
 import type { MaintenanceRecord } from './maintenance.js'
 
 /** etcd key prefix of everything the masters keep there. */
@@ -106,16 +107,20 @@ export class MasterElection {
 /**
  * The masters' registry in etcd (Mesos keeps it in its replicated log, mesos-api.md §4.2): the
  * agents admitted to the cluster and the agents marked unreachable (with the time), so that a newly
- * elected master knows which agents may still re-register and which are unreachable, and the role
- * weights set by UPDATE_WEIGHTS, so that they survive a failover.
+ * elected master knows which agents may still re-register and which are unreachable; each agent's
+ * reservations and persistent volumes; the role weights, quotas and the maintenance schedule, so
+ * that they survive a failover.
  */
 export class MasterRegistry {
   constructor(private readonly client: Etcd3, private readonly log: Logger) {}
 
-  /** Records an admitted agent, no longer unreachable (idempotent; failures are logged, not fatal). */
-  admit(agentId: string, hostname: string): void {
+  /**
+   * Records an admitted agent with its reservations and persistent volumes (checkpointed resources),
+   * no longer unreachable (idempotent; failures are logged, not fatal).
+   */
+  admit(agentId: string, hostname: string, resources: Resource[] = []): void {
     const ns = this.client.namespace(ETCD_PREFIX)
-    void Promise.all([ns.put(`registry/agents/${agentId}`).value(JSON.stringify({ hostname, admitted: Date.now() })), ns.delete().key(`registry/unreachable/${agentId}`)]).catch((e: Error) =>
+    void Promise.all([ns.put(`registry/agents/${agentId}`).value(JSON.stringify({ hostname, admitted: Date.now(), resources })), ns.delete().key(`registry/unreachable/${agentId}`)]).catch((e: Error) =>
       this.log.warn({ err: e.message, agent: agentId }, 'could not record the agent in the registry'),
     )
   }
@@ -128,10 +133,10 @@ export class MasterRegistry {
     )
   }
 
-  /** Every admitted agent. */
-  async agents(): Promise<Array<{ id: string; hostname?: string }>> {
+  /** Every admitted agent, with the reservations and volumes last recorded for it. */
+  async agents(): Promise<Array<{ id: string; hostname?: string; resources: Resource[] }>> {
     const all = await this.client.namespace(ETCD_PREFIX).getAll().prefix('registry/agents/').strings()
-    return Object.entries(all).map(([k, v]) => ({ id: k.replace(/^registry\/agents\//, ''), hostname: parse(v).hostname }))
+    return Object.entries(all).map(([k, v]) => ({ id: k.replace(/^registry\/agents\//, ''), hostname: parse(v).hostname, resources: parse(v).resources ?? [] }))
   }
 
   /** Every agent marked unreachable, with the time (epoch ms). */
@@ -190,10 +195,10 @@ export class MasterRegistry {
   }
 }
 
-function parse(v: string): { hostname?: string; time?: number } {
+function parse(v: string): { hostname?: string; time?: number; resources?: Resource[] } {
   try {
-    const r = JSON.parse(v) as { hostname?: unknown; time?: unknown }
-    return { hostname: typeof r.hostname === 'string' ? r.hostname : undefined, time: typeof r.time === 'number' ? r.time : undefined }
+    const r = JSON.parse(v) as { hostname?: unknown; time?: unknown; resources?: unknown }
+    return { hostname: typeof r.hostname === 'string' ? r.hostname : undefined, time: typeof r.time === 'number' ? r.time : undefined, resources: Array.isArray(r.resources) ? (r.resources as Resource[]) : undefined }
   } catch {
     return {}
   }

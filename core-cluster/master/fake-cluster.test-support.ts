@@ -38,18 +38,18 @@ export async function framework(address: string, name: string, partitionAware: b
   return { id, events, send, updates, close: () => ac.abort() }
 }
 
-/** A fake agent: registers, answers PING with PONG while `connected`, runs nothing (reports tasks RUNNING). */
+/** A fake agent: registers, answers PING with PONG while `connected`, runs nothing (reports tasks RUNNING). `state.address` is the master it talks to (change it to follow a failover). */
 export async function fakeAgent(address: string, host: string) {
   const events: agentMsg.Event[] = []
   const tasks = new Map<string, { task: TaskInfo; frameworkId: string }>()
-  const state = { id: undefined as string | undefined, connected: true, ac: new AbortController() }
+  const state = { id: undefined as string | undefined, connected: true, ac: new AbortController(), address }
   const post = (c: agentMsg.Call) =>
-    fetch(`http://${address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(encode('kafka_mesos.agent.Call', { ...c, agent_id: { value: state.id! } }, PROTOBUF_TYPE)) }).then((r) => r.status)
+    fetch(`http://${state.address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(encode('kafka_mesos.agent.Call', { ...c, agent_id: { value: state.id! } }, PROTOBUF_TYPE)) }).then((r) => r.status)
   const register = async () => {
     state.ac = new AbortController()
     const reported = [...tasks.values()].map((t) => ({ ...t.task, executor: { executor_id: { value: t.task.task_id.value }, framework_id: { value: t.frameworkId }, command: {} } }))
     const call: agentMsg.Call = { type: 'REGISTER', agent_id: state.id ? { value: state.id } : undefined, register: { agent_info: { hostname: host, port: 5051, resources: parseResources('cpus:2;mem:2048') }, tasks: reported, framework_ids: [...new Set([...tasks.values()].map((t) => ({ value: t.frameworkId })))] } }
-    const res = await fetch(`http://${address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(encode('kafka_mesos.agent.Call', call, PROTOBUF_TYPE)), signal: state.ac.signal })
+    const res = await fetch(`http://${state.address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(encode('kafka_mesos.agent.Call', call, PROTOBUF_TYPE)), signal: state.ac.signal })
     void (async () => {
       try {
         for await (const r of readRecords(res.body!)) {

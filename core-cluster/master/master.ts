@@ -54,8 +54,8 @@ export interface MasterOptions {
   /** called after UPDATE_WEIGHTS with every weight (HA masters store them in the registry) */
   onWeightsUpdated?: (weights: Array<{ role: string; weight: number }>) => void | Promise<void>
   logger: Logger
-  /** Registry hook (HA): called when an agent (re-)registers, to record it durably. */
-  onAgentAdmitted?: (agentId: string, hostname: string) => void
+  /** Registry hook (HA): called when an agent (re-)registers or its reservations and volumes change, to record it durably. */
+  onAgentAdmitted?: (agentId: string, hostname: string, checkpointed: Resource[]) => void
   /** Registry hook (HA): called when an agent is marked unreachable (epoch ms). */
   onAgentUnreachable?: (agentId: string, hostname: string, timeMs: number) => void
   /** Registry hook (HA): called after every change of the maintenance schedule or machine modes. */
@@ -146,6 +146,8 @@ export class Master {
   private readonly weights: Map<string, number>
   /** Maintenance schedule and machine modes (Mesos maintenance primitives). */
   private readonly maintenance = new Maintenance()
+  /** Reservations and volumes per agent as the HA registry last recorded them (read after an election). */
+  private readonly registryResources = new Map<string, Resource[]>()
   /** Outstanding inverse offers: id → framework and agent. */
   private readonly inverseOffers = new Map<string, { frameworkId: string; agentId: string }>()
   /** role → quota (operator UPDATE_QUOTA); honoured by the allocator */
@@ -499,7 +501,7 @@ export class Master {
     agent.total = total
     agent.checkpointed = ops.checkpointedOf(total)
     this.log.info({ agent: agentId, operation: kind, resources: resources.length }, 'operator changed reservations or volumes')
-    this.sendAgent(agent, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.checkpointed } })
+    this.checkpointAgent(agent)
     this.scheduleAllocation()
   }
 
@@ -597,7 +599,7 @@ export class Master {
     agent.total = ops.applyConversion(agent.total, c)
     agent.checkpointed = ops.checkpointedOf(agent.total)
     this.log.info({ framework: fw.id, agent: agent.id, operation: type, resources: c.produced.length }, 'offer operation applied')
-    this.sendAgent(agent, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.checkpointed } })
+    this.checkpointAgent(agent)
     this.operationStatus(fw, op, agent.id, 'OPERATION_FINISHED', undefined, c.produced)
     return ops.applyConversion(offered, c)
   }
@@ -686,7 +688,8 @@ export class Master {
    * that have not by then are marked unreachable (Mesos `--agent_reregister_timeout`). Agents the
    * registry lists as unreachable stay so (reconciliation answers TASK_UNREACHABLE for them).
    */
-  recoverAgents(agents: ReadonlyArray<{ id: string; hostname?: string }>, deadlineMs: number, unreachable: ReadonlyArray<{ id: string; hostname?: string; time: number }> = []): void {
+  recoverAgents(agents: ReadonlyArray<{ id: string; hostname?: string; resources?: Resource[] }>, deadlineMs: number, unreachable: ReadonlyArray<{ id: string; hostname?: string; time: number }> = []): void {
+    for (const a of agents) if (a.resources?.length) this.registryResources.set(a.id, a.resources)
     for (const a of agents) if (!this.agents.get(a.id)?.link) this.recovered.set(a.id, deadlineMs)
     for (const u of unreachable) if (!this.agents.has(u.id)) this.unreachable.set(u.id, { id: u.id, hostname: u.hostname ?? '', time: u.time })
     const hostnames = new Map(agents.map((a) => [a.id, a.hostname ?? '']))
@@ -750,8 +753,15 @@ export class Master {
     } else {
       const id = requested ?? this.ids.agent()
       agent = { id, info: { ...reg.agent_info, id: { value: id } }, total: [], checkpointed: [], executors: new Map(), registeredAt: Date.now() }
-      // After a master restart or failover the agent's checkpoint is the source of its reservations and volumes.
-      this.setAgentResources(agent, reg.agent_info.resources ?? [], reg.checkpointed_resources ?? [])
+      // After a master restart or failover the agent's checkpoint is the source of its reservations and
+      // volumes; an agent that lost its checkpoint gets the registry's copy back (HA).
+      let checkpointed = reg.checkpointed_resources ?? []
+      const registered = this.registryResources.get(id) ?? []
+      if (checkpointed.length === 0 && registered.length > 0) {
+        this.log.warn({ agent: id, resources: registered.length }, 'agent reported no reservations or volumes: restored them from the registry')
+        checkpointed = registered
+      }
+      this.setAgentResources(agent, reg.agent_info.resources ?? [], checkpointed)
       this.agents.set(id, agent)
       const how = wasUnreachable ? 'agent re-registered after being unreachable' : requested ? 'agent re-registered after a master restart' : 'agent registered'
       this.log.info({ agent: id, host: agent.info.hostname, resources: reg.agent_info.resources?.length ?? 0, unreachableForMs: wasUnreachable ? Date.now() - wasUnreachable.time : undefined }, how)
@@ -800,7 +810,7 @@ export class Master {
       if (task.executor) agent.executors.set(`${fwId}/${task.executor.executor_id.value}`, task.executor.resources ?? [])
     }
     this.recovered.delete(agent.id)
-    this.options.onAgentAdmitted?.(agent.id, agent.info.hostname)
+    this.options.onAgentAdmitted?.(agent.id, agent.info.hostname, agent.checkpointed)
     const target = agent
     agent.link = { sink, contentType }
     sink.onClose(() => {
@@ -834,6 +844,12 @@ export class Master {
   checkAgentMayRegister(call: agentMsg.Call): void {
     const host = call.register?.agent_info.hostname
     if (host && this.maintenance.modeOf(host) === 'DOWN') throw new CallError(403, `Agent ${host} is on a machine in maintenance (DOWN); it may register after STOP_MAINTENANCE`)
+  }
+
+  /** Sends the agent its reservations and volumes to checkpoint, and records them in the registry (HA). */
+  private checkpointAgent(agent: AgentEntry): void {
+    this.sendAgent(agent, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.checkpointed } })
+    this.options.onAgentAdmitted?.(agent.id, agent.info.hostname, agent.checkpointed)
   }
 
   /** An agent's total: its `--resources` with its dynamic reservations and persistent volumes applied. */

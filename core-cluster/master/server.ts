@@ -201,7 +201,7 @@ export async function startMaster(opts: {
   const master = new Master({
     ...opts,
     port,
-    onAgentAdmitted: registry ? (id, host) => registry.admit(id, host) : undefined,
+    onAgentAdmitted: registry ? (id, host, resources) => registry.admit(id, host, resources) : undefined,
     onWeightsUpdated: registry ? (weights) => registry.saveWeights(weights) : undefined,
     onAgentUnreachable: registry ? (id, host, time) => registry.markUnreachable(id, host, time) : undefined,
     onMaintenanceUpdated: registry ? (record) => registry.saveMaintenance(record) : undefined,
