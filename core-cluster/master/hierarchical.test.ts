@@ -75,6 +75,13 @@ describe('quota', () => {
     },
   )
 
+  test("reservations count against a role's limit, as Mesos's quota consumption", () => {
+    const quotas = new Map([['x', quota({ limits: { cpus: 2 } })]])
+    const frameworks = [fw('x', 'x')]
+    const grants = allocate(frameworks, [{ id: 'a0', available: parseResources('cpus(x):1;cpus:4;mem:1024') }], { cpus: 5, mem: 1024 }, () => false, new Map(), Math.random, quotas)
+    expect(cpusByRole(frameworks, grants)).toEqual({ x: 2 })
+  })
+
   test('clip splits scalars and keeps other resources', () => {
     const r = clip(parseResources('cpus:2;mem:1024;ports:[31000-31010]'), 0.5, 100)
     expect(scalarSum(r, 'cpus')).toBe(0.5)

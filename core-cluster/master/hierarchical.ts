@@ -9,7 +9,8 @@ import type { RoleQuota } from './quota.js'
  *
  * 1. **Guarantees first**: for each agent, roles whose quota guarantee is not met yet (in DRF order)
  *    get their reservations plus unreserved cpus/mem up to what is missing of the guarantee (never
- *    over the limit); resources are split ("chopped") as needed.
+ *    over the limit); resources are split ("chopped") as needed. A role's quota consumption is, as
+ *    in Mesos, its allocation plus its reservations (allocated or not).
  * 2. **Everyone by DRF**, with roles ordered **hierarchically**: at each level of the role tree the
  *    children are ordered by weighted dominant share of their whole subtree (a role's own frameworks
  *    count as one more child, with the role's weight). A role may take unreserved cpus/mem only up to
@@ -129,8 +130,28 @@ export function allocateHierarchical(
   }
   const fwOrder = (role: string) => (activeByRole.get(role) ?? []).slice().sort((a, b) => share(fwUsage.get(a.id)!, 1) - share(fwUsage.get(b.id)!, 1) || (a.id < b.id ? -1 : 1))
 
-  // quota bookkeeping: consumed = the role's (subtree's) allocation
-  const consumed = (role: string): Usage => nodes.get(role)?.subtree ?? { cpus: 0, mem: 0 }
+  // Quota consumption as Mesos counts it: the role subtree's allocation plus its reservations that
+  // are not allocated (idle reservations count against limits and towards guarantees).
+  const idle = new Map<string, Usage>()
+  const addIdle = (resources: readonly Resource[], sign: 1 | -1) => {
+    for (const r of resources) {
+      const rr = resourceRole(r)
+      if (rr === '*' || r.type !== 'SCALAR' || (r.name !== 'cpus' && r.name !== 'mem')) continue
+      let u = idle.get(rr)
+      if (!u) idle.set(rr, (u = { cpus: 0, mem: 0 }))
+      u[r.name] += sign * (r.scalar?.value ?? 0)
+    }
+  }
+  for (const a of agents) addIdle(a.available, 1)
+  const consumed = (role: string): Usage => {
+    const c = { ...(nodes.get(role)?.subtree ?? { cpus: 0, mem: 0 }) }
+    for (const [r, u] of idle) {
+      if (r !== role && !r.startsWith(`${role}/`)) continue
+      c.cpus += u.cpus
+      c.mem += u.mem
+    }
+    return c
+  }
   const unmet = (role: string): Usage => {
     const g = quotas.get(role)?.guarantees ?? {}
     const c = consumed(role)
@@ -182,6 +203,7 @@ export function allocateHierarchical(
     const u = unreservedUsage(res)
     free.cpus -= u.cpus
     free.mem -= u.mem
+    addIdle(res, -1)
     remaining.set(agentId, subtractResources(remaining.get(agentId)!, res))
   }
   const offerFor = (role: string, agentId: string, maxCpus: number, maxMem: number): Resource[] => {

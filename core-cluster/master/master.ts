@@ -1209,7 +1209,7 @@ export class Master {
 
   /**
    * UPDATE_QUOTA (all or nothing). Without `force`: the sum of all guarantees must fit the cluster's
-   * cpus and mem, and a limit may not be below what the role uses now. A config with neither
+   * cpus and mem, and a limit may not be below what the role's tasks use now. A config with neither
    * guarantees nor limits removes the role's quota. Outstanding offers of the roles are rescinded.
    * @throws CallError 400 naming the role and resource
    */
@@ -1229,7 +1229,8 @@ export class Master {
         const sum = [...next.values()].reduce((s, q) => s + (q.guarantees[n] ?? 0), 0)
         if (sum > total[n] + 1e-9) throw new CallError(400, `Failed to validate master::Call: the quota guarantees for ${n} add up to ${sum}, more than the cluster's ${total[n]}; use 'force' to set them anyway`)
       }
-      const used = new Map(this.roles().map((r) => [r.name, r.resources]))
+      // what tasks use (outstanding offers do not count: they are rescinded below)
+      const used = new Map(this.roles().map((r) => [r.name, r.allocated]))
       for (const [role, q] of configs) {
         for (const n of ['cpus', 'mem'] as const) {
           const limit = q.limits[n]

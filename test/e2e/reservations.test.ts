@@ -149,4 +149,23 @@ describe('reservations, volumes, task groups, memory limits', { timeout: 60_000 
     expect(status.reason).toBe('REASON_CONTAINER_LIMITATION_MEMORY')
     expect(status.message).toMatch(/Memory limit exceeded: Requested: 64MB/)
   })
+
+  test('UPDATE_QUOTA: a limit on the role chops its offers (its reservation counts); removing it gives everything back', async () => {
+    const operator = async (body: unknown) => {
+      const res = await fetch(`http://${master.address}/api/v1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      return { status: res.status, text: await res.text() }
+    }
+    expect(await operator({ type: 'UPDATE_QUOTA', update_quota: { quota_configs: [{ role: 'kafka', guarantees: { cpus: { value: 2 } }, limits: { cpus: { value: 1 } } }] } })).toMatchObject({ status: 400, text: expect.stringMatching(/exceeds its limit/) })
+    // outstanding offers of the role are rescinded when its quota changes
+    expect((await operator({ type: 'UPDATE_QUOTA', update_quota: { quota_configs: [{ role: 'kafka', limits: { cpus: { value: 1 } } }] } })).status).toBe(200)
+    // offers made before the update may still be on their way (then rescinded): wait for the agent's new one
+    const limited = await offerWith(kafka, 'the agent within the limit', (o) => scalarSum(o.resources, 'mem') === 1024)
+    expect(scalarSum(limited.resources, 'cpus')).toBe(1) // 0.5 reserved + 0.5 unreserved
+    expect(scalarSum((limited.resources ?? []).filter((r) => reservationStack(r).length === 0), 'cpus')).toBe(0.5)
+    const quota = JSON.parse((await operator({ type: 'GET_QUOTA' })).text) as { get_quota: { status: { configs: unknown[] } } }
+    expect(quota.get_quota.status.configs).toEqual([{ role: 'kafka', guarantees: {}, limits: { cpus: { value: 1 } } }])
+    await kafka.client.call({ type: 'DECLINE', decline: { offer_ids: [limited.id], filters: { refuse_seconds: 0 } } })
+    expect((await operator({ type: 'UPDATE_QUOTA', update_quota: { quota_configs: [{ role: 'kafka' }] } })).status).toBe(200)
+    await offerWith(kafka, 'the whole agent again', (o) => scalarSum(o.resources, 'cpus') === 2.5)
+  })
 })
