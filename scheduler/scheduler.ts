@@ -15,7 +15,9 @@ import {
   type Mismatch,
   type Placement,
 } from './brokers/index.js'
-import { bootstrapServers, brokersWaitFor, initialControllersList, newControllers, placeGang, quorumPlaced } from './kafka/quorum.js'
+import { bootstrapServers, brokersWaitFor, CONTROLLER_BASE_ID, controllerPlacementConflict, initialControllersList, newControllers, placeGang, quorumPlaced } from './kafka/quorum.js'
+import { changeInProgress, QuorumChanger } from './kafka/quorum-change.js'
+import { describeQuorum, type QuorumDescription } from './kafka/wire/index.js'
 import { encodeTaskData, newClusterId } from './kafka/task-data.js'
 import { decodeReply, decodeReport, encodeMessage } from './kafka/executor-messages.js'
 import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
@@ -89,6 +91,9 @@ export class KafkaScheduler {
   readonly requests = new ExecutorRequests()
   /** executor id → the metrics it last reported unasked (in memory only, as mesos/kafka) */
   private readonly reports = new Map<string, Record<string, number>>()
+  /** drives `state.quorumChange` (controller add/remove/replace, KIP-853) */
+  quorumChanger!: QuorumChanger
+  private changeTimer?: NodeJS.Timeout
 
   constructor(readonly options: SchedulerOptions) {
     this.log = options.logger
@@ -100,6 +105,23 @@ export class KafkaScheduler {
     this.state = stored ?? { kind: 'kafka-mesos-state', version: 1, clusterId: newClusterId(), brokers: [], controllers: [] }
     this.log.info({ storage: this.options.storage.description, brokers: this.state.brokers.length, frameworkId: this.state.frameworkId, clusterId: this.state.clusterId }, stored ? 'state loaded' : 'no stored state; starting empty')
     await this.save()
+    const self = this
+    this.quorumChanger = new QuorumChanger({
+      get state() {
+        return self.state
+      },
+      describe: () => this.describeQuorum(),
+      save: () => this.save(),
+      stop: (node) => this.deactivate([node], false),
+      revive: () => this.reviveOrSuppress(true),
+      waiting: (id) => this.waiting.get(id)?.reason,
+      controllerResources: this.options.controller,
+      log: this.log,
+    })
+    this.changeTimer = setInterval(() => {
+      if (changeInProgress(this.state.quorumChange)) void this.quorumChanger.tick()
+    }, 1000)
+    this.changeTimer.unref()
     this.client = new SchedulerClient(
       this.options.master,
       {
@@ -138,6 +160,7 @@ export class KafkaScheduler {
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer)
     for (const t of this.unreachableTimers.values()) clearTimeout(t)
     this.unreachableTimers.clear()
+    if (this.changeTimer) clearInterval(this.changeTimer)
     this.client?.stop()
   }
 
@@ -209,6 +232,15 @@ export class KafkaScheduler {
     await this.reviveOrSuppress(true)
   }
 
+  /**
+   * Kafka's own view of the quorum (DescribeQuorum v2), asked of the voters' controller listeners
+   * first, then of the running brokers (which forward it). @throws Error when no node answers
+   */
+  describeQuorum(timeoutMs = 3000): Promise<QuorumDescription> {
+    const brokers = this.state.brokers.filter((b) => b.task?.state === 'running').map((b) => b.task!.endpoint)
+    return describeQuorum([...bootstrapServers(this.state.controllers).split(',').filter(Boolean), ...brokers], timeoutMs)
+  }
+
   /** `controller.quorum.bootstrap.servers` once brokers may start (see brokersWaitFor), else undefined. */
   private quorum(): string | undefined {
     return brokersWaitFor(this.state.controllers) ? undefined : bootstrapServers(this.state.controllers)
@@ -228,7 +260,7 @@ export class KafkaScheduler {
       this.log.warn({ stored: this.state.controllers.length, asked: this.options.controller.count }, 'the stored quorum size differs from --controllers; keeping the stored quorum (resizing is not supported yet)')
     }
     for (const c of this.state.controllers) {
-      if (c.active) continue
+      if (c.active || c.membership === 'leaving') continue
       c.active = true
       this.log.info({ nodeId: c.id }, 'activating KRaft controller')
     }
@@ -309,6 +341,15 @@ export class KafkaScheduler {
       for (const b of this.state.brokers) if (b.active && !b.task) this.waiting.set(b.id, { reason: quorumWait!, hostname: offer.hostname, time: now })
     }
     for (const node of this.startable()) {
+      if (node.role === 'controller') {
+        const conflict = controllerPlacementConflict(node, offer, this.state.controllers, this.state.quorumChange?.startedAt ?? now, now)
+        if (conflict) {
+          reasons.push(`controller ${node.id}: ${conflict}`)
+          waits.push(5)
+          this.waiting.set(node.id, { reason: conflict, hostname: offer.hostname, time: now })
+          continue
+        }
+      }
       const m = matchOffer(offer, node, now, node.role === 'broker' ? this.placements(node) : [])
       if (isFit(m)) {
         await this.launch(node, offer, m.port, m.resources, m.attributes)
@@ -351,6 +392,11 @@ export class KafkaScheduler {
     // Overrides set live for the last task would outrank the new server.properties: drop them once it runs.
     if (node.dynamicConfigs && Object.keys(node.dynamicConfigs).length > 0) node.staleDynamicConfigs = { ...node.staleDynamicConfigs, ...node.dynamicConfigs }
     node.dynamicConfigs = undefined
+    if (node.role === 'controller' && !node.stickiness.hostname) {
+      // a controller added later is pinned where its metadata log is formatted, as the gang's are
+      node.stickiness.hostname = offer.hostname
+      node.port = { start: port, end: port }
+    }
     await this.client.tryCall({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }], filters: { refuse_seconds: 1 } } })
   }
 
@@ -369,8 +415,8 @@ export class KafkaScheduler {
       port,
       quorum: isController ? bootstrapServers(this.state.controllers) : this.quorum()!,
       // Only an unformatted data dir is formatted (the executor checks meta.properties).
-      format: !isController ? 'no-initial-controllers' : this.state.controllers.length === 1 ? 'standalone' : 'initial-controllers',
-      initialControllers: isController && this.state.controllers.length > 1 ? this.state.initialControllers : undefined,
+      format: this.formatMode(node),
+      initialControllers: this.formatMode(node) === 'initial-controllers' ? this.state.initialControllers : undefined,
       heapMb: node.heap,
       options: node.options,
       jvmOptions: node.jvmOptions,
@@ -408,6 +454,18 @@ export class KafkaScheduler {
         },
       },
     }
+  }
+
+  /**
+   * How a node's storage is formatted if it has none yet: the voters the quorum was formed with get
+   * `--initial-controllers` (or `--standalone` for a quorum formed with one), everything else
+   * (brokers, controllers added later, KIP-853) `--no-initial-controllers`.
+   */
+  private formatMode(node: KafkaNode): 'standalone' | 'initial-controllers' | 'no-initial-controllers' {
+    if (node.role !== 'controller' || node.membership === 'joining') return 'no-initial-controllers'
+    const initial = this.state.initialControllers
+    if (initial) return initial.split(',').some((v) => v.startsWith(`${node.id}@`)) ? 'initial-controllers' : 'no-initial-controllers'
+    return node.id === CONTROLLER_BASE_ID ? 'standalone' : 'no-initial-controllers'
   }
 
   private findByTask(taskId: string): KafkaNode | undefined {

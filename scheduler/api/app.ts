@@ -251,6 +251,6 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
       brokers: scheduler.state.brokers.length,
     }),
   )
-  controllerRoutes(app, scheduler)
+  controllerRoutes(app, scheduler, log)
   return app
 }

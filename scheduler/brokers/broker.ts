@@ -99,6 +99,11 @@ export interface KafkaNode {
   lastTaskId?: string
   /** KRaft controllers: the metadata log directory id (Kafka Uuid, base64url) given at format time */
   directoryId?: string
+  /**
+   * KRaft controllers added to a running quorum (KIP-853): `joining` while it runs as an observer and
+   * catches up, before AddRaftVoter; `leaving` once RemoveRaftVoter is under way. Unset = a voter.
+   */
+  membership?: 'joining' | 'leaving'
 }
 
 export const NODE_DEFAULTS = {

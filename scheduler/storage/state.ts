@@ -45,6 +45,8 @@ export const NodeSchema = z.object({
   task: task.optional(),
   lastTaskId: z.string().optional(),
   directoryId: z.string().optional(),
+  /** KRaft controllers: `joining` = formatted --no-initial-controllers, not a voter yet; `leaving` = being removed */
+  membership: z.enum(['joining', 'leaving']).optional(),
 })
 
 /** The scheduler's whole persisted state (one JSON document). */
@@ -59,6 +61,23 @@ export const SchedulerStateSchema = z.object({
   controllers: z.array(NodeSchema),
   /** the KRaft voter set the quorum was formed with (`id@host:port:directoryId,...`); set once */
   initialControllers: z.string().optional(),
+  /** the next id for a controller added later (ids are never reused: a host may keep an old metadata log) */
+  nextControllerId: z.number().int().optional(),
+  /** the current (or last) change of the KRaft voter set (KIP-853), see scheduler/kafka/quorum-change.ts */
+  quorumChange: z
+    .object({
+      op: z.enum(['add', 'remove', 'replace']),
+      joining: z.number().int().optional(),
+      leaving: z.number().int().optional(),
+      phase: z.enum(['placing', 'catching-up', 'adding', 'removing', 'stopping', 'done', 'failed']),
+      startedAt: z.number(),
+      updatedAt: z.number(),
+      /** what is happening now, e.g. `observer, 12 records behind the leader` */
+      detail: z.string().optional(),
+      progress: z.array(z.object({ time: z.number(), text: z.string() })),
+      error: z.string().optional(),
+    })
+    .optional(),
 })
 
 export type SchedulerState = z.infer<typeof SchedulerStateSchema>

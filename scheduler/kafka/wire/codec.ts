@@ -51,6 +51,24 @@ export class Writer {
     return this.int8(v ? 1 : 0)
   }
 
+  /** UINT16 (big-endian), e.g. a listener port. */
+  uint16(v: number): this {
+    const b = Buffer.alloc(2)
+    b.writeUInt16BE(v)
+    return this.raw(b)
+  }
+
+  /**
+   * UUID: 16 bytes. Kafka prints a Uuid as the base64url of those bytes (22 chars, no padding),
+   * which is the form taken here (`Uuid.toString`/`fromString`).
+   * @throws WireError when `id` is not 16 bytes of base64url
+   */
+  uuid(id: string): this {
+    const b = Buffer.from(id, 'base64url')
+    if (b.length !== 16 || b.toString('base64url') !== id) throw new WireError(`not a Kafka Uuid (22 base64url characters): "${id}"`)
+    return this.raw(b)
+  }
+
   /** Unsigned varint (LEB128), as used for compact lengths and tag counts. */
   uvarint(v: number): this {
     const bytes: number[] = []
@@ -134,6 +152,13 @@ export class Reader {
     this.need(4)
     const v = this.buf.readInt32BE(this.offset)
     this.offset += 4
+    return v
+  }
+
+  uint16(): number {
+    this.need(2)
+    const v = this.buf.readUInt16BE(this.offset)
+    this.offset += 2
     return v
   }
 

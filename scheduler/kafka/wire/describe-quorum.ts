@@ -1,45 +1,61 @@
 import { Writer, type Reader } from './codec.js'
-import { request } from './connection.js'
-import { kafkaErrorName } from './errors.js'
+import { request, splitEndpoint } from './connection.js'
+import { KafkaWireError } from './errors.js'
 
-/** DescribeQuorum is API key 55 (KIP-595); version 1 adds the fetch/caught-up timestamps. */
+/**
+ * DescribeQuorum is API key 55 (KIP-595). Version 1 added the fetch/caught-up timestamps (KIP-836);
+ * version 2 adds each replica's directory id, the error messages and the voters' listeners (KIP-853).
+ * Layouts: `DescribeQuorumRequest.json`/`DescribeQuorumResponse.json` of the pinned 4.4.0 clients jar.
+ */
 export const DESCRIBE_QUORUM_API_KEY = 55
-const VERSION = 1
+const VERSION = 2
 const METADATA_TOPIC = '__cluster_metadata'
+
+/** Kafka's Uuid.ZERO_UUID: a voter of a static quorum (kraft.version 0) has this directory id. */
+export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
 /** One replica of the metadata log, as the quorum leader sees it. Timestamps in epoch ms (-1 unknown). */
 export interface QuorumReplica {
   replicaId: number
+  /** metadata log directory id (Kafka Uuid, base64url); {@link ZERO_UUID} in a static quorum */
+  directoryId: string
   logEndOffset: number
   lastFetchTimestamp: number
   lastCaughtUpTimestamp: number
 }
 
-/** The KRaft quorum: leader, epoch, high watermark, voters and observers (brokers). */
+/** A listener of a voter: name (`CONTROLLER`), host, port. */
+export interface QuorumListener {
+  name: string
+  host: string
+  port: number
+}
+
+/** The KRaft quorum: leader, epoch, high watermark, voters, observers (brokers, joining controllers) and the voters' listeners. */
 export interface QuorumDescription {
   leaderId: number
   leaderEpoch: number
   highWatermark: number
   voters: QuorumReplica[]
   observers: QuorumReplica[]
+  /** voter node id → its listeners (v2 `Nodes`) */
+  nodes: Array<{ nodeId: number; listeners: QuorumListener[] }>
 }
 
-
-/** Raised when a node answers with a Kafka error code. */
-export class QuorumError extends Error {
-  readonly code = 'KM_ERR_QUORUM'
-  constructor(readonly kafkaCode: number, where: string) {
-    super(`DescribeQuorum at ${where}: ${kafkaErrorName(kafkaCode)}`)
+/** Raised when a node answers DescribeQuorum with a Kafka error code. */
+export class QuorumError extends KafkaWireError {
+  constructor(kafkaCode: number, where: string, message?: string | null) {
+    super(kafkaCode, message ?? null, `DescribeQuorum at ${where}`)
   }
 }
 
 function replica(r: Reader): QuorumReplica {
-  const out = { replicaId: r.int32(), logEndOffset: r.int64(), lastFetchTimestamp: r.int64(), lastCaughtUpTimestamp: r.int64() }
+  const out = { replicaId: r.int32(), directoryId: r.uuid(), logEndOffset: r.int64(), lastFetchTimestamp: r.int64(), lastCaughtUpTimestamp: r.int64() }
   r.tags()
   return out
 }
 
-/** Encodes a DescribeQuorum v1 request body for `__cluster_metadata-0`. */
+/** Encodes a DescribeQuorum v2 request body for `__cluster_metadata-0` (the body is the same in v0–v2). */
 export function describeQuorumRequest(): Buffer {
   return new Writer()
     .compactArray([METADATA_TOPIC], (w, topic) => {
@@ -52,18 +68,20 @@ export function describeQuorumRequest(): Buffer {
 }
 
 /**
- * Decodes a DescribeQuorum v1 response body.
+ * Decodes a DescribeQuorum v2 response body.
  * @throws QuorumError for a top-level or partition error code; WireError for a malformed body
  */
 export function parseDescribeQuorum(r: Reader, where: string): QuorumDescription {
   const top = r.int16()
-  if (top !== 0) throw new QuorumError(top, where)
+  const topMessage = r.compactNullableString()
+  if (top !== 0) throw new QuorumError(top, where, topMessage)
   const topics = r.compactArray((t) => {
     const name = t.compactString()
     const partitions = t.compactArray((p) => {
       const partition = {
         index: p.int32(),
         errorCode: p.int16(),
+        errorMessage: p.compactNullableString(),
         leaderId: p.int32(),
         leaderEpoch: p.int32(),
         highWatermark: p.int64(),
@@ -76,11 +94,21 @@ export function parseDescribeQuorum(r: Reader, where: string): QuorumDescription
     t.tags()
     return { name, partitions }
   })
+  const nodes = r.compactArray((n) => {
+    const nodeId = n.int32()
+    const listeners = n.compactArray((l) => {
+      const listener = { name: l.compactString(), host: l.compactString(), port: l.uint16() }
+      l.tags()
+      return listener
+    })
+    n.tags()
+    return { nodeId, listeners }
+  })
   r.tags()
   const p = topics.find((t) => t.name === METADATA_TOPIC)?.partitions[0]
   if (!p) throw new QuorumError(3, where)
-  if (p.errorCode !== 0) throw new QuorumError(p.errorCode, where)
-  return { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch, highWatermark: p.highWatermark, voters: p.voters, observers: p.observers }
+  if (p.errorCode !== 0) throw new QuorumError(p.errorCode, where, p.errorMessage)
+  return { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch, highWatermark: p.highWatermark, voters: p.voters, observers: p.observers, nodes }
 }
 
 /**
@@ -93,9 +121,7 @@ export function parseDescribeQuorum(r: Reader, where: string): QuorumDescription
 export async function describeQuorum(endpoints: readonly string[], timeoutMs = 5000): Promise<QuorumDescription> {
   const failures: string[] = []
   for (const ep of endpoints) {
-    const i = ep.lastIndexOf(':')
-    const host = ep.slice(0, i)
-    const port = Number(ep.slice(i + 1))
+    const { host, port } = splitEndpoint(ep)
     try {
       const r = await request({ host, port, apiKey: DESCRIBE_QUORUM_API_KEY, apiVersion: VERSION, body: describeQuorumRequest(), flexible: true, timeoutMs })
       return parseDescribeQuorum(r, ep)

@@ -1,6 +1,6 @@
 /**
  * Kafka error codes met by our wire calls, with their names (Kafka protocol guide, "Error Codes";
- * the same numbers as `org.apache.kafka.common.protocol.Errors`).
+ * the same numbers as `org.apache.kafka.common.protocol.Errors` of the pinned 4.4.0 clients jar).
  */
 export const KAFKA_ERROR_NAMES: Readonly<Record<number, string>> = {
   [-1]: 'UNKNOWN_SERVER_ERROR',
@@ -21,6 +21,11 @@ export const KAFKA_ERROR_NAMES: Readonly<Record<number, string>> = {
   83: 'ELIGIBLE_LEADERS_NOT_AVAILABLE',
   84: 'ELECTION_NOT_NEEDED',
   85: 'NO_REASSIGNMENT_IN_PROGRESS',
+  94: 'INCONSISTENT_VOTER_SET',
+  104: 'INCONSISTENT_CLUSTER_ID',
+  125: 'INVALID_VOTER_KEY',
+  126: 'DUPLICATE_VOTER',
+  127: 'VOTER_NOT_FOUND',
 }
 
 /** `NAME` of a Kafka error code, or `Kafka error <code>` for one not in the table. */

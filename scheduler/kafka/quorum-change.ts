@@ -1,0 +1,343 @@
+import type { Logger } from 'pino'
+import { newNode, type KafkaNode } from '../brokers/broker.js'
+import type { SchedulerState } from '../storage/state.js'
+import { controllerEndpoint, CONTROLLER_BASE_ID, newKafkaUuid, voters } from './quorum.js'
+import { addRaftVoter, removeRaftVoter, splitEndpoint, VoterChangeError, ZERO_UUID, type QuorumDescription } from './wire/index.js'
+
+/**
+ * Changing the voter set of a running KRaft quorum with Kafka's dynamic quorum (KIP-853), one change
+ * at a time (Kafka itself allows one uncommitted voter change):
+ *
+ * - **add**: a new controller node (next unused id) is placed on a host (and rack, where agents have
+ *   one) that has no controller, formatted `--no-initial-controllers`, started as an observer; once
+ *   it has caught up with the leader (log end offset ≥ high watermark, from DescribeQuorum v2, which
+ *   also gives its directory id) the scheduler sends AddRaftVoter to the leader's controller listener.
+ * - **remove**: RemoveRaftVoter to the leader (directory id from DescribeQuorum), then the controller
+ *   is stopped and forgotten. Refused when the remaining voters would not have a running majority.
+ * - **replace**: add a new controller elsewhere, then remove the old voter (for a voter whose host is
+ *   gone: its task is not running, so nothing has to be stopped).
+ *
+ * The change lives in the scheduler state (`quorumChange`) and advances one step per {@link
+ * QuorumChanger.tick}, so a scheduler restart resumes it. Source: KIP-853; `kafka-metadata-quorum
+ * add-controller|remove-controller` (kafka-kraft-ops.md §2) do the same.
+ */
+
+export type QuorumChange = NonNullable<SchedulerState['quorumChange']>
+export type QuorumChangeOp = QuorumChange['op']
+
+/** How long a whole change may take before it is marked failed (ms). */
+export const QUORUM_CHANGE_DEADLINE_MS = 10 * 60_000
+/** How long a removed controller may take to stop before it is forgotten anyway (ms). */
+export const STOP_WAIT_MS = 60_000
+/** TimeoutMs of AddRaftVoter: how long the leader may take to commit the new voter set (ms). */
+export const ADD_VOTER_TIMEOUT_MS = 30_000
+/** Most voters we form: Kafka advises 3 or 5; more only slows commits. */
+export const MAX_VOTERS = 9
+
+/** A change that cannot start; the API answers `status` with the message. */
+export class QuorumChangeRefused extends Error {
+  readonly code = 'KM_ERR_QUORUM_CHANGE'
+  constructor(message: string, readonly status: 400 | 409 | 503 = 400) {
+    super(message)
+  }
+}
+
+/** True while a change is under way (not done or failed). */
+export function changeInProgress(change: QuorumChange | undefined): boolean {
+  return !!change && change.phase !== 'done' && change.phase !== 'failed'
+}
+
+const majority = (n: number) => Math.floor(n / 2) + 1
+
+/** Whether a controller runs (its task reported TASK_RUNNING). */
+const running = (n: KafkaNode | undefined) => n?.task?.state === 'running'
+
+/**
+ * Why a change of this kind cannot start now, or undefined. Pure; `q` is the quorum as DescribeQuorum
+ * v2 reports it, or the error text when it could not be described.
+ */
+export function refusal(state: Pick<SchedulerState, 'controllers' | 'quorumChange'>, q: QuorumDescription | string, op: QuorumChangeOp, id?: number): { message: string; status: 400 | 409 | 503 } | undefined {
+  const c = state.quorumChange
+  if (changeInProgress(c)) return { status: 409, message: `another quorum change is in progress (${describeChange(c!)}); wait for it (controller list shows its progress)` }
+  if (state.controllers.length === 0) return { status: 400, message: 'there is no KRaft quorum yet: it is created when the first broker starts (broker start)' }
+  const node = id === undefined ? undefined : state.controllers.find((n) => n.id === id)
+  if (op !== 'add') {
+    if (id === undefined) return { status: 400, message: 'controller: required, the node id of a controller such as 1000001 (see controller list)' }
+    if (!node) return { status: 400, message: `controller ${id} not found; controllers are ${state.controllers.map((n) => n.id).join(', ')}` }
+    if (op === 'remove' && node.membership === 'joining') return undefined // not a voter: dropping it needs no quorum
+  }
+  if (typeof q === 'string') return { status: 503, message: `the KRaft quorum cannot be described, so its voters cannot change: ${q}` }
+  if (q.leaderId < 0) return { status: 503, message: 'the KRaft quorum has no leader right now: a quorum without a running majority cannot change its voters' }
+  if (q.voters.some((v) => v.directoryId === ZERO_UUID)) {
+    return { status: 400, message: 'the quorum is static (kraft.version 0: its voters have no directory ids), so voters cannot be added or removed; upgrade it with kafka-features upgrade --feature kraft.version=1 first' }
+  }
+  const voterIds = q.voters.map((v) => v.replicaId)
+  const runningVoters = voterIds.filter((v) => running(state.controllers.find((n) => n.id === v)) || v === q.leaderId).length
+  if (op === 'add' || op === 'replace') {
+    if (voterIds.length + 1 > MAX_VOTERS && op === 'add') return { status: 400, message: `the quorum already has ${voterIds.length} voters; more than ${MAX_VOTERS} only slows every metadata commit` }
+    // The new voter set (one more voter) must commit: a majority of it has to run.
+    if (runningVoters + 1 < majority(voterIds.length + 1)) {
+      return { status: 503, message: `only ${runningVoters} of ${voterIds.length} voters run: a voter set of ${voterIds.length + 1} needs ${majority(voterIds.length + 1)} to commit the change` }
+    }
+  }
+  if (op === 'replace' || op === 'remove') {
+    if (!voterIds.includes(id!)) return { status: 400, message: `controller ${id} is not a voter of the quorum (voters: ${voterIds.join(', ')})` }
+  }
+  if (op === 'remove') {
+    if (voterIds.length === 1) return { status: 400, message: `controller ${id} is the only voter: a quorum needs at least one; add another controller first (controller add)` }
+    const left = voterIds.length - 1
+    const leftRunning = runningVoters - (running(node) || id === q.leaderId ? 1 : 0)
+    if (leftRunning < majority(left)) {
+      return { status: 400, message: `removing controller ${id} would leave ${left} voters of which ${leftRunning} run, below a majority (${majority(left)}); start or replace the stopped controllers first` }
+    }
+  }
+  return undefined
+}
+
+/** One line about a change: `add 1000003: catching-up (observer, 12 records behind)`. */
+export function describeChange(c: QuorumChange): string {
+  const who = c.op === 'replace' ? `replace ${c.leaving} by ${c.joining}` : c.op === 'add' ? `add ${c.joining}` : `remove ${c.leaving}`
+  return `${who}: ${c.phase}${c.detail ? ` (${c.detail})` : ''}${c.error ? ` — ${c.error}` : ''}`
+}
+
+/** What the changer needs from the scheduler. */
+export interface QuorumChangeContext {
+  state: SchedulerState
+  /** DescribeQuorum against the controllers (then brokers). @throws Error when no node answers */
+  describe(): Promise<QuorumDescription>
+  save(): Promise<void>
+  /** deactivates a node and kills its task (controlled shutdown) */
+  stop(node: KafkaNode): Promise<void>
+  /** a node became active and needs offers */
+  revive(): Promise<void>
+  /** why the node's last offer was declined, if it waits */
+  waiting(id: number): string | undefined
+  /** resources of a new controller: cpus, mem MB, heap MB */
+  controllerResources: { cpus: number; mem: number; heap: number }
+  log: Logger
+  now?: () => number
+}
+
+/** Retriable Kafka answers to a voter change: ask again on the next tick. */
+const RETRIABLE = new Set(['NOT_LEADER_OR_FOLLOWER', 'REQUEST_TIMED_OUT', 'LEADER_NOT_AVAILABLE', 'NOT_CONTROLLER'])
+
+/** Drives the state's `quorumChange` (see the module doc). Not re-entrant: callers serialize {@link tick}. */
+export class QuorumChanger {
+  private busy = false
+
+  constructor(private readonly ctx: QuorumChangeContext) {}
+
+  private now(): number {
+    return this.ctx.now?.() ?? Date.now()
+  }
+
+  get change(): QuorumChange | undefined {
+    return this.ctx.state.quorumChange
+  }
+
+  private note(text: string): void {
+    const c = this.change!
+    c.progress.push({ time: this.now(), text })
+    c.updatedAt = this.now()
+    this.ctx.log.info({ change: c.op, phase: c.phase }, `quorum change: ${text}`)
+  }
+
+  private to(phase: QuorumChange['phase'], text: string): void {
+    this.change!.phase = phase
+    this.change!.detail = undefined
+    this.note(text)
+  }
+
+  private fail(error: string): void {
+    const c = this.change!
+    c.error = error
+    const leaving = c.phase === 'removing' ? this.ctx.state.controllers.find((n) => n.id === c.leaving) : undefined
+    if (leaving) leaving.membership = undefined // still a voter
+    const joining = c.joining !== undefined ? this.ctx.state.controllers.find((n) => n.id === c.joining && n.membership === 'joining') : undefined
+    this.to('failed', `failed: ${error}${joining ? `; controller ${joining.id} is not a voter: drop it with controller remove ${joining.id}` : ''}`)
+  }
+
+  /**
+   * Starts a change after checking it may start (see {@link refusal}). For add/replace a new
+   * controller node is created (active, `joining`) and offers are revived.
+   * @throws QuorumChangeRefused with the reason and HTTP status
+   */
+  async start(op: QuorumChangeOp, id?: number): Promise<QuorumChange> {
+    const state = this.ctx.state
+    let q: QuorumDescription | string
+    try {
+      q = await this.ctx.describe()
+    } catch (e) {
+      q = (e as Error).message
+    }
+    const refused = refusal(state, q, op, id)
+    if (refused) throw new QuorumChangeRefused(refused.message, refused.status)
+    const now = this.now()
+    const change: QuorumChange = { op, phase: 'placing', startedAt: now, updatedAt: now, progress: [] }
+    state.quorumChange = change
+    if (op === 'add' || op === 'replace') {
+      const node = this.newController()
+      change.joining = node.id
+      this.note(`controller ${node.id} created; waiting for a host without a controller${op === 'replace' ? ` (to replace ${id})` : ''}`)
+    }
+    if (op === 'remove' || op === 'replace') change.leaving = id
+    if (op === 'remove') {
+      const node = state.controllers.find((n) => n.id === id)!
+      if (node.membership === 'joining') this.to('stopping', `controller ${id} is not a voter: stopping it`)
+      else {
+        node.membership = 'leaving'
+        this.to('removing', `removing voter ${id}: RemoveRaftVoter to the leader`)
+      }
+    }
+    await this.ctx.save()
+    if (change.joining !== undefined) await this.ctx.revive()
+    return change
+  }
+
+  /** A new controller node: next unused id, the quorum's resources, active, joining. */
+  private newController(): KafkaNode {
+    const state = this.ctx.state
+    const id = Math.max(state.nextControllerId ?? 0, CONTROLLER_BASE_ID, ...state.controllers.map((n) => n.id + 1))
+    state.nextControllerId = id + 1
+    const template = state.controllers[0]
+    const n = newNode(id, 'controller')
+    n.cpus = template?.cpus ?? this.ctx.controllerResources.cpus
+    n.mem = template?.mem ?? this.ctx.controllerResources.mem
+    n.heap = template?.heap ?? this.ctx.controllerResources.heap
+    n.options = { ...(template?.options ?? {}) }
+    n.jvmOptions = template?.jvmOptions ?? ''
+    n.javaCmd = template?.javaCmd ?? n.javaCmd
+    n.directoryId = newKafkaUuid() // replaced by the one Kafka formats (read from DescribeQuorum)
+    n.failover.delayMs = 5_000
+    n.failover.maxDelayMs = 60_000
+    n.membership = 'joining'
+    n.active = true
+    state.controllers.push(n)
+    return n
+  }
+
+  /** Advances the change by at most one step. Never throws (failures are recorded in the change). */
+  async tick(): Promise<void> {
+    const c = this.change
+    if (!changeInProgress(c) || this.busy) return
+    this.busy = true
+    try {
+      const before = JSON.stringify(c)
+      await this.step(c!)
+      if (JSON.stringify(c) !== before) await this.ctx.save()
+    } catch (e) {
+      this.ctx.log.warn({ err: (e as Error).message }, 'quorum change step failed; retrying')
+      c!.detail = (e as Error).message
+      await this.ctx.save()
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private async step(c: QuorumChange): Promise<void> {
+    const state = this.ctx.state
+    if (this.now() - c.startedAt > QUORUM_CHANGE_DEADLINE_MS) return this.fail(`not done within ${QUORUM_CHANGE_DEADLINE_MS / 60_000} minutes (${c.phase}${c.detail ? `: ${c.detail}` : ''})`)
+    const joining = state.controllers.find((n) => n.id === c.joining)
+    const leaving = state.controllers.find((n) => n.id === c.leaving)
+    switch (c.phase) {
+      case 'placing': {
+        if (!joining) return this.fail(`controller ${c.joining} is gone from the state`)
+        if (running(joining)) return this.to('catching-up', `controller ${joining.id} runs on ${controllerEndpoint(joining) ?? joining.task!.endpoint} as an observer; waiting until it has caught up with the leader`)
+        c.detail = joining.task ? `task ${joining.task.state}` : (this.ctx.waiting(joining.id) ?? 'waiting for an offer')
+        return
+      }
+      case 'catching-up': {
+        if (!joining) return this.fail(`controller ${c.joining} is gone from the state`)
+        const q = await this.ctx.describe()
+        if (q.voters.some((v) => v.replicaId === joining.id)) return this.joined(c, joining, q)
+        const o = q.observers.find((x) => x.replicaId === joining.id)
+        if (!o) {
+          c.detail = 'not fetching from the leader yet'
+          return
+        }
+        const lag = Math.max(0, q.highWatermark - o.logEndOffset)
+        if (lag > 0) {
+          c.detail = `observer, ${lag} records behind the leader`
+          return
+        }
+        joining.directoryId = o.directoryId
+        return this.to('adding', `controller ${joining.id} has caught up (log end offset ${o.logEndOffset}, directory id ${o.directoryId}); AddRaftVoter to leader ${q.leaderId}`)
+      }
+      case 'adding': {
+        if (!joining) return this.fail(`controller ${c.joining} is gone from the state`)
+        const q = await this.ctx.describe()
+        if (q.voters.some((v) => v.replicaId === joining.id)) return this.joined(c, joining, q)
+        const endpoint = controllerEndpoint(joining)
+        if (!endpoint || !joining.directoryId) return this.fail(`controller ${joining.id} has no endpoint or directory id`)
+        const { host, port } = splitEndpoint(endpoint)
+        try {
+          await addRaftVoter(this.leader(q), { clusterId: state.clusterId, timeoutMs: ADD_VOTER_TIMEOUT_MS, voterId: joining.id, voterDirectoryId: joining.directoryId, listeners: [{ name: 'CONTROLLER', host, port }] })
+        } catch (e) {
+          if (e instanceof VoterChangeError && e.errorName === 'DUPLICATE_VOTER') return this.joined(c, joining, await this.ctx.describe())
+          if (e instanceof VoterChangeError && !RETRIABLE.has(e.errorName)) return this.fail(e.message)
+          c.detail = `retrying: ${(e as Error).message}`
+          return
+        }
+        return this.joined(c, joining, await this.ctx.describe().catch(() => q))
+      }
+      case 'removing': {
+        if (!leaving) return this.fail(`controller ${c.leaving} is gone from the state`)
+        const q = await this.ctx.describe()
+        const v = q.voters.find((x) => x.replicaId === leaving.id)
+        if (!v) return this.left(c, leaving, q)
+        try {
+          await removeRaftVoter(this.leader(q), { clusterId: state.clusterId, voterId: leaving.id, voterDirectoryId: v.directoryId })
+        } catch (e) {
+          if (e instanceof VoterChangeError && e.errorName === 'VOTER_NOT_FOUND') return this.left(c, leaving, q)
+          if (e instanceof VoterChangeError && !RETRIABLE.has(e.errorName)) return this.fail(e.message)
+          c.detail = `retrying: ${(e as Error).message}`
+          return
+        }
+        return this.left(c, leaving, await this.ctx.describe().catch(() => q))
+      }
+      case 'stopping': {
+        if (!leaving) return this.to('done', `controller ${c.leaving} is gone`)
+        const since = c.progress[c.progress.length - 1]?.time ?? c.updatedAt
+        if (leaving.active || (leaving.task && leaving.task.state !== 'stopping')) await this.ctx.stop(leaving)
+        const stillRuns = !!leaving.task
+        if (stillRuns && this.now() - since < STOP_WAIT_MS) {
+          c.detail = `waiting for controller ${leaving.id} to stop`
+          return
+        }
+        state.controllers = state.controllers.filter((n) => n !== leaving)
+        const rest = voters(state.controllers).map((n) => n.id)
+        return this.to('done', `controller ${leaving.id} ${stillRuns ? 'did not stop in time; forgotten anyway' : 'stopped'} and forgotten; voters: ${rest.join(', ')}${rest.length % 2 === 0 ? ` (an even number of voters tolerates no more failures than ${rest.length - 1})` : ''}`)
+      }
+      default:
+        return
+    }
+  }
+
+  /** `host:port` of the leader's controller listener: our own record of it, else DescribeQuorum's Nodes. */
+  private leader(q: QuorumDescription): { host: string; port: number } {
+    const ours = this.ctx.state.controllers.find((n) => n.id === q.leaderId)
+    const ep = ours ? controllerEndpoint(ours) : undefined
+    if (ep) return splitEndpoint(ep)
+    const l = q.nodes.find((n) => n.nodeId === q.leaderId)?.listeners.find((x) => x.name === 'CONTROLLER')
+    if (l) return { host: l.host, port: l.port }
+    throw new Error(`the leader ${q.leaderId} has no known controller endpoint`)
+  }
+
+  private joined(c: QuorumChange, node: KafkaNode, q: QuorumDescription): void {
+    node.membership = undefined
+    const ids = q.voters.map((v) => v.replicaId)
+    if (!ids.includes(node.id)) ids.push(node.id)
+    if (c.op === 'replace') {
+      const old = this.ctx.state.controllers.find((n) => n.id === c.leaving)
+      if (old) old.membership = 'leaving'
+      return this.to('removing', `controller ${node.id} is a voter (voters: ${ids.join(', ')}); removing voter ${c.leaving}`)
+    }
+    return this.to('done', `controller ${node.id} is a voter; voters: ${ids.join(', ')}`)
+  }
+
+  private left(c: QuorumChange, node: KafkaNode, q: QuorumDescription): void {
+    node.membership = 'leaving'
+    const ids = q.voters.map((v) => v.replicaId).filter((id) => id !== node.id)
+    this.to('stopping', `controller ${node.id} is no longer a voter (voters: ${ids.join(', ')}); stopping it`)
+  }
+}
