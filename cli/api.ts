@@ -245,6 +245,8 @@ export const TaskJson = z.looseObject({
 /** A broker in the REST answer (§2.6). `state` is the displayed state of §3.3. */
 export const BrokerJson = z.looseObject({
   id: Id,
+  /** `broker,controller` for a combined node; absent for a plain broker */
+  role: Str,
   active: z.boolean().optional(),
   state: Str,
   cpus: z.number().nullish(),

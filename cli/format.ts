@@ -68,6 +68,7 @@ export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): str
   const line = (s: string, extra = 0) => lines.push(pad(i + extra) + s)
 
   line(`id: ${b.id}`)
+  if (has(b.role) && b.role !== 'broker') line(`role: ${b.role}`)
   line(`active: ${b.active ?? false}`)
   line(`state: ${b.state ?? (b.active ? 'starting' : 'stopped')}${b.needsRestart ? ' (modified, needs restart)' : ''}`)
   if (b.waiting && !b.task) {

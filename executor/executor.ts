@@ -272,14 +272,14 @@ export class KafkaExecutor {
 /**
  * Where and how a node runs on this agent, from its task data:
  * - the data dir: `<dataRoot>/volumes/<volume>/kafka-logs` with a volume (`$id` replaced), else
- *   `<dataRoot>/kafka-<role>-<id>`;
+ *   `<dataRoot>/kafka-<role>-<id>` (`kafka-combined-<id>` for a broker,controller node);
  * - the bind address resolved here (scheduler/kafka/bind-address.ts): Kafka listens on it and it is
  *   advertised (and reported in TASK_RUNNING) instead of the offer's host, unless it is a wildcard;
  * - the log4j2 overrides (scheduler/kafka/log4j.ts) from `log4jOptions` and `syslog`.
  * @throws Error `bindAddress: ...` when the bind address matches no address here; `log4jOptions: ...`
  */
 export function nodeSettings(data: KafkaTaskData, dataRoot: string, interfaces: Record<string, InterfaceAddress[] | undefined>): { data: KafkaTaskData; dataDir: string; listenHost?: string; log4jOverrides?: string } {
-  const dataDir = data.volume ? path.join(dataRoot, 'volumes', substituteId(data.volume, data.nodeId), 'kafka-logs') : path.join(dataRoot, `kafka-${data.role}-${data.nodeId}`)
+  const dataDir = data.volume ? path.join(dataRoot, 'volumes', substituteId(data.volume, data.nodeId), 'kafka-logs') : path.join(dataRoot, `kafka-${data.role === 'broker,controller' ? 'combined' : data.role}-${data.nodeId}`)
   let listenHost: string | undefined
   if (data.bindAddress && data.role === 'broker') {
     listenHost = resolveBindAddress(parseBindAddress(substituteId(data.bindAddress, data.nodeId)), data.host, interfaces)

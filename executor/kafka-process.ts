@@ -278,7 +278,7 @@ export class KafkaProcess {
   async waitReady(opts: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     if (!this.started) throw new KafkaStartError('Kafka is not started')
     await waitReady({
-      role: this.opts.data.role,
+      role: this.opts.data.role === 'controller' ? 'controller' : 'broker', // a combined node is ready when its broker is
       host: this.opts.data.host,
       port: this.opts.data.port,
       nodeId: this.opts.data.nodeId,

@@ -8,9 +8,12 @@ import {
   declineSeconds,
   giveUpUnreachable,
   unreachableGiveUpAt,
+  hasBrokerRole,
+  hasControllerRole,
   isFit,
   matchOffer,
   type KafkaNode,
+  type Fit,
   type LastDecline,
   type Mismatch,
   type Placement,
@@ -238,13 +241,23 @@ export class KafkaScheduler {
    */
   describeQuorum(timeoutMs = 3000): Promise<QuorumDescription> {
     const brokers = this.state.brokers.filter((b) => b.task?.state === 'running').map((b) => b.task!.endpoint)
-    return describeQuorum([...bootstrapServers(this.state.controllers).split(',').filter(Boolean), ...brokers], timeoutMs)
+    return describeQuorum([...bootstrapServers(this.voterNodes()).split(',').filter(Boolean), ...brokers], timeoutMs)
   }
 
   /** `controller.quorum.bootstrap.servers` once brokers may start (see brokersWaitFor), else undefined. */
   private quorum(): string | undefined {
-    return brokersWaitFor(this.state.controllers) ? undefined : bootstrapServers(this.state.controllers)
+    return brokersWaitFor(this.voterNodes()) ? undefined : bootstrapServers(this.voterNodes())
   }
+
+  /**
+   * The nodes of the KRaft quorum: the controllers the scheduler runs and the combined
+   * `broker,controller` brokers (joining controllers included; see quorum.ts `voters`).
+   */
+  voterNodes(): KafkaNode[] {
+    return [...this.state.controllers, ...this.state.brokers.filter((b) => b.role === 'broker,controller')]
+  }
+
+  private warnedQuorumSize = false
 
   /**
    * Creates the KRaft quorum (`controller.count` voters, default 1) the first time any broker is
@@ -252,12 +265,16 @@ export class KafkaScheduler {
    */
   private ensureController(): void {
     if (!this.state.brokers.some((b) => b.active)) return
-    if (this.state.controllers.length === 0) {
+    const combined = this.state.brokers.some((b) => b.role === 'broker,controller')
+    if (this.state.controllers.length === 0 && combined) {
+      // a quorum of combined broker,controller nodes: no dedicated controllers
+    } else if (this.state.controllers.length === 0) {
       const count = this.options.controller.count ?? 1
       this.state.controllers = newControllers(count, this.options.controller)
       this.log.info({ controllers: this.state.controllers.map((c) => c.id) }, `adding a KRaft quorum of ${count} controller${count > 1 ? 's' : ''}`)
-    } else if (this.options.controller.count && this.options.controller.count !== this.state.controllers.length) {
-      this.log.warn({ stored: this.state.controllers.length, asked: this.options.controller.count }, 'the stored quorum size differs from --controllers; keeping the stored quorum (resizing is not supported yet)')
+    } else if (this.options.controller.count && this.options.controller.count !== this.state.controllers.length && !this.warnedQuorumSize) {
+      this.warnedQuorumSize = true
+      this.log.warn({ stored: this.state.controllers.length, asked: this.options.controller.count }, 'the stored quorum size differs from --controllers; keeping the stored quorum (change it with controller add|remove)')
     }
     for (const c of this.state.controllers) {
       if (c.active || c.membership === 'leaving') continue
@@ -270,8 +287,9 @@ export class KafkaScheduler {
     this.ensureController()
     const quorum = this.quorum()
     // Controllers of a quorum not yet placed start as a gang (placeQuorum), never one by one.
-    const controllers = quorumPlaced(this.state.controllers) ? this.state.controllers.filter((n) => n.active && !n.task) : []
-    const brokers = quorum ? this.state.brokers.filter((n) => n.active && !n.task) : []
+    const voterNodes = this.voterNodes()
+    const controllers = quorumPlaced(voterNodes) ? voterNodes.filter((n) => n.active && !n.task) : []
+    const brokers = quorum ? this.state.brokers.filter((n) => n.role === 'broker' && n.active && !n.task) : []
     return [...controllers, ...brokers]
   }
 
@@ -282,7 +300,7 @@ export class KafkaScheduler {
    */
   private async placeQuorum(offers: Offer[]): Promise<Offer[]> {
     this.ensureController()
-    const controllers = this.state.controllers
+    const controllers = this.voterNodes()
     if (controllers.length === 0 || quorumPlaced(controllers) || !controllers.every((c) => c.active)) return offers
     const pool = [...this.heldOffers, ...offers]
     this.heldOffers = []
@@ -300,12 +318,13 @@ export class KafkaScheduler {
     if (this.holdTimer) clearTimeout(this.holdTimer)
     this.holdTimer = undefined
     for (const p of placed) {
-      p.node.port = { start: p.fit.port, end: p.fit.port }
+      if (p.node.role === 'broker,controller') p.node.controllerPort = p.fit.controllerPort
+      else p.node.port = { start: p.fit.port, end: p.fit.port }
       p.node.stickiness.hostname = p.offer.hostname
     }
-    if (controllers.length > 1) this.state.initialControllers = initialControllersList(placed)
-    this.log.info({ voters: placed.map((p) => `${p.node.id}@${p.offer.hostname}:${p.fit.port}`) }, 'KRaft quorum placed: launching every controller')
-    for (const p of placed) await this.launch(p.node, p.offer, p.fit.port, p.fit.resources, p.fit.attributes)
+    this.state.initialControllers = initialControllersList(placed)
+    this.log.info({ voters: this.state.initialControllers }, 'KRaft quorum placed: launching every voter')
+    for (const p of placed) await this.launch(p.node, p.offer, p.fit)
     const used = new Set(placed.map((p) => p.offer.id.value))
     return pool.filter((o) => !used.has(o.id.value))
   }
@@ -335,14 +354,14 @@ export class KafkaScheduler {
     const reasons: string[] = []
     const waits: number[] = []
     const now = Date.now()
-    const quorumWait = brokersWaitFor(this.state.controllers)
-    const waitingForController = this.state.brokers.some((b) => b.active && !b.task) && !!quorumWait
+    const quorumWait = brokersWaitFor(this.voterNodes())
+    const waitingForController = this.state.brokers.some((b) => b.role === 'broker' && b.active && !b.task) && !!quorumWait
     if (waitingForController) {
-      for (const b of this.state.brokers) if (b.active && !b.task) this.waiting.set(b.id, { reason: quorumWait!, hostname: offer.hostname, time: now })
+      for (const b of this.state.brokers) if (b.role === 'broker' && b.active && !b.task) this.waiting.set(b.id, { reason: quorumWait!, hostname: offer.hostname, time: now })
     }
     for (const node of this.startable()) {
-      if (node.role === 'controller') {
-        const conflict = controllerPlacementConflict(node, offer, this.state.controllers, this.state.quorumChange?.startedAt ?? now, now)
+      if (hasControllerRole(node)) {
+        const conflict = controllerPlacementConflict(node, offer, this.voterNodes(), this.state.quorumChange?.startedAt ?? now, now)
         if (conflict) {
           reasons.push(`controller ${node.id}: ${conflict}`)
           waits.push(5)
@@ -350,9 +369,9 @@ export class KafkaScheduler {
           continue
         }
       }
-      const m = matchOffer(offer, node, now, node.role === 'broker' ? this.placements(node) : [])
+      const m = matchOffer(offer, node, now, hasBrokerRole(node) ? this.placements(node) : [])
       if (isFit(m)) {
-        await this.launch(node, offer, m.port, m.resources, m.attributes)
+        await this.launch(node, offer, m)
         return { offerId: offer.id.value, hostname: offer.hostname, launched: { nodeId: node.id, role: node.role, port: m.port } }
       }
       reasons.push(`${node.role} ${node.id}: ${(m as Mismatch).reason}`)
@@ -374,9 +393,10 @@ export class KafkaScheduler {
   }
 
   /** Launches a node on an offer: records its task (endpoint known at launch, mesos/kafka #310) and ACCEPTs. */
-  private async launch(node: KafkaNode, offer: Offer, port: number, resources: TaskInfo['resources'], attributes: Record<string, string>): Promise<void> {
+  private async launch(node: KafkaNode, offer: Offer, fit: Fit): Promise<void> {
+    const { port, attributes } = fit
     this.waiting.delete(node.id)
-    const task = this.taskInfo(node, offer, port, resources, attributes.rack)
+    const task = this.taskInfo(node, offer, fit, attributes.rack)
     node.task = {
       id: task.task_id.value,
       slaveId: offer.agent_id.value,
@@ -392,16 +412,18 @@ export class KafkaScheduler {
     // Overrides set live for the last task would outrank the new server.properties: drop them once it runs.
     if (node.dynamicConfigs && Object.keys(node.dynamicConfigs).length > 0) node.staleDynamicConfigs = { ...node.staleDynamicConfigs, ...node.dynamicConfigs }
     node.dynamicConfigs = undefined
-    if (node.role === 'controller' && !node.stickiness.hostname) {
+    if (hasControllerRole(node) && !node.stickiness.hostname) {
       // a controller added later is pinned where its metadata log is formatted, as the gang's are
       node.stickiness.hostname = offer.hostname
-      node.port = { start: port, end: port }
+      if (node.role === 'controller') node.port = { start: port, end: port }
+      else node.controllerPort = fit.controllerPort
     }
     await this.client.tryCall({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }], filters: { refuse_seconds: 1 } } })
   }
 
   /** The TaskInfo of a node: our executor, the Kafka archive, cpus/mem/one port, KRaft task data. */
-  private taskInfo(node: KafkaNode, offer: Offer, port: number, resources: TaskInfo['resources'], rack: string | undefined): TaskInfo {
+  private taskInfo(node: KafkaNode, offer: Offer, fit: Fit, rack: string | undefined): TaskInfo {
+    const { port, resources } = fit
     const name = this.options.frameworkName
     const prefix = node.role === 'controller' ? `${name}-controller` : name
     const taskId = `${prefix}-${node.id}-${randomUUID()}`
@@ -413,7 +435,8 @@ export class KafkaScheduler {
       clusterId: this.state.clusterId,
       host: offer.hostname,
       port,
-      quorum: isController ? bootstrapServers(this.state.controllers) : this.quorum()!,
+      controllerPort: node.role === 'broker,controller' ? (fit.controllerPort ?? node.controllerPort) : undefined,
+      quorum: hasControllerRole(node) ? bootstrapServers(this.voterNodes()) : this.quorum()!,
       // Only an unformatted data dir is formatted (the executor checks meta.properties).
       format: this.formatMode(node),
       initialControllers: this.formatMode(node) === 'initial-controllers' ? this.state.initialControllers : undefined,
@@ -462,10 +485,10 @@ export class KafkaScheduler {
    * (brokers, controllers added later, KIP-853) `--no-initial-controllers`.
    */
   private formatMode(node: KafkaNode): 'standalone' | 'initial-controllers' | 'no-initial-controllers' {
-    if (node.role !== 'controller' || node.membership === 'joining') return 'no-initial-controllers'
-    const initial = this.state.initialControllers
-    if (initial) return initial.split(',').some((v) => v.startsWith(`${node.id}@`)) ? 'initial-controllers' : 'no-initial-controllers'
-    return node.id === CONTROLLER_BASE_ID ? 'standalone' : 'no-initial-controllers'
+    if (!hasControllerRole(node) || node.membership === 'joining') return 'no-initial-controllers'
+    const initial = this.state.initialControllers?.split(',')
+    if (initial) return !initial.some((v) => v.startsWith(`${node.id}@`)) ? 'no-initial-controllers' : initial.length === 1 ? 'standalone' : 'initial-controllers'
+    return node.id === CONTROLLER_BASE_ID ? 'standalone' : 'no-initial-controllers' // a state from before initialControllers was kept for 1 voter
   }
 
   private findByTask(taskId: string): KafkaNode | undefined {
@@ -494,7 +517,7 @@ export class KafkaScheduler {
     switch (reaction.kind) {
       case 'running':
         this.log.info({ ...log, endpoint: node.task?.endpoint }, `${node.role} ${node.id} is running`)
-        if (node.role === 'controller') await this.client.tryCall({ type: 'REVIVE', revive: {} })
+        if (hasControllerRole(node)) await this.client.tryCall({ type: 'REVIVE', revive: {} })
         if (node.staleDynamicConfigs) void this.dropStaleDynamicConfigs(node, taskId)
         break
       case 'stopped':
@@ -660,7 +683,7 @@ export class KafkaScheduler {
   async reviveOrSuppress(force: boolean): Promise<void> {
     if (!this.client?.connected) return
     // A node whose agent is unreachable waits (timer), it needs no offers meanwhile.
-    const steady = this.nodes().every((n) => (n.active ? n.task?.state === 'running' || n.task?.state === 'unreachable' : !n.task)) && !this.state.brokers.some((b) => b.active && this.state.controllers.length === 0)
+    const steady = this.nodes().every((n) => (n.active ? n.task?.state === 'running' || n.task?.state === 'unreachable' : !n.task)) && !(this.state.brokers.some((b) => b.active) && this.voterNodes().length === 0)
     if (steady && (!this.suppressed || force)) {
       if (await this.client.tryCall({ type: 'SUPPRESS', suppress: {} })) this.suppressed = true
       this.log.debug('every node is steady: offers suppressed')

@@ -8,6 +8,7 @@ import { expandIds, ExprError, newNode, nodeJson, pendingChanges, type KafkaNode
 import { planIsEmpty, planOptionsChange, type OptionsPlan } from '../kafka/dynamic-configs.js'
 import { AlterConfigsError, applyLive } from '../kafka/live-config.js'
 import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
+import { newKafkaUuid, quorumPlaced } from '../kafka/quorum.js'
 import { controllerRoutes } from './controllers.js'
 import { waitUntil } from './wait.js'
 import { registerTopicRoutes } from './topics.js'
@@ -137,8 +138,20 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     if (big !== undefined) throw new ApiError(400, `broker: id ${big} is reserved for KRaft controllers; use ids below ${CONTROLLER_BASE_ID}`)
     const existing = list.filter((id) => brokerById(id))
     if (existing.length > 0) throw new ApiError(400, `Broker${existing.length > 1 ? 's' : ''} ${existing.join(',')} already exist${existing.length > 1 ? '' : 's'}`, 'KM_ERR_EXISTS')
+    if (p.role === 'broker,controller') {
+      // A combined node is a voter from the start: it can only be part of the quorum as it is formed.
+      if (scheduler.state.controllers.length > 0 || quorumPlaced(scheduler.voterNodes())) {
+        throw new ApiError(400, 'role: broker,controller nodes can only form a new KRaft quorum, and this cluster already has one; add a broker (role broker) and grow the quorum with: controller add')
+      }
+    }
     const added = list.map((id) => {
-      const node = newNode(id)
+      const node = newNode(id, p.role ?? 'broker')
+      if (node.role === 'broker,controller') {
+        node.directoryId = newKafkaUuid()
+        // a voter failing is restarted soon on its own host: the quorum needs it back
+        node.failover.delayMs = 5_000
+        node.failover.maxDelayMs = 60_000
+      }
       applyParams(node, p)
       checkResources(node)
       return node
@@ -155,6 +168,8 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     const list = ids(p.broker, scheduler)
     const missing = list.filter((id) => !brokerById(id))
     if (missing.length > 0) throw new ApiError(400, `Broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
+    const changed = list.filter((id) => p.role !== undefined && brokerById(id)!.role !== p.role)
+    if (changed.length > 0) throw new ApiError(400, `role: the role of broker ${changed.join(',')} is fixed when it is added (its storage is formatted for it); remove and add it again`)
     const nodes = list.map((id) => brokerById(id)!)
     // Check everything first; options Kafka can change at run time go to running brokers live.
     const planned = nodes.map((node) => {
@@ -191,6 +206,8 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     if (missing.length > 0) throw new ApiError(400, `broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
     const active = list.filter((id) => brokerById(id)!.active || brokerById(id)!.task)
     if (active.length > 0) throw new ApiError(400, `broker ${active.join(',')} is active; stop it first with: broker stop ${active.join(',')}`, 'KM_ERR_ACTIVE')
+    const voters = list.filter((id) => brokerById(id)!.role === 'broker,controller' && quorumPlaced(scheduler.voterNodes()))
+    if (voters.length > 0) throw new ApiError(400, `broker ${voters.join(',')} is a broker,controller node, a voter of the KRaft quorum; it cannot be removed (start it again with: broker start ${voters.join(',')})`, 'KM_ERR_VOTER')
     scheduler.state.brokers = scheduler.state.brokers.filter((b) => !list.includes(b.id))
     await scheduler.save()
     log.info({ brokers: list }, 'brokers removed')

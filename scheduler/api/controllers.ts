@@ -68,10 +68,10 @@ export function quorumJson(q: QuorumDescription) {
  */
 export function controllerRoutes(app: Hono, scheduler: KafkaScheduler, log?: Logger): void {
   const controllersJson = () =>
-    scheduler.state.controllers.map((n) => ({ ...nodeJson(n, Date.now(), scheduler.waiting.get(n.id)), endpoint: controllerEndpoint(n), directoryId: n.directoryId, membership: n.membership }))
+    scheduler.voterNodes().map((n) => ({ ...nodeJson(n, Date.now(), scheduler.waiting.get(n.id)), endpoint: controllerEndpoint(n), directoryId: n.directoryId, membership: n.membership }))
 
   app.on(['GET', 'POST'], '/api/controller/list', async (c) => {
-    const controllers = scheduler.state.controllers
+    const controllers = scheduler.voterNodes()
     let quorum: ReturnType<typeof quorumJson> | null = null
     let quorumError: string | undefined
     const placed = controllers.some((n) => controllerEndpoint(n)) || scheduler.state.brokers.some((b) => b.task?.state === 'running')

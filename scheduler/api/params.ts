@@ -125,6 +125,8 @@ export const NodeParamsSchema = z.object({
   volume: unsettable(via(volumeName)).optional(),
   /** log4j2 overrides `k=v,...` (kafka/log4j.ts); `""` unsets */
   log4jOptions: unsettable(via((s) => checkLog4jOptions(parseMap(s, 'log4jOptions')))).optional(),
+  /** `process.roles` of a new broker: `broker` (default) or `broker,controller` (a combined node that is also a KRaft voter) */
+  role: z.enum(['broker', 'broker,controller'], { error: 'role: expected broker or broker,controller' }).optional(),
 })
 export type NodeParams = z.infer<typeof NodeParamsSchema>
 

@@ -39,8 +39,21 @@ export interface Failover {
   failureTime?: number
 }
 
-/** Whether a node is a Kafka broker or a KRaft controller run by the scheduler. */
-export type NodeRole = 'broker' | 'controller'
+/**
+ * Kafka `process.roles` of a node: a broker, a KRaft controller run by the scheduler, or a combined
+ * `broker,controller` node (for tiny clusters: a broker the user added that is also a voter).
+ */
+export type NodeRole = 'broker' | 'controller' | 'broker,controller'
+
+/** True for nodes that are (or may become) KRaft voters: controllers and combined nodes. */
+export function hasControllerRole(node: Pick<KafkaNode, 'role'>): boolean {
+  return node.role !== 'broker'
+}
+
+/** True for nodes that serve clients: brokers and combined nodes. */
+export function hasBrokerRole(node: Pick<KafkaNode, 'role'>): boolean {
+  return node.role !== 'controller'
+}
 
 /**
  * A Kafka node the scheduler manages: a broker the user added, or a KRaft controller the scheduler
@@ -104,6 +117,8 @@ export interface KafkaNode {
    * catches up, before AddRaftVoter; `leaving` once RemoveRaftVoter is under way. Unset = a voter.
    */
   membership?: 'joining' | 'leaving'
+  /** combined `broker,controller` nodes: the CONTROLLER listener's port, pinned once placed (the broker listener uses `port`) */
+  controllerPort?: number
 }
 
 export const NODE_DEFAULTS = {
@@ -208,6 +223,8 @@ export interface NodeJson {
   failover: { delay: string; maxDelay: string; maxTries?: number; failures: number; failureTime?: string }
   task?: { id: string; slaveId: string; executorId: string; hostname: string; endpoint: string; attributes: Record<string, string>; state: NodeTaskState; unreachableSince?: number }
   state: string
+  /** `process.roles` when not just `broker` (a combined `broker,controller` node) */
+  role?: NodeRole
   /** Why an active broker without a task did not take its last offer (not persisted), e.g. `{"reason":"rack=unique: ...","hostname":"127.0.1.1","time":"2026-..."}`. */
   waiting?: { reason: string; hostname: string; time: string }
 }
@@ -246,6 +263,7 @@ export interface LastDecline {
 export function nodeJson(node: KafkaNode, now = Date.now(), lastDecline?: LastDecline): NodeJson {
   return {
     id: String(node.id),
+    role: node.role !== 'broker' ? node.role : undefined,
     active: node.active,
     cpus: node.cpus,
     mem: node.mem,

@@ -1,5 +1,5 @@
 import { attributeText, rangesOf, resourceRole, scalarSum, type Offer, type Resource } from '../../core-cluster/proto/index.js'
-import { failoverUntil, stickyUntil, type KafkaNode } from './broker.js'
+import { failoverUntil, hasControllerRole, stickyUntil, type KafkaNode } from './broker.js'
 import { checkConstraints, parseConstraints, type Placement } from './constraints.js'
 
 /** Refuse time for offers that can never fit (mesos/kafka §8.4: 3600 s). */
@@ -15,6 +15,8 @@ export interface Mismatch {
 /** What a node takes from an offer. */
 export interface Fit {
   port: number
+  /** combined broker,controller nodes: the CONTROLLER listener port (a second port of the offer) */
+  controllerPort?: number
   resources: Resource[]
   attributes: Record<string, string>
 }
@@ -42,15 +44,19 @@ function takeScalar(offer: Offer, name: string, amount: number): Resource[] | un
   return left > 1e-9 ? undefined : out
 }
 
-/** The port a node gets: the lowest offered port inside its range, or the lowest offered port (§3.1). */
-export function pickPort(offer: Offer, node: Pick<KafkaNode, 'port'>): number | undefined {
+/** The port a node gets: the lowest offered port inside its range, or the lowest offered port (§3.1); never one in `taken`. */
+export function pickPort(offer: Offer, node: Pick<KafkaNode, 'port'>, taken: readonly number[] = []): number | undefined {
   for (const r of rangesOf(offer.resources, 'ports')) {
-    if (!node.port) return r.begin
-    const lo = Math.max(r.begin, node.port.start)
-    const hi = Math.min(r.end, node.port.end)
-    if (lo <= hi) return lo
+    const lo = node.port ? Math.max(r.begin, node.port.start) : r.begin
+    const hi = node.port ? Math.min(r.end, node.port.end) : r.end
+    for (let p = lo; p <= hi && p < lo + taken.length + 1; p++) if (!taken.includes(p)) return p
   }
   return undefined
+}
+
+/** Whether the offer includes `port`. */
+function offersPort(offer: Offer, port: number): boolean {
+  return rangesOf(offer.resources, 'ports').some((r) => r.begin <= port && port <= r.end)
 }
 
 /** refuse_seconds for an offer from a machine scheduled for maintenance: the schedule may change. */
@@ -70,6 +76,11 @@ export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now(), othe
   if (!mem) return { reason: `mem < ${node.mem} (offered ${scalarSum(offer.resources, 'mem')})`, retryAfterSeconds: NEVER_MATCH_SECONDS }
   const port = pickPort(offer, node)
   if (port === undefined) return { reason: node.port ? `no port in ${node.port.start}..${node.port.end}` : 'no ports offered', retryAfterSeconds: NEVER_MATCH_SECONDS }
+  let controllerPort: number | undefined
+  if (node.role === 'broker,controller') {
+    controllerPort = node.controllerPort !== undefined ? (offersPort(offer, node.controllerPort) && node.controllerPort !== port ? node.controllerPort : undefined) : pickPort(offer, { port: undefined }, [port])
+    if (controllerPort === undefined) return { reason: node.controllerPort !== undefined ? `controller port ${node.controllerPort} not offered` : 'a broker,controller node needs 2 ports; one offered', retryAfterSeconds: NEVER_MATCH_SECONDS }
+  }
   const attributes = offerAttributes(offer)
   if (node.constraints) {
     const failed = checkConstraints(parseConstraints(node.constraints), { hostname: offer.hostname, attributes }, others)
@@ -77,7 +88,7 @@ export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now(), othe
   }
   // A KRaft controller's host holds its metadata log and is its identity in the voter set: it is
   // sticky to that host for good (issue 7), not just for the stickiness period.
-  if (node.role === 'controller' && node.stickiness.hostname && node.stickiness.hostname !== offer.hostname) {
+  if (hasControllerRole(node) && node.stickiness.hostname && node.stickiness.hostname !== offer.hostname) {
     return { reason: `controller is pinned to its host ${node.stickiness.hostname}, where its metadata log lives`, retryAfterSeconds: NEVER_MATCH_SECONDS }
   }
   // A machine scheduled for maintenance (its offers carry the unavailability) takes no new placement,
@@ -94,8 +105,9 @@ export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now(), othe
   if (until !== undefined && until > now) {
     return { reason: `waiting ${Math.ceil((until - now) / 1000)}s to restart after failure`, retryAfterSeconds: Math.ceil((until - now) / 1000) }
   }
-  const portResource: Resource = { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: port, end: port }] } }
-  return { port, resources: [...cpus, ...mem, portResource], attributes }
+  const ports = [port, ...(controllerPort !== undefined ? [controllerPort] : [])]
+  const portResource: Resource = { name: 'ports', type: 'RANGES', ranges: { range: ports.map((p) => ({ begin: p, end: p })) } }
+  return { port, ...(controllerPort !== undefined ? { controllerPort } : {}), resources: [...cpus, ...mem, portResource], attributes }
 }
 
 export function isFit(m: Fit | Mismatch): m is Fit {

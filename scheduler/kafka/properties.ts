@@ -106,6 +106,7 @@ export interface RenderOptions {
  * Broker (kafka-kraft-ops.md §4b): `process.roles=broker`, `listeners`/`advertised.listeners`
  * `PLAINTEXT://host:port` (`listeners` on `listenHost` when given), `inter.broker.listener.name=PLAINTEXT`.
  * Controller (§4a): `process.roles=controller`, `listeners`/`advertised.listeners` `CONTROLLER://host:port`.
+ * Combined (§4c): `process.roles=broker,controller`, both listeners (`PLAINTEXT://host:port,CONTROLLER://host:controllerPort`).
  * Both: `node.id`, `controller.quorum.bootstrap.servers`, `controller.listener.names=CONTROLLER`,
  * `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT`, `log.dirs`,
  * `group.initial.rebalance.delay.ms=0` (§3: the 3000 ms default delays the first consumer join),
@@ -125,6 +126,13 @@ export function serverProperties(data: KafkaTaskData, opts: RenderOptions): Prop
     const ep = `PLAINTEXT://${hostForUrl(data.host)}:${data.port}`
     set('listeners', opts.listenHost ? `PLAINTEXT://${hostForUrl(opts.listenHost)}:${data.port}` : ep)
     set('advertised.listeners', ep)
+    set('inter.broker.listener.name', 'PLAINTEXT')
+    if (data.rack) set('broker.rack', data.rack)
+  } else if (data.role === 'broker,controller') {
+    // §4c: the union of both; the controller listener is advertised too (KIP-853 voters' endpoints)
+    const eps = `PLAINTEXT://${hostForUrl(data.host)}:${data.port},CONTROLLER://${hostForUrl(data.host)}:${data.controllerPort ?? data.port + 1}`
+    set('listeners', eps)
+    set('advertised.listeners', eps)
     set('inter.broker.listener.name', 'PLAINTEXT')
     if (data.rack) set('broker.rack', data.rack)
   } else {

@@ -56,14 +56,16 @@ const running = (n: KafkaNode | undefined) => n?.task?.state === 'running'
  * Why a change of this kind cannot start now, or undefined. Pure; `q` is the quorum as DescribeQuorum
  * v2 reports it, or the error text when it could not be described.
  */
-export function refusal(state: Pick<SchedulerState, 'controllers' | 'quorumChange'>, q: QuorumDescription | string, op: QuorumChangeOp, id?: number): { message: string; status: 400 | 409 | 503 } | undefined {
+export function refusal(state: Pick<SchedulerState, 'controllers' | 'brokers' | 'quorumChange'>, q: QuorumDescription | string, op: QuorumChangeOp, id?: number): { message: string; status: 400 | 409 | 503 } | undefined {
   const c = state.quorumChange
   if (changeInProgress(c)) return { status: 409, message: `another quorum change is in progress (${describeChange(c!)}); wait for it (controller list shows its progress)` }
-  if (state.controllers.length === 0) return { status: 400, message: 'there is no KRaft quorum yet: it is created when the first broker starts (broker start)' }
+  const combined = state.brokers.filter((b) => b.role === 'broker,controller')
+  if (state.controllers.length === 0 && combined.length === 0) return { status: 400, message: 'there is no KRaft quorum yet: it is created when the first broker starts (broker start)' }
   const node = id === undefined ? undefined : state.controllers.find((n) => n.id === id)
   if (op !== 'add') {
     if (id === undefined) return { status: 400, message: 'controller: required, the node id of a controller such as 1000001 (see controller list)' }
-    if (!node) return { status: 400, message: `controller ${id} not found; controllers are ${state.controllers.map((n) => n.id).join(', ')}` }
+    if (combined.some((b) => b.id === id)) return { status: 400, message: `node ${id} is a broker,controller node: it stays a voter for good (it serves clients too); add controllers and remove others instead` }
+    if (!node) return { status: 400, message: `controller ${id} not found; controllers are ${state.controllers.map((n) => n.id).join(', ') || 'none'}` }
     if (op === 'remove' && node.membership === 'joining') return undefined // not a voter: dropping it needs no quorum
   }
   if (typeof q === 'string') return { status: 503, message: `the KRaft quorum cannot be described, so its voters cannot change: ${q}` }
@@ -72,7 +74,7 @@ export function refusal(state: Pick<SchedulerState, 'controllers' | 'quorumChang
     return { status: 400, message: 'the quorum is static (kraft.version 0: its voters have no directory ids), so voters cannot be added or removed; upgrade it with kafka-features upgrade --feature kraft.version=1 first' }
   }
   const voterIds = q.voters.map((v) => v.replicaId)
-  const runningVoters = voterIds.filter((v) => running(state.controllers.find((n) => n.id === v)) || v === q.leaderId).length
+  const runningVoters = voterIds.filter((v) => running([...state.controllers, ...combined].find((n) => n.id === v)) || v === q.leaderId).length
   if (op === 'add' || op === 'replace') {
     if (voterIds.length + 1 > MAX_VOTERS && op === 'add') return { status: 400, message: `the quorum already has ${voterIds.length} voters; more than ${MAX_VOTERS} only slows every metadata commit` }
     // The new voter set (one more voter) must commit: a majority of it has to run.
@@ -305,7 +307,7 @@ export class QuorumChanger {
           return
         }
         state.controllers = state.controllers.filter((n) => n !== leaving)
-        const rest = voters(state.controllers).map((n) => n.id)
+        const rest = voters([...state.controllers, ...state.brokers.filter((b) => b.role === 'broker,controller')]).map((n) => n.id).sort((x, y) => x - y)
         return this.to('done', `controller ${leaving.id} ${stillRuns ? 'did not stop in time; forgotten anyway' : 'stopped'} and forgotten; voters: ${rest.join(', ')}${rest.length % 2 === 0 ? ` (an even number of voters tolerates no more failures than ${rest.length - 1})` : ''}`)
       }
       default:
@@ -315,7 +317,7 @@ export class QuorumChanger {
 
   /** `host:port` of the leader's controller listener: our own record of it, else DescribeQuorum's Nodes. */
   private leader(q: QuorumDescription): { host: string; port: number } {
-    const ours = this.ctx.state.controllers.find((n) => n.id === q.leaderId)
+    const ours = [...this.ctx.state.controllers, ...this.ctx.state.brokers].find((n) => n.id === q.leaderId)
     const ep = ours ? controllerEndpoint(ours) : undefined
     if (ep) return splitEndpoint(ep)
     const l = q.nodes.find((n) => n.nodeId === q.leaderId)?.listeners.find((x) => x.name === 'CONTROLLER')
@@ -327,6 +329,7 @@ export class QuorumChanger {
     node.membership = undefined
     const ids = q.voters.map((v) => v.replicaId)
     if (!ids.includes(node.id)) ids.push(node.id)
+    ids.sort((x, y) => x - y)
     if (c.op === 'replace') {
       const old = this.ctx.state.controllers.find((n) => n.id === c.leaving)
       if (old) old.membership = 'leaving'
@@ -337,7 +340,7 @@ export class QuorumChanger {
 
   private left(c: QuorumChange, node: KafkaNode, q: QuorumDescription): void {
     node.membership = 'leaving'
-    const ids = q.voters.map((v) => v.replicaId).filter((id) => id !== node.id)
+    const ids = q.voters.map((v) => v.replicaId).filter((id) => id !== node.id).sort((x, y) => x - y)
     this.to('stopping', `controller ${node.id} is no longer a voter (voters: ${ids.join(', ')}); stopping it`)
   }
 }

@@ -34,6 +34,7 @@ export function newControllers(count: number, resources: { cpus: number; mem: nu
 
 /** `host:port` of a placed controller (its host and port are fixed once the quorum is formed). */
 export function controllerEndpoint(node: KafkaNode): string | undefined {
+  if (node.role === 'broker,controller') return node.stickiness.hostname && node.controllerPort ? `${node.stickiness.hostname}:${node.controllerPort}` : undefined
   if (!node.stickiness.hostname || !node.port) return undefined
   return `${node.stickiness.hostname}:${node.port.start}`
 }
@@ -61,6 +62,8 @@ export function bootstrapServers(controllers: readonly KafkaNode[]): string {
 export function brokersWaitFor(all: readonly KafkaNode[]): string | undefined {
   const controllers = voters(all)
   if (controllers.length === 0) return 'waiting for the KRaft controllers to be created'
+  const stopped = controllers.filter((c) => !c.active && !c.task)
+  if (!quorumPlaced(controllers) && stopped.length > 0) return `waiting for the KRaft quorum: voter${stopped.length > 1 ? 's' : ''} ${stopped.map((c) => c.id).join(',')} not started (broker start ${stopped.map((c) => c.id).join(',')})`
   if (!quorumPlaced(controllers)) return `waiting for the KRaft quorum: ${controllers.length} controllers need offers on ${controllers.length} distinct hosts`
   const running = controllers.filter((c) => c.task?.state === 'running').length
   const majority = Math.floor(controllers.length / 2) + 1
@@ -149,5 +152,5 @@ export function controllerPlacementConflict(node: KafkaNode, offer: Offer, contr
 
 /** The `--initial-controllers` list of a placed gang: `id@host:port:directoryId,...` (KIP-853). */
 export function initialControllersList(placements: readonly GangPlacement[]): string {
-  return placements.map((p) => `${p.node.id}@${p.offer.hostname}:${p.fit.port}:${p.node.directoryId}`).join(',')
+  return placements.map((p) => `${p.node.id}@${p.offer.hostname}:${p.fit.controllerPort ?? p.fit.port}:${p.node.directoryId}`).join(',')
 }

@@ -15,16 +15,18 @@ import { z } from 'zod'
  * ```
  */
 export const KafkaTaskDataSchema = z.object({
-  /** `process.roles`: a broker or a KRaft controller (combined nodes are not used). */
-  role: z.enum(['broker', 'controller']),
+  /** `process.roles`: a broker, a KRaft controller, or a combined `broker,controller` node (tiny clusters). */
+  role: z.enum(['broker', 'controller', 'broker,controller']),
   /** Kafka `node.id`, unique across brokers and controllers. */
   nodeId: z.number().int().nonnegative(),
   /** KRaft cluster id (`kafka-storage random-uuid` form: 22 chars of base64url), same on all nodes. */
   clusterId: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'clusterId must be 22 base64url characters'),
   /** Listener host: the agent's hostname or ip from the offer; never 0.0.0.0 (kafka-kraft-ops.md §7). */
   host: z.string().min(1),
-  /** Listener port from the offer's `ports` resource. */
+  /** Listener port from the offer's `ports` resource (the broker listener of a combined node). */
   port: z.number().int().min(1).max(65535),
+  /** Combined `broker,controller` nodes: the CONTROLLER listener port (a second offered port). */
+  controllerPort: z.number().int().min(1).max(65535).optional(),
   /** `controller.quorum.bootstrap.servers`: comma list of controller `host:port`. */
   quorum: z.string().min(1),
   /**

@@ -15,7 +15,7 @@ const task = z.object({
 /** Schema of a persisted node (broker or controller); see scheduler/brokers/broker.ts. */
 export const NodeSchema = z.object({
   id: z.number().int().nonnegative(),
-  role: z.enum(['broker', 'controller']),
+  role: z.enum(['broker', 'controller', 'broker,controller']),
   active: z.boolean(),
   cpus: z.number().positive(),
   mem: z.number().int().positive(),
@@ -47,6 +47,8 @@ export const NodeSchema = z.object({
   directoryId: z.string().optional(),
   /** KRaft controllers: `joining` = formatted --no-initial-controllers, not a voter yet; `leaving` = being removed */
   membership: z.enum(['joining', 'leaving']).optional(),
+  /** combined broker,controller nodes: the pinned CONTROLLER listener port */
+  controllerPort: z.number().int().positive().optional(),
 })
 
 /** The scheduler's whole persisted state (one JSON document). */

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {BrokersResponse, type JsonValue} from '../../api.js'
 import {apiFlags, BrokerCommand, settingsFlags, settingsParams} from '../../broker-command.js'
@@ -18,15 +18,25 @@ cpus 1, mem 2048, heap 1024, port auto, failover delay 1m / max 10m, stickiness 
     '<%= config.bin %> add 3 --port 31090..31100 --options "log.retention.hours=24,num.io.threads=4"',
     '<%= config.bin %> broker add 4 --options file:server.properties --constraints hostname=unique',
     '<%= config.bin %> broker add 5 --jvm-options="-XX:+UseG1GC" --api http://127.0.0.1:7000',
+    '<%= config.bin %> broker add 0 --role broker,controller --cpus 0.5 --mem 1024 --heap 384   # a tiny cluster: one node, also the KRaft voter',
   ]
   static args = {
     expr: Args.string({description: 'broker id expression, e.g. 0..2', required: true}),
   }
-  static flags = {...apiFlags, ...settingsFlags}
+  static flags = {
+    ...apiFlags,
+    ...settingsFlags,
+    role: Flags.string({
+      description:
+        'process.roles: broker (default) or broker,controller, a combined node that is also a KRaft voter (tiny clusters; only while the quorum is being formed: the quorum is then made of the combined nodes, without dedicated controllers)',
+      options: ['broker', 'broker,controller'],
+      helpValue: '<broker|broker,controller>',
+    }),
+  }
 
   async run(): Promise<JsonValue> {
     const {args, flags} = await this.parse(BrokerAdd)
-    const json = await this.call('add', flags.api, {broker: args.expr, ...settingsParams(flags)})
+    const json = await this.call('add', flags.api, {broker: args.expr, ...settingsParams(flags), ...(flags.role ? {role: flags.role} : {})})
     if (!this.jsonEnabled()) this.log(formatAddUpdate('added', this.decode(BrokersResponse, 'add', json).brokers))
     return json
   }
