@@ -1,8 +1,9 @@
 /**
  * Issue 7, dynamic quorum (KIP-853): a 1-controller quorum grows by one voter through the CLI
  * (`controller add`: placed on another host, formatted --no-initial-controllers, caught up as an
- * observer, then AddRaftVoter), produce/consume keep working, and `controller remove` shrinks it
- * again (RemoveRaftVoter, then the controller is stopped). Refusals are clear.
+ * observer, then AddRaftVoter), produce/consume keep working; `controller replace` moves a voter to
+ * the third host (add first, then RemoveRaftVoter of the old one), and `controller remove` shrinks
+ * the quorum again (RemoveRaftVoter, then the controller is stopped). Refusals are clear.
  */
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -114,20 +115,40 @@ describe('changing the KRaft voter set through the CLI', () => {
     await produceAndConsume('g2')
   })
 
+  test('controller replace: a new voter on the third host first, then the old voter is removed and stopped', async () => {
+    const before = await controllers()
+    const old = before.controllers.find((c) => c.id === '1000001')!
+    const rep = cli(api, ['controller', 'replace', '1000001', '--timeout', '3m'])
+    process.stderr.write(`[qchange] controller replace:\n${rep.stdout}${rep.stderr}`)
+    expect(rep.stderr).toBe('')
+    expect(rep.code).toBe(0)
+    expect(rep.stdout).toMatch(/controller 1000002 is a voter \(voters: 1000000, 1000001, 1000002\); removing voter 1000001/)
+    expect(rep.stdout).toMatch(/controller 1000001 is no longer a voter/)
+    const after = await until('voters 1000000 and 1000002', 30_000, async () => {
+      const l = await controllers()
+      const ids = l.quorum?.voters.map((v) => v.id).sort()
+      return ids?.join() === '1000000,1000002' && l.controllers.length === 2 && l.quorum!.voters.every((v) => v.lag === 0) ? l : undefined
+    })
+    const hosts = new Set([...after.controllers.map((c) => c.task!.hostname), old.task!.hostname])
+    expect(hosts.size).toBe(3) // the new controller went to the one host without a controller
+    await until('the replaced controller JVM is gone', 30_000, async () => (javaProcesses(old.task!.id).length === 0 ? true : undefined))
+    await produceAndConsume('g3')
+  })
+
   test('controller remove: the voter set shrinks and the controller is stopped', async () => {
     const before = await controllers()
-    const removed = before.controllers.find((c) => c.id === '1000001')!
-    const rm = cli(api, ['controller', 'remove', '1000001', '--timeout', '2m'])
+    const removed = before.controllers.find((c) => c.id === '1000002')!
+    const rm = cli(api, ['controller', 'remove', '1000002', '--timeout', '2m'])
     process.stderr.write(`[qchange] controller remove:\n${rm.stdout}${rm.stderr}`)
     expect(rm.stderr).toBe('')
     expect(rm.code).toBe(0)
-    expect(rm.stdout).toMatch(/controller 1000001 is no longer a voter/)
+    expect(rm.stdout).toMatch(/controller 1000002 is no longer a voter/)
     const after = await until('1 voter left', 30_000, async () => {
       const l = await controllers()
       return l.quorum?.voters.length === 1 && l.controllers.length === 1 ? l : undefined
     })
     expect(after.quorum!.voters.map((v) => v.id)).toEqual([1_000_000])
     await until('the removed controller JVM is gone', 30_000, async () => (javaProcesses(removed.task!.id).length === 0 ? true : undefined))
-    await produceAndConsume('g3')
+    await produceAndConsume('g4')
   })
 })
