@@ -14,6 +14,7 @@ import {apiFlags, BrokerCommand} from './broker-command.js'
 const Change = z.looseObject({
   phase: z.string(),
   summary: z.string(),
+  detail: z.string().nullish(),
   startedAt: z.number(),
   error: z.string().optional(),
   progress: z.array(z.looseObject({time: z.string(), text: z.string()})),
@@ -57,11 +58,10 @@ export abstract class ControllerChangeCommand extends BrokerCommand {
       if (!list.change || list.change.startedAt !== change.startedAt) break
       change = list.change
       print()
-      const detail = change.summary
-      if (!this.jsonEnabled() && detail !== lastDetail && change.phase !== 'done' && change.phase !== 'failed') {
-        lastDetail = detail
-        this.log(`          … ${detail}`)
-      }
+      // what the step waits for now (e.g. "observer, 12 records behind the leader"), when it changes
+      const detail = change.detail ?? ''
+      if (!this.jsonEnabled() && detail && detail !== lastDetail && change.phase !== 'done' && change.phase !== 'failed') this.log(`          … ${detail}`)
+      lastDetail = detail
     }
     if (change.phase === 'failed') this.fail(`controller ${op} failed: ${change.error ?? change.summary}`, 'KM_ERR_QUORUM_CHANGE')
     if (change.phase !== 'done' && timeoutMs > 0) this.fail(`controller ${op} still in progress after ${flags.timeout} (${change.summary}); it goes on: follow it with controller list`, 'KM_ERR_TIMEOUT')

@@ -95,19 +95,11 @@ export class KafkaScheduler {
   /** executor id → the metrics it last reported unasked (in memory only, as mesos/kafka) */
   private readonly reports = new Map<string, Record<string, number>>()
   /** drives `state.quorumChange` (controller add/remove/replace, KIP-853) */
-  quorumChanger!: QuorumChanger
+  readonly quorumChanger: QuorumChanger
   private changeTimer?: NodeJS.Timeout
 
   constructor(readonly options: SchedulerOptions) {
     this.log = options.logger
-  }
-
-  /** Loads state (or starts empty with a fresh KRaft cluster id) and subscribes to the master. @throws StorageError */
-  async start(): Promise<void> {
-    const stored = await this.options.storage.load()
-    this.state = stored ?? { kind: 'kafka-mesos-state', version: 1, clusterId: newClusterId(), brokers: [], controllers: [] }
-    this.log.info({ storage: this.options.storage.description, brokers: this.state.brokers.length, frameworkId: this.state.frameworkId, clusterId: this.state.clusterId }, stored ? 'state loaded' : 'no stored state; starting empty')
-    await this.save()
     const self = this
     this.quorumChanger = new QuorumChanger({
       get state() {
@@ -121,6 +113,14 @@ export class KafkaScheduler {
       controllerResources: this.options.controller,
       log: this.log,
     })
+  }
+
+  /** Loads state (or starts empty with a fresh KRaft cluster id) and subscribes to the master. @throws StorageError */
+  async start(): Promise<void> {
+    const stored = await this.options.storage.load()
+    this.state = stored ?? { kind: 'kafka-mesos-state', version: 1, clusterId: newClusterId(), brokers: [], controllers: [] }
+    this.log.info({ storage: this.options.storage.description, brokers: this.state.brokers.length, frameworkId: this.state.frameworkId, clusterId: this.state.clusterId }, stored ? 'state loaded' : 'no stored state; starting empty')
+    await this.save()
     this.changeTimer = setInterval(() => {
       if (changeInProgress(this.state.quorumChange)) void this.quorumChanger.tick()
     }, 1000)

@@ -114,7 +114,7 @@ async function waitForKafka(scheduler: KafkaScheduler, what: string, blockers: (
 /** The KRaft quorum as Kafka describes it, asked through running brokers and the controllers; undefined when no one answers. */
 async function readQuorum(scheduler: KafkaScheduler): Promise<QuorumDescription> {
   const brokers = scheduler.state.brokers.filter((b) => b.task?.state === 'running').map((b) => b.task!.endpoint)
-  return describeQuorum([...brokers, ...bootstrapServers(scheduler.state.controllers).split(',').filter(Boolean)], 3000)
+  return describeQuorum([...brokers, ...bootstrapServers(scheduler.voterNodes()).split(',').filter(Boolean)], 3000)
 }
 
 /**
@@ -159,10 +159,10 @@ export async function rollingRestart(scheduler: KafkaScheduler, nodes: KafkaNode
     const oldTask = node.task?.id
     const what = `${node.role} ${node.id}`
     if (o.waitForReplication) {
+      // a combined broker,controller node is checked as both: a voter and a broker
       const why =
-        node.role === 'controller'
-          ? await waitForQuorum(scheduler, `${what} waits before stopping`, (q) => controllerBlockers(node.id, q), deadline, o)
-          : await waitForKafka(scheduler, `${what} waits before stopping`, (s) => rollBlockers(node.id, s), deadline, o)
+        (node.role !== 'broker' ? await waitForQuorum(scheduler, `${what} waits before stopping`, (q) => controllerBlockers(node.id, q), deadline, o) : undefined) ??
+        (node.role !== 'controller' ? await waitForKafka(scheduler, `${what} waits before stopping`, (s) => rollBlockers(node.id, s), deadline, o) : undefined)
       if (why) return timeout(node, 'replication', why)
     }
     o.progress(`stopping ${what}`)
@@ -174,9 +174,10 @@ export async function rollingRestart(scheduler: KafkaScheduler, nodes: KafkaNode
     o.progress(`${what} running: task ${node.task.id} (was ${oldTask})`)
     if (o.waitForReplication) {
       const why =
-        node.role === 'controller'
-          ? await waitForQuorum(scheduler, `${what} started; waiting for it to catch up`, (q) => controllerCatchUpBlockers(node.id, q), deadline, o)
-          : await waitForKafka(scheduler, `${what} started; waiting for replication`, (s) => [...(s.reassigning.length ? [`reassignment in progress`] : []), ...outOfSync(s.partitions).map((p) => `${p.topic}-${p.partition} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`)], deadline, o)
+        (node.role !== 'broker' ? await waitForQuorum(scheduler, `${what} started; waiting for it to catch up`, (q) => controllerCatchUpBlockers(node.id, q), deadline, o) : undefined) ??
+        (node.role === 'controller'
+          ? undefined
+          : await waitForKafka(scheduler, `${what} started; waiting for replication`, (s) => [...(s.reassigning.length ? [`reassignment in progress`] : []), ...outOfSync(s.partitions).map((p) => `${p.topic}-${p.partition} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`)], deadline, o))
       if (why) return timeout(node, 'replication', why)
       o.progress(node.role === 'controller' ? `${what}: caught up with the quorum` : `${what}: every partition in sync`)
     }

@@ -90,6 +90,10 @@ describe('combined broker,controller nodes', () => {
     const onOffers = (o: Offer[]) => (s as unknown as { onOffers(o: Offer[]): Promise<void> }).onOffers(o)
     await onOffers([offer(1), offer(2)])
     expect(calls.filter((c) => c.type === 'ACCEPT')).toHaveLength(0) // held: 3 voters need 3 hosts
+    // broker list says why a voter waits
+    const waiting = (await (await post('broker/list', { broker: '0' })).json()) as { brokers: Array<{ role?: string; waiting?: { reason: string } }> }
+    expect(waiting.brokers[0].role).toBe('broker,controller')
+    expect(waiting.brokers[0].waiting?.reason).toBe('a quorum of 3 controllers needs 3 distinct hosts; offers came from 2')
     await onOffers([offer(3)])
     const data = calls.filter((c) => c.type === 'ACCEPT').map((c) => decodeTaskData(c.accept!.operations[0].launch.task_infos[0].data))
     expect(data.map((d) => d.nodeId).sort()).toEqual([0, 1, 2])
