@@ -195,12 +195,14 @@ describe('fuzzed v1 API', { timeout: 300_000 }, () => {
     await m?.close()
   })
 
-  function body(r: Req): { bytes: Uint8Array; explicitUnknown: boolean } {
+  /** The request body; `subscribe` when it is a JSON call of type SUBSCRIBE (the operator API answers with an event stream). */
+  function body(r: Req): { bytes: Uint8Array; explicitUnknown: boolean; subscribe?: boolean } {
     if (r.encoding === 'bytes') return { bytes: r.garbage, explicitUnknown: false }
     if (r.encoding === 'text') return { bytes: new TextEncoder().encode(r.text), explicitUnknown: false }
     const call = mutate(r.api === 'scheduler' ? schedulerTemplate(r.kind, main) : operatorTemplate(r.kind), r.mutations)
     const explicitUnknown = !!call && typeof call === 'object' && (call as Record<string, unknown>).type === 'UNKNOWN'
-    if (r.encoding === 'json') return { bytes: new TextEncoder().encode(JSON.stringify(call)), explicitUnknown }
+    const subscribe = !!call && typeof call === 'object' && (call as Record<string, unknown>).type === 'SUBSCRIBE'
+    if (r.encoding === 'json') return { bytes: new TextEncoder().encode(JSON.stringify(call)), explicitUnknown, subscribe }
     let bytes: Uint8Array
     try {
       bytes = encode('mesos.v1.scheduler.Call', call as object, PROTOBUF_TYPE)
@@ -223,7 +225,7 @@ describe('fuzzed v1 API', { timeout: 300_000 }, () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         if (!main.alive) main = await subscribeMain(m.address)
-        const { bytes } = body(r)
+        const { bytes, subscribe } = body(r)
         const headers: Record<string, string> = {}
         const contentType = r.contentType === 'match' ? (r.encoding === 'protobuf' ? PROTOBUF_TYPE : JSON_TYPE) : r.contentType
         if (contentType !== undefined) headers['Content-Type'] = contentType
@@ -239,8 +241,8 @@ describe('fuzzed v1 API', { timeout: 300_000 }, () => {
           signal: AbortSignal.timeout(10_000),
         })
         seen.set(res.status, (seen.get(res.status) ?? 0) + 1)
-        if (res.status === 200 && res.headers.get('mesos-stream-id')) {
-          // a SUBSCRIBE stream: the master answered; close it
+        if (res.status === 200 && (res.headers.get('mesos-stream-id') || (r.api === 'operator' && subscribe))) {
+          // a SUBSCRIBE stream (scheduler or operator API): the master answered; close it
           await res.body?.cancel()
           return
         }
