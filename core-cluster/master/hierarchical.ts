@@ -215,9 +215,10 @@ export function allocateHierarchical(
     return [...reserved, ...clip(avail.filter((r) => resourceRole(r) === '*'), maxCpus, maxMem)]
   }
   const tryRole = (role: string, agentId: string, maxCpus: number, maxMem: number): boolean => {
+    if (!activeByRole.has(role)) return false
+    const res = offerFor(role, agentId, maxCpus, maxMem)
+    if (res.length === 0 || !allocatable(res)) return false
     for (const f of fwOrder(role)) {
-      const res = offerFor(role, agentId, maxCpus, maxMem)
-      if (res.length === 0 || !allocatable(res)) return false
       if (isFiltered(f.id, agentId, res)) continue
       grant(f, agentId, res)
       return true
