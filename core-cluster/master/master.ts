@@ -695,17 +695,27 @@ export class Master {
     const hostnames = new Map(agents.map((a) => [a.id, a.hostname ?? '']))
     this.log.info({ agents: agents.length, unreachable: unreachable.length, deadlineMs }, 'recovered agents from the registry; waiting for them to re-register')
     if (this.recoveryTimer) clearTimeout(this.recoveryTimer)
-    this.recoveryTimer = setTimeout(() => {
+    const check = (): void => {
       const now = Date.now()
+      let next = Infinity
       for (const [id, deadline] of this.recovered) {
-        if (deadline > now) continue
+        if (deadline > now) {
+          next = Math.min(next, deadline)
+          continue
+        }
         this.recovered.delete(id)
         if (this.agents.has(id)) continue
         this.log.warn({ agent: id }, 'agent from the registry did not re-register in time: marked unreachable')
         this.unreachable.set(id, { id, hostname: hostnames.get(id) ?? '', time: now })
         this.options.onAgentUnreachable?.(id, hostnames.get(id) ?? '', now)
       }
-    }, Math.max(0, deadlineMs - Date.now()))
+      // A timer may fire a millisecond before Date.now() reaches the deadline: check again then.
+      if (next !== Infinity) {
+        this.recoveryTimer = setTimeout(check, Math.max(1, next - now))
+        this.recoveryTimer.unref()
+      }
+    }
+    this.recoveryTimer = setTimeout(check, Math.max(0, deadlineMs - Date.now()))
     this.recoveryTimer.unref()
   }
 
