@@ -9,8 +9,8 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { newNode } from '../brokers/broker.js'
 import { Reader, Writer } from '../kafka/wire/codec.js'
-import { KafkaScheduler } from '../scheduler.js'
-import { MemoryOpsLog, type SchedulerState } from '../storage/index.js'
+import type { KafkaScheduler } from '../scheduler.js'
+import { offlineScheduler } from '../scheduler.test-support.js'
 import { createApi } from './app.js'
 
 interface Seen {
@@ -69,23 +69,7 @@ function fakeKafka(seen: Seen[]): Promise<{ server: Server; port: number }> {
 }
 
 function scheduler(kafkaPort: number): KafkaScheduler {
-  let saved: SchedulerState | undefined
-  const s = new KafkaScheduler({
-    master: '127.0.0.1:1',
-    api: 'http://127.0.0.1:7000',
-    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st), opsLog: () => new MemoryOpsLog() },
-    frameworkName: 'kafka',
-    frameworkRole: '*',
-    frameworkTimeoutSeconds: 60,
-    user: '',
-    kafkaArchive: '/x/kafka_2.13-4.4.0.tgz',
-    executorBundle: '/x/e.cjs',
-    nodeCmd: 'node',
-    controller: { cpus: 0.5, mem: 768, heap: 256 },
-    logger: pino({ level: 'silent' }),
-  })
-  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: 'AAAAAAAAAAAAAAAAAAAAAA', frameworkId: 'f', brokers: [], controllers: [] }
-  ;(s as unknown as { client: unknown }).client = { connected: true, tryCall: async () => true }
+  const { s } = offlineScheduler({ runningController: false })
   const b = newNode(0)
   Object.assign(b, { active: true, cpus: 0.5, mem: 768, heap: 256, options: { 'num.partitions': '1' }, launchedOptions: { 'num.partitions': '1' } })
   b.task = { id: 'kafka-0-x', slaveId: 'a1', executorId: 'e', hostname: '127.0.0.1', endpoint: `127.0.0.1:${kafkaPort}`, attributes: {}, state: 'running' }

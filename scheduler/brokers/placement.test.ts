@@ -6,42 +6,14 @@ import pino from 'pino'
 import { describe, expect, test } from 'vitest'
 import { parseAttributes, parseResources, type Offer } from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/app.js'
-import { KafkaScheduler } from '../scheduler.js'
-import { MemoryOpsLog, type SchedulerState } from '../storage/index.js'
+import { offlineScheduler } from '../scheduler.test-support.js'
 import { newNode } from './broker.js'
 
 function offer(i: number): Offer {
   return { id: { value: `o${i}-${Math.random()}` }, framework_id: { value: 'f' }, agent_id: { value: `a${i}` }, hostname: `127.0.1.${i}`, resources: parseResources('cpus:2;mem:4096;ports:[31000-31999]'), attributes: parseAttributes(`rack:r${i}`) }
 }
 
-function scheduler(): { s: KafkaScheduler; calls: Array<{ type: string; [k: string]: unknown }> } {
-  let saved: SchedulerState | undefined
-  const s = new KafkaScheduler({
-    master: '127.0.0.1:1',
-    api: 'http://127.0.0.1:7000',
-    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st), opsLog: () => new MemoryOpsLog() },
-    frameworkName: 'kafka',
-    frameworkRole: '*',
-    frameworkTimeoutSeconds: 60,
-    user: '',
-    kafkaArchive: '/x/kafka_2.13-4.4.0.tgz',
-    executorBundle: '/x/e.cjs',
-    nodeCmd: 'node',
-    controller: { cpus: 0.5, mem: 768, heap: 256 },
-    logger: pino({ level: 'silent' }),
-  })
-  const calls: Array<{ type: string }> = []
-  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: 'AAAAAAAAAAAAAAAAAAAAAA', frameworkId: 'f', brokers: [], controllers: [] }
-  ;(s as unknown as { client: unknown }).client = { connected: true, tryCall: async (c: { type: string }) => (calls.push(c), true) }
-  // a running controller, so brokers may start
-  const ctl = newNode(1_000_000, 'controller')
-  ctl.active = true
-  ctl.stickiness.hostname = '127.0.1.1'
-  ctl.port = { start: 30000, end: 30000 }
-  ctl.task = { id: 'kafka-controller-1000000-x', slaveId: 'a1', executorId: 'e', hostname: '127.0.1.1', endpoint: '127.0.1.1:30000', attributes: { rack: 'r1' }, state: 'running' }
-  s.state.controllers.push(ctl)
-  return { s, calls: calls as Array<{ type: string; [k: string]: unknown }> }
-}
+const scheduler = () => offlineScheduler()
 
 const post = (app: ReturnType<typeof createApi>, path: string, body: Record<string, string>) =>
   app.request(`/api/broker/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() })

@@ -8,8 +8,7 @@
 import pino from 'pino'
 import { describe, expect, test } from 'vitest'
 import { parseResources, type Offer, type TaskStatus } from '../../core-cluster/proto/index.js'
-import { KafkaScheduler } from '../scheduler.js'
-import { MemoryOpsLog, type SchedulerState } from '../storage/index.js'
+import { offlineScheduler } from '../scheduler.test-support.js'
 import { newNode } from './broker.js'
 
 const STICKY_MS = 600
@@ -19,30 +18,7 @@ function offer(i: number): Offer {
 }
 
 function scheduler() {
-  let saved: SchedulerState | undefined
-  const s = new KafkaScheduler({
-    master: '127.0.0.1:1',
-    api: 'http://127.0.0.1:7000',
-    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st), opsLog: () => new MemoryOpsLog() },
-    frameworkName: 'kafka',
-    frameworkRole: '*',
-    frameworkTimeoutSeconds: 60,
-    user: '',
-    kafkaArchive: '/x/kafka_2.13-4.4.0.tgz',
-    executorBundle: '/x/e.cjs',
-    nodeCmd: 'node',
-    controller: { cpus: 0.5, mem: 768, heap: 256 },
-    logger: pino({ level: 'silent' }),
-  })
-  const calls: Array<{ type: string; kill?: { task_id: { value: string } } }> = []
-  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: 'AAAAAAAAAAAAAAAAAAAAAA', frameworkId: 'f', brokers: [], controllers: [] }
-  ;(s as unknown as { client: unknown }).client = { connected: true, tryCall: async (c: { type: string }) => (calls.push(c), true), stop: () => undefined }
-  const ctl = newNode(1_000_000, 'controller')
-  ctl.active = true
-  ctl.stickiness.hostname = '127.0.1.1'
-  ctl.port = { start: 30000, end: 30000 }
-  ctl.task = { id: 'kafka-controller-1000000-x', slaveId: 'a1', executorId: 'e', hostname: '127.0.1.1', endpoint: '127.0.1.1:30000', attributes: {}, state: 'running' }
-  s.state.controllers.push(ctl)
+  const { s, calls } = offlineScheduler()
   const broker = newNode(0)
   Object.assign(broker, { active: true, cpus: 0.5, mem: 768, heap: 256 })
   broker.stickiness.periodMs = STICKY_MS
@@ -90,7 +66,7 @@ describe('brokers on unreachable agents (PARTITION_AWARE scheduler)', () => {
     expect(broker.task?.hostname).toBe('127.0.1.3')
     // the lost agent returns with the old task: it is killed, the broker keeps its new task
     await update({ task_id: { value: old.id }, state: 'TASK_RUNNING', agent_id: { value: 'a2' }, reason: 'REASON_AGENT_REREGISTERED' })
-    expect(calls.filter((c) => c.type === 'KILL').map((c) => c.kill!.task_id.value)).toEqual([old.id])
+    expect(calls.filter((c) => c.type === 'KILL').map((c) => (c.kill as { task_id: { value: string } }).task_id.value)).toEqual([old.id])
     expect(broker.task?.hostname).toBe('127.0.1.3')
     s.stop()
   })
