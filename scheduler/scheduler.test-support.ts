@@ -12,8 +12,9 @@ export type RecordedCall = { type: string; [k: string]: unknown }
 /**
  * @param opts.runningController add a running KRaft controller (node 1000000 on 127.0.1.1, agent a1,
  *   rack r1), so that brokers may start (default true)
+ * @param opts.clusterId the stored cluster id (default 22 × `A`)
  */
-export function offlineScheduler(opts: { runningController?: boolean } = {}): { s: KafkaScheduler; calls: RecordedCall[] } {
+export function offlineScheduler(opts: { runningController?: boolean; clusterId?: string } = {}): { s: KafkaScheduler; calls: RecordedCall[] } {
   let saved: SchedulerState | undefined
   const s = new KafkaScheduler({
     master: '127.0.0.1:1',
@@ -30,7 +31,7 @@ export function offlineScheduler(opts: { runningController?: boolean } = {}): { 
     logger: pino({ level: 'silent' }),
   })
   const calls: RecordedCall[] = []
-  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: 'AAAAAAAAAAAAAAAAAAAAAA', frameworkId: 'f', brokers: [], controllers: [] }
+  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: opts.clusterId ?? 'AAAAAAAAAAAAAAAAAAAAAA', frameworkId: 'f', brokers: [], controllers: [] }
   ;(s as unknown as { client: unknown }).client = { connected: true, tryCall: async (c: RecordedCall) => (calls.push(c), true), stop: () => undefined }
   if (opts.runningController ?? true) {
     const ctl = newNode(1_000_000, 'controller')

@@ -7,8 +7,7 @@ import pino from 'pino'
 import { describe, expect, test } from 'vitest'
 import { parseAttributes, parseResources, type Offer } from '../../core-cluster/proto/index.js'
 import { newNode } from '../brokers/index.js'
-import { KafkaScheduler } from '../scheduler.js'
-import { MemoryOpsLog } from '../storage/index.js'
+import { offlineScheduler } from '../scheduler.test-support.js'
 import { createApi } from './app.js'
 
 function offer(i: number): Offer {
@@ -16,22 +15,7 @@ function offer(i: number): Offer {
 }
 
 function setup() {
-  const s = new KafkaScheduler({
-    master: '127.0.0.1:1',
-    api: 'http://127.0.0.1:7000',
-    storage: { description: 'memory', load: async () => undefined, save: async () => {}, opsLog: () => new MemoryOpsLog() },
-    frameworkName: 'kafka',
-    frameworkRole: '*',
-    frameworkTimeoutSeconds: 60,
-    user: '',
-    kafkaArchive: '/x/kafka_2.13-4.4.0.tgz',
-    executorBundle: '/x/e.cjs',
-    nodeCmd: 'node',
-    controller: { cpus: 0.5, mem: 768, heap: 256 },
-    logger: pino({ level: 'silent' }),
-  })
-  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: 'MkU3OEVBNTcwNTJENDM2Qg', frameworkId: 'f', brokers: [], controllers: [] }
-  ;(s as unknown as { client: unknown }).client = { connected: true, tryCall: async () => true }
+  const { s } = offlineScheduler({ runningController: false, clusterId: 'MkU3OEVBNTcwNTJENDM2Qg' })
   const c0 = newNode(1_000_000, 'controller')
   Object.assign(c0, { active: true, cpus: 0.5, mem: 768, heap: 256, port: { start: 1, end: 1 } })
   c0.stickiness.hostname = '127.0.1.1'

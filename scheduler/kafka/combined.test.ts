@@ -7,8 +7,7 @@ import { describe, expect, test } from 'vitest'
 import { parseAttributes, parseResources, type Offer } from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/app.js'
 import { isFit, matchOffer, newNode } from '../brokers/index.js'
-import { KafkaScheduler } from '../scheduler.js'
-import { MemoryOpsLog, type SchedulerState } from '../storage/index.js'
+import { offlineScheduler } from '../scheduler.test-support.js'
 import { serverProperties } from './properties.js'
 import { decodeTaskData, KafkaTaskDataSchema } from './task-data.js'
 
@@ -17,23 +16,8 @@ function offer(i: number, ports = '[31000-31999]'): Offer {
 }
 
 function scheduler() {
-  const s = new KafkaScheduler({
-    master: '127.0.0.1:1',
-    api: 'http://127.0.0.1:7000',
-    storage: { description: 'memory', load: async () => undefined, save: async () => {}, opsLog: () => new MemoryOpsLog() },
-    frameworkName: 'kafka',
-    frameworkRole: '*',
-    frameworkTimeoutSeconds: 60,
-    user: '',
-    kafkaArchive: '/x/kafka_2.13-4.4.0.tgz',
-    executorBundle: '/x/e.cjs',
-    nodeCmd: 'node',
-    controller: { cpus: 0.5, mem: 768, heap: 256 },
-    logger: pino({ level: 'silent' }),
-  })
-  const calls: Array<{ type: string; accept?: { operations: Array<{ launch: { task_infos: Array<{ data: string; resources: Array<{ name: string; ranges?: { range: Array<{ begin: number; end: number }> } }> }> } }> } }> = []
-  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: 'MkU3OEVBNTcwNTJENDM2Qg', frameworkId: 'f', brokers: [], controllers: [] } satisfies SchedulerState
-  ;(s as unknown as { client: unknown }).client = { connected: true, tryCall: async (c: (typeof calls)[number]) => (calls.push(c), true) }
+  const { s, calls: recorded } = offlineScheduler({ runningController: false, clusterId: 'MkU3OEVBNTcwNTJENDM2Qg' })
+  const calls = recorded as unknown as Array<{ type: string; accept?: { operations: Array<{ launch: { task_infos: Array<{ data: string; resources: Array<{ name: string; ranges?: { range: Array<{ begin: number; end: number }> } }> }> } }> } }>
   const app = createApi(s, pino({ level: 'silent' }))
   const post = (path: string, body: Record<string, string>) => app.request(`/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() })
   return { s, calls, post }
