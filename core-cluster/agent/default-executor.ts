@@ -7,11 +7,11 @@ import { CommandExecutor, type CommandExecutorOptions } from './command-executor
  * The built-in **default executor** (as Mesos's `mesos-default-executor`), for LAUNCH_GROUP with an
  * ExecutorInfo of type DEFAULT: runs every task of the group(s) it is given, each as a command in
  * its own sandbox `<executor sandbox>/tasks/<task id>` and own process group, with status updates per
- * task. As Mesos's default executor, when one task of a group fails the other tasks of that group
- * are killed; the executor exits once all its tasks are over.
+ * task. As Mesos's default executor, when one task of a group fails or is killed, the other tasks
+ * of that group are killed; the executor exits once all its tasks are over.
  */
 export class DefaultExecutor {
-  private readonly tasks = new Map<string, { exec: CommandExecutor; group: number; done: boolean; code?: number }>()
+  private readonly tasks = new Map<string, { exec: CommandExecutor; group: number; done: boolean; code?: number; killed: boolean }>()
   private framework?: FrameworkInfo
   private groups = 0
   private exited = false
@@ -36,7 +36,7 @@ export class DefaultExecutor {
       if (this.tasks.has(id)) continue
       const sandbox = join(this.o.sandbox, 'tasks', id)
       mkdirSync(sandbox, { recursive: true })
-      const entry = { exec: undefined as unknown as CommandExecutor, group, done: false, code: undefined as number | undefined }
+      const entry = { exec: undefined as unknown as CommandExecutor, group, done: false, code: undefined as number | undefined, killed: false }
       entry.exec = new CommandExecutor({
         ...this.o,
         sandbox,
@@ -64,6 +64,7 @@ export class DefaultExecutor {
       this.o.log.warn({ task: taskId.value }, 'KILL for a task this executor does not run')
       return
     }
+    t.killed = true
     t.exec.kill(taskId, policy)
   }
 
@@ -87,11 +88,12 @@ export class DefaultExecutor {
     if (!t || t.done) return
     t.done = true
     t.code = code
-    if (code !== 0) {
-      // One failed task takes its group down (Mesos default executor).
+    if (code !== 0 || t.killed) {
+      // One failed or killed task takes its group down (Mesos default executor).
       for (const [otherId, other] of this.tasks) {
-        if (other.group === t.group && !other.done) {
-          this.o.log.info({ task: otherId, failed: id }, 'a task of the group failed: killing the others')
+        if (other.group === t.group && !other.done && !other.killed) {
+          this.o.log.info({ task: otherId, ended: id }, 'a task of the group failed or was killed: killing the others')
+          other.killed = true
           other.exec.kill(undefined)
         }
       }

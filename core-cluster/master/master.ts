@@ -585,7 +585,7 @@ export class Master {
       this.operationStatus(fw, op, undefined, 'OPERATION_ERROR', 'Agent is gone')
       return offered
     }
-    const ctx = { role: this.roleOf(fw), principal: fw.info.principal, agentTotal: agent.total }
+    const ctx = { role: this.roleOf(fw), principal: fw.info.principal, agentTotal: agent.total, refinement: (fw.info.capabilities ?? []).some((c) => c.type === 'RESERVATION_REFINEMENT') }
     const c =
       type === 'RESERVE' ? ops.reserve(ctx, offered, op.reserve?.resources)
       : type === 'UNRESERVE' ? ops.unreserve(ctx, offered, op.unreserve?.resources)

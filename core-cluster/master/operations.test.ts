@@ -85,6 +85,17 @@ describe('RESERVE and UNRESERVE (properties)', () => {
     },
   )
 
+  test('refinement: eng reserved, then refined to eng/backend, needs RESERVATION_REFINEMENT', () => {
+    const eng = [scalar('cpus', 2, [dyn('eng')])]
+    const refined = [scalar('cpus', 1, [dyn('eng'), dyn('eng/backend')])]
+    const c = { role: 'eng/backend', principal: 'p', agentTotal: eng }
+    const r = reserve({ ...c, refinement: true }, eng, refined)
+    if ('error' in r) throw new Error(r.error)
+    expect(sameResources(applyConversion(eng, r), [scalar('cpus', 1, [dyn('eng')]), ...refined])).toBe(true)
+    expect(reserve({ ...c, refinement: false }, eng, refined)).toMatchObject({ error: expect.stringMatching(/RESERVATION_REFINEMENT/) })
+    expect(reserve({ ...c, refinement: true }, eng, [scalar('cpus', 1, [dyn('eng'), dyn('ops/x')])])).toMatchObject({ error: expect.stringMatching(/offer's role|sub-role/) })
+  })
+
   test('refused: wrong role, wrong principal, static reservation, unreserving a volume', () => {
     const total = parseResources('cpus:4;mem:1024;disk:1000').map(normalizeResource)
     expect(reserve(ctx(total), total, [scalar('cpus', 1, [dyn('web')])])).toMatchObject({ error: expect.stringMatching(/offer's role 'kafka'/) })

@@ -25,6 +25,8 @@ export interface OperationContext {
   principal?: string
   /** The agent's total resources (for persistence-id uniqueness). */
   agentTotal: readonly Resource[]
+  /** the framework has RESERVATION_REFINEMENT (needed to refine a reservation to a sub-role) */
+  refinement?: boolean
 }
 
 /** A valid operation's conversion, or the reason it is refused. */
@@ -56,6 +58,7 @@ export function reserve(ctx: OperationContext, offered: readonly Resource[], res
     if (isPersistentVolume(r)) return { error: 'RESERVE: a persistent volume cannot be reserved; reserve the disk, then CREATE the volume' }
     if (r.revocable) return { error: 'RESERVE: revocable resources cannot be reserved' }
     const parent = stack[stack.length - 2]
+    if (parent && ctx.refinement === false) return { error: 'RESERVE: refining a reservation (a stack of 2 or more) needs the RESERVATION_REFINEMENT capability' }
     if (parent && !(top.role ?? '').startsWith(`${parent.role}/`)) return { error: `RESERVE: a refined reservation's role '${top.role}' must be a sub-role of '${parent.role}'` }
     produced.push(r)
     consumed.push(popReservation(r))
