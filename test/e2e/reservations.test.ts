@@ -52,7 +52,7 @@ describe('reservations, volumes, task groups, memory limits', { timeout: 60_000 
       const o = await f.nextOffer(Math.max(1, deadline - Date.now()))
       if (pred(o)) return o
       if (Date.now() > deadline) throw new Error(`no offer with ${what}`)
-      await f.client.call({ type: 'DECLINE', decline: { offer_ids: [o.id], filters: { refuse_seconds: 0 } } })
+      await f.client.tryCall({ type: 'DECLINE', decline: { offer_ids: [o.id], filters: { refuse_seconds: 0 } } })
     }
   }
 
@@ -84,6 +84,18 @@ describe('reservations, volumes, task groups, memory limits', { timeout: 60_000 
       web.stop()
     }
     await kafka.client.call({ type: 'REVIVE', revive: {} })
+  })
+
+  test('a restarted master gets the dynamic reservations back from the agent (its checkpoint)', async () => {
+    const port = Number(master.address.split(':').pop())
+    await master.close()
+    kafka.offers.length = 0 // offers of the old master are void
+    master = await startMaster({ host: '127.0.0.1', port, logger: log, allocationIntervalMs: 200 })
+    const masterId = master.master.ids.masterId
+    const o = await offerWith(kafka, 'an offer of the new master with the reservation', (x) => x.id.value.startsWith(masterId) && dynamicOf(x).length === 3, 30_000)
+    expect(scalarSum(dynamicOf(o), 'mem')).toBe(256)
+    expect(scalarSum(master.master.roles().find((r) => r.name === 'kafka')!.reserved, 'cpus')).toBe(1)
+    await kafka.client.call({ type: 'DECLINE', decline: { offer_ids: [o.id], filters: { refuse_seconds: 0 } } })
   })
 
   test('a persistent volume keeps a task\'s data for the next task; DESTROY removes it; UNRESERVE gives the resources back', async () => {
