@@ -112,6 +112,8 @@ export class MasterElection {
  * that they survive a failover.
  */
 export class MasterRegistry {
+  private writes: Promise<void> = Promise.resolve()
+
   constructor(private readonly client: Etcd3, private readonly log: Logger) {}
 
   /**
@@ -120,17 +122,15 @@ export class MasterRegistry {
    */
   admit(agentId: string, hostname: string, resources: Resource[] = []): void {
     const ns = this.client.namespace(ETCD_PREFIX)
-    void Promise.all([ns.put(`registry/agents/${agentId}`).value(JSON.stringify({ hostname, admitted: Date.now(), resources })), ns.delete().key(`registry/unreachable/${agentId}`)]).catch((e: Error) =>
-      this.log.warn({ err: e.message, agent: agentId }, 'could not record the agent in the registry'),
-    )
+    const value = JSON.stringify({ hostname, admitted: Date.now(), resources })
+    void this.serially(`the agent ${agentId}`, () => Promise.all([ns.put(`registry/agents/${agentId}`).value(value), ns.delete().key(`registry/unreachable/${agentId}`)]))
   }
 
   /** Moves an agent from the admitted to the unreachable agents, with the time (epoch ms). */
   markUnreachable(agentId: string, hostname: string, timeMs: number): void {
     const ns = this.client.namespace(ETCD_PREFIX)
-    void Promise.all([ns.put(`registry/unreachable/${agentId}`).value(JSON.stringify({ hostname, time: timeMs })), ns.delete().key(`registry/agents/${agentId}`)]).catch((e: Error) =>
-      this.log.warn({ err: e.message, agent: agentId }, 'could not record the unreachable agent in the registry'),
-    )
+    const value = JSON.stringify({ hostname, time: timeMs })
+    void this.serially(`the unreachable agent ${agentId}`, () => Promise.all([ns.put(`registry/unreachable/${agentId}`).value(value), ns.delete().key(`registry/agents/${agentId}`)]))
   }
 
   /** Every admitted agent, with the reservations and volumes last recorded for it. */
@@ -181,12 +181,24 @@ export class MasterRegistry {
     return parsed && typeof parsed === 'object' && parsed.schedule ? parsed : undefined
   }
 
-  private async putJson(key: string, value: unknown, what: string): Promise<void> {
-    try {
-      await this.client.namespace(ETCD_PREFIX).put(key).value(JSON.stringify(value))
-    } catch (e) {
-      this.log.warn({ err: (e as Error).message }, `could not record ${what} in the registry`)
-    }
+  private putJson(key: string, value: unknown, what: string): Promise<void> {
+    const text = JSON.stringify(value)
+    return this.serially(what, () => this.client.namespace(ETCD_PREFIX).put(key).value(text).exec())
+  }
+
+  /**
+   * Runs registry writes one after the other, so that a later state never loses to an earlier one
+   * still in flight (e.g. a schedule update and START_MAINTENANCE in a row). Failures are logged.
+   */
+  private serially(what: string, write: () => Promise<unknown>): Promise<void> {
+    this.writes = this.writes.then(async () => {
+      try {
+        await write()
+      } catch (e) {
+        this.log.warn({ err: (e as Error).message }, `could not record ${what} in the registry`)
+      }
+    })
+    return this.writes
   }
 
   private async getJson(key: string): Promise<unknown> {
