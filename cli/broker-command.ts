@@ -76,8 +76,8 @@ export const settingsFlags = {
     allowNo: true,
   }),
   volume: Flags.string({
-    description: 'volume name for the data: <agent work dir>/data/volumes/<name> on the agent (log.dirs = <that>/kafka-logs); $id is the broker id; "" unsets',
-    helpValue: '<name>',
+    description: 'id of a pre-reserved persistent volume for the data: only an offer with a disk of that persistence id matches, log.dirs = <sandbox>/<its container path, e.g. data>/kafka-logs; $id is the broker id; "" unsets',
+    helpValue: '<id>',
   }),
   'java-cmd': Flags.string({description: 'command that launches java', helpValue: '<command>'}),
 }

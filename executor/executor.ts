@@ -178,7 +178,7 @@ export class KafkaExecutor {
     if (!kafkaDir) return this.fail(`no Kafka distribution (kafka_2.13-*/ or kafka*/ with libs/) in the sandbox ${this.o.sandbox}`, 1)
     let node: ReturnType<typeof nodeSettings>
     try {
-      node = nodeSettings(data, this.o.dataRoot ?? this.o.sandbox, this.o.interfaces?.() ?? networkInterfaces())
+      node = nodeSettings(data, { sandbox: this.o.sandbox, dataRoot: this.o.dataRoot ?? this.o.sandbox }, this.o.interfaces?.() ?? networkInterfaces())
     } catch (e) {
       return this.fail((e as Error).message, 1)
     }
@@ -271,15 +271,16 @@ export class KafkaExecutor {
 
 /**
  * Where and how a node runs on this agent, from its task data:
- * - the data dir: `<dataRoot>/volumes/<volume>/kafka-logs` with a volume (`$id` replaced), else
- *   `<dataRoot>/kafka-<role>-<id>` (`kafka-combined-<id>` for a broker,controller node);
+ * - the data dir: `<sandbox>/<volume container path>/kafka-logs` with a persistent volume (the agent
+ *   links the volume there, mesos/kafka §8.3 `data/kafka-logs`), else `<dataRoot>/kafka-<role>-<id>`
+ *   (`kafka-combined-<id>` for a broker,controller node);
  * - the bind address resolved here (scheduler/kafka/bind-address.ts): Kafka listens on it and it is
  *   advertised (and reported in TASK_RUNNING) instead of the offer's host, unless it is a wildcard;
  * - the log4j2 overrides (scheduler/kafka/log4j.ts) from `log4jOptions` and `syslog`.
  * @throws Error `bindAddress: ...` when the bind address matches no address here; `log4jOptions: ...`
  */
-export function nodeSettings(data: KafkaTaskData, dataRoot: string, interfaces: Record<string, InterfaceAddress[] | undefined>): { data: KafkaTaskData; dataDir: string; listenHost?: string; log4jOverrides?: string } {
-  const dataDir = data.volume ? path.join(dataRoot, 'volumes', substituteId(data.volume, data.nodeId), 'kafka-logs') : path.join(dataRoot, `kafka-${data.role === 'broker,controller' ? 'combined' : data.role}-${data.nodeId}`)
+export function nodeSettings(data: KafkaTaskData, dirs: { sandbox: string; dataRoot: string }, interfaces: Record<string, InterfaceAddress[] | undefined>): { data: KafkaTaskData; dataDir: string; listenHost?: string; log4jOverrides?: string } {
+  const dataDir = data.volume ? path.join(dirs.sandbox, data.volume.containerPath, 'kafka-logs') : path.join(dirs.dataRoot, `kafka-${data.role === 'broker,controller' ? 'combined' : data.role}-${data.nodeId}`)
   let listenHost: string | undefined
   if (data.bindAddress && data.role === 'broker') {
     listenHost = resolveBindAddress(parseBindAddress(substituteId(data.bindAddress, data.nodeId)), data.host, interfaces)

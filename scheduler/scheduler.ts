@@ -450,7 +450,7 @@ export class KafkaScheduler {
       syslog: node.syslog ?? false,
       syslogTag: `${name}-${node.id}`,
       log4jOptions: node.log4jOptions ?? {},
-      volume: isController ? undefined : node.volume,
+      volume: fit.volume,
     })
     const api = this.options.api.replace(/\/$/, '')
     return {

@@ -30,7 +30,7 @@ export function cli(api: string, args: string[], timeoutMs = 240_000): CliResult
  * Starts a local cluster (3 agents, free ports) in a fresh temp work dir. Holds the machine-wide
  * Kafka test lock until `cluster.stop()`, so test files that run Kafka JVMs take turns (2 cores).
  */
-export async function startLocalCluster(name: string, agents = 3, extra: { controllers?: number; schedulerUnderApps?: boolean; ha?: boolean } = {}): Promise<LocalCluster> {
+export async function startLocalCluster(name: string, agents = 3, extra: { controllers?: number; schedulerUnderApps?: boolean; ha?: boolean; frameworkRole?: string; resources?: string } = {}): Promise<LocalCluster> {
   const unlock = await acquireKafkaTestLock(20 * 60_000)
   let held = true
   const release = () => {
@@ -44,7 +44,8 @@ export async function startLocalCluster(name: string, agents = 3, extra: { contr
     masterPort: 0,
     apiPort: 0,
     agentPort: 0,
-    resources: 'cpus:2;mem:4096;ports:[31000-31999]',
+    resources: extra.resources ?? 'cpus:2;mem:4096;ports:[31000-31999]',
+    frameworkRole: extra.frameworkRole,
     controllers: extra.controllers,
     schedulerUnderApps: extra.schedulerUnderApps,
     ha: extra.ha,

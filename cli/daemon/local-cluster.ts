@@ -34,6 +34,8 @@ export interface LocalClusterOptions {
   noScheduler?: boolean
   /** KRaft quorum size passed to the scheduler (1, 3 or 5) */
   controllers?: number
+  /** the scheduler's `--framework-role` (default `*`): it is offered the resources reserved for it, e.g. persistent volumes */
+  frameworkRole?: string
   /** failover timeout passed to the scheduler (Period) */
   frameworkTimeout?: string
   /** progress lines for the user */
@@ -202,6 +204,7 @@ export class LocalCluster {
     if (o.kafkaDist) args.push('--kafka-dist', o.kafkaDist)
     if (o.frameworkTimeout) args.push('--framework-timeout', o.frameworkTimeout)
     if (o.controllers) args.push('--controllers', String(o.controllers))
+    if (o.frameworkRole) args.push('--framework-role', o.frameworkRole)
     return args
   }
 

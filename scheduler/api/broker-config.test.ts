@@ -155,7 +155,7 @@ describe('broker update on a running broker', () => {
       ['bindAddress', '192.*.1', /^bindAddress: invalid bind address/],
       ['bindAddress', 'if:', /^bindAddress: invalid interface name/],
       ['syslog', 'maybe', /^syslog: expected true or false/],
-      ['volume', '../etc', /^volume: invalid volume name/],
+      ['volume', '../etc', /^volume: invalid volume id/],
       ['log4jOptions', 'kafka=LOUD', /^log4jOptions: kafka=LOUD: logger kafka takes a level/],
     ] as const) {
       const r = await post(app, 'add', { broker: '5', [field]: bad })

@@ -89,11 +89,11 @@ function boolean(field: string) {
   })
 }
 
-/** A volume name: it names a folder on the agent, so letters, digits, `.`, `_`, `-` and `$id` only. */
+/** A persistent volume id (`disk.persistence.id`; the agent names a folder after it): letters, digits, `.`, `_`, `-` and `$id` only. */
 function volumeName(s: string): string {
   const t = s.trim()
   if (!/^[A-Za-z0-9._$-]+$/.test(t) || t === '.' || t === '..' || (t.includes('$') && t.replaceAll('$id', '').includes('$'))) {
-    throw new ValueError('volume', `invalid volume name "${s}": use letters, digits, ".", "_", "-" and $id, such as kafka-$id`)
+    throw new ValueError('volume', `invalid volume id "${s}": use letters, digits, ".", "_", "-" and $id, such as kafka-$id`)
   }
   return t
 }
@@ -121,7 +121,7 @@ export const NodeParamsSchema = z.object({
   bindAddress: unsettable(via((s) => formatBindAddress(parseBindAddress(s, 'bindAddress')))).optional(),
   /** `true` also logs to the local syslog */
   syslog: boolean('syslog').optional(),
-  /** volume name → `<agent work dir>/data/volumes/<name>` (KafkaNode.volume); `""` unsets */
+  /** persistent volume id (KafkaNode.volume: an offer must hold a disk with it); `""` unsets */
   volume: unsettable(via(volumeName)).optional(),
   /** log4j2 overrides `k=v,...` (kafka/log4j.ts); `""` unsets */
   log4jOptions: unsettable(via((s) => checkLog4jOptions(parseMap(s, 'log4jOptions')))).optional(),

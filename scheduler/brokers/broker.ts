@@ -81,11 +81,10 @@ export interface KafkaNode {
   /** Also send Kafka's log to the local syslog (UDP localhost:514, facility USER), as mesos/kafka `--syslog`. */
   syslog?: boolean
   /**
-   * Name of the volume holding the broker's data (mesos/kafka `--volume`): a per-host folder
-   * `<agent work dir>/data/volumes/<name>` (`log.dirs` = `<that>/kafka-logs`, `$id` = the broker id),
-   * kept across tasks on that host. Not (yet) a Mesos persistent volume: the cluster core's agents
-   * have them now, but only a framework can create one (RESERVE + CREATE offer operations) and the
-   * scheduler neither creates nor matches them yet.
+   * Id of a pre-reserved persistent volume holding the broker's data (mesos/kafka `--volume`, §8.3;
+   * `$id` = the broker id): only offers with a `disk` of that `disk.persistence.id` match, the task
+   * takes that disk as offered, and `log.dirs` = `<sandbox>/<container_path>/kafka-logs`
+   * (brokers/matching.ts). The operator reserves and creates the volume for the framework's role.
    */
   volume?: string
   /** log4j2 overrides `k=v` merged over the distribution's log4j2 config (executor/log4j.ts). */

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import type { Offer } from '../../core-cluster/proto/index.js'
+import type { Offer, Resource } from '../../core-cluster/proto/index.js'
 import { parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { newNode } from './broker.js'
 import { declineSeconds, isFit, MAINTENANCE_RETRY_SECONDS, matchOffer, NEVER_MATCH_SECONDS, type Fit, type Mismatch } from './matching.js'
@@ -104,4 +104,49 @@ describe('offer matching (mesos/kafka §8.4)', () => {
       expect(s).toBeLessThanOrEqual(Math.ceil(base + base / 6))
     },
   )
+})
+
+describe('persistent volume (--volume, mesos/kafka §8.3/§8.4, bugs #231/#225/#226)', () => {
+  const volume = (id: string, size = 1000, containerPath = 'data'): Resource => ({ name: 'disk', type: 'SCALAR', scalar: { value: size }, role: 'kafka', reservation: { principal: 'kp' }, disk: { persistence: { id, principal: 'kp' }, volume: { container_path: containerPath, mode: 'RW' } } })
+  const withVolumes = (...volumes: Resource[]): Offer => {
+    const o = offer('cpus:2;mem:4096;disk:500;ports:[31000-31999]')
+    return { ...o, resources: [...o.resources!, ...volumes] }
+  }
+  const volumeBroker = (v = 'kafka-$id') => Object.assign(broker(), { volume: v })
+
+  test('an offer with the volume ($id replaced) fits: the task takes the whole disk resource exactly as offered', () => {
+    const offered = volume('kafka-0', 1234.5)
+    const fit = matchOffer(withVolumes(volume('kafka-1'), offered), volumeBroker()) as Fit
+    expect(isFit(fit)).toBe(true)
+    expect(fit.volume).toEqual({ id: 'kafka-0', containerPath: 'data' })
+    const disks = fit.resources.filter((r) => r.name === 'disk')
+    expect(disks).toEqual([offered]) // the volume's size, role, reservation and persistence: nothing else of the disk
+  })
+
+  test('the container path comes from the volume', () => {
+    expect((matchOffer(withVolumes(volume('v', 10, 'store/k')), volumeBroker('v')) as Fit).volume).toEqual({ id: 'v', containerPath: 'store/k' })
+  })
+
+  test.each([
+    ['no volume at all', [] as Resource[]],
+    ['only another id', [volume('kafka-1'), volume('kafka-$id')]],
+  ])('%s: refused for an hour, with the reason broker list shows', (_what, volumes) => {
+    const m = matchOffer(withVolumes(...volumes), volumeBroker()) as Mismatch
+    expect(m.reason).toBe('no persistent volume kafka-0 offered')
+    expect(m.retryAfterSeconds).toBe(NEVER_MATCH_SECONDS)
+  })
+
+  test('plain disk with the right size is not the volume; checked after cpus/mem/port, before constraints', () => {
+    expect((matchOffer(offer('cpus:2;mem:4096;disk:100000;ports:[31000-31999]'), volumeBroker()) as Mismatch).reason).toMatch(/no persistent volume/)
+    expect((matchOffer(offer('cpus:0.1;mem:4096;ports:[31000-31999]'), volumeBroker()) as Mismatch).reason).toMatch(/^cpus </)
+    const constrained = Object.assign(volumeBroker(), { constraints: 'rack=like:r9' })
+    expect((matchOffer(withVolumes(), constrained) as Mismatch).reason).toMatch(/no persistent volume/)
+    expect((matchOffer(withVolumes(volume('kafka-0')), constrained) as Mismatch).reason).not.toMatch(/volume/)
+  })
+
+  test('no --volume: no disk is taken even when volumes are offered', () => {
+    const fit = matchOffer(withVolumes(volume('kafka-0')), broker()) as Fit
+    expect(fit.resources.some((r) => r.name === 'disk')).toBe(false)
+    expect(fit.volume).toBeUndefined()
+  })
 })

@@ -1,6 +1,7 @@
 import { attributeText, rangesOf, resourceRole, scalarSum, type Offer, type Resource } from '../../core-cluster/proto/index.js'
 import { failoverUntil, hasControllerRole, stickyUntil, type KafkaNode } from './broker.js'
 import { checkConstraints, parseConstraints, type Placement } from './constraints.js'
+import { substituteId } from '../kafka/properties.js'
 
 /** Refuse time for offers that can never fit (mesos/kafka §8.4: 3600 s). */
 export const NEVER_MATCH_SECONDS = 3600
@@ -19,6 +20,8 @@ export interface Fit {
   controllerPort?: number
   resources: Resource[]
   attributes: Record<string, string>
+  /** the node's persistent volume (`--volume`) as offered: its id and where the task sees it, relative to the sandbox */
+  volume?: { id: string; containerPath: string }
 }
 
 /** Text attributes of an offer as `{name: value}` (mesos/kafka keeps only these for expressions). */
@@ -59,11 +62,25 @@ function offersPort(offer: Offer, port: number): boolean {
   return rangesOf(offer.resources, 'ports').some((r) => r.begin <= port && port <= r.end)
 }
 
+/** Container path a volume without `disk.volume.container_path` is seen at (mesos/kafka §8.3: `data`). */
+export const DEFAULT_VOLUME_PATH = 'data'
+
+/**
+ * The persistent volume a node asks for (`--volume`, `$id` = the node id) in an offer: the `disk`
+ * resource whose `disk.persistence.id` equals it, taken whole and exactly as offered (its size,
+ * role, reservation and container path), so the task's disk always matches the volume
+ * (mesos/kafka bugs #231/#225/#226 came from a recomputed disk size). Undefined when not offered.
+ */
+export function takeVolume(offer: Offer, id: string): Resource | undefined {
+  return (offer.resources ?? []).find((r) => r.name === 'disk' && r.type === 'SCALAR' && r.disk?.persistence?.id === id)
+}
+
 /** refuse_seconds for an offer from a machine scheduled for maintenance: the schedule may change. */
 export const MAINTENANCE_RETRY_SECONDS = 300
 
 /**
- * Matches an offer against a node in mesos/kafka's order (§8.4): cpus, mem, port; constraints (§5,
+ * Matches an offer against a node in mesos/kafka's order (§8.4): cpus, mem, port; the persistent
+ * volume (`--volume <id>`: a `disk` with that `disk.persistence.id`, see {@link takeVolume}); constraints (§5,
  * against `others`: where the other brokers' tasks run); maintenance (a draining machine takes only
  * the nodes sticky to it); stickiness host; failover delay. Resource
  * and constraint failures never match (refuse {@link NEVER_MATCH_SECONDS}); stickiness and failover
@@ -80,6 +97,12 @@ export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now(), othe
   if (node.role === 'broker,controller') {
     controllerPort = node.controllerPort !== undefined ? (offersPort(offer, node.controllerPort) && node.controllerPort !== port ? node.controllerPort : undefined) : pickPort(offer, { port: undefined }, [port])
     if (controllerPort === undefined) return { reason: node.controllerPort !== undefined ? `controller port ${node.controllerPort} not offered` : 'a broker,controller node needs 2 ports; one offered', retryAfterSeconds: NEVER_MATCH_SECONDS }
+  }
+  let volume: Resource | undefined
+  if (node.volume && node.role !== 'controller') {
+    const id = substituteId(node.volume, node.id)
+    volume = takeVolume(offer, id)
+    if (!volume) return { reason: `no persistent volume ${id} offered`, retryAfterSeconds: NEVER_MATCH_SECONDS }
   }
   const attributes = offerAttributes(offer)
   if (node.constraints) {
@@ -107,7 +130,13 @@ export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now(), othe
   }
   const ports = [port, ...(controllerPort !== undefined ? [controllerPort] : [])]
   const portResource: Resource = { name: 'ports', type: 'RANGES', ranges: { range: ports.map((p) => ({ begin: p, end: p })) } }
-  return { port, ...(controllerPort !== undefined ? { controllerPort } : {}), resources: [...cpus, ...mem, portResource], attributes }
+  return {
+    port,
+    ...(controllerPort !== undefined ? { controllerPort } : {}),
+    resources: [...cpus, ...mem, portResource, ...(volume ? [volume] : [])],
+    attributes,
+    ...(volume ? { volume: { id: volume.disk!.persistence!.id, containerPath: volume.disk?.volume?.container_path || DEFAULT_VOLUME_PATH } } : {}),
+  }
 }
 
 export function isFit(m: Fit | Mismatch): m is Fit {

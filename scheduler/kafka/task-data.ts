@@ -11,7 +11,8 @@ import { z } from 'zod'
  * { role: 'broker' | 'controller', nodeId: 0, clusterId: '<22 base64url chars>', host: '127.0.1.1',
  *   port: 31000, quorum: '127.0.1.2:31005', format: 'standalone' | 'no-initial-controllers',
  *   heapMb: 256, options: {k: v}, jvmOptions: '', javaCmd: 'java', rack?: 'r1', internalTopicRf?: 3,
- *   bindAddress?: '192.168.50.*', syslog: false, syslogTag?: 'kafka-0', log4jOptions: {k: v}, volume?: 'v0' }
+ *   bindAddress?: '192.168.50.*', syslog: false, syslogTag?: 'kafka-0', log4jOptions: {k: v},
+ *   volume?: { id: 'kafka-0', containerPath: 'data' } }
  * ```
  */
 export const KafkaTaskDataSchema = z.object({
@@ -55,8 +56,15 @@ export const KafkaTaskDataSchema = z.object({
   syslogTag: z.string().min(1).optional(),
   /** log4j2 overrides `k=v` (log4j.ts); `$id` in a value becomes the node id. */
   log4jOptions: z.record(z.string(), z.string()).default({}),
-  /** Volume name: data in `<KM_DATA_DIR>/volumes/<name>/kafka-logs` (KafkaNode.volume); `$id` becomes the node id. */
-  volume: z.string().regex(/^[A-Za-z0-9._$-]+$/).optional(),
+  /**
+   * The persistent volume among the task's resources (KafkaNode.volume, `$id` already replaced): its
+   * `disk.persistence.id` and `disk.volume.container_path`, relative to the sandbox, where the agent
+   * links it. The data dir (`log.dirs`) is then `<sandbox>/<containerPath>/kafka-logs` (mesos/kafka §8.3).
+   */
+  volume: z.object({
+    id: z.string().min(1),
+    containerPath: z.string().min(1).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'containerPath must be relative to the sandbox, without ..'),
+  }).optional(),
   /** Replication factor of the internal topics (offsets, transaction state, share state); default min(3, brokers) chosen by the scheduler. */
   internalTopicRf: z.number().int().min(1).optional(),
 })
