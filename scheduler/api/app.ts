@@ -18,6 +18,7 @@ import { registerCloneRoutes } from './clone.js'
 import { registerObserveRoutes } from './observe.js'
 import { registerQuotaRoutes } from './quotas.js'
 import { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate, type NodeParams } from './params.js'
+import { quorumStopProblem } from '../kafka/quorum-guard.js'
 
 /** mesos/kafka's start/stop wait (§2.2): 60 s by default, polled every 100 ms. */
 export const DEFAULT_WAIT_MS = 60_000
@@ -223,6 +224,8 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
       if (missing.length > 0) throw new ApiError(400, `broker ${missing.join(',')} not found; add it first with: broker add ${missing.join(',')}`, 'KM_ERR_NOT_FOUND')
       if (!scheduler.connected) log.warn('not subscribed to the master right now; the request is stored and carried out once connected')
       const nodes = list.map((id) => brokerById(id)!)
+      const quorumProblem = op === 'stop' ? quorumStopProblem(scheduler.nodes(), new Set(list)) : undefined
+      if (quorumProblem) throw new ApiError(409, quorumProblem, 'KM_ERR_QUORUM')
       if (op === 'start') await scheduler.activate(nodes)
       else await scheduler.deactivate(nodes, p.force)
       const timeout = p.timeout ?? DEFAULT_WAIT_MS
