@@ -28,7 +28,6 @@
  */
 
 import type { Hono } from 'hono'
-import { stream } from 'hono/streaming'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { expandIds, ExprError, nodeJson, type KafkaNode, type NodeJson } from '../brokers/index.js'
@@ -40,6 +39,7 @@ import { kafkaAdmin } from '../kafka/admin.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { parsePeriod, ValueError } from '../brokers/values.js'
 import { ApiError, readParams, validate } from './params.js'
+import { streamNdjson, wantsNdjson } from './ndjson.js'
 import { waitUntil } from './wait.js'
 
 /** mesos/kafka's restart waits (§2.2, §10): 5 m per broker, 2 m without replication waits. */
@@ -86,18 +86,19 @@ interface RollOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
- * Polls Kafka until `blockers(snapshot)` is empty or the deadline passes. Reports each new reason
- * through `progress`. Kafka errors (e.g. brokers restarting) count as "not yet".
+ * Polls `read` until `blockers(snapshot)` is empty or the deadline passes. Reports each new reason
+ * through `progress`. Read errors (e.g. brokers restarting) count as "not yet", with `readFailed`
+ * naming what could not be read.
  * @returns undefined when clear, else the last reason
  */
-async function waitForKafka(scheduler: KafkaScheduler, what: string, blockers: (s: ReplicationSnapshot) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
+async function pollUntilClear<T>(read: () => Promise<T>, readFailed: string, what: string, blockers: (snapshot: T) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
   let last = ''
   for (;;) {
     let reasons: string[]
     try {
-      reasons = blockers(await readReplication(await kafkaAdmin(scheduler).get()))
+      reasons = blockers(await read())
     } catch (e) {
-      reasons = [`cannot read replication state from Kafka: ${(e as Error).message}`]
+      reasons = [`${readFailed}: ${(e as Error).message}`]
     }
     if (reasons.length === 0) return undefined
     const why = reasons.join('; ')
@@ -109,6 +110,11 @@ async function waitForKafka(scheduler: KafkaScheduler, what: string, blockers: (
     if (Date.now() + REPLICATION_POLL_MS > deadline) return last
     await sleep(REPLICATION_POLL_MS)
   }
+}
+
+/** {@link pollUntilClear} over Kafka's replication state (partitions, ISR, reassignments). */
+function waitForKafka(scheduler: KafkaScheduler, what: string, blockers: (s: ReplicationSnapshot) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
+  return pollUntilClear(async () => readReplication(await kafkaAdmin(scheduler).get()), 'cannot read replication state from Kafka', what, blockers, deadline, o)
 }
 
 /** The KRaft quorum as Kafka describes it, asked through running brokers and the controllers; undefined when no one answers. */
@@ -117,29 +123,9 @@ async function readQuorum(scheduler: KafkaScheduler): Promise<QuorumDescription>
   return describeQuorum([...brokers, ...bootstrapServers(scheduler.voterNodes()).split(',').filter(Boolean)], 3000)
 }
 
-/**
- * Polls the KRaft quorum until `blockers(quorum)` is empty or the deadline passes, like
- * {@link waitForKafka}. @returns undefined when clear, else the last reason
- */
-async function waitForQuorum(scheduler: KafkaScheduler, what: string, blockers: (q: QuorumDescription) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
-  let last = ''
-  for (;;) {
-    let reasons: string[]
-    try {
-      reasons = blockers(await readQuorum(scheduler))
-    } catch (e) {
-      reasons = [`cannot describe the KRaft quorum: ${(e as Error).message}`]
-    }
-    if (reasons.length === 0) return undefined
-    const why = reasons.join('; ')
-    if (why !== last) {
-      last = why
-      o.progress(`${what}: ${last}`)
-      o.log.info({ reasons }, `rolling restart: ${what}`)
-    }
-    if (Date.now() + REPLICATION_POLL_MS > deadline) return last
-    await sleep(REPLICATION_POLL_MS)
-  }
+/** {@link pollUntilClear} over the KRaft quorum. */
+function waitForQuorum(scheduler: KafkaScheduler, what: string, blockers: (q: QuorumDescription) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
+  return pollUntilClear(() => readQuorum(scheduler), 'cannot describe the KRaft quorum', what, blockers, deadline, o)
 }
 
 /**
@@ -248,32 +234,7 @@ export function registerRestartRoutes(app: Hono, scheduler: KafkaScheduler, log:
       running.add(scheduler)
       return rollingRestart(scheduler, nodes, { timeoutMs, waitForReplication: !p.noWaitForReplication, progress, log }).finally(() => running.delete(scheduler))
     }
-    if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) return c.json(await roll(() => undefined))
-    c.header('Content-Type', 'application/x-ndjson; charset=utf-8')
-    return stream(c, async (s) => {
-      const lines: string[] = []
-      let wake: (() => void) | undefined
-      const push = (obj: unknown) => {
-        lines.push(JSON.stringify(obj) + '\n')
-        wake?.()
-      }
-      let done = false
-      const result = roll((line) => push({ progress: line }))
-        .then((r) => push(r))
-        .catch((e: Error) => {
-          log.error({ err: e }, 'rolling restart failed')
-          push({ error: `internal error: ${e.message}`, code: 'KM_ERR_INTERNAL' })
-        })
-        .finally(() => {
-          done = true
-          wake?.()
-        })
-      while (!done || lines.length > 0) {
-        if (lines.length === 0) await new Promise<void>((r) => (wake = r))
-        wake = undefined
-        while (lines.length > 0) await s.write(lines.shift()!)
-      }
-      await result
-    })
+    if (!wantsNdjson(c)) return c.json(await roll(() => undefined))
+    return streamNdjson(c, log, roll, () => undefined)
   })
 }
