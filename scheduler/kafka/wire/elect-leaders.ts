@@ -6,7 +6,7 @@
 
 import { Writer, type Reader } from './codec.js'
 import { requestAny } from './connection.js'
-import { kafkaErrorName, KafkaWireError } from './errors.js'
+import { KafkaWireError, readPartitionResults, type PartitionResult } from './errors.js'
 
 export const ELECT_LEADERS_API_KEY = 43
 const VERSION = 2
@@ -14,15 +14,8 @@ const VERSION = 2
 /** Election types (KIP-460): the preferred replica (the first of the replicas), or any live replica when no ISR member is left. */
 export const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const
 
-/** One partition's outcome; `error` null when its leader was elected. */
-export interface ElectionResult {
-  topic: string
-  partition: number
-  /** Kafka's error name, e.g. ELECTION_NOT_NEEDED (already led by its preferred replica) */
-  error: string | null
-  errorCode: number
-  message: string | null
-}
+/** One partition's outcome; `error` null when its leader was elected, else e.g. ELECTION_NOT_NEEDED (already led by its preferred replica). */
+export type ElectionResult = PartitionResult
 
 /** Encodes an ElectLeaders v2 request body; `partitions` null elects for every partition. */
 export function electLeadersRequest(type: number, partitions: ReadonlyArray<{ topic: string; partitions: number[] }> | null, timeoutMs: number): Buffer {
@@ -47,18 +40,7 @@ export function electLeadersRequest(type: number, partitions: ReadonlyArray<{ to
 export function parseElectLeaders(r: Reader): ElectionResult[] {
   r.int32() // throttle_time_ms
   const top = r.int16()
-  const out: ElectionResult[] = []
-  r.compactArray((t) => {
-    const topic = t.compactString()
-    t.compactArray((p) => {
-      const partition = p.int32()
-      const errorCode = p.int16()
-      const message = p.compactNullableString()
-      p.tags()
-      out.push({ topic, partition, errorCode, error: errorCode === 0 ? null : kafkaErrorName(errorCode), message })
-    })
-    t.tags()
-  })
+  const out = readPartitionResults(r)
   r.tags()
   if (top !== 0) throw new KafkaWireError(top, null, 'ElectLeaders')
   return out

@@ -1,3 +1,4 @@
+import type { Reader } from './codec.js'
 /**
  * Kafka error codes met by our wire calls, with their names (Kafka protocol guide, "Error Codes";
  * the same numbers as `org.apache.kafka.common.protocol.Errors` of the pinned 4.4.0 clients jar).
@@ -51,4 +52,35 @@ export class KafkaWireError extends Error {
     this.name = 'KafkaWireError'
     this.errorName = kafkaErrorName(kafkaCode)
   }
+}
+
+/** One partition's answer in a per-partition result list (ElectLeaders, AlterPartitionReassignments). */
+export interface PartitionResult {
+  topic: string
+  partition: number
+  /** Kafka's error name, or null for success */
+  error: string | null
+  errorCode: number
+  message: string | null
+}
+
+/**
+ * Reads the flexible-version result list that ElectLeaders v2 and AlterPartitionReassignments v0
+ * share: topics (compact string) each with partitions (int32 index, int16 error code, compact
+ * nullable message, tagged fields). @throws WireError when malformed
+ */
+export function readPartitionResults(r: Reader): PartitionResult[] {
+  const out: PartitionResult[] = []
+  r.compactArray((t) => {
+    const topic = t.compactString()
+    t.compactArray((p) => {
+      const partition = p.int32()
+      const errorCode = p.int16()
+      const message = p.compactNullableString()
+      p.tags()
+      out.push({ topic, partition, errorCode, error: errorCode === 0 ? null : kafkaErrorName(errorCode), message })
+    })
+    t.tags()
+  })
+  return out
 }

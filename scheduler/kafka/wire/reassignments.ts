@@ -6,7 +6,7 @@
 
 import { Writer, type Reader } from './codec.js'
 import { requestAny } from './connection.js'
-import { kafkaErrorName, KafkaWireError } from './errors.js'
+import { KafkaWireError, readPartitionResults, type PartitionResult } from './errors.js'
 
 export const ALTER_PARTITION_REASSIGNMENTS_API_KEY = 45
 const VERSION = 0
@@ -19,13 +19,7 @@ export interface ReassignmentChange {
 }
 
 /** One partition's answer; `error` null on success. */
-export interface ReassignmentResult {
-  topic: string
-  partition: number
-  error: string | null
-  errorCode: number
-  message: string | null
-}
+export type ReassignmentResult = PartitionResult
 
 /** Encodes an AlterPartitionReassignments v0 request body (partitions grouped by topic in the given order). */
 export function alterPartitionReassignmentsRequest(changes: readonly ReassignmentChange[], timeoutMs: number): Buffer {
@@ -56,18 +50,7 @@ export function parseAlterPartitionReassignments(r: Reader): ReassignmentResult[
   r.int32() // throttle_time_ms
   const top = r.int16()
   const topMessage = r.compactNullableString()
-  const out: ReassignmentResult[] = []
-  r.compactArray((t) => {
-    const topic = t.compactString()
-    t.compactArray((p) => {
-      const partition = p.int32()
-      const errorCode = p.int16()
-      const message = p.compactNullableString()
-      p.tags()
-      out.push({ topic, partition, errorCode, error: errorCode === 0 ? null : kafkaErrorName(errorCode), message })
-    })
-    t.tags()
-  })
+  const out = readPartitionResults(r)
   r.tags()
   if (top !== 0) throw new KafkaWireError(top, topMessage, 'AlterPartitionReassignments')
   return out
