@@ -144,9 +144,16 @@ async function send(api: string, path: string, params: Params, accept: string): 
  *   (code `KM_ERR_UNREACHABLE`) when the connection fails.
  */
 export async function post(api: string, path: string, params: Params): Promise<JsonValue> {
-  const url = `${api}/api/${path}`
   const res = await send(api, path, params, 'application/json')
+  return readJsonAnswer(res, `${api}/api/${path}`)
+}
 
+/**
+ * A plain JSON answer: the parsed body (null when empty).
+ * @throws ApiError with the server's `error` and `code` on a non-2xx JSON error answer, `<status> - <reason>`
+ *   on another non-2xx answer, and `unexpected non-JSON answer` for a 2xx body that is not JSON.
+ */
+async function readJsonAnswer(res: Response, url: string): Promise<JsonValue> {
   const text = await res.text()
   let json: JsonValue | undefined
   if (text.trim() !== '') {
@@ -156,7 +163,6 @@ export async function post(api: string, path: string, params: Params): Promise<J
       json = undefined
     }
   }
-
   if (!res.ok) {
     const err = ErrorBody.safeParse(json)
     if (err.success) throw new ApiError(err.data.error, err.data.code ?? 'KM_ERR_HTTP', res.status)
@@ -179,22 +185,7 @@ export async function post(api: string, path: string, params: Params): Promise<J
 export async function postStream(api: string, path: string, params: Params, onProgress: (line: string) => void): Promise<JsonValue> {
   const url = `${api}/api/${path}`
   const res = await send(api, path, params, 'application/x-ndjson, application/json')
-  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('ndjson') || !res.body) {
-    const text = await res.text()
-    let json: JsonValue | undefined
-    try {
-      json = text.trim() === '' ? null : (JSON.parse(text) as JsonValue)
-    } catch {
-      json = undefined
-    }
-    if (!res.ok) {
-      const err = ErrorBody.safeParse(json)
-      if (err.success) throw new ApiError(err.data.error, err.data.code ?? 'KM_ERR_HTTP', res.status)
-      throw new ApiError(`${res.status} - ${res.statusText || 'error'}`, 'KM_ERR_HTTP', res.status)
-    }
-    if (json === undefined) throw new ApiError(`unexpected non-JSON answer from ${url}`, 'KM_ERR_RESPONSE', res.status)
-    return json
-  }
+  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('ndjson') || !res.body) return readJsonAnswer(res, url)
   let answer: JsonValue | undefined
   let buf = ''
   const decoder = new TextDecoder()
