@@ -126,3 +126,20 @@ export async function until<T>(what: string, ms: number, check: () => Promise<T 
   }
   throw new Error(`${what}: not within ${ms} ms${last ? ` (last error: ${(last as Error).message})` : ''}`)
 }
+
+/** A KRaft quorum member as `/api/controller/list` describes it (DescribeQuorum v2). */
+export interface QuorumMember { id: number; role: string; lag: number; directoryId: string }
+
+/** `/api/controller/list`: the controllers the scheduler runs and Kafka's view of the quorum. */
+export interface ControllerList {
+  controllers: Array<{ id: string; state: string; endpoint?: string; membership?: string; task?: { id: string; hostname: string } }>
+  quorum: { leaderId: number; leaderEpoch: number; highWatermark: number; voters: QuorumMember[]; observers: QuorumMember[] } | null
+  quorumError?: string
+  change: { phase: string; summary: string } | null
+}
+
+/** GET `<api>/api/controller/list`. */
+export async function controllerList(api: string): Promise<ControllerList> {
+  const res = await fetch(`${api}/api/controller/list`)
+  return (await res.json()) as ControllerList
+}

@@ -7,23 +7,13 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
+import { cli, controllerList, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
-
-interface Member { id: number; role: string; lag: number }
-interface ControllerList {
-  controllers: Array<{ id: string; state: string; endpoint?: string; task?: { id: string; hostname: string } }>
-  quorum: { leaderId: number; leaderEpoch: number; highWatermark: number; voters: Member[]; observers: Member[] } | null
-  quorumError?: string
-}
 
 let cluster: LocalCluster
 let api = ''
 
-async function controllers(): Promise<ControllerList> {
-  const res = await fetch(`${api}/api/controller/list`)
-  return (await res.json()) as ControllerList
-}
+const controllers = () => controllerList(api)
 
 
 beforeAll(async () => {
