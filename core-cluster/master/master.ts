@@ -906,14 +906,8 @@ export class Master {
     const now = Date.now()
     const unreachableTime = { nanoseconds: now * 1e6 }
     this.log.warn({ agent: agent.id, host: agent.info.hostname, why }, 'agent marked unreachable')
-    this.health.unwatch(agent.id)
-    this.rescindAgentOffers(agent.id)
-    this.agents.delete(agent.id)
-    this.filters.clearAgent(agent.id)
+    this.detachAgent(agent)
     this.unreachable.set(agent.id, { id: agent.id, hostname: agent.info.hostname, port: agent.info.port, time: now })
-    const link = agent.link
-    agent.link = undefined
-    link?.sink.close()
     for (const [key, t] of this.tasks) {
       if (t.agentId !== agent.id || t.unreachableSince !== undefined) continue
       const fw = this.frameworks.get(t.frameworkId)
@@ -925,8 +919,7 @@ export class Master {
       } else this.tasks.delete(key)
       if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: aware ? 'TASK_UNREACHABLE' : 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} is unreachable`, unreachable_time: unreachableTime })
     }
-    for (const fw of this.frameworks.values()) this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
-    this.operatorEvents.send({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: agent.id } } })
+    this.announceAgentRemoved(agent)
     this.options.onAgentUnreachable?.(agent.id, agent.info.hostname, now)
     this.scheduleAllocation()
   }
@@ -1149,23 +1142,31 @@ export class Master {
 
   private removeAgentForMaintenance(agent: AgentEntry): void {
     this.log.warn({ agent: agent.id, host: agent.info.hostname }, 'agent removed: its machine is DOWN for maintenance')
-    this.health.unwatch(agent.id)
-    this.rescindAgentOffers(agent.id)
     this.rescindInverseOffers(agent.id)
-    this.filters.clearAgent(agent.id)
-    const frameworks = new Set<string>()
-    for (const [key, t] of this.tasks) {
-      if (t.agentId !== agent.id) continue
+    const tasks = [...this.tasks].filter(([, t]) => t.agentId === agent.id)
+    for (const fwId of new Set(tasks.map(([, t]) => t.frameworkId))) this.sendAgent(agent, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fwId } } })
+    this.detachAgent(agent)
+    for (const [key, t] of tasks) {
       this.tasks.delete(key)
-      frameworks.add(t.frameworkId)
       const fw = this.frameworks.get(t.frameworkId)
       if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: this.partitionAware(fw) ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST', reason: 'REASON_AGENT_REMOVED_BY_OPERATOR', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} is down for maintenance` })
     }
-    for (const fwId of frameworks) this.sendAgent(agent, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fwId } } })
+    this.announceAgentRemoved(agent)
+  }
+
+  /** Takes an agent out of the cluster: no more health checks, offers or filters; its link is closed. */
+  private detachAgent(agent: AgentEntry): void {
+    this.health.unwatch(agent.id)
+    this.rescindAgentOffers(agent.id)
     this.agents.delete(agent.id)
+    this.filters.clearAgent(agent.id)
     const link = agent.link
     agent.link = undefined
     link?.sink.close()
+  }
+
+  /** Tells every framework (FAILURE naming the agent, the v1 "agent lost") and the operator stream (AGENT_REMOVED). */
+  private announceAgentRemoved(agent: AgentEntry): void {
     for (const fw of this.frameworks.values()) this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
     this.operatorEvents.send({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: agent.id } } })
   }
