@@ -13,7 +13,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['core-cluster/**/*.test.ts', 'scheduler/**/*.test.ts', 'executor/**/*.test.ts', 'cli/**/*.test.ts'],
+          include: [
+            'errors/**/*.test.ts',
+            'contract/**/*.test.ts',
+            'core-cluster/**/*.test.ts',
+            'scheduler/**/*.test.ts',
+            'executor/**/*.test.ts',
+            'cli/**/*.test.ts',
+          ],
           testTimeout: 20_000,
         },
       },

@@ -16,19 +16,20 @@
  * A benchmark, not a test: it prints numbers and exits 0. Knobs: BENCH_AGENTS, BENCH_FRAMEWORKS,
  * BENCH_ROUNDS, BENCH_HTTP_AGENTS.
  */
-import Table from 'cli-table3'
-import { masterFailover } from './master-failover.js'
+
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import Table from 'cli-table3'
 import { pino } from 'pino'
 import { Agent } from '../core-cluster/agent/agent.js'
 import type { EventStream } from '../core-cluster/http/index.js'
-import { allocate, type AllocatorAgent, type AllocatorFramework } from '../core-cluster/master/allocator.js'
+import { type AllocatorAgent, type AllocatorFramework, allocate } from '../core-cluster/master/allocator.js'
 import { Master } from '../core-cluster/master/master.js'
 import { startMaster } from '../core-cluster/master/server.js'
-import { JSON_TYPE, parseResources, PROTOBUF_TYPE, type scheduler } from '../core-cluster/proto/index.js'
+import { JSON_TYPE, PROTOBUF_TYPE, parseResources, type scheduler } from '../core-cluster/proto/index.js'
+import { masterFailover } from './master-failover.js'
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000)
 const FRAMEWORKS = Number(process.env.BENCH_FRAMEWORKS ?? 1_000)
@@ -67,7 +68,16 @@ function masterCycle(rows: string[][]): void {
   for (let i = 0; i < AGENTS; i++) {
     const host = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
     master.registerAgent(
-      { type: 'REGISTER', register: { agent_info: { hostname: host, port: 5051, resources: parseResources('cpus:8;mem:16384;disk:100000;ports:[31000-32000]') } } },
+      {
+        type: 'REGISTER',
+        register: {
+          agent_info: {
+            hostname: host,
+            port: 5051,
+            resources: parseResources('cpus:8;mem:16384;disk:100000;ports:[31000-32000]'),
+          },
+        },
+      },
       new NullStream() as unknown as EventStream,
       PROTOBUF_TYPE,
     )
@@ -76,9 +86,16 @@ function masterCycle(rows: string[][]): void {
   const frameworks: Array<{ id: string; streamId: string; sink: NullStream }> = []
   for (let i = 0; i < FRAMEWORKS; i++) {
     const sink = new NullStream()
-    const call: scheduler.Call = { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'bench', name: `fw-${i}`, role: `role-${i % 10}` } } }
+    const call: scheduler.Call = {
+      type: 'SUBSCRIBE',
+      subscribe: { framework_info: { user: 'bench', name: `fw-${i}`, role: `role-${i % 10}` } },
+    }
     const streamId = master.subscribe(call, sink as unknown as EventStream, JSON_TYPE)
-    frameworks.push({ id: (JSON.parse(Buffer.from(sink.first!).toString()) as scheduler.Event).subscribed!.framework_id.value, streamId, sink })
+    frameworks.push({
+      id: (JSON.parse(Buffer.from(sink.first!).toString()) as scheduler.Event).subscribed!.framework_id.value,
+      streamId,
+      sink,
+    })
   }
   const cycles: number[] = []
   const declines: number[] = []
@@ -95,7 +112,11 @@ function masterCycle(rows: string[][]): void {
       if (ev.type !== 'OFFERS') continue
       const ids = (ev.offers?.offers ?? []).map((o) => o.id)
       offers += ids.length
-      const call: scheduler.Call = { type: 'DECLINE', framework_id: { value: f.id }, decline: { offer_ids: ids, filters: { refuse_seconds: 0 } } }
+      const call: scheduler.Call = {
+        type: 'DECLINE',
+        framework_id: { value: f.id },
+        decline: { offer_ids: ids, filters: { refuse_seconds: 0 } },
+      }
       master.handleCall(master.authorize(call, f.streamId), call)
       f.sink.last = undefined
     }
@@ -104,14 +125,37 @@ function masterCycle(rows: string[][]): void {
   master.stop()
   const c = stats(cycles)
   const d = stats(declines)
-  rows.push([`master allocation cycle (${AGENTS.toLocaleString()} agents, ${FRAMEWORKS.toLocaleString()} frameworks in 10 roles)`, `${ms(c.median)} median (min ${ms(c.min)}, max ${ms(c.max)}; ${ROUNDS} rounds)`, `${offers.toLocaleString()} offers per cycle`, 'Mesos 1.7: 1.06 s per cycle (10k agents, 1k frameworks)'])
-  rows.push([`DECLINE of every offer (${FRAMEWORKS.toLocaleString()} calls)`, `${ms(d.median)} median`, `${Math.round((offers / d.median) * 1000).toLocaleString()} offers/s`, ''])
-  rows.push([`register ${AGENTS.toLocaleString()} agents in-process (no HTTP)`, ms(registerMs), `${Math.round((AGENTS / registerMs) * 1000).toLocaleString()} agents/s`, 'Mesos: adding 10k agents 4.89 s (allocator only)'])
+  rows.push([
+    `master allocation cycle (${AGENTS.toLocaleString()} agents, ${FRAMEWORKS.toLocaleString()} frameworks in 10 roles)`,
+    `${ms(c.median)} median (min ${ms(c.min)}, max ${ms(c.max)}; ${ROUNDS} rounds)`,
+    `${offers.toLocaleString()} offers per cycle`,
+    'Mesos 1.7: 1.06 s per cycle (10k agents, 1k frameworks)',
+  ])
+  rows.push([
+    `DECLINE of every offer (${FRAMEWORKS.toLocaleString()} calls)`,
+    `${ms(d.median)} median`,
+    `${Math.round((offers / d.median) * 1000).toLocaleString()} offers/s`,
+    '',
+  ])
+  rows.push([
+    `register ${AGENTS.toLocaleString()} agents in-process (no HTTP)`,
+    ms(registerMs),
+    `${Math.round((AGENTS / registerMs) * 1000).toLocaleString()} agents/s`,
+    'Mesos: adding 10k agents 4.89 s (allocator only)',
+  ])
 }
 
 function allocatorOnly(rows: string[][]): void {
-  const agents: AllocatorAgent[] = Array.from({ length: AGENTS }, (_, i) => ({ id: `a${i}`, available: parseResources('cpus:8;mem:16384;disk:100000;ports:[31000-32000]') }))
-  const frameworks: AllocatorFramework[] = Array.from({ length: FRAMEWORKS }, (_, i) => ({ id: `f${i}`, role: `role-${i % 10}`, active: true, allocated: { cpus: 0, mem: 0 } }))
+  const agents: AllocatorAgent[] = Array.from({ length: AGENTS }, (_, i) => ({
+    id: `a${i}`,
+    available: parseResources('cpus:8;mem:16384;disk:100000;ports:[31000-32000]'),
+  }))
+  const frameworks: AllocatorFramework[] = Array.from({ length: FRAMEWORKS }, (_, i) => ({
+    id: `f${i}`,
+    role: `role-${i % 10}`,
+    active: true,
+    allocated: { cpus: 0, mem: 0 },
+  }))
   const total = { cpus: 8 * AGENTS, mem: 16384 * AGENTS }
   const times: number[] = []
   let grants = 0
@@ -122,7 +166,12 @@ function allocatorOnly(rows: string[][]): void {
     grants = [...g.values()].reduce((n, l) => n + l.length, 0)
   }
   const s = stats(times)
-  rows.push([`DRF allocator function alone (same shape)`, `${ms(s.median)} median (min ${ms(s.min)})`, `${grants.toLocaleString()} grants`, ''])
+  rows.push([
+    `DRF allocator function alone (same shape)`,
+    `${ms(s.median)} median (min ${ms(s.min)})`,
+    `${grants.toLocaleString()} grants`,
+    '',
+  ])
 }
 
 async function httpRegistration(rows: string[][]): Promise<void> {
@@ -132,14 +181,27 @@ async function httpRegistration(rows: string[][]): Promise<void> {
   try {
     const t0 = performance.now()
     for (let i = 0; i < HTTP_AGENTS; i++) {
-      const a = new Agent({ master: master.address, host: `127.0.${2 + (i >> 8)}.${i & 255}`, port: 5051, resources: parseResources('cpus:8;mem:16384;ports:[31000-32000]'), attributes: [], workDir, logger: log })
+      const a = new Agent({
+        master: master.address,
+        host: `127.0.${2 + (i >> 8)}.${i & 255}`,
+        port: 5051,
+        resources: parseResources('cpus:8;mem:16384;ports:[31000-32000]'),
+        attributes: [],
+        workDir,
+        logger: log,
+      })
       a.start()
       agents.push(a)
     }
     await Promise.all(agents.map((a) => a.registered))
     const took = performance.now() - t0
     const registered = master.master.state().agents.filter((a) => a.active).length
-    rows.push([`register ${HTTP_AGENTS.toLocaleString()} agents over HTTP (real agents, REGISTER link; each checkpoints its id)`, ms(took), `${registered.toLocaleString()} registered, ${Math.round((HTTP_AGENTS / took) * 1000).toLocaleString()} agents/s`, ''])
+    rows.push([
+      `register ${HTTP_AGENTS.toLocaleString()} agents over HTTP (real agents, REGISTER link; each checkpoints its id)`,
+      ms(took),
+      `${registered.toLocaleString()} registered, ${Math.round((HTTP_AGENTS / took) * 1000).toLocaleString()} agents/s`,
+      '',
+    ])
   } finally {
     await Promise.all(agents.map((a) => a.stop()))
     await master.close()
@@ -149,12 +211,19 @@ async function httpRegistration(rows: string[][]): Promise<void> {
 
 async function main(): Promise<void> {
   const rows: string[][] = []
-  console.log(`bench: ${AGENTS} agents, ${FRAMEWORKS} frameworks, ${ROUNDS} rounds, ${HTTP_AGENTS} HTTP agents (node ${process.version})`)
+  console.log(
+    `bench: ${AGENTS} agents, ${FRAMEWORKS} frameworks, ${ROUNDS} rounds, ${HTTP_AGENTS} HTTP agents (node ${process.version})`,
+  )
   allocatorOnly(rows)
   masterCycle(rows)
   await httpRegistration(rows)
   await masterFailover(rows)
-  const table = new Table({ head: ['benchmark', 'time', 'work', 'reference'], wordWrap: true, colWidths: [44, 34, 26, 30], style: { head: [], border: [] } })
+  const table = new Table({
+    head: ['benchmark', 'time', 'work', 'reference'],
+    wordWrap: true,
+    colWidths: [44, 34, 26, 30],
+    style: { head: [], border: [] },
+  })
   for (const r of rows) table.push(r)
   console.log(table.toString())
 }

@@ -31,12 +31,26 @@ export async function masterFailover(rows: string[][]): Promise<void> {
     return
   }
   const dir = mkdtempSync(join(tmpdir(), 'km-bench-failover-'))
-  const cluster = new LocalCluster({ workDir: dir, agents: 3, masterPort: 0, apiPort: 0, agentPort: 0, resources: 'cpus:2;mem:4096;ports:[31000-31999]', ha: true, noScheduler: true })
+  const cluster = new LocalCluster({
+    workDir: dir,
+    agents: 3,
+    masterPort: 0,
+    apiPort: 0,
+    agentPort: 0,
+    resources: 'cpus:2;mem:4096;ports:[31000-31999]',
+    ha: true,
+    noScheduler: true,
+  })
   let client: SchedulerClient | undefined
   try {
     await cluster.start()
     let subscriptions = 0
-    client = new SchedulerClient(cluster.master, { user: 'bench', name: 'bench', failover_timeout: 3600 }, { subscribed: () => void subscriptions++, offers: () => undefined, update: () => undefined }, pino({ level: 'silent' }))
+    client = new SchedulerClient(
+      cluster.master,
+      { user: 'bench', name: 'bench', failover_timeout: 3600 },
+      { subscribed: () => void subscriptions++, offers: () => undefined, update: () => undefined },
+      pino({ level: 'silent' }),
+    )
     client.start()
     const deadline = (s: number) => Date.now() + s * 1000
     let until = deadline(30)
@@ -53,18 +67,27 @@ export async function masterFailover(rows: string[][]): Promise<void> {
       // a master that says it is elected itself (observers of the others may lag)
       let now: string | undefined
       for (const m of cluster.master.split(',').filter((x) => x !== leader)) {
-        const body = (await fetch(`http://${m}/leader`).then((r) => r.json()).catch(() => undefined)) as { elected?: boolean } | undefined
+        const body = (await fetch(`http://${m}/leader`)
+          .then((r) => r.json())
+          .catch(() => undefined)) as { elected?: boolean } | undefined
         if (body?.elected) now = m
       }
       if (!elected && now) elected = performance.now() - t0
       if (!resubscribed && subscriptions > before) resubscribed = performance.now() - t0
       if (elected && !agentsBack) {
-        const state = (await fetch(`http://${now}/state`).then((r) => r.json()).catch(() => undefined)) as { agents?: Array<{ active: boolean }> } | undefined
+        const state = (await fetch(`http://${now}/state`)
+          .then((r) => r.json())
+          .catch(() => undefined)) as { agents?: Array<{ active: boolean }> } | undefined
         if ((state?.agents ?? []).filter((a) => a.active).length === 3) agentsBack = performance.now() - t0
       }
       await new Promise((r) => setTimeout(r, 20))
     }
-    rows.push([label, resubscribed && agentsBack ? `${ms(Math.max(resubscribed, agentsBack))}` : 'did not recover within 60 s', `elected ${elected ? ms(elected) : '-'}, framework ${resubscribed ? ms(resubscribed) : '-'}, agents ${agentsBack ? ms(agentsBack) : '-'}`, 'Mesos: 4–8 s'])
+    rows.push([
+      label,
+      resubscribed && agentsBack ? `${ms(Math.max(resubscribed, agentsBack))}` : 'did not recover within 60 s',
+      `elected ${elected ? ms(elected) : '-'}, framework ${resubscribed ? ms(resubscribed) : '-'}, agents ${agentsBack ? ms(agentsBack) : '-'}`,
+      'Mesos: 4–8 s',
+    ])
   } finally {
     client?.stop()
     await cluster.stop()

@@ -1,14 +1,14 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {type AddressInfo, createServer} from 'node:net'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
-import {serve, type ServerType} from '@hono/node-server'
-import {Hono} from 'hono'
-import {stream} from 'hono/streaming'
-import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import { type ServerType, serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { stream } from 'hono/streaming'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
-import {ApiError, post, postStream, resolveApi} from './api.js'
+import { ApiError, post, postStream, resolveApi } from './api.js'
 
 describe('resolveApi (mesos/kafka §1.1: flag > env KM_API > ./kafka-mesos.properties)', () => {
   let dir: string
@@ -16,74 +16,77 @@ describe('resolveApi (mesos/kafka §1.1: flag > env KM_API > ./kafka-mesos.prope
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'km-api-'))
     empty = mkdtempSync(join(tmpdir(), 'km-api-empty-'))
-    writeFileSync(join(dir, 'kafka-mesos.properties'), '# cli defaults\nstorage=file:x.json\napi = http://props:7000/\n')
+    writeFileSync(
+      join(dir, 'kafka-mesos.properties'),
+      '# cli defaults\nstorage=file:x.json\napi = http://props:7000/\n',
+    )
   })
   afterAll(() => {
-    rmSync(dir, {recursive: true, force: true})
-    rmSync(empty, {recursive: true, force: true})
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(empty, { recursive: true, force: true })
   })
 
   test('flag wins over env and file', () => {
-    expect(resolveApi({flag: 'http://flag:1', env: {KM_API: 'http://env:2'}, cwd: dir})).toBe('http://flag:1')
+    expect(resolveApi({ flag: 'http://flag:1', env: { KM_API: 'http://env:2' }, cwd: dir })).toBe('http://flag:1')
   })
   test('env wins over file', () => {
-    expect(resolveApi({env: {KM_API: 'http://env:2'}, cwd: dir})).toBe('http://env:2')
+    expect(resolveApi({ env: { KM_API: 'http://env:2' }, cwd: dir })).toBe('http://env:2')
   })
   test('file is last; trailing slash dropped', () => {
-    expect(resolveApi({env: {}, cwd: dir})).toBe('http://props:7000')
+    expect(resolveApi({ env: {}, cwd: dir })).toBe('http://props:7000')
   })
   test('empty values count as unset', () => {
-    expect(resolveApi({flag: '', env: {KM_API: ''}, cwd: dir})).toBe('http://props:7000')
+    expect(resolveApi({ flag: '', env: { KM_API: '' }, cwd: dir })).toBe('http://props:7000')
   })
   test('scheme is optional', () => {
-    expect(resolveApi({flag: '127.0.0.1:7000', env: {}, cwd: empty})).toBe('http://127.0.0.1:7000')
+    expect(resolveApi({ flag: '127.0.0.1:7000', env: {}, cwd: empty })).toBe('http://127.0.0.1:7000')
   })
   test('nothing set: the documented error', () => {
-    expect(() => resolveApi({env: {}, cwd: empty})).toThrow(
+    expect(() => resolveApi({ env: {}, cwd: empty })).toThrow(
       new ApiError('Undefined api. Provide --api, KM_API or api= in ./kafka-mesos.properties', 'KM_ERR_NO_API', 0),
     )
   })
   test('bad URL', () => {
-    expect(() => resolveApi({flag: 'ftp://x', env: {}, cwd: empty})).toThrow('invalid api URL "ftp://x"')
+    expect(() => resolveApi({ flag: 'ftp://x', env: {}, cwd: empty })).toThrow('invalid api URL "ftp://x"')
   })
 })
 
 describe('post', () => {
   let server: ServerType
   let api: string
-  const seen: Array<{path: string; contentType: string | undefined; form: Record<string, string>}> = []
+  const seen: Array<{ path: string; contentType: string | undefined; form: Record<string, string> }> = []
 
   beforeAll(async () => {
     const app = new Hono()
       .post('/api/broker/add', async (c) => {
         const form = Object.fromEntries(new URLSearchParams(await c.req.text()))
-        seen.push({path: c.req.path, contentType: c.req.header('content-type'), form})
-        if (form.cpus === 'abc') return c.json({error: 'cpus: invalid number "abc"', code: 'KM_ERR_VALUE'}, 400)
-        return c.json({brokers: [{id: form.broker}]})
+        seen.push({ path: c.req.path, contentType: c.req.header('content-type'), form })
+        if (form.cpus === 'abc') return c.json({ error: 'cpus: invalid number "abc"', code: 'KM_ERR_VALUE' }, 400)
+        return c.json({ brokers: [{ id: form.broker }] })
       })
       .post('/api/broker/empty400', (c) => c.body(null, 400))
       .post('/api/broker/html', (c) => c.html('<p>hi</p>'))
     await new Promise<void>((resolve) => {
-      server = serve({fetch: app.fetch, port: 0, hostname: '127.0.0.1'}, () => resolve())
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
     })
     api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
   test('sends form-urlencoded params, skips undefined, returns JSON', async () => {
-    const json = await post(api, 'broker/add', {broker: '0..2', cpus: '0.5', options: 'a=1\\,2,b=3', mem: undefined})
-    expect(json).toEqual({brokers: [{id: '0..2'}]})
+    const json = await post(api, 'broker/add', { broker: '0..2', cpus: '0.5', options: 'a=1\\,2,b=3', mem: undefined })
+    expect(json).toEqual({ brokers: [{ id: '0..2' }] })
     expect(seen.at(-1)).toEqual({
       path: '/api/broker/add',
       contentType: 'application/x-www-form-urlencoded; charset=utf-8',
-      form: {broker: '0..2', cpus: '0.5', options: 'a=1\\,2,b=3'},
+      form: { broker: '0..2', cpus: '0.5', options: 'a=1\\,2,b=3' },
     })
   })
 
   test("non-2xx with {error}: throws the server's message and code", async () => {
-    const err = await post(api, 'broker/add', {broker: '0', cpus: 'abc'}).catch((e: unknown) => e)
+    const err = await post(api, 'broker/add', { broker: '0', cpus: 'abc' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)
-    expect(err).toMatchObject({message: 'cpus: invalid number "abc"', code: 'KM_ERR_VALUE', status: 400})
+    expect(err).toMatchObject({ message: 'cpus: invalid number "abc"', code: 'KM_ERR_VALUE', status: 400 })
   })
 
   test('non-2xx without a JSON body: status and reason', async () => {
@@ -98,13 +101,13 @@ describe('post', () => {
   test('unreachable server', async () => {
     const closed = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
-        const {port} = s.address() as AddressInfo
+        const { port } = s.address() as AddressInfo
         s.close(() => resolve(port))
       })
     })
     const err = await post(`http://127.0.0.1:${closed}`, 'broker/list', {}).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)
-    expect(err).toMatchObject({code: 'KM_ERR_UNREACHABLE', status: 0})
+    expect(err).toMatchObject({ code: 'KM_ERR_UNREACHABLE', status: 0 })
     expect((err as ApiError).message).toBe(`cannot reach the scheduler API at http://127.0.0.1:${closed}: ECONNREFUSED`)
   })
 })
@@ -131,8 +134,8 @@ describe('postStream (streamed answers of broker restart)', () => {
           await s.write('{"progress":"stopping broker 0"}\n{"error":"internal error: boom","code":"KM_ERR_INTERNAL"}\n')
         })
       })
-      .post('/api/broker/plain', (c) => c.json({status: 'restarted', brokers: []}))
-      .post('/api/broker/bad', (c) => c.json({error: 'broker 7 not found', code: 'KM_ERR_NOT_FOUND'}, 400))
+      .post('/api/broker/plain', (c) => c.json({ status: 'restarted', brokers: [] }))
+      .post('/api/broker/bad', (c) => c.json({ error: 'broker 7 not found', code: 'KM_ERR_NOT_FOUND' }, 400))
       .post('/api/broker/cut', (c) => {
         c.header('Content-Type', 'application/x-ndjson')
         return stream(c, async (s) => {
@@ -140,7 +143,7 @@ describe('postStream (streamed answers of broker restart)', () => {
         })
       })
     await new Promise<void>((resolve) => {
-      server = serve({fetch: app.fetch, port: 0, hostname: '127.0.0.1'}, () => resolve())
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
     })
     api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
@@ -148,15 +151,21 @@ describe('postStream (streamed answers of broker restart)', () => {
 
   test('progress lines in order, then the answer', async () => {
     const lines: string[] = []
-    const json = await postStream(api, 'broker/restart', {broker: '0'}, (l) => lines.push(l))
+    const json = await postStream(api, 'broker/restart', { broker: '0' }, (l) => lines.push(l))
     expect(lines).toEqual(['stopping broker 0', 'starting broker 0'])
-    expect(json).toEqual({status: 'restarted', brokers: [{id: '0'}]})
+    expect(json).toEqual({ status: 'restarted', brokers: [{ id: '0' }] })
   })
 
   test('an error line, an HTTP 400 and a cut stream are ApiErrors; plain JSON works without progress', async () => {
-    await expect(postStream(api, 'broker/fails', {}, () => undefined)).rejects.toMatchObject({message: 'internal error: boom', code: 'KM_ERR_INTERNAL'})
-    await expect(postStream(api, 'broker/bad', {}, () => undefined)).rejects.toMatchObject({message: 'broker 7 not found', status: 400})
+    await expect(postStream(api, 'broker/fails', {}, () => undefined)).rejects.toMatchObject({
+      message: 'internal error: boom',
+      code: 'KM_ERR_INTERNAL',
+    })
+    await expect(postStream(api, 'broker/bad', {}, () => undefined)).rejects.toMatchObject({
+      message: 'broker 7 not found',
+      status: 400,
+    })
     await expect(postStream(api, 'broker/cut', {}, () => undefined)).rejects.toThrow(/ended without a result/)
-    expect(await postStream(api, 'broker/plain', {}, () => undefined)).toEqual({status: 'restarted', brokers: []})
+    expect(await postStream(api, 'broker/plain', {}, () => undefined)).toEqual({ status: 'restarted', brokers: [] })
   })
 })

@@ -5,19 +5,19 @@
  * errors with JSON `{"error": "<message>", "code": "KM_..."}`, which becomes an {@link ApiError}.
  */
 
-import {readFileSync} from 'node:fs'
-import {userInfo} from 'node:os'
-import {join} from 'node:path'
+import { readFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
+import { join } from 'node:path'
 
-import {z} from 'zod'
+import { z } from 'zod'
 
-import {parseProperties} from './properties.js'
+import { parseProperties } from './properties.js'
 
 /** The properties file looked up in the working directory for `api=` (mesos/kafka §1.1). */
 export const PROPERTIES_FILE = 'kafka-mesos.properties'
 
 /** Any JSON value, as returned by the server and printed by `--json`. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | {[key: string]: JsonValue}
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /** A failed API call. `message` is the server's error text; `code` is the server's `KM_...` code if any. */
 export class ApiError extends Error {
@@ -88,7 +88,7 @@ export function cliUser(): string {
 /** Form params for a call; `undefined` values are left out. */
 export type Params = Record<string, string | undefined>
 
-const ErrorBody = z.looseObject({error: z.string(), code: z.string().optional()})
+const ErrorBody = z.looseObject({ error: z.string(), code: z.string().optional() })
 
 /**
  * Finds the scheduler through the meta-framework's task list (issue 8): `apps://host:port/<app>` →
@@ -108,7 +108,12 @@ export async function schedulerFromApps(api: string): Promise<string> {
     throw new ApiError(`cannot ask the meta-framework at ${where}: ${(e as Error).message}`, 'KM_ERR_UNREACHABLE', 0)
   }
   const running = tasks.find((t) => t.state === 'TASK_RUNNING' && t.host && t.ports && t.ports.length > 0)
-  if (!running) throw new ApiError(`the meta-framework at ${url.host} runs no task of app ${app} right now; retry in a moment`, 'KM_ERR_UNREACHABLE', 0)
+  if (!running)
+    throw new ApiError(
+      `the meta-framework at ${url.host} runs no task of app ${app} right now; retry in a moment`,
+      'KM_ERR_UNREACHABLE',
+      0,
+    )
   return `http://${running.host}:${running.ports![0]}`
 }
 
@@ -123,7 +128,7 @@ async function send(api: string, path: string, params: Params, accept: string): 
   try {
     return await fetch(`${api}/api/${path}`, {
       method: 'POST',
-      headers: {'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept, 'x-km-user': cliUser()},
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept, 'x-km-user': cliUser() },
       body: body.toString(),
     })
   } catch (e) {
@@ -182,10 +187,16 @@ async function readJsonAnswer(res: Response, url: string): Promise<JsonValue> {
  *
  * @throws ApiError as {@link post}; also for an `{"error","code"}` line in the stream and a stream that ends without an answer.
  */
-export async function postStream(api: string, path: string, params: Params, onProgress: (line: string) => void): Promise<JsonValue> {
+export async function postStream(
+  api: string,
+  path: string,
+  params: Params,
+  onProgress: (line: string) => void,
+): Promise<JsonValue> {
   const url = `${api}/api/${path}`
   const res = await send(api, path, params, 'application/x-ndjson, application/json')
-  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('ndjson') || !res.body) return readJsonAnswer(res, url)
+  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('ndjson') || !res.body)
+    return readJsonAnswer(res, url)
   let answer: JsonValue | undefined
   let buf = ''
   const decoder = new TextDecoder()
@@ -197,14 +208,14 @@ export async function postStream(api: string, path: string, params: Params, onPr
     } catch {
       throw new ApiError(`unexpected non-JSON line from ${url}: ${line.slice(0, 200)}`, 'KM_ERR_RESPONSE', res.status)
     }
-    const progress = z.looseObject({progress: z.string()}).safeParse(json)
+    const progress = z.looseObject({ progress: z.string() }).safeParse(json)
     if (progress.success) return onProgress(progress.data.progress)
     const err = ErrorBody.safeParse(json)
     if (err.success) throw new ApiError(err.data.error, err.data.code ?? 'KM_ERR_HTTP', res.status)
     answer = json
   }
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buf += decoder.decode(chunk, {stream: true})
+    buf += decoder.decode(chunk, { stream: true })
     let nl: number
     while ((nl = buf.indexOf('\n')) >= 0) {
       handle(buf.slice(0, nl))
@@ -212,7 +223,8 @@ export async function postStream(api: string, path: string, params: Params, onPr
     }
   }
   handle(buf + decoder.decode())
-  if (answer === undefined) throw new ApiError(`the answer from ${url} ended without a result`, 'KM_ERR_RESPONSE', res.status)
+  if (answer === undefined)
+    throw new ApiError(`the answer from ${url} ended without a result`, 'KM_ERR_RESPONSE', res.status)
   return answer
 }
 
@@ -254,10 +266,10 @@ export const BrokerJson = z.looseObject({
   javaCmd: Str,
   needsRestart: z.boolean().nullish(),
   /** changes since the task's launch: options applied live, and what needs a restart (our addition) */
-  changes: z.looseObject({live: z.record(z.string(), z.string()).default({}), restart: z.array(z.string()).default([])}).nullish(),
-  stickiness: z
-    .looseObject({period: Str, hostname: Str, stopTime: Str, expires: Str})
+  changes: z
+    .looseObject({ live: z.record(z.string(), z.string()).default({}), restart: z.array(z.string()).default([]) })
     .nullish(),
+  stickiness: z.looseObject({ period: Str, hostname: Str, stopTime: Str, expires: Str }).nullish(),
   failover: z
     .looseObject({
       delay: Str,
@@ -267,21 +279,23 @@ export const BrokerJson = z.looseObject({
       failureTime: Str,
     })
     .nullish(),
-  executionOptions: z.looseObject({jvmOptions: Str, javaCmd: Str}).nullish(),
+  executionOptions: z.looseObject({ jvmOptions: Str, javaCmd: Str }).nullish(),
   task: TaskJson.nullish(),
   /** why an active broker without a task did not take its last offer (our addition; in memory on the scheduler) */
-  waiting: z.looseObject({reason: z.string(), hostname: Str, time: Str}).nullish(),
+  waiting: z.looseObject({ reason: z.string(), hostname: Str, time: Str }).nullish(),
   /** metrics the running task last reported (`timestamp` 0 = not yet), mesos/kafka §2.6 */
   metrics: z.record(z.string(), z.number()).nullish(),
 })
 export type BrokerJson = z.infer<typeof BrokerJson>
 
 /** Answer of broker add/update/list: `{"brokers":[Broker]}`. */
-export const BrokersResponse = z.looseObject({brokers: z.array(BrokerJson)})
+export const BrokersResponse = z.looseObject({ brokers: z.array(BrokerJson) })
 export type BrokersResponse = z.infer<typeof BrokersResponse>
 
 /** Answer of broker remove: `{"ids":["0","1"]}` (mesos/kafka also sent a comma string; both accepted). */
-export const RemoveResponse = z.looseObject({ids: z.union([z.array(Id), z.string().transform((s) => s.split(',').filter(Boolean))])})
+export const RemoveResponse = z.looseObject({
+  ids: z.union([z.array(Id), z.string().transform((s) => s.split(',').filter(Boolean))]),
+})
 export type RemoveResponse = z.infer<typeof RemoveResponse>
 
 /** Answer of broker start/stop: `{"status":"started|stopped|scheduled|timeout","brokers":[Broker]}`. */
@@ -302,6 +316,7 @@ export type RestartResponse = StartStopResponse
  */
 export function decode<S extends z.ZodType>(schema: S, path: string, json: JsonValue): z.output<S> {
   const r = schema.safeParse(json)
-  if (!r.success) throw new ApiError(`unexpected answer from ${path}: ${z.prettifyError(r.error)}`, 'KM_ERR_RESPONSE', 0)
+  if (!r.success)
+    throw new ApiError(`unexpected answer from ${path}: ${z.prettifyError(r.error)}`, 'KM_ERR_RESPONSE', 0)
   return r.data
 }

@@ -1,13 +1,15 @@
-import { serve } from '@hono/node-server'
-import { Hono } from 'hono'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ApiError, post, resolveApi, schedulerFromApps } from './api.js'
 
 function start(app: Hono): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve({ server, port: (server.address() as AddressInfo).port })) as Server
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve({ server, port: (server.address() as AddressInfo).port }),
+    ) as Server
   })
 }
 
@@ -19,7 +21,12 @@ describe('finding the scheduler through the meta-framework (apps://)', () => {
     scheduler = await start(new Hono().post('/api/broker/list', (c) => c.json({ brokers: [], from: 'scheduler' })))
     apps = await start(
       new Hono().get('/v2/apps/kafka/tasks', (c) =>
-        c.json({ tasks: [{ state: 'TASK_STAGING', host: '127.0.0.9', ports: [1] }, ...(running ? [{ state: 'TASK_RUNNING', host: '127.0.0.1', ports: [scheduler.port] }] : [])] }),
+        c.json({
+          tasks: [
+            { state: 'TASK_STAGING', host: '127.0.0.9', ports: [1] },
+            ...(running ? [{ state: 'TASK_RUNNING', host: '127.0.0.1', ports: [scheduler.port] }] : []),
+          ],
+        }),
       ),
     )
   })
@@ -38,7 +45,9 @@ describe('finding the scheduler through the meta-framework (apps://)', () => {
   test('no running task: a clear error, not a crash', async () => {
     running = false
     await expect(schedulerFromApps(`apps://127.0.0.1:${apps.port}/kafka`)).rejects.toThrow(ApiError)
-    await expect(schedulerFromApps(`apps://127.0.0.1:${apps.port}/kafka`)).rejects.toThrow(/runs no task of app \/kafka/)
+    await expect(schedulerFromApps(`apps://127.0.0.1:${apps.port}/kafka`)).rejects.toThrow(
+      /runs no task of app \/kafka/,
+    )
     running = true
   })
 })

@@ -3,20 +3,20 @@
  * error reporting (`Error: <message>` on stderr, exit 1; §1) and the add/update settings flags (§1.3).
  */
 
-import {readFileSync} from 'node:fs'
+import { readFileSync } from 'node:fs'
 
-import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
-import type {z} from 'zod'
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
+import type { z } from 'zod'
 
-import {formatMap, ValueError} from '../scheduler/brokers/values.js'
-import {ApiError, decode, type JsonValue, type Params, post, resolveApi} from './api.js'
-import {parseProperties} from './properties.js'
+import { formatMap, ValueError } from '../scheduler/brokers/values.js'
+import { ApiError, decode, type JsonValue, type Params, post, resolveApi } from './api.js'
+import { parseProperties } from './properties.js'
 
 /** A CLI failure with mesos/kafka output: printed as `Error: <message>`, exit code 1. */
 export class KmCliError extends Errors.CLIError {
   readonly kmCode: string
   constructor(message: string, kmCode: string) {
-    super(message, {exit: 1})
+    super(message, { exit: 1 })
     this.kmCode = kmCode
   }
 }
@@ -24,7 +24,8 @@ export class KmCliError extends Errors.CLIError {
 /** `--api`: accepted by every broker command, anywhere on the line (§1.1). */
 export const apiFlags = {
   api: Flags.string({
-    description: 'scheduler REST API URL such as http://127.0.0.1:7000 (else env KM_API, else api= in ./kafka-mesos.properties)',
+    description:
+      'scheduler REST API URL such as http://127.0.0.1:7000 (else env KM_API, else api= in ./kafka-mesos.properties)',
     helpValue: '<url>',
   }),
 }
@@ -34,27 +35,33 @@ export const apiFlags = {
  * through as strings; the server validates them. `""` unsets a setting on update.
  */
 export const settingsFlags = {
-  cpus: Flags.string({description: 'CPU amount, e.g. 0.5 (new broker default: 1)', helpValue: '<number>'}),
-  mem: Flags.string({description: 'task memory in MB (new broker default: 2048)', helpValue: '<MB>'}),
-  heap: Flags.string({description: 'Kafka JVM heap (-Xmx) in MB (new broker default: 1024)', helpValue: '<MB>'}),
+  cpus: Flags.string({ description: 'CPU amount, e.g. 0.5 (new broker default: 1)', helpValue: '<number>' }),
+  mem: Flags.string({ description: 'task memory in MB (new broker default: 2048)', helpValue: '<MB>' }),
+  heap: Flags.string({ description: 'Kafka JVM heap (-Xmx) in MB (new broker default: 1024)', helpValue: '<MB>' }),
   port: Flags.string({
     description: 'port or range such as 31092 or 31090..31100; "" means auto (the lowest offered port)',
     helpValue: '<port|A..B>',
   }),
   options: Flags.string({
-    description: 'Kafka server properties k=v,k2=v2 (escape commas as \\,; $id is the broker id), or file:server.properties (read here and sent as k=v,...)',
+    description:
+      'Kafka server properties k=v,k2=v2 (escape commas as \\,; $id is the broker id), or file:server.properties (read here and sent as k=v,...)',
     helpValue: '<k=v,...|file:path>',
   }),
   constraints: Flags.string({
-    description: 'placement constraints attr=like:<regex>|unlike:<regex>|unique|cluster[:value]|groupBy[:N],... (attr: hostname or an agent attribute)',
+    description:
+      'placement constraints attr=like:<regex>|unlike:<regex>|unique|cluster[:value]|groupBy[:N],... (attr: hostname or an agent attribute)',
     helpValue: '<attr=constraint,...>',
   }),
   'jvm-options': Flags.string({
-    description: 'extra JVM options for the Kafka JVM; pass with = when it starts with a dash: --jvm-options="-XX:+UseG1GC"',
+    description:
+      'extra JVM options for the Kafka JVM; pass with = when it starts with a dash: --jvm-options="-XX:+UseG1GC"',
     helpValue: '<options>',
   }),
-  'failover-delay': Flags.string({description: 'first restart delay after a failure, doubled per failure (default 1m)', helpValue: '<period>'}),
-  'failover-max-delay': Flags.string({description: 'maximum restart delay (default 10m)', helpValue: '<period>'}),
+  'failover-delay': Flags.string({
+    description: 'first restart delay after a failure, doubled per failure (default 1m)',
+    helpValue: '<period>',
+  }),
+  'failover-max-delay': Flags.string({ description: 'maximum restart delay (default 10m)', helpValue: '<period>' }),
   'failover-max-tries': Flags.string({
     description: 'failures after which the broker is deactivated (default: unlimited; "" unsets)',
     helpValue: '<count>',
@@ -64,22 +71,26 @@ export const settingsFlags = {
     helpValue: '<period>',
   }),
   'bind-address': Flags.string({
-    description: 'address Kafka listens on and advertises, resolved on the agent: a host name or IP, a prefix such as 192.168.50.* (the agent\'s address or a local interface address starting with it), or if:<nic> (its IPv4 address); "" unsets',
+    description:
+      'address Kafka listens on and advertises, resolved on the agent: a host name or IP, a prefix such as 192.168.50.* (the agent\'s address or a local interface address starting with it), or if:<nic> (its IPv4 address); "" unsets',
     helpValue: '<address>',
   }),
   'log4j-options': Flags.string({
-    description: 'log4j2 overrides k=v,... merged over Kafka\'s log4j2 config: <logger>=LEVEL (kafka.controller=DEBUG), rootLogger=LEVEL, log4j.logger.<name>=LEVEL, or log4j2 properties keys (appender.x.type=...); or file:log4j.properties (read here and sent as k=v,...)',
+    description:
+      "log4j2 overrides k=v,... merged over Kafka's log4j2 config: <logger>=LEVEL (kafka.controller=DEBUG), rootLogger=LEVEL, log4j.logger.<name>=LEVEL, or log4j2 properties keys (appender.x.type=...); or file:log4j.properties (read here and sent as k=v,...)",
     helpValue: '<k=v,...|file:path>',
   }),
   syslog: Flags.boolean({
-    description: 'also send Kafka\'s log to the local syslog (UDP localhost:514, facility USER); --no-syslog turns it off',
+    description:
+      "also send Kafka's log to the local syslog (UDP localhost:514, facility USER); --no-syslog turns it off",
     allowNo: true,
   }),
   volume: Flags.string({
-    description: 'id of a pre-reserved persistent volume for the data: only an offer with a disk of that persistence id matches, log.dirs = <sandbox>/<its container path, e.g. data>/kafka-logs; $id is the broker id; "" unsets',
+    description:
+      'id of a pre-reserved persistent volume for the data: only an offer with a disk of that persistence id matches, log.dirs = <sandbox>/<its container path, e.g. data>/kafka-logs; $id is the broker id; "" unsets',
     helpValue: '<id>',
   }),
-  'java-cmd': Flags.string({description: 'command that launches java', helpValue: '<command>'}),
+  'java-cmd': Flags.string({ description: 'command that launches java', helpValue: '<command>' }),
 }
 
 /** REST param name for each settings flag (mesos/kafka §1.3 table). */
@@ -151,7 +162,7 @@ export abstract class BrokerCommand extends Command {
    */
   protected async post(path: string, apiFlag: string | undefined, params: Params): Promise<JsonValue> {
     try {
-      return await post(resolveApi({flag: apiFlag}), path, params)
+      return await post(resolveApi({ flag: apiFlag }), path, params)
     } catch (e) {
       throw this.toCliError(e)
     }
@@ -190,7 +201,7 @@ export abstract class BrokerCommand extends Command {
 
   /** With --json, failures print `{"error":"<message>","code":"KM_..."}` like the REST API. */
   protected toErrorJson(err: unknown): unknown {
-    if (err instanceof KmCliError) return {error: err.message, code: err.kmCode}
+    if (err instanceof KmCliError) return { error: err.message, code: err.kmCode }
     return super.toErrorJson(err)
   }
 }

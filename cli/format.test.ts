@@ -1,7 +1,14 @@
-import {describe, expect, test} from 'vitest'
+import { describe, expect, test } from 'vitest'
 
-import {BrokerJson, RemoveResponse, StartStopResponse} from './api.js'
-import {formatAddUpdate, formatBroker, formatList, formatRemoved, formatStartStop, startStopTimeoutMessage} from './format.js'
+import { BrokerJson, RemoveResponse, StartStopResponse } from './api.js'
+import {
+  formatAddUpdate,
+  formatBroker,
+  formatList,
+  formatRemoved,
+  formatStartStop,
+  startStopTimeoutMessage,
+} from './format.js'
 
 const running = BrokerJson.parse({
   id: '0',
@@ -13,15 +20,15 @@ const running = BrokerJson.parse({
   constraints: 'hostname=unique',
   jvmOptions: '-XX:+UseG1GC',
   needsRestart: true,
-  stickiness: {period: '10m', hostname: '127.0.1.1'},
-  failover: {delay: '1m', maxDelay: '10m', maxTries: 5, failures: 0},
+  stickiness: { period: '10m', hostname: '127.0.1.1' },
+  failover: { delay: '1m', maxDelay: '10m', maxTries: 5, failures: 0 },
   task: {
     id: 'kafka-0-6a1e1c9e-0000-4000-8000-000000000000',
     slaveId: 'S1',
     executorId: 'kafka-0-6a1e1c9e-0000-4000-8000-000000000000',
     hostname: '127.0.1.1',
     endpoint: '127.0.1.1:31000',
-    attributes: {rack: 'r1', dc: 'dc1'},
+    attributes: { rack: 'r1', dc: 'dc1' },
     state: 'running',
   },
   state: 'running',
@@ -38,8 +45,8 @@ const stopped = BrokerJson.parse({
   jvmOptions: '',
   javaCmd: 'exec java',
   needsRestart: false,
-  stickiness: {period: '10m', hostname: 'h2', stopTime: '2026-11-22 10:00:00.000'},
-  failover: {delay: '1m', maxDelay: '10m'},
+  stickiness: { period: '10m', hostname: 'h2', stopTime: '2026-11-22 10:00:00.000' },
+  failover: { delay: '1m', maxDelay: '10m' },
   state: 'stopped',
 })
 
@@ -66,16 +73,23 @@ describe('formatBroker (mesos/kafka §1.3)', () => {
   })
 
   test('changes since launch: applied live and needing a restart, right under the state', () => {
-    const b = BrokerJson.parse({...running, changes: {live: {'num.io.threads': '4'}, restart: ['mem', 'num.partitions']}})
+    const b = BrokerJson.parse({
+      ...running,
+      changes: { live: { 'num.io.threads': '4' }, restart: ['mem', 'num.partitions'] },
+    })
     const lines = formatBroker(b).split('\n')
     expect(lines[2]).toBe('state: running (modified, needs restart)')
     expect(lines[3]).toBe('changes: applied live: num.io.threads=4; need restart: mem,num.partitions')
-    const liveOnly = BrokerJson.parse({...running, needsRestart: false, changes: {live: {'num.io.threads': '4'}, restart: []}})
+    const liveOnly = BrokerJson.parse({
+      ...running,
+      needsRestart: false,
+      changes: { live: { 'num.io.threads': '4' }, restart: [] },
+    })
     expect(formatBroker(liveOnly)).toMatch(/^state: running\nchanges: applied live: num.io.threads=4\n/m)
   })
 
   test('stopped broker: port range, expires = stopTime + period, unset lines omitted', () => {
-    expect(formatBroker(stopped, {indent: 1})).toBe(
+    expect(formatBroker(stopped, { indent: 1 })).toBe(
       [
         '  id: 1',
         '  active: false',
@@ -92,15 +106,21 @@ describe('formatBroker (mesos/kafka §1.3)', () => {
       ...stopped,
       active: true,
       state: 'starting',
-      waiting: {reason: 'rack=unique: rack r1 does not match (others: r1,r2,r3)', hostname: '127.0.1.1', time: '2026-11-22 10:00:00.000'},
+      waiting: {
+        reason: 'rack=unique: rack r1 does not match (others: r1,r2,r3)',
+        hostname: '127.0.1.1',
+        time: '2026-11-22 10:00:00.000',
+      },
     })
-    expect(formatBroker(b).split('\n')[3]).toBe('waiting: rack=unique: rack r1 does not match (others: r1,r2,r3) (offer from 127.0.1.1 at 2026-11-22 10:00:00.000)')
-    expect(formatBroker(BrokerJson.parse({...running, waiting: {reason: 'x'}}))).not.toContain('waiting:')
+    expect(formatBroker(b).split('\n')[3]).toBe(
+      'waiting: rack=unique: rack r1 does not match (others: r1,r2,r3) (offer from 127.0.1.1 at 2026-11-22 10:00:00.000)',
+    )
+    expect(formatBroker(BrokerJson.parse({ ...running, waiting: { reason: 'x' } }))).not.toContain('waiting:')
   })
 
   test('quiet hides options and jvm-options; bind-address adds the task hostname', () => {
-    const b = BrokerJson.parse({...running, bindAddress: 'if:eth1', needsRestart: false})
-    const text = formatBroker(b, {quiet: true})
+    const b = BrokerJson.parse({ ...running, bindAddress: 'if:eth1', needsRestart: false })
+    const text = formatBroker(b, { quiet: true })
     expect(text).not.toContain('options:')
     expect(text).toContain('bind-address: if:eth1')
     expect(text).toContain('  endpoint: 127.0.1.1:31000 (127.0.1.1)')
@@ -123,13 +143,14 @@ describe('result lines', () => {
   })
 
   test('remove', () => {
-    expect(formatRemoved(RemoveResponse.parse({ids: ['0', '1']}))).toBe('brokers 0,1 removed')
-    expect(formatRemoved(RemoveResponse.parse({ids: ['3']}))).toBe('broker 3 removed')
-    expect(formatRemoved(RemoveResponse.parse({ids: '4,5'}))).toBe('brokers 4,5 removed')
+    expect(formatRemoved(RemoveResponse.parse({ ids: ['0', '1'] }))).toBe('brokers 0,1 removed')
+    expect(formatRemoved(RemoveResponse.parse({ ids: ['3'] }))).toBe('broker 3 removed')
+    expect(formatRemoved(RemoveResponse.parse({ ids: '4,5' }))).toBe('brokers 4,5 removed')
   })
 
   test('start/stop', () => {
-    const res = (status: string, n: number) => StartStopResponse.parse({status, brokers: [running, stopped].slice(0, n)})
+    const res = (status: string, n: number) =>
+      StartStopResponse.parse({ status, brokers: [running, stopped].slice(0, n) })
     expect(formatStartStop('start', res('started', 2)).split('\n')[0]).toBe('brokers started:')
     expect(formatStartStop('stop', res('stopped', 1)).split('\n')[0]).toBe('broker stopped:')
     expect(formatStartStop('start', res('scheduled', 2)).split('\n')[0]).toBe('brokers scheduled to start:')

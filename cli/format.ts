@@ -4,8 +4,8 @@
  * spaces per level, as mesos/kafka's `printLine`.
  */
 
-import {parsePeriod, ValueError} from '../scheduler/brokers/values.js'
-import type {BrokerJson, RemoveResponse, StartStopResponse} from './api.js'
+import { parsePeriod, ValueError } from '../scheduler/brokers/values.js'
+import type { BrokerJson, RemoveResponse, StartStopResponse } from './api.js'
 
 /** Options for {@link formatBroker}. */
 export interface BrokerFormatOptions {
@@ -72,13 +72,18 @@ export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): str
   line(`active: ${b.active ?? false}`)
   line(`state: ${b.state ?? (b.active ? 'starting' : 'stopped')}${b.needsRestart ? ' (modified, needs restart)' : ''}`)
   if (b.waiting && !b.task) {
-    const from = has(b.waiting.hostname) ? ` (offer from ${b.waiting.hostname}${has(b.waiting.time) ? ` at ${b.waiting.time}` : ''})` : ''
+    const from = has(b.waiting.hostname)
+      ? ` (offer from ${b.waiting.hostname}${has(b.waiting.time) ? ` at ${b.waiting.time}` : ''})`
+      : ''
     line(`waiting: ${b.waiting.reason}${from}`)
   }
   const ch = b.changes
   if (ch) {
     const live = Object.entries(ch.live ?? {}).map(([k, v]) => `${k}=${v}`)
-    const parts = [...(live.length > 0 ? [`applied live: ${live.join(',')}`] : []), ...((ch.restart ?? []).length > 0 ? [`need restart: ${ch.restart.join(',')}`] : [])]
+    const parts = [
+      ...(live.length > 0 ? [`applied live: ${live.join(',')}`] : []),
+      ...((ch.restart ?? []).length > 0 ? [`need restart: ${ch.restart.join(',')}`] : []),
+    ]
     if (parts.length > 0) line(`changes: ${parts.join('; ')}`)
   }
   line(`resources: ${formatResources(b)}`)
@@ -116,7 +121,8 @@ export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): str
     line('task:')
     line(`id: ${t.id}`, 1)
     line(`state: ${t.state}`, 1)
-    if (has(t.endpoint)) line(`endpoint: ${t.endpoint}${has(b.bindAddress) && has(t.hostname) ? ` (${t.hostname})` : ''}`, 1)
+    if (has(t.endpoint))
+      line(`endpoint: ${t.endpoint}${has(b.bindAddress) && has(t.hostname) ? ` (${t.hostname})` : ''}`, 1)
     const attrs = Object.entries(t.attributes ?? {})
     if (attrs.length > 0) line(`attributes: ${attrs.map(([k, v]) => `${k}=${v}`).join(',')}`, 1)
   }
@@ -137,14 +143,18 @@ const LIST_METRICS: ReadonlyArray<[string, string]> = [
  * The `metrics:` block of a broker with a task: when they were collected (UTC) and the health
  * figures present; "waiting for broker to report metrics" while a running broker has not reported.
  */
-export function formatReportedMetrics(b: BrokerJson): Array<{text: string; depth: number}> {
+export function formatReportedMetrics(b: BrokerJson): Array<{ text: string; depth: number }> {
   const m = b.metrics
   if (!m || !b.task) return []
-  if (!m.timestamp) return b.task.state === 'running' ? [{text: 'metrics: waiting for broker to report metrics', depth: 0}] : []
-  const out = [{text: 'metrics:', depth: 0}, {text: `collected: ${new Date(m.timestamp).toISOString().replace('T', ' ').replace('Z', '')}`, depth: 1}]
+  if (!m.timestamp)
+    return b.task.state === 'running' ? [{ text: 'metrics: waiting for broker to report metrics', depth: 0 }] : []
+  const out = [
+    { text: 'metrics:', depth: 0 },
+    { text: `collected: ${new Date(m.timestamp).toISOString().replace('T', ' ').replace('Z', '')}`, depth: 1 },
+  ]
   for (const [label, key] of LIST_METRICS) {
     const v = m[key]
-    if (v !== undefined) out.push({text: `${label}: ${Number.isInteger(v) ? v : v.toFixed(3)}`, depth: 1})
+    if (v !== undefined) out.push({ text: `${label}: ${Number.isInteger(v) ? v : v.toFixed(3)}`, depth: 1 })
   }
   return out
 }
@@ -152,7 +162,7 @@ export function formatReportedMetrics(b: BrokerJson): Array<{text: string; depth
 /** Brokers, each indented one level and followed by a blank line, after a title line. */
 function titled(title: string, brokers: readonly BrokerJson[], quiet = false): string {
   const parts = [title]
-  for (const b of brokers) parts.push(formatBroker(b, {indent: 1, quiet}) + '\n')
+  for (const b of brokers) parts.push(`${formatBroker(b, { indent: 1, quiet })}\n`)
   return parts.join('\n')
 }
 
@@ -179,7 +189,10 @@ export function formatRemoved(res: RemoveResponse): string {
  * then each broker. A `timeout` status is not formatted here; see {@link startStopTimeoutMessage}.
  */
 export function formatStartStop(cmd: 'start' | 'stop', res: StartStopResponse): string {
-  const title = res.status === 'scheduled' ? `${noun(res.brokers.length)} scheduled to ${cmd}:` : `${noun(res.brokers.length)} ${res.status}:`
+  const title =
+    res.status === 'scheduled'
+      ? `${noun(res.brokers.length)} scheduled to ${cmd}:`
+      : `${noun(res.brokers.length)} ${res.status}:`
   return titled(title, res.brokers)
 }
 

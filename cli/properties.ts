@@ -7,7 +7,7 @@
  * `\t \n \r \f \uXXXX`, `\=`, `\:`, `\ `, `\#`, `\\` (any other `\c` is `c`). Later keys win.
  */
 
-const ESCAPES: Record<string, string> = {t: '\t', n: '\n', r: '\r', f: '\f'}
+const ESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f' }
 
 /** Joins continuation lines: a line ending in an odd number of backslashes continues on the next. */
 function logicalLines(text: string): string[] {
@@ -69,7 +69,12 @@ export function parseProperties(text: string): Record<string, string> {
     const key = unescapeProps(line.slice(0, i))
     let rest = line.slice(i).replace(/^[ \t\f]+/, '')
     if (rest.startsWith('=') || rest.startsWith(':')) rest = rest.slice(1).replace(/^[ \t\f]+/, '')
-    Object.defineProperty(out, key, {value: unescapeProps(rest), enumerable: true, writable: true, configurable: true})
+    Object.defineProperty(out, key, {
+      value: unescapeProps(rest),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
   return out
 }

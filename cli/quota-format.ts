@@ -4,7 +4,7 @@
  */
 
 import Table from 'cli-table3'
-import {z} from 'zod'
+import { z } from 'zod'
 
 /** `{"<entity>":{"<key>":N}}` (reference kafka-mesos.md §2.4). */
 export const QuotaResponse = z.record(z.string(), z.record(z.string(), z.number()))
@@ -16,8 +16,14 @@ const KEYS = ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage']
 export function formatQuotas(res: QuotaResponse, entityType: string): string {
   const entities = Object.keys(res).sort()
   if (entities.length === 0) return 'no quotas'
-  const keys = [...KEYS, ...[...new Set(entities.flatMap((e) => Object.keys(res[e])))].filter((k) => !KEYS.includes(k)).sort()]
-  const table = new Table({head: [entityType === 'users' ? 'user' : 'client id', ...keys], style: {head: [], border: []}})
+  const keys = [
+    ...KEYS,
+    ...[...new Set(entities.flatMap((e) => Object.keys(res[e])))].filter((k) => !KEYS.includes(k)).sort(),
+  ]
+  const table = new Table({
+    head: [entityType === 'users' ? 'user' : 'client id', ...keys],
+    style: { head: [], border: [] },
+  })
   for (const e of entities) table.push([e, ...keys.map((k) => (res[e][k] === undefined ? '-' : String(res[e][k])))])
   return table.toString()
 }

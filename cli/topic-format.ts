@@ -3,9 +3,9 @@
  * Functions return text without a trailing newline; two spaces per indent level.
  */
 
-import {formatMap} from '../scheduler/brokers/values.js'
-import {formatProgress} from '../scheduler/kafka/move-progress.js'
-import type {PartitionsResponse, RebalanceResponse, TopicJson} from './topic-command.js'
+import { formatMap } from '../scheduler/brokers/values.js'
+import { formatProgress } from '../scheduler/kafka/move-progress.js'
+import type { PartitionsResponse, RebalanceResponse, TopicJson } from './topic-command.js'
 
 const pad = (n: number) => '  '.repeat(n)
 
@@ -29,7 +29,11 @@ export function formatTopic(t: TopicJson, indent = 1): string {
  * A titled topic list: `no topics`, `topic:` / `topics:` (list), `topic(s) added:`, `updated:`,
  * `deleted:`, then each topic followed by a blank line (names only with `quiet`).
  */
-export function formatTopics(title: 'list' | 'added' | 'updated' | 'deleted', topics: readonly TopicJson[], quiet = false): string {
+export function formatTopics(
+  title: 'list' | 'added' | 'updated' | 'deleted',
+  topics: readonly TopicJson[],
+  quiet = false,
+): string {
   const s = topics.length > 1 ? 's' : ''
   const head = title === 'list' ? (topics.length === 0 ? 'no topics' : `topic${s}:`) : `topic${s} ${title}:`
   const lines = [head]
@@ -52,7 +56,9 @@ export function formatPartitions(res: PartitionsResponse): string {
       const isr = new Set(p.isr)
       const brokers = p.replicas.map((b) => (isr.has(b) ? String(b) : `*${b}`))
       const same = isr.size === new Set(p.replicas).size && p.replicas.every((b) => isr.has(b))
-      lines.push(`${pad(2)}${same ? ' ' : '!'} ${String(p.id).padStart(4)} | ${String(p.leader).padStart(6)} | ${String(p.expectedLeader).padStart(8)} | [${brokers.join(', ')}]`)
+      lines.push(
+        `${pad(2)}${same ? ' ' : '!'} ${String(p.id).padStart(4)} | ${String(p.leader).padStart(6)} | ${String(p.expectedLeader).padStart(8)} | [${brokers.join(', ')}]`,
+      )
     }
   }
   return lines.join('\n')
@@ -71,7 +77,10 @@ export function formatRebalance(verb: 'Rebalance' | 'Realign', res: RebalanceRes
   if (res.status === 'dry-run') {
     const n = res.moves?.length ?? 0
     const bytes = n > 0 && res.progress ? `, ${mb(res.progress.bytes.total)} to copy` : ''
-    return `${verb} dry-run: ${n} partition move${n === 1 ? '' : 's'}${bytes}${n > 0 ? ', nothing changed:' : ' (already in place)'}\n${res.state}`.replace(/\n+$/, '')
+    return `${verb} dry-run: ${n} partition move${n === 1 ? '' : 's'}${bytes}${n > 0 ? ', nothing changed:' : ' (already in place)'}\n${res.state}`.replace(
+      /\n+$/,
+      '',
+    )
   }
   const is = res.status === 'idle' || res.status === 'running' ? 'is ' : ''
   const colon = res.state === '' && !res.error ? '' : ':'

@@ -40,7 +40,11 @@ describe('KafkaExecutor.message', () => {
     await new Promise((r) => setTimeout(r, 50))
     const replies = sent.map((b) => decodeReply(b))
     expect(replies).toContainEqual({ type: 'log', requestId: 'r1', content: 'b\nc\n' })
-    expect(replies).toContainEqual({ type: 'metrics', requestId: 'r2', error: expect.stringMatching(/^no metrics agent/) })
+    expect(replies).toContainEqual({
+      type: 'metrics',
+      requestId: 'r2',
+      error: expect.stringMatching(/^no metrics agent/),
+    })
     expect(sent).toHaveLength(2)
   })
 })

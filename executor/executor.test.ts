@@ -4,7 +4,7 @@
  * re-subscription with unacknowledged updates/tasks after the stream drops, KILL → KILLING → KILLED,
  * and a Kafka that exits → TASK_FAILED with its error. Heaps 256 MB; every wait is bounded.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
@@ -12,10 +12,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { acquireKafkaTestLock } from './kafka-test-lock.js'
 import { encodeRecord } from '../core-cluster/http/recordio.js'
 import type { executor, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
-import { encodeTaskData, newClusterId, type KafkaTaskDataInput } from '../scheduler/kafka/task-data.js'
+import { encodeTaskData, type KafkaTaskDataInput, newClusterId } from '../scheduler/kafka/task-data.js'
+import { acquireKafkaTestLock } from './kafka-test-lock.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const KAFKA_DIR = path.join(ROOT, '.cache', 'kafka', 'kafka_2.13-4.4.0')
@@ -71,16 +71,32 @@ class FakeAgent {
         this.subscribes.push(call)
         res.writeHead(200, { 'Content-Type': 'application/json' })
         this.stream = res
-        this.send({ type: 'SUBSCRIBED', subscribed: { executor_info: { executor_id: call.executor_id }, framework_info: { user: 'u', name: 'f' }, agent_info: { hostname: '127.0.0.1' } } })
+        this.send({
+          type: 'SUBSCRIBED',
+          subscribed: {
+            executor_info: { executor_id: call.executor_id },
+            framework_info: { user: 'u', name: 'f' },
+            agent_info: { hostname: '127.0.0.1' },
+          },
+        })
         // Replay unacknowledged updates like the agent does, then ACK them.
-        for (const u of call.subscribe?.unacknowledged_updates ?? []) if (!this.holdAcks) this.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: u.status.task_id, uuid: u.status.uuid as string } })
+        for (const u of call.subscribe?.unacknowledged_updates ?? [])
+          if (!this.holdAcks)
+            this.send({
+              type: 'ACKNOWLEDGED',
+              acknowledged: { task_id: u.status.task_id, uuid: u.status.uuid as string },
+            })
         this.onSubscribe(this.subscribes.length === 1)
         return
       }
       if (call.type === 'UPDATE' && call.update) {
         this.updates.push(call.update.status)
         res.writeHead(202).end()
-        if (!this.holdAcks) this.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: call.update.status.task_id, uuid: call.update.status.uuid as string } })
+        if (!this.holdAcks)
+          this.send({
+            type: 'ACKNOWLEDGED',
+            acknowledged: { task_id: call.update.status.task_id, uuid: call.update.status.uuid as string },
+          })
         return
       }
       res.writeHead(202).end()
@@ -97,21 +113,46 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
 
   beforeAll(async () => {
     releaseLock = await acquireKafkaTestLock()
-    if (!existsSync(path.join(KAFKA_DIR, 'libs'))) execFileSync('bash', [path.join(ROOT, 'scripts/kafka/assemble.sh')], { stdio: 'inherit', timeout: 600_000 })
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/bundle-executor.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 120_000 })
+    if (!existsSync(path.join(KAFKA_DIR, 'libs')))
+      execFileSync('bash', [path.join(ROOT, 'scripts/kafka/assemble.sh')], { stdio: 'inherit', timeout: 600_000 })
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/bundle-executor.mjs')], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      timeout: 120_000,
+    })
     tmp = mkdtempSync(path.join(os.tmpdir(), 'km-executor-'))
   }, 1_320_000)
 
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid) try { process.kill(-c.pid, 'SIGKILL') } catch { /* gone */ }
+    for (const c of children)
+      if (c.exitCode === null && c.signalCode === null && c.pid)
+        try {
+          process.kill(-c.pid, 'SIGKILL')
+        } catch {
+          /* gone */
+        }
     for (const a of agents) a.server.close()
-    const left = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => tmp && l.includes('java') && l.includes(tmp))
-    for (const l of left) try { process.kill(Number(l.trim().split(/\s+/)[0]), 'SIGKILL') } catch { /* gone */ }
+    const left = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => tmp && l.includes('java') && l.includes(tmp))
+    for (const l of left)
+      try {
+        process.kill(Number(l.trim().split(/\s+/)[0]), 'SIGKILL')
+      } catch {
+        /* gone */
+      }
     if (tmp && !process.env.KM_KEEP_TMP) rmSync(tmp, { recursive: true, force: true })
     releaseLock?.()
   }, 30_000)
 
-  async function setup(name: string, data: Omit<KafkaTaskDataInput, 'clusterId' | 'host' | 'quorum'> & { port: number; clusterId?: string; quorum?: string }) {
+  async function setup(
+    name: string,
+    data: Omit<KafkaTaskDataInput, 'clusterId' | 'host' | 'quorum'> & {
+      port: number
+      clusterId?: string
+      quorum?: string
+    },
+  ) {
     const agent = new FakeAgent()
     agents.push(agent)
     await agent.listen()
@@ -120,21 +161,44 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
     mkdirSync(sandbox, { recursive: true })
     symlinkSync(KAFKA_DIR, path.join(sandbox, 'kafka_2.13-4.4.0'))
     const task: TaskInfo = {
-      name: `kafka-${name}`, task_id: { value: `task-${name}` }, agent_id: { value: 'a1' },
-      data: encodeTaskData({ clusterId: newClusterId(), host: '127.0.0.1', quorum: `127.0.0.1:${data.port}`, internalTopicRf: 1, ...data }),
+      name: `kafka-${name}`,
+      task_id: { value: `task-${name}` },
+      agent_id: { value: 'a1' },
+      data: encodeTaskData({
+        clusterId: newClusterId(),
+        host: '127.0.0.1',
+        quorum: `127.0.0.1:${data.port}`,
+        internalTopicRf: 1,
+        ...data,
+      }),
     }
-    agent.onSubscribe = (first) => { if (first) agent.send({ type: 'LAUNCH', launch: { task } }) }
+    agent.onSubscribe = (first) => {
+      if (first) agent.send({ type: 'LAUNCH', launch: { task } })
+    }
     const child = spawn(process.execPath, [BUNDLE], {
-      cwd: sandbox, detached: true, stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: sandbox,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
       env: {
-        PATH: process.env.PATH, HOME: process.env.HOME, MESOS_AGENT_ENDPOINT: `127.0.0.1:${agent.port}`, MESOS_FRAMEWORK_ID: 'fw-1',
-        MESOS_EXECUTOR_ID: `ex-${name}`, MESOS_SANDBOX: sandbox, MESOS_DIRECTORY: sandbox, MESOS_CHECKPOINT: '1',
-        MESOS_SUBSCRIPTION_BACKOFF_MAX: '500ms', MESOS_RECOVERY_TIMEOUT: '30secs', MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: '10secs', KM_DATA_DIR: dataRoot,
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        MESOS_AGENT_ENDPOINT: `127.0.0.1:${agent.port}`,
+        MESOS_FRAMEWORK_ID: 'fw-1',
+        MESOS_EXECUTOR_ID: `ex-${name}`,
+        MESOS_SANDBOX: sandbox,
+        MESOS_DIRECTORY: sandbox,
+        MESOS_CHECKPOINT: '1',
+        MESOS_SUBSCRIPTION_BACKOFF_MAX: '500ms',
+        MESOS_RECOVERY_TIMEOUT: '30secs',
+        MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: '10secs',
+        KM_DATA_DIR: dataRoot,
       },
     })
     children.push(child)
     let stderr = ''
-    child.stderr?.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-20_000) })
+    child.stderr?.on('data', (c: Buffer) => {
+      stderr = (stderr + c.toString()).slice(-20_000)
+    })
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     return { agent, task, child, exited, stderr: () => stderr, dataRoot }
   }
@@ -144,7 +208,11 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
     const s = await setup('ctrl', { role: 'controller', nodeId: 100, port, format: 'standalone', heapMb: 256 })
     s.agent.holdAcks = true // keep TASK_STARTING and TASK_RUNNING unacknowledged
     await until('TASK_STARTING', 30_000, () => s.agent.states().includes('TASK_STARTING'))
-    const running = await until('TASK_RUNNING', 120_000, () => s.agent.updates.find((u) => u.state === 'TASK_RUNNING')).catch((e) => { throw new Error(`${e.message}\n${s.stderr()}`) })
+    const running = await until('TASK_RUNNING', 120_000, () =>
+      s.agent.updates.find((u) => u.state === 'TASK_RUNNING'),
+    ).catch((e) => {
+      throw new Error(`${e.message}\n${s.stderr()}`)
+    })
     expect(Buffer.from(running.data as string, 'base64').toString()).toBe(`127.0.0.1:${port}`)
     expect(running.source).toBe('SOURCE_EXECUTOR')
     expect(running.executor_id?.value).toBe('ex-ctrl')
@@ -164,27 +232,64 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
     // A broker in the same cluster: readiness through kafkajs inside the bundle.
     const clusterId = JSON.parse(Buffer.from(s.task.data as string, 'base64').toString()).clusterId as string
     const bport = await freePort()
-    const b = await setup('broker', { role: 'broker', nodeId: 0, port: bport, format: 'no-initial-controllers', heapMb: 256, clusterId, quorum: `127.0.0.1:${port}` })
-    const bRunning = await until('broker TASK_RUNNING', 120_000, () => b.agent.updates.find((u) => u.state === 'TASK_RUNNING')).catch((e) => { throw new Error(`${e.message}\n${b.stderr()}`) })
+    const b = await setup('broker', {
+      role: 'broker',
+      nodeId: 0,
+      port: bport,
+      format: 'no-initial-controllers',
+      heapMb: 256,
+      clusterId,
+      quorum: `127.0.0.1:${port}`,
+    })
+    const bRunning = await until('broker TASK_RUNNING', 120_000, () =>
+      b.agent.updates.find((u) => u.state === 'TASK_RUNNING'),
+    ).catch((e) => {
+      throw new Error(`${e.message}\n${b.stderr()}`)
+    })
     expect(Buffer.from(bRunning.data as string, 'base64').toString()).toBe(`127.0.0.1:${bport}`)
     expect(b.stderr()).toMatch(/Kafka is ready/)
     // Brokers stop before controllers (kafka-kraft-ops.md §5); framework message 'stop' = SIGKILL.
     b.agent.send({ type: 'MESSAGE', message: { data: Buffer.from('stop').toString('base64') } })
-    expect(await Promise.race([b.exited, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`broker executor did not exit\n${b.stderr()}`)), 30_000))])).toBe(0)
+    expect(
+      await Promise.race([
+        b.exited,
+        new Promise<never>((_, rej) =>
+          setTimeout(() => rej(new Error(`broker executor did not exit\n${b.stderr()}`)), 30_000),
+        ),
+      ]),
+    ).toBe(0)
     expect(b.agent.states()).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLED'])
 
-    s.agent.send({ type: 'KILL', kill: { task_id: { value: 'task-ctrl' }, kill_policy: { grace_period: { nanoseconds: 30e9 } } } })
-    const code = await Promise.race([s.exited, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`executor did not exit\n${s.stderr()}`)), 60_000))])
+    s.agent.send({
+      type: 'KILL',
+      kill: { task_id: { value: 'task-ctrl' }, kill_policy: { grace_period: { nanoseconds: 30e9 } } },
+    })
+    const code = await Promise.race([
+      s.exited,
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`executor did not exit\n${s.stderr()}`)), 60_000)),
+    ])
     expect(code).toBe(0)
     expect(s.agent.states().slice(-2)).toEqual(['TASK_KILLING', 'TASK_KILLED'])
     expect(s.stderr()).toMatch(/SIGTERM/)
   })
 
-  it('reports TASK_FAILED with Kafka\'s error when the JVM exits', async () => {
-    const s = await setup('bad', { role: 'controller', nodeId: 101, port: await freePort(), format: 'standalone', heapMb: 256, options: { 'num.network.threads': 'lots' } })
-    const code = await Promise.race([s.exited, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`executor did not exit\n${s.stderr()}`)), 90_000))])
+  it("reports TASK_FAILED with Kafka's error when the JVM exits", async () => {
+    const s = await setup('bad', {
+      role: 'controller',
+      nodeId: 101,
+      port: await freePort(),
+      format: 'standalone',
+      heapMb: 256,
+      options: { 'num.network.threads': 'lots' },
+    })
+    const code = await Promise.race([
+      s.exited,
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`executor did not exit\n${s.stderr()}`)), 90_000)),
+    ])
     expect(code).toBe(1)
     const failed = s.agent.updates.find((u) => u.state === 'TASK_FAILED')
-    expect(failed?.message ?? '').toMatch(/^(Kafka exited with code \d+|kafka-storage format failed with code \d+): .*(num.network.threads|lots)/)
+    expect(failed?.message ?? '').toMatch(
+      /^(Kafka exited with code \d+|kafka-storage format failed with code \d+): .*(num.network.threads|lots)/,
+    )
   })
 })

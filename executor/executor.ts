@@ -1,15 +1,20 @@
 import { networkInterfaces } from 'node:os'
 import path from 'node:path'
-import { isWildcard, parseBindAddress, resolveBindAddress, type InterfaceAddress } from '../scheduler/kafka/bind-address.js'
+import type { StatusInput } from '../core-cluster/client/executor-client.js'
+import type { Id, KillPolicy, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
+import {
+  type InterfaceAddress,
+  isWildcard,
+  parseBindAddress,
+  resolveBindAddress,
+} from '../scheduler/kafka/bind-address.js'
+import { decodeRequest, encodeMessage } from '../scheduler/kafka/executor-messages.js'
 import { renderLog4jOverrides } from '../scheduler/kafka/log4j.js'
 import { substituteId } from '../scheduler/kafka/properties.js'
-import type { Id, KillPolicy, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
-import type { StatusInput } from '../core-cluster/client/executor-client.js'
 import { decodeTaskData, type KafkaTaskData } from '../scheduler/kafka/task-data.js'
+import { findJolokiaJar, jolokiaJvmArg, readMetrics } from './jolokia.js'
 import { findKafkaDir, KafkaProcess } from './kafka-process.js'
 import type { ExecutorLogger } from './log.js'
-import { decodeRequest, encodeMessage } from '../scheduler/kafka/executor-messages.js'
-import { findJolokiaJar, jolokiaJvmArg, readMetrics } from './jolokia.js'
 import { answerRequest } from './requests.js'
 
 /**
@@ -83,8 +88,16 @@ export class KafkaExecutor {
   /** LAUNCH event. A second task is refused with TASK_FAILED: one executor runs one Kafka node. */
   launch(task: TaskInfo): void {
     if (this.task) {
-      this.o.log.error({ task: task.task_id.value, running: this.task.task_id.value }, 'refusing a second task: this executor runs one Kafka node')
-      void this.o.client.update({ task_id: task.task_id, state: 'TASK_FAILED', message: `executor already runs task ${this.task.task_id.value}`, reason: 'REASON_TASK_INVALID' })
+      this.o.log.error(
+        { task: task.task_id.value, running: this.task.task_id.value },
+        'refusing a second task: this executor runs one Kafka node',
+      )
+      void this.o.client.update({
+        task_id: task.task_id,
+        state: 'TASK_FAILED',
+        message: `executor already runs task ${this.task.task_id.value}`,
+        reason: 'REASON_TASK_INVALID',
+      })
       return
     }
     this.task = task
@@ -137,7 +150,12 @@ export class KafkaExecutor {
       }
       void answerRequest(req, ctx)
         .then((reply) => this.o.client.message?.(encodeMessage(reply)))
-        .catch((e: Error) => this.o.log.warn({ request: req.type, requestId: req.requestId, err: e.message }, 'could not answer a scheduler request'))
+        .catch((e: Error) =>
+          this.o.log.warn(
+            { request: req.type, requestId: req.requestId, err: e.message },
+            'could not answer a scheduler request',
+          ),
+        )
       return
     }
     this.o.log.info({ message: text.slice(0, 200) }, 'ignoring framework message')
@@ -175,10 +193,18 @@ export class KafkaExecutor {
     }
     this.data = data
     const kafkaDir = findKafkaDir(this.o.sandbox)
-    if (!kafkaDir) return this.fail(`no Kafka distribution (kafka_2.13-*/ or kafka*/ with libs/) in the sandbox ${this.o.sandbox}`, 1)
+    if (!kafkaDir)
+      return this.fail(
+        `no Kafka distribution (kafka_2.13-*/ or kafka*/ with libs/) in the sandbox ${this.o.sandbox}`,
+        1,
+      )
     let node: ReturnType<typeof nodeSettings>
     try {
-      node = nodeSettings(data, { sandbox: this.o.sandbox, dataRoot: this.o.dataRoot ?? this.o.sandbox }, this.o.interfaces?.() ?? networkInterfaces())
+      node = nodeSettings(
+        data,
+        { sandbox: this.o.sandbox, dataRoot: this.o.dataRoot ?? this.o.sandbox },
+        this.o.interfaces?.() ?? networkInterfaces(),
+      )
     } catch (e) {
       return this.fail((e as Error).message, 1)
     }
@@ -186,9 +212,28 @@ export class KafkaExecutor {
     this.data = data
     const agentJar = findJolokiaJar(this.o.sandbox)
     const javaAgent = agentJar ? jolokiaJvmArg(agentJar, this.o.sandbox) : undefined
-    const kafka = new KafkaProcess({ data, kafkaDir, workDir: this.o.sandbox, dataDir: node.dataDir, listenHost: node.listenHost, log4jOverrides: node.log4jOverrides, log: this.o.log, javaAgent })
+    const kafka = new KafkaProcess({
+      data,
+      kafkaDir,
+      workDir: this.o.sandbox,
+      dataDir: node.dataDir,
+      listenHost: node.listenHost,
+      log4jOverrides: node.log4jOverrides,
+      log: this.o.log,
+      javaAgent,
+    })
     this.kafka = kafka
-    this.o.log.info({ task: taskId.value, role: data.role, nodeId: data.nodeId, endpoint: kafka.endpoint, kafkaDir, logDirs: kafka.logDirs }, 'launching Kafka node')
+    this.o.log.info(
+      {
+        task: taskId.value,
+        role: data.role,
+        nodeId: data.nodeId,
+        endpoint: kafka.endpoint,
+        kafkaDir,
+        logDirs: kafka.logDirs,
+      },
+      'launching Kafka node',
+    )
 
     try {
       await kafka.prepare()
@@ -210,7 +255,12 @@ export class KafkaExecutor {
     }
     if (this.phase !== 'starting') return
     this.phase = 'running'
-    await this.o.client.update({ task_id: taskId, state: 'TASK_RUNNING', data: kafka.endpoint, message: `${data.role} ${data.nodeId} ready at ${kafka.endpoint}` })
+    await this.o.client.update({
+      task_id: taskId,
+      state: 'TASK_RUNNING',
+      data: kafka.endpoint,
+      message: `${data.role} ${data.nodeId} ready at ${kafka.endpoint}`,
+    })
     this.startReports()
   }
 
@@ -257,7 +307,12 @@ export class KafkaExecutor {
   private async terminal(input: StatusInput, code: number): Promise<void> {
     const st = await this.o.client.update(input)
     const acked = await this.o.client.waitAcknowledged(st.uuid as string, TERMINAL_ACK_WAIT_MS)
-    this.o.log.info({ state: input.state, acked }, acked ? 'terminal update acknowledged; exiting' : `terminal update not acknowledged within ${TERMINAL_ACK_WAIT_MS} ms; exiting`)
+    this.o.log.info(
+      { state: input.state, acked },
+      acked
+        ? 'terminal update acknowledged; exiting'
+        : `terminal update not acknowledged within ${TERMINAL_ACK_WAIT_MS} ms; exiting`,
+    )
     this.done(code)
   }
 
@@ -279,14 +334,28 @@ export class KafkaExecutor {
  * - the log4j2 overrides (scheduler/kafka/log4j.ts) from `log4jOptions` and `syslog`.
  * @throws Error `bindAddress: ...` when the bind address matches no address here; `log4jOptions: ...`
  */
-export function nodeSettings(data: KafkaTaskData, dirs: { sandbox: string; dataRoot: string }, interfaces: Record<string, InterfaceAddress[] | undefined>): { data: KafkaTaskData; dataDir: string; listenHost?: string; log4jOverrides?: string } {
-  const dataDir = data.volume ? path.join(dirs.sandbox, data.volume.containerPath, 'kafka-logs') : path.join(dirs.dataRoot, `kafka-${data.role === 'broker,controller' ? 'combined' : data.role}-${data.nodeId}`)
+export function nodeSettings(
+  data: KafkaTaskData,
+  dirs: { sandbox: string; dataRoot: string },
+  interfaces: Record<string, InterfaceAddress[] | undefined>,
+): { data: KafkaTaskData; dataDir: string; listenHost?: string; log4jOverrides?: string } {
+  const dataDir = data.volume
+    ? path.join(dirs.sandbox, data.volume.containerPath, 'kafka-logs')
+    : path.join(dirs.dataRoot, `kafka-${data.role === 'broker,controller' ? 'combined' : data.role}-${data.nodeId}`)
   let listenHost: string | undefined
   if (data.bindAddress && data.role === 'broker') {
-    listenHost = resolveBindAddress(parseBindAddress(substituteId(data.bindAddress, data.nodeId)), data.host, interfaces)
+    listenHost = resolveBindAddress(
+      parseBindAddress(substituteId(data.bindAddress, data.nodeId)),
+      data.host,
+      interfaces,
+    )
     if (!isWildcard(listenHost)) data = { ...data, host: listenHost }
   }
-  const log4jOverrides = renderLog4jOverrides(data.log4jOptions, data.nodeId, data.syslog ? (data.syslogTag ?? `kafka-${data.nodeId}`) : undefined)
+  const log4jOverrides = renderLog4jOverrides(
+    data.log4jOptions,
+    data.nodeId,
+    data.syslog ? (data.syslogTag ?? `kafka-${data.nodeId}`) : undefined,
+  )
   return { data, dataDir, listenHost, log4jOverrides }
 }
 

@@ -1,5 +1,19 @@
 /** Public face of the executor: the Kafka supervisor, the task loop and the logger. `main.ts` is the process entry. */
-export { findKafkaDir, KafkaProcess, KafkaStartError, KAFKA_JVM_PERFORMANCE_OPTS, type KafkaExit, type KafkaProcessOptions } from './kafka-process.js'
-export { KafkaExecutor, DEFAULT_KILL_GRACE_MS, TERMINAL_ACK_WAIT_MS, type KafkaExecutorOptions, type StatusSink } from './executor.js'
-export { describeBrokers, tcpConnects, waitReady, type ReadyCheck } from './readiness.js'
-export { createExecutorLogger, silentLogger, type ExecutorLogger } from './log.js'
+
+export {
+  DEFAULT_KILL_GRACE_MS,
+  KafkaExecutor,
+  type KafkaExecutorOptions,
+  type StatusSink,
+  TERMINAL_ACK_WAIT_MS,
+} from './executor.js'
+export {
+  findKafkaDir,
+  KAFKA_JVM_PERFORMANCE_OPTS,
+  type KafkaExit,
+  KafkaProcess,
+  type KafkaProcessOptions,
+  KafkaStartError,
+} from './kafka-process.js'
+export { createExecutorLogger, type ExecutorLogger, silentLogger } from './log.js'
+export { describeBrokers, type ReadyCheck, tcpConnects, waitReady } from './readiness.js'

@@ -1,6 +1,6 @@
 import { readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { flattenJolokia, METRIC_READS, type JolokiaResponse } from './metrics.js'
+import { flattenJolokia, type JolokiaResponse, METRIC_READS } from './metrics.js'
 
 /**
  * The Jolokia JVM agent (`org.jolokia:jolokia-agent-jvm`, javaagent jar; kafka-kraft-ops.md §6) in
@@ -17,7 +17,10 @@ export const JOLOKIA_JAR = /^jolokia-agent-jvm-[\w.-]+-javaagent\.jar$/
 /** The jar in a folder (the sandbox, where the agent fetched it), newest version first; undefined when absent. */
 export function findJolokiaJar(dir: string): string | undefined {
   try {
-    const hit = readdirSync(dir).filter((n) => JOLOKIA_JAR.test(n)).sort().reverse()[0]
+    const hit = readdirSync(dir)
+      .filter((n) => JOLOKIA_JAR.test(n))
+      .sort()
+      .reverse()[0]
     return hit ? path.join(dir, hit) : undefined
   } catch {
     return undefined
@@ -77,6 +80,7 @@ export async function readMetrics(url: string, timeoutMs = 5000): Promise<Record
   } catch {
     throw new Error(`the Jolokia agent answered ${res.status} with no JSON: ${text.slice(0, 200)}`)
   }
-  if (!Array.isArray(body)) throw new Error(`the Jolokia agent refused the read: ${(body as { error?: string }).error ?? text.slice(0, 200)}`)
+  if (!Array.isArray(body))
+    throw new Error(`the Jolokia agent refused the read: ${(body as { error?: string }).error ?? text.slice(0, 200)}`)
   return { timestamp: Date.now(), ...flattenJolokia(body as JolokiaResponse[]) }
 }

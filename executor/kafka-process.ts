@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
-import { jolokiaUrlFrom } from './jolokia.js'
 import { effectiveLogDirs, renderServerProperties } from '../scheduler/kafka/properties.js'
 import type { KafkaTaskData } from '../scheduler/kafka/task-data.js'
+import { jolokiaUrlFrom } from './jolokia.js'
 import type { ExecutorLogger } from './log.js'
 import { waitReady } from './readiness.js'
 
@@ -16,8 +16,13 @@ import { waitReady } from './readiness.js'
 
 /** JVM performance flags of `kafka-run-class.sh` (kafka-kraft-ops.md §2 "Performance options"). */
 export const KAFKA_JVM_PERFORMANCE_OPTS = [
-  '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
-  '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15', '-Djava.awt.headless=true',
+  '-server',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-XX:MaxInlineLevel=15',
+  '-Djava.awt.headless=true',
 ]
 
 /** Heap of the one-shot StorageTool run, MB (tools default to 256 MB, kafka-kraft-ops.md §2). */
@@ -42,7 +47,9 @@ export function findKafkaDir(sandbox: string): string | undefined {
     }
   }
   const sorted = names.sort().reverse() // newest version first when several are present
-  const hit = sorted.find((n) => n.startsWith('kafka_2.13-') && isDist(n)) ?? sorted.find((n) => n.startsWith('kafka') && isDist(n))
+  const hit =
+    sorted.find((n) => n.startsWith('kafka_2.13-') && isDist(n)) ??
+    sorted.find((n) => n.startsWith('kafka') && isDist(n))
   return hit ? path.join(sandbox, hit) : undefined
 }
 
@@ -90,7 +97,10 @@ const EXCEPTION_LINE = /^(Exception in thread |Caused by: |[\w.$]+(Exception|Err
 class OutputTail {
   private partial = ''
   readonly lines: string[] = []
-  constructor(private readonly max: number, private readonly onLine: (line: string) => void) {}
+  constructor(
+    private readonly max: number,
+    private readonly onLine: (line: string) => void,
+  ) {}
   push(chunk: Buffer): void {
     const parts = (this.partial + chunk.toString('utf8')).split('\n')
     this.partial = parts.pop() ?? ''
@@ -197,7 +207,10 @@ export class KafkaProcess {
     const defaults = existsSync(defaultsPath) ? readFileSync(defaultsPath, 'utf8') : ''
     mkdirSync(this.opts.workDir, { recursive: true })
     mkdirSync(this.logsOutDir, { recursive: true })
-    writeFileSync(this.propsPath, renderServerProperties(data, { defaults, logDirs: this.logDirs.join(','), listenHost: this.opts.listenHost }))
+    writeFileSync(
+      this.propsPath,
+      renderServerProperties(data, { defaults, logDirs: this.logDirs.join(','), listenHost: this.opts.listenHost }),
+    )
     if (this.opts.log4jOverrides) writeFileSync(this.log4jOverridesPath, this.opts.log4jOverrides)
     for (const d of this.logDirs) mkdirSync(d, { recursive: true })
     const unformatted = this.logDirs.filter((d) => !existsSync(path.join(d, 'meta.properties')))
@@ -206,13 +219,25 @@ export class KafkaProcess {
       return { formatted: false }
     }
     const args = [
-      `-Xmx${TOOL_HEAP_MB}m`, ...this.logArgs(), '-cp', this.classpath(), 'kafka.tools.StorageTool', 'format',
-      '-c', this.propsPath, `--cluster-id=${data.clusterId}`, '--ignore-formatted',
+      `-Xmx${TOOL_HEAP_MB}m`,
+      ...this.logArgs(),
+      '-cp',
+      this.classpath(),
+      'kafka.tools.StorageTool',
+      'format',
+      '-c',
+      this.propsPath,
+      `--cluster-id=${data.clusterId}`,
+      '--ignore-formatted',
       ...formatModeArgs(data),
     ]
-    this.opts.log.info({ logDirs: unformatted, clusterId: data.clusterId, mode: data.format }, 'formatting storage (no meta.properties yet)')
+    this.opts.log.info(
+      { logDirs: unformatted, clusterId: data.clusterId, mode: data.format },
+      'formatting storage (no meta.properties yet)',
+    )
     const r = await this.runTool(args)
-    if (r.code !== 0) throw new KafkaStartError(`kafka-storage format failed with code ${r.code}: ${r.lastLine ?? 'no output'}`)
+    if (r.code !== 0)
+      throw new KafkaStartError(`kafka-storage format failed with code ${r.code}: ${r.lastLine ?? 'no output'}`)
     return { formatted: true }
   }
 
@@ -220,9 +245,16 @@ export class KafkaProcess {
   jvmArgs(): string[] {
     const { data } = this.opts
     return [
-      `-Xmx${data.heapMb}m`, `-Xms${data.heapMb}m`, ...KAFKA_JVM_PERFORMANCE_OPTS,
+      `-Xmx${data.heapMb}m`,
+      `-Xms${data.heapMb}m`,
+      ...KAFKA_JVM_PERFORMANCE_OPTS,
       ...data.jvmOptions.split(/\s+/).filter((s) => s.length > 0),
-      ...this.logArgs(), ...(this.opts.javaAgent ? [this.opts.javaAgent] : []), '-cp', this.classpath(), 'kafka.Kafka', this.propsPath,
+      ...this.logArgs(),
+      ...(this.opts.javaAgent ? [this.opts.javaAgent] : []),
+      '-cp',
+      this.classpath(),
+      'kafka.Kafka',
+      this.propsPath,
     ]
   }
 
@@ -234,8 +266,21 @@ export class KafkaProcess {
     if (this.started) throw new KafkaStartError('Kafka was already started')
     this.started = true
     const args = this.jvmArgs()
-    this.opts.log.info({ java: this.opts.data.javaCmd, role: this.opts.data.role, nodeId: this.opts.data.nodeId, endpoint: this.endpoint, args: args.join(' ') }, 'starting Kafka')
-    const child = spawn(this.opts.data.javaCmd, args, { cwd: this.opts.workDir, stdio: ['ignore', 'pipe', 'pipe'], detached: this.opts.detached ?? false })
+    this.opts.log.info(
+      {
+        java: this.opts.data.javaCmd,
+        role: this.opts.data.role,
+        nodeId: this.opts.data.nodeId,
+        endpoint: this.endpoint,
+        args: args.join(' '),
+      },
+      'starting Kafka',
+    )
+    const child = spawn(this.opts.data.javaCmd, args, {
+      cwd: this.opts.workDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.opts.detached ?? false,
+    })
     this.child = child
     const out = this.opts.stdout ?? process.stdout
     const err = this.opts.stderr ?? process.stderr
@@ -256,7 +301,10 @@ export class KafkaProcess {
       child.on('close', (code, signal) => {
         this.stdoutTail.flush()
         this.stderrTail.flush()
-        const info: KafkaExit = { code: code ?? (signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 0) : spawnError ? 127 : 1), signal }
+        const info: KafkaExit = {
+          code: code ?? (signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 0) : spawnError ? 127 : 1),
+          signal,
+        }
         this.exitInfo = info
         this.opts.log.info({ pid: child.pid, ...info }, 'Kafka JVM exited')
         resolve(info)
@@ -337,7 +385,10 @@ export class KafkaProcess {
     const cfg = path.join(this.opts.kafkaDir, 'config', 'log4j2.yaml')
     // log4j2 merges a comma list of configurations (CompositeConfiguration); the overrides come last and win.
     const files = [...(existsSync(cfg) ? [cfg] : []), ...(this.opts.log4jOverrides ? [this.log4jOverridesPath] : [])]
-    return [`-Dkafka.logs.dir=${this.logsOutDir}`, ...(files.length > 0 ? [`-Dlog4j2.configurationFile=${files.join(',')}`] : [])]
+    return [
+      `-Dkafka.logs.dir=${this.logsOutDir}`,
+      ...(files.length > 0 ? [`-Dlog4j2.configurationFile=${files.join(',')}`] : []),
+    ]
   }
 
   private onLine(line: string): void {
@@ -378,7 +429,8 @@ export class KafkaProcess {
 export function formatModeArgs(data: Pick<KafkaTaskData, 'format' | 'initialControllers'>): string[] {
   if (data.format === 'standalone') return ['--standalone']
   if (data.format === 'initial-controllers') {
-    if (!data.initialControllers) throw new KafkaStartError('task data has format initial-controllers but no initialControllers list')
+    if (!data.initialControllers)
+      throw new KafkaStartError('task data has format initial-controllers but no initialControllers list')
     return [`--initial-controllers=${data.initialControllers}`]
   }
   return ['--no-initial-controllers']

@@ -28,15 +28,21 @@ export interface LogPlaces {
  */
 export function resolveLogFile(name: string, places: LogPlaces): string {
   if (name === 'stdout' || name === 'stderr') return path.join(places.sandbox, name)
-  if (!name.endsWith('.log')) throw new LogFileError(`${name} doesn't end with .log: give stdout, stderr or a *.log file of the Kafka log dir such as server.log`)
-  if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new LogFileError(`${name}: give a file name of the Kafka log dir such as server.log, not a path`)
+  if (!name.endsWith('.log'))
+    throw new LogFileError(
+      `${name} doesn't end with .log: give stdout, stderr or a *.log file of the Kafka log dir such as server.log`,
+    )
+  if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
+    throw new LogFileError(`${name}: give a file name of the Kafka log dir such as server.log, not a path`)
   return path.join(places.logsDir, name)
 }
 
 /** The `*.log` files in the Kafka log dir, sorted (for error messages). */
 export function listLogFiles(logsDir: string): string[] {
   try {
-    return readdirSync(logsDir).filter((n) => n.endsWith('.log')).sort()
+    return readdirSync(logsDir)
+      .filter((n) => n.endsWith('.log'))
+      .sort()
   } catch {
     return []
   }
@@ -55,7 +61,11 @@ export function tailFile(file: string, lines: number, capBytes = LOG_CAP_BYTES):
     fd = openSync(file, 'r')
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new LogFileError(code === 'ENOENT' ? `${path.basename(file)} doesn't exist` : `${path.basename(file)} is not readable (${code ?? (e as Error).message})`)
+    throw new LogFileError(
+      code === 'ENOENT'
+        ? `${path.basename(file)} doesn't exist`
+        : `${path.basename(file)} is not readable (${code ?? (e as Error).message})`,
+    )
   }
   try {
     const size = fstatSync(fd).size

@@ -13,7 +13,14 @@ export interface ExecutorLogger {
  * `process.exit` are not lost. Level from `KM_LOG_LEVEL` (default `info`).
  */
 export function createExecutorLogger(bindings: Record<string, unknown> = {}): ExecutorLogger {
-  return pino({ name: 'kafka-mesos-executor', level: process.env.KM_LOG_LEVEL ?? 'info', base: { pid: process.pid, ...bindings } }, pino.destination({ fd: 2, sync: true }))
+  return pino(
+    {
+      name: 'kafka-mesos-executor',
+      level: process.env.KM_LOG_LEVEL ?? 'info',
+      base: { pid: process.pid, ...bindings },
+    },
+    pino.destination({ fd: 2, sync: true }),
+  )
 }
 
 /** A logger that drops everything (tests). */

@@ -8,7 +8,7 @@
  * data dirs that survive task restarts) and KM_LOG_LEVEL. Exit codes: 0 after TASK_KILLED, 1 after
  * TASK_FAILED or a lost agent, 2 on a bad environment.
  */
-import { ExecutorClient, executorEnvFrom, type ExecutorEnv } from '../core-cluster/client/executor-client.js'
+import { ExecutorClient, type ExecutorEnv, executorEnvFrom } from '../core-cluster/client/executor-client.js'
 import { KafkaExecutor } from './executor.js'
 import { createExecutorLogger } from './log.js'
 
@@ -22,7 +22,16 @@ export function runExecutor(processEnv: NodeJS.ProcessEnv = process.env): void {
     log.error({ err: (e as Error).message }, 'bad executor environment')
     process.exit(2)
   }
-  log.info({ agent: env.agentEndpoint, framework: env.frameworkId, executor: env.executorId, sandbox: env.sandbox, checkpoint: env.checkpoint }, 'kafka-mesos executor starting')
+  log.info(
+    {
+      agent: env.agentEndpoint,
+      framework: env.frameworkId,
+      executor: env.executorId,
+      sandbox: env.sandbox,
+      checkpoint: env.checkpoint,
+    },
+    'kafka-mesos executor starting',
+  )
 
   let client: ExecutorClient | undefined
   const exec = new KafkaExecutor({

@@ -50,8 +50,13 @@ export interface JolokiaResponse {
 
 /** Histogram/timer attributes and the suffix each one gets (`Mean` is the bare name). */
 const HISTOGRAM: ReadonlyArray<[string, string]> = [
-  ['Mean', ''], ['50thPercentile', '_p50'], ['95thPercentile', '_p95'], ['99thPercentile', '_p99'],
-  ['999thPercentile', '_p999'], ['Max', '_max'], ['Count', '_count'],
+  ['Mean', ''],
+  ['50thPercentile', '_p50'],
+  ['95thPercentile', '_p95'],
+  ['99thPercentile', '_p99'],
+  ['999thPercentile', '_p999'],
+  ['Max', '_max'],
+  ['Count', '_count'],
 ]
 
 /**

@@ -76,7 +76,8 @@ export async function waitReady(c: ReadyCheck): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     if (c.exited()) throw new Error('Kafka exited before it became ready')
     if (c.signal?.aborted) throw new Error('readiness wait aborted')
-    if (c.timeoutMs !== undefined && Date.now() - t0 > c.timeoutMs) throw new Error(`Kafka not ready after ${c.timeoutMs} ms: ${lastWhy}`)
+    if (c.timeoutMs !== undefined && Date.now() - t0 > c.timeoutMs)
+      throw new Error(`Kafka not ready after ${c.timeoutMs} ms: ${lastWhy}`)
     if (c.role === 'controller') {
       if (!c.serverStarted()) lastWhy = 'no "Kafka Server started" line yet'
       else if (!(await tcpConnects(c.host, c.port, 2000))) lastWhy = `no TCP connect to ${c.host}:${c.port}`
@@ -96,7 +97,10 @@ export async function waitReady(c: ReadyCheck): Promise<void> {
     }
     await sleep(c.intervalMs, c.signal)
   }
-  c.log.info({ role: c.role, nodeId: c.nodeId, endpoint: `${c.host}:${c.port}`, tookMs: Date.now() - t0 }, 'Kafka is ready')
+  c.log.info(
+    { role: c.role, nodeId: c.nodeId, endpoint: `${c.host}:${c.port}`, tookMs: Date.now() - t0 },
+    'Kafka is ready',
+  )
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { ExecutorReply, ExecutorRequest } from '../scheduler/kafka/executor-messages.js'
 import { readMetrics } from './jolokia.js'
-import { listLogFiles, LogFileError, resolveLogFile, tailFile } from './log-tail.js'
+import { LogFileError, listLogFiles, resolveLogFile, tailFile } from './log-tail.js'
 
 /** What the executor knows when a request comes in. */
 export interface RequestContext {
@@ -35,11 +35,25 @@ export async function answerRequest(req: ExecutorRequest, ctx: RequestContext): 
     }
   }
   if (!ctx.hasMetricsAgent) {
-    return { type: 'metrics', requestId: req.requestId, error: 'no metrics agent: the scheduler serves no Jolokia agent jar (run "npm run kafka" where the scheduler runs, then restart the broker)' }
+    return {
+      type: 'metrics',
+      requestId: req.requestId,
+      error:
+        'no metrics agent: the scheduler serves no Jolokia agent jar (run "npm run kafka" where the scheduler runs, then restart the broker)',
+    }
   }
-  if (!ctx.jolokiaUrl) return { type: 'metrics', requestId: req.requestId, error: 'the metrics agent has not started yet (Kafka is starting)' }
+  if (!ctx.jolokiaUrl)
+    return {
+      type: 'metrics',
+      requestId: req.requestId,
+      error: 'the metrics agent has not started yet (Kafka is starting)',
+    }
   try {
-    return { type: 'metrics', requestId: req.requestId, metrics: await readMetrics(ctx.jolokiaUrl, ctx.metricsTimeoutMs ?? 5000) }
+    return {
+      type: 'metrics',
+      requestId: req.requestId,
+      metrics: await readMetrics(ctx.jolokiaUrl, ctx.metricsTimeoutMs ?? 5000),
+    }
   } catch (e) {
     return { type: 'metrics', requestId: req.requestId, error: (e as Error).message }
   }

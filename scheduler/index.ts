@@ -1,4 +1,10 @@
-export { KafkaScheduler, CONTROLLER_BASE_ID, nodeIdFromTaskId, type SchedulerOptions, type OfferDecision } from './scheduler.js'
-export { startScheduler, type RunningScheduler } from './server.js'
 export { createApi } from './api/index.js'
-export { openStore, FileStateStore, StorageError, type StateStore } from './storage/index.js'
+export {
+  CONTROLLER_BASE_ID,
+  KafkaScheduler,
+  nodeIdFromTaskId,
+  type OfferDecision,
+  type SchedulerOptions,
+} from './scheduler.js'
+export { type RunningScheduler, startScheduler } from './server.js'
+export { FileStateStore, openStore, type StateStore, StorageError } from './storage/index.js'

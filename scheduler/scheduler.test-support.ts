@@ -14,12 +14,20 @@ export type RecordedCall = { type: string; [k: string]: unknown }
  *   rack r1), so that brokers may start (default true)
  * @param opts.clusterId the stored cluster id (default 22 × `A`)
  */
-export function offlineScheduler(opts: { runningController?: boolean; clusterId?: string } = {}): { s: KafkaScheduler; calls: RecordedCall[] } {
+export function offlineScheduler(opts: { runningController?: boolean; clusterId?: string } = {}): {
+  s: KafkaScheduler
+  calls: RecordedCall[]
+} {
   let saved: SchedulerState | undefined
   const s = new KafkaScheduler({
     master: '127.0.0.1:1',
     api: 'http://127.0.0.1:7000',
-    storage: { description: 'memory', load: async () => saved, save: async (st) => void (saved = st), opsLog: () => new MemoryOpsLog() },
+    storage: {
+      description: 'memory',
+      load: async () => saved,
+      save: async (st) => void (saved = st),
+      opsLog: () => new MemoryOpsLog(),
+    },
     frameworkName: 'kafka',
     frameworkRole: '*',
     frameworkTimeoutSeconds: 60,
@@ -31,14 +39,36 @@ export function offlineScheduler(opts: { runningController?: boolean; clusterId?
     logger: pino({ level: 'silent' }),
   })
   const calls: RecordedCall[] = []
-  s.state = { kind: 'kafka-mesos-state', version: 1, clusterId: opts.clusterId ?? 'AAAAAAAAAAAAAAAAAAAAAA', frameworkId: 'f', brokers: [], controllers: [] }
-  ;(s as unknown as { client: unknown }).client = { connected: true, tryCall: async (c: RecordedCall) => (calls.push(c), true), stop: () => undefined }
+  s.state = {
+    kind: 'kafka-mesos-state',
+    version: 1,
+    clusterId: opts.clusterId ?? 'AAAAAAAAAAAAAAAAAAAAAA',
+    frameworkId: 'f',
+    brokers: [],
+    controllers: [],
+  }
+  ;(s as unknown as { client: unknown }).client = {
+    connected: true,
+    tryCall: async (c: RecordedCall) => {
+      calls.push(c)
+      return true
+    },
+    stop: () => undefined,
+  }
   if (opts.runningController ?? true) {
     const ctl = newNode(1_000_000, 'controller')
     ctl.active = true
     ctl.stickiness.hostname = '127.0.1.1'
     ctl.port = { start: 30000, end: 30000 }
-    ctl.task = { id: 'kafka-controller-1000000-x', slaveId: 'a1', executorId: 'e', hostname: '127.0.1.1', endpoint: '127.0.1.1:30000', attributes: { rack: 'r1' }, state: 'running' }
+    ctl.task = {
+      id: 'kafka-controller-1000000-x',
+      slaveId: 'a1',
+      executorId: 'e',
+      hostname: '127.0.1.1',
+      endpoint: '127.0.1.1:30000',
+      attributes: { rack: 'r1' },
+      state: 'running',
+    }
     s.state.controllers.push(ctl)
   }
   return { s, calls }

@@ -2,29 +2,44 @@ import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
 import type { Logger } from 'pino'
 import { SchedulerClient } from '../core-cluster/client/index.js'
-import { isTerminal, type InverseOffer, type Offer, type TaskInfo, type TaskStatus } from '../core-cluster/proto/index.js'
+import {
+  type InverseOffer,
+  isTerminal,
+  type Offer,
+  type TaskInfo,
+  type TaskStatus,
+} from '../core-cluster/proto/index.js'
 import {
   applyStatus,
   declineSeconds,
+  type Fit,
   giveUpUnreachable,
-  unreachableGiveUpAt,
   hasBrokerRole,
   hasControllerRole,
   isFit,
-  matchOffer,
   type KafkaNode,
-  type Fit,
   type LastDecline,
   type Mismatch,
+  matchOffer,
   type Placement,
+  unreachableGiveUpAt,
 } from './brokers/index.js'
-import { bootstrapServers, brokersWaitFor, CONTROLLER_BASE_ID, controllerPlacementConflict, initialControllersList, newControllers, placeGang, quorumPlaced } from './kafka/quorum.js'
-import { changeInProgress, QuorumChanger } from './kafka/quorum-change.js'
-import { describeQuorum, type QuorumDescription } from './kafka/wire/index.js'
-import { encodeTaskData, newClusterId } from './kafka/task-data.js'
 import { decodeReply, decodeReport, encodeMessage } from './kafka/executor-messages.js'
-import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
 import { dropStaleDynamicConfigs } from './kafka/live-config.js'
+import {
+  bootstrapServers,
+  brokersWaitFor,
+  CONTROLLER_BASE_ID,
+  controllerPlacementConflict,
+  initialControllersList,
+  newControllers,
+  placeGang,
+  quorumPlaced,
+} from './kafka/quorum.js'
+import { changeInProgress, QuorumChanger } from './kafka/quorum-change.js'
+import { encodeTaskData, newClusterId } from './kafka/task-data.js'
+import { describeQuorum, type QuorumDescription } from './kafka/wire/index.js'
+import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
 import type { SchedulerState, StateStore } from './storage/index.js'
 
 export { CONTROLLER_BASE_ID } from './kafka/quorum.js'
@@ -118,8 +133,22 @@ export class KafkaScheduler {
   /** Loads state (or starts empty with a fresh KRaft cluster id) and subscribes to the master. @throws StorageError */
   async start(): Promise<void> {
     const stored = await this.options.storage.load()
-    this.state = stored ?? { kind: 'kafka-mesos-state', version: 1, clusterId: newClusterId(), brokers: [], controllers: [] }
-    this.log.info({ storage: this.options.storage.description, brokers: this.state.brokers.length, frameworkId: this.state.frameworkId, clusterId: this.state.clusterId }, stored ? 'state loaded' : 'no stored state; starting empty')
+    this.state = stored ?? {
+      kind: 'kafka-mesos-state',
+      version: 1,
+      clusterId: newClusterId(),
+      brokers: [],
+      controllers: [],
+    }
+    this.log.info(
+      {
+        storage: this.options.storage.description,
+        brokers: this.state.brokers.length,
+        frameworkId: this.state.frameworkId,
+        clusterId: this.state.clusterId,
+      },
+      stored ? 'state loaded' : 'no stored state; starting empty',
+    )
     await this.save()
     this.changeTimer = setInterval(() => {
       if (changeInProgress(this.state.quorumChange)) void this.quorumChanger.tick()
@@ -183,7 +212,10 @@ export class KafkaScheduler {
       this.unreconciled.clear()
       return
     }
-    this.log.info({ tasks: tasks.length, attempt }, attempt === 0 ? 'reconciling tasks' : 'reconciling tasks that have not answered yet')
+    this.log.info(
+      { tasks: tasks.length, attempt },
+      attempt === 0 ? 'reconciling tasks' : 'reconciling tasks that have not answered yet',
+    )
     await this.client.tryCall({ type: 'RECONCILE', reconcile: { tasks } })
     this.reconcileTimer = setTimeout(() => void this.reconcile(attempt + 1), Math.min(2000 * 2 ** attempt, 60_000))
     this.reconcileTimer.unref()
@@ -201,9 +233,11 @@ export class KafkaScheduler {
   /** Persists state atomically; saves are serialized. */
   save(): Promise<void> {
     const snapshot = structuredClone(this.state)
-    this.saving = this.saving.then(() => this.options.storage.save(snapshot)).catch((e: Error) => {
-      this.log.error({ err: e.message }, 'failed to save state')
-    })
+    this.saving = this.saving
+      .then(() => this.options.storage.save(snapshot))
+      .catch((e: Error) => {
+        this.log.error({ err: e.message }, 'failed to save state')
+      })
     this.notify()
     return this.saving
   }
@@ -229,7 +263,11 @@ export class KafkaScheduler {
     // Ask for the latest state of every task we believe exists (explicit reconciliation, §8.3),
     // again and again until each one has an answer: a master that just took over gives no answer
     // for tasks on agents that have not re-registered yet (Mesos §1.9).
-    this.unreconciled = new Set(this.nodes().filter((n) => n.task).map((n) => n.task!.id))
+    this.unreconciled = new Set(
+      this.nodes()
+        .filter((n) => n.task)
+        .map((n) => n.task!.id),
+    )
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer)
     await this.reconcile(0)
     await this.reviveOrSuppress(true)
@@ -271,10 +309,20 @@ export class KafkaScheduler {
     } else if (this.state.controllers.length === 0) {
       const count = this.options.controller.count ?? 1
       this.state.controllers = newControllers(count, this.options.controller)
-      this.log.info({ controllers: this.state.controllers.map((c) => c.id) }, `adding a KRaft quorum of ${count} controller${count > 1 ? 's' : ''}`)
-    } else if (this.options.controller.count && this.options.controller.count !== this.state.controllers.length && !this.warnedQuorumSize) {
+      this.log.info(
+        { controllers: this.state.controllers.map((c) => c.id) },
+        `adding a KRaft quorum of ${count} controller${count > 1 ? 's' : ''}`,
+      )
+    } else if (
+      this.options.controller.count &&
+      this.options.controller.count !== this.state.controllers.length &&
+      !this.warnedQuorumSize
+    ) {
       this.warnedQuorumSize = true
-      this.log.warn({ stored: this.state.controllers.length, asked: this.options.controller.count }, 'the stored quorum size differs from --controllers; keeping the stored quorum (change it with controller add|remove)')
+      this.log.warn(
+        { stored: this.state.controllers.length, asked: this.options.controller.count },
+        'the stored quorum size differs from --controllers; keeping the stored quorum (change it with controller add|remove)',
+      )
     }
     for (const c of this.state.controllers) {
       if (c.active || c.membership === 'leaving') continue
@@ -335,14 +383,18 @@ export class KafkaScheduler {
     this.heldOffers = []
     if (held.length === 0) return
     this.log.info({ offers: held.length }, 'no quorum placement yet: declining held offers briefly')
-    await this.client.tryCall({ type: 'DECLINE', decline: { offer_ids: held.map((o) => o.id), filters: { refuse_seconds: 2 } } })
+    await this.client.tryCall({
+      type: 'DECLINE',
+      decline: { offer_ids: held.map((o) => o.id), filters: { refuse_seconds: 2 } },
+    })
   }
 
   private async onOffers(offers: Offer[]): Promise<void> {
     offers = await this.placeQuorum(offers)
     for (const offer of offers) {
       const decision = await this.handleOffer(offer)
-      if (decision.launched) this.log.info({ ...decision.launched, host: decision.hostname }, 'accepted offer: launching node')
+      if (decision.launched)
+        this.log.info({ ...decision.launched, host: decision.hostname }, 'accepted offer: launching node')
       else this.log.debug({ host: decision.hostname, ...decision.declined }, 'declined offer')
     }
     await this.save()
@@ -355,13 +407,22 @@ export class KafkaScheduler {
     const waits: number[] = []
     const now = Date.now()
     const quorumWait = brokersWaitFor(this.voterNodes())
-    const waitingForController = this.state.brokers.some((b) => b.role === 'broker' && b.active && !b.task) && !!quorumWait
+    const waitingForController =
+      this.state.brokers.some((b) => b.role === 'broker' && b.active && !b.task) && !!quorumWait
     if (waitingForController) {
-      for (const b of this.state.brokers) if (b.role === 'broker' && b.active && !b.task) this.waiting.set(b.id, { reason: quorumWait!, hostname: offer.hostname, time: now })
+      for (const b of this.state.brokers)
+        if (b.role === 'broker' && b.active && !b.task)
+          this.waiting.set(b.id, { reason: quorumWait!, hostname: offer.hostname, time: now })
     }
     for (const node of this.startable()) {
       if (hasControllerRole(node)) {
-        const conflict = controllerPlacementConflict(node, offer, this.voterNodes(), this.state.quorumChange?.startedAt ?? now, now)
+        const conflict = controllerPlacementConflict(
+          node,
+          offer,
+          this.voterNodes(),
+          this.state.quorumChange?.startedAt ?? now,
+          now,
+        )
         if (conflict) {
           reasons.push(`controller ${node.id}: ${conflict}`)
           waits.push(5)
@@ -372,7 +433,11 @@ export class KafkaScheduler {
       const m = matchOffer(offer, node, now, hasBrokerRole(node) ? this.placements(node) : [])
       if (isFit(m)) {
         await this.launch(node, offer, m)
-        return { offerId: offer.id.value, hostname: offer.hostname, launched: { nodeId: node.id, role: node.role, port: m.port } }
+        return {
+          offerId: offer.id.value,
+          hostname: offer.hostname,
+          launched: { nodeId: node.id, role: node.role, port: m.port },
+        }
       }
       reasons.push(`${node.role} ${node.id}: ${(m as Mismatch).reason}`)
       waits.push((m as Mismatch).retryAfterSeconds)
@@ -383,13 +448,22 @@ export class KafkaScheduler {
       waits.push(5)
     }
     const refuseSeconds = reasons.length === 0 ? declineSeconds([]) : declineSeconds(waits)
-    await this.client.tryCall({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: refuseSeconds } } })
-    return { offerId: offer.id.value, hostname: offer.hostname, declined: { refuseSeconds, reasons: reasons.length ? reasons : ['no node needs to start'] } }
+    await this.client.tryCall({
+      type: 'DECLINE',
+      decline: { offer_ids: [offer.id], filters: { refuse_seconds: refuseSeconds } },
+    })
+    return {
+      offerId: offer.id.value,
+      hostname: offer.hostname,
+      declined: { refuseSeconds, reasons: reasons.length ? reasons : ['no node needs to start'] },
+    }
   }
 
   /** Where the other brokers' tasks run, in id order: what constraints compare with (§5). */
   private placements(node: KafkaNode): Placement[] {
-    return this.state.brokers.filter((b) => b !== node && b.task).map((b) => ({ hostname: b.task!.hostname, attributes: b.task!.attributes }))
+    return this.state.brokers
+      .filter((b) => b !== node && b.task)
+      .map((b) => ({ hostname: b.task!.hostname, attributes: b.task!.attributes }))
   }
 
   /** Launches a node on an offer: records its task (endpoint known at launch, mesos/kafka #310) and ACCEPTs. */
@@ -410,7 +484,8 @@ export class KafkaScheduler {
     node.restartFields = undefined
     node.launchedOptions = { ...node.options }
     // Overrides set live for the last task would outrank the new server.properties: drop them once it runs.
-    if (node.dynamicConfigs && Object.keys(node.dynamicConfigs).length > 0) node.staleDynamicConfigs = { ...node.staleDynamicConfigs, ...node.dynamicConfigs }
+    if (node.dynamicConfigs && Object.keys(node.dynamicConfigs).length > 0)
+      node.staleDynamicConfigs = { ...node.staleDynamicConfigs, ...node.dynamicConfigs }
     node.dynamicConfigs = undefined
     if (hasControllerRole(node) && !node.stickiness.hostname) {
       // a controller added later is pinned where its metadata log is formatted, as the gang's are
@@ -418,7 +493,14 @@ export class KafkaScheduler {
       if (node.role === 'controller') node.port = { start: port, end: port }
       else node.controllerPort = fit.controllerPort
     }
-    await this.client.tryCall({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }], filters: { refuse_seconds: 1 } } })
+    await this.client.tryCall({
+      type: 'ACCEPT',
+      accept: {
+        offer_ids: [offer.id],
+        operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }],
+        filters: { refuse_seconds: 1 },
+      },
+    })
   }
 
   /** The TaskInfo of a node: our executor, the Kafka archive, cpus/mem/one port, KRaft task data. */
@@ -471,9 +553,16 @@ export class KafkaScheduler {
           uris: [
             { value: `${api}/executor/kafka-mesos-executor.cjs`, extract: false },
             { value: `${api}/kafka/${basename(this.options.kafkaArchive)}`, extract: true, cache: true },
-            ...(this.options.metricsAgentJar ? [{ value: `${api}/agents/${basename(this.options.metricsAgentJar)}`, extract: false, cache: true }] : []),
+            ...(this.options.metricsAgentJar
+              ? [{ value: `${api}/agents/${basename(this.options.metricsAgentJar)}`, extract: false, cache: true }]
+              : []),
           ],
-          environment: { variables: [{ name: 'MESOS_SYSLOG_TAG', value: `${name}-${node.id}` }, ...(node.syslog ? [{ name: 'MESOS_SYSLOG', value: 'true' }] : [])] },
+          environment: {
+            variables: [
+              { name: 'MESOS_SYSLOG_TAG', value: `${name}-${node.id}` },
+              ...(node.syslog ? [{ name: 'MESOS_SYSLOG', value: 'true' }] : []),
+            ],
+          },
         },
       },
     }
@@ -487,7 +576,12 @@ export class KafkaScheduler {
   private formatMode(node: KafkaNode): 'standalone' | 'initial-controllers' | 'no-initial-controllers' {
     if (!hasControllerRole(node) || node.membership === 'joining') return 'no-initial-controllers'
     const initial = this.state.initialControllers?.split(',')
-    if (initial) return !initial.some((v) => v.startsWith(`${node.id}@`)) ? 'no-initial-controllers' : initial.length === 1 ? 'standalone' : 'initial-controllers'
+    if (initial)
+      return !initial.some((v) => v.startsWith(`${node.id}@`))
+        ? 'no-initial-controllers'
+        : initial.length === 1
+          ? 'standalone'
+          : 'initial-controllers'
     return node.id === CONTROLLER_BASE_ID ? 'standalone' : 'no-initial-controllers' // a state from before initialControllers was kept for 1 voter
   }
 
@@ -500,7 +594,11 @@ export class KafkaScheduler {
     this.unreconciled.delete(taskId)
     const node = this.findByTask(taskId)
     const ack = async () => {
-      if (status.uuid && status.agent_id) await this.client.tryCall({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } })
+      if (status.uuid && status.agent_id)
+        await this.client.tryCall({
+          type: 'ACKNOWLEDGE',
+          acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+        })
     }
     if (!node) {
       await this.onOrphanUpdate(status)
@@ -513,7 +611,14 @@ export class KafkaScheduler {
       clearTimeout(this.unreachableTimers.get(taskId))
       this.unreachableTimers.delete(taskId)
     }
-    const log = { nodeId: node.id, role: node.role, task: taskId, state: status.state, reason: status.reason, message: status.message }
+    const log = {
+      nodeId: node.id,
+      role: node.role,
+      task: taskId,
+      state: status.state,
+      reason: status.reason,
+      message: status.message,
+    }
     switch (reaction.kind) {
       case 'running':
         this.log.info({ ...log, endpoint: node.task?.endpoint }, `${node.role} ${node.id} is running`)
@@ -524,13 +629,21 @@ export class KafkaScheduler {
         this.log.info(log, `${node.role} ${node.id} stopped`)
         break
       case 'lost':
-        this.log.warn(log, `${node.role} ${node.id}: the master does not know its task any more; ${node.active ? 'starting it again' : 'it stays stopped'}`)
+        this.log.warn(
+          log,
+          `${node.role} ${node.id}: the master does not know its task any more; ${node.active ? 'starting it again' : 'it stays stopped'}`,
+        )
         break
       case 'unreachable':
         this.onUnreachable(node)
         break
       case 'failed':
-        this.log.warn({ ...log, failures: node.failover.failures, deactivated: reaction.deactivated }, reaction.deactivated ? `${node.role} ${node.id} failed: failure limit exceeded, deactivating broker` : `${node.role} ${node.id} failed; it will be restarted after the failover delay`)
+        this.log.warn(
+          { ...log, failures: node.failover.failures, deactivated: reaction.deactivated },
+          reaction.deactivated
+            ? `${node.role} ${node.id} failed: failure limit exceeded, deactivating broker`
+            : `${node.role} ${node.id} failed; it will be restarted after the failover delay`,
+        )
         break
       case 'kill':
         await this.kill(node, false)
@@ -554,11 +667,17 @@ export class KafkaScheduler {
       const keys = Object.keys(node.staleDynamicConfigs ?? {})
       try {
         await dropStaleDynamicConfigs(node)
-        this.log.info({ nodeId: node.id, keys }, 'deleted the dynamic configs set live for the earlier task (server.properties has the values now)')
+        this.log.info(
+          { nodeId: node.id, keys },
+          'deleted the dynamic configs set live for the earlier task (server.properties has the values now)',
+        )
         await this.save()
         return
       } catch (e) {
-        this.log.warn({ nodeId: node.id, keys, attempt, err: (e as Error).message }, 'could not delete the dynamic configs of the earlier task yet')
+        this.log.warn(
+          { nodeId: node.id, keys, attempt, err: (e as Error).message },
+          'could not delete the dynamic configs of the earlier task yet',
+        )
         await new Promise((r) => setTimeout(r, 2000))
       }
     }
@@ -576,7 +695,10 @@ export class KafkaScheduler {
     const task = node.task!
     const at = unreachableGiveUpAt(node)!
     if (!this.unreachableTimers.has(task.id)) {
-      this.log.warn({ nodeId: node.id, role: node.role, task: task.id, host: task.hostname, giveUpAt: new Date(at).toISOString() }, `${node.role} ${node.id}: its agent is unreachable; waiting for it until its stickiness period ends`)
+      this.log.warn(
+        { nodeId: node.id, role: node.role, task: task.id, host: task.hostname, giveUpAt: new Date(at).toISOString() },
+        `${node.role} ${node.id}: its agent is unreachable; waiting for it until its stickiness period ends`,
+      )
       const timer = setTimeout(() => void this.expireUnreachable(task.id), Math.max(0, at - Date.now()))
       timer.unref()
       this.unreachableTimers.set(task.id, timer)
@@ -589,7 +711,10 @@ export class KafkaScheduler {
     if (!node) return
     const reaction = giveUpUnreachable(node)
     if (reaction.kind === 'none') return
-    this.log.warn({ nodeId: node.id, role: node.role, task: taskId, reaction: reaction.kind }, `${node.role} ${node.id}: its agent stayed unreachable for the stickiness period; ${node.active ? 'placing it again' : 'it stays stopped'}`)
+    this.log.warn(
+      { nodeId: node.id, role: node.role, task: taskId, reaction: reaction.kind },
+      `${node.role} ${node.id}: its agent stayed unreachable for the stickiness period; ${node.active ? 'placing it again' : 'it stays stopped'}`,
+    )
     await this.save()
     await this.reviveOrSuppress(true)
   }
@@ -602,9 +727,17 @@ export class KafkaScheduler {
     const taskId = status.task_id.value
     const id = nodeIdFromTaskId(taskId)
     const node = id !== undefined ? this.nodes().find((n) => n.id === id && n.lastTaskId === taskId) : undefined
-    if (node && node.active && !node.task && status.state === 'TASK_RUNNING' && status.agent_id) {
+    if (node?.active && !node.task && status.state === 'TASK_RUNNING' && status.agent_id) {
       const data = status.data ? Buffer.from(status.data, 'base64').toString('utf8') : ''
-      node.task = { id: taskId, slaveId: status.agent_id.value, executorId: status.executor_id?.value ?? taskId, hostname: data.split(':')[0] ?? '', endpoint: data, attributes: {}, state: 'running' }
+      node.task = {
+        id: taskId,
+        slaveId: status.agent_id.value,
+        executorId: status.executor_id?.value ?? taskId,
+        hostname: data.split(':')[0] ?? '',
+        endpoint: data,
+        attributes: {},
+        state: 'running',
+      }
       this.log.info({ nodeId: node.id, task: taskId }, 're-attached a running task')
       return
     }
@@ -621,13 +754,27 @@ export class KafkaScheduler {
   private async onInverseOffers(offers: InverseOffer[]): Promise<void> {
     for (const io of offers) {
       const agentId = io.agent_id?.value
-      const nodes = [...new Set([...this.state.brokers, ...this.state.controllers])].filter((n) => n.task && n.task.slaveId === agentId)
+      const nodes = [...new Set([...this.state.brokers, ...this.state.controllers])].filter(
+        (n) => n.task && n.task.slaveId === agentId,
+      )
       const from = new Date(io.unavailability.start.nanoseconds / 1e6).toISOString()
       const type = nodes.length === 0 ? 'ACCEPT_INVERSE_OFFERS' : 'DECLINE_INVERSE_OFFERS'
-      if (nodes.length === 0) this.log.info({ agent: agentId, from }, 'an agent without Kafka nodes is scheduled for maintenance: accepted the inverse offer')
-      else this.log.warn({ agent: agentId, host: nodes[0]!.task!.hostname, from, nodes: nodes.map((n) => `${n.role} ${n.id}`) }, 'a host running Kafka nodes is scheduled for maintenance: declined the inverse offer; move their partitions or stop them before the window')
+      if (nodes.length === 0)
+        this.log.info(
+          { agent: agentId, from },
+          'an agent without Kafka nodes is scheduled for maintenance: accepted the inverse offer',
+        )
+      else
+        this.log.warn(
+          { agent: agentId, host: nodes[0]!.task!.hostname, from, nodes: nodes.map((n) => `${n.role} ${n.id}`) },
+          'a host running Kafka nodes is scheduled for maintenance: declined the inverse offer; move their partitions or stop them before the window',
+        )
       const answer = { inverse_offer_ids: [io.id], filters: { refuse_seconds: 300 } }
-      await this.client.tryCall(type === 'ACCEPT_INVERSE_OFFERS' ? { type, accept_inverse_offers: answer } : { type, decline_inverse_offers: answer })
+      await this.client.tryCall(
+        type === 'ACCEPT_INVERSE_OFFERS'
+          ? { type, accept_inverse_offers: answer }
+          : { type, decline_inverse_offers: answer },
+      )
     }
   }
 
@@ -650,7 +797,11 @@ export class KafkaScheduler {
       return
     }
     const reply = decodeReply(data)
-    if (!reply || !this.requests.complete(executorId, reply)) this.log.debug({ executor: executorId, bytes: data.length }, 'dropping an executor message that answers no waiting request')
+    if (!reply || !this.requests.complete(executorId, reply))
+      this.log.debug(
+        { executor: executorId, bytes: data.length },
+        'dropping an executor message that answers no waiting request',
+      )
   }
 
   /**
@@ -661,7 +812,14 @@ export class KafkaScheduler {
     const task = node.task
     if (!task) throw new Error(`${node.role} ${node.id} is not running`)
     return this.requests.ask(task.executorId, body, timeoutMs, async (req) => {
-      await this.client.call({ type: 'MESSAGE', message: { agent_id: { value: task.slaveId }, executor_id: { value: task.executorId }, data: encodeMessage(req).toString('base64') } })
+      await this.client.call({
+        type: 'MESSAGE',
+        message: {
+          agent_id: { value: task.slaveId },
+          executor_id: { value: task.executorId },
+          data: encodeMessage(req).toString('base64'),
+        },
+      })
     })
   }
 
@@ -670,9 +828,19 @@ export class KafkaScheduler {
     if (!node.task) return
     node.task.state = 'stopping'
     if (force) {
-      await this.client.tryCall({ type: 'MESSAGE', message: { agent_id: { value: node.task.slaveId }, executor_id: { value: node.task.executorId }, data: Buffer.from('stop').toString('base64') } })
+      await this.client.tryCall({
+        type: 'MESSAGE',
+        message: {
+          agent_id: { value: node.task.slaveId },
+          executor_id: { value: node.task.executorId },
+          data: Buffer.from('stop').toString('base64'),
+        },
+      })
     } else {
-      await this.client.tryCall({ type: 'KILL', kill: { task_id: { value: node.task.id }, agent_id: { value: node.task.slaveId } } })
+      await this.client.tryCall({
+        type: 'KILL',
+        kill: { task_id: { value: node.task.id }, agent_id: { value: node.task.slaveId } },
+      })
     }
   }
 
@@ -683,7 +851,10 @@ export class KafkaScheduler {
   async reviveOrSuppress(force: boolean): Promise<void> {
     if (!this.client?.connected) return
     // A node whose agent is unreachable waits (timer), it needs no offers meanwhile.
-    const steady = this.nodes().every((n) => (n.active ? n.task?.state === 'running' || n.task?.state === 'unreachable' : !n.task)) && !(this.state.brokers.some((b) => b.active) && this.voterNodes().length === 0)
+    const steady =
+      this.nodes().every((n) =>
+        n.active ? n.task?.state === 'running' || n.task?.state === 'unreachable' : !n.task,
+      ) && !(this.state.brokers.some((b) => b.active) && this.voterNodes().length === 0)
     if (steady && (!this.suppressed || force)) {
       if (await this.client.tryCall({ type: 'SUPPRESS', suppress: {} })) this.suppressed = true
       this.log.debug('every node is steady: offers suppressed')

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http'
+import { listen } from '../core-cluster/http/index.js'
 import { createApi } from './api/index.js'
 import { closeKafkaAdmin } from './kafka/admin.js'
 import { KafkaScheduler, type SchedulerOptions } from './scheduler.js'
-import { listen } from '../core-cluster/http/index.js'
 export interface RunningScheduler {
   scheduler: KafkaScheduler
   server: Server
@@ -16,10 +16,16 @@ export interface RunningScheduler {
  * one and the URL is rewritten, as mesos/kafka), loads state, subscribes to the master.
  * @throws StorageError for unusable stored state; an Error when the port is taken
  */
-export async function startScheduler(options: Omit<SchedulerOptions, 'api'> & { api: string; bindHost?: string }): Promise<RunningScheduler> {
+export async function startScheduler(
+  options: Omit<SchedulerOptions, 'api'> & { api: string; bindHost?: string },
+): Promise<RunningScheduler> {
   const url = new URL(options.api)
   let app: ReturnType<typeof createApi> | undefined
-  const { server, port } = await listen((req, env) => (app ? app.fetch(req, env) : new Response('scheduler is starting', { status: 503 })), options.bindHost ?? url.hostname, Number(url.port || 80))
+  const { server, port } = await listen(
+    (req, env) => (app ? app.fetch(req, env) : new Response('scheduler is starting', { status: 503 })),
+    options.bindHost ?? url.hostname,
+    Number(url.port || 80),
+  )
   url.port = String(port)
   const api = url.toString().replace(/\/$/, '')
   const scheduler = new KafkaScheduler({ ...options, api })

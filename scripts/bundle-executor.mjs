@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import { statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 // Bundles the executor (executor/main.ts) and all its npm dependencies into one CommonJS file,
 // dist/executor/kafka-mesos-executor.cjs, which agents fetch from the scheduler and run with
 // `node kafka-mesos-executor.cjs` in the task sandbox. Last step of `npm run build`.
 import { build } from 'esbuild'
-import { statSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const outfile = path.join(root, 'dist', 'executor', 'kafka-mesos-executor.cjs')

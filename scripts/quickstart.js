@@ -4,8 +4,8 @@
 // and replication factor 3, produces 1000 messages with acks=all and consumes them back with kafkajs,
 // prints `broker list`, and stays up until Ctrl-C, which stops everything cleanly.
 import { spawn, spawnSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import kafkajs from 'kafkajs'
 import { createTopicsAndWait } from '../dist/scheduler/kafka/topic-wait.js'
 
@@ -19,7 +19,10 @@ function step(text) {
   console.log(`\n\x1b[1m==> ${text}\x1b[0m`)
 }
 
-const local = spawn(process.execPath, [bin, 'local', '--work-dir', workDir], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+const local = spawn(process.execPath, [bin, 'local', '--work-dir', workDir], {
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
 let api
 let stopping = false
 const stop = (code) => {
@@ -65,7 +68,8 @@ try {
   step('adding and starting brokers 0..2 through the CLI')
   const list = await fetch(`${api}/api/broker/list`).then((r) => r.json())
   const have = new Set(list.brokers.map((b) => b.id))
-  if (!['0', '1', '2'].every((id) => have.has(id))) cli('broker', 'add', '0..2', '--cpus', '0.5', '--mem', '768', '--heap', '256')
+  if (!['0', '1', '2'].every((id) => have.has(id)))
+    cli('broker', 'add', '0..2', '--cpus', '0.5', '--mem', '768', '--heap', '256')
   else console.log('brokers 0..2 exist from an earlier run (state in .km-local/kafka-mesos.json)')
   cli('broker', 'start', '0..2', '--timeout', '180s')
 
@@ -75,9 +79,11 @@ try {
   const admin = kafka.admin()
   await admin.connect()
   const topics = await admin.listTopics()
-  if (!topics.includes('quickstart')) await createTopicsAndWait(admin, [{ topic: 'quickstart', numPartitions: 3, replicationFactor: 3 }])
+  if (!topics.includes('quickstart'))
+    await createTopicsAndWait(admin, [{ topic: 'quickstart', numPartitions: 3, replicationFactor: 3 }])
   const meta = await admin.fetchTopicMetadata({ topics: ['quickstart'] })
-  for (const p of meta.topics[0].partitions) console.log(`  partition ${p.partitionId}: leader ${p.leader}, replicas [${p.replicas}], isr [${p.isr}]`)
+  for (const p of meta.topics[0].partitions)
+    console.log(`  partition ${p.partitionId}: leader ${p.leader}, replicas [${p.replicas}], isr [${p.isr}]`)
   const runId = Date.now().toString(36)
   const sent = Array.from({ length: 1000 }, (_, i) => `${runId}-${i}`)
   const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner })
@@ -109,7 +115,9 @@ try {
 
   step('broker list')
   cli('broker', 'list')
-  console.log(`\nThe cluster stays up. Try: KM_API=${api} node bin/run.js broker list\nPress Ctrl-C to stop everything.`)
+  console.log(
+    `\nThe cluster stays up. Try: KM_API=${api} node bin/run.js broker list\nPress Ctrl-C to stop everything.`,
+  )
 } catch (e) {
   console.error(`quickstart failed: ${e.message}`)
   stop(1)

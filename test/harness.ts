@@ -1,10 +1,10 @@
-import { expect } from 'vitest'
-import { spawnSync, execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Kafka, logLevel } from 'kafkajs'
+import { expect } from 'vitest'
 import { LocalCluster } from '../cli/daemon/local-cluster.js'
 import { acquireKafkaTestLock } from '../executor/kafka-test-lock.js'
 
@@ -30,7 +30,17 @@ export function cli(api: string, args: string[], timeoutMs = 240_000): CliResult
  * Starts a local cluster (3 agents, free ports) in a fresh temp work dir. Holds the machine-wide
  * Kafka test lock until `cluster.stop()`, so test files that run Kafka JVMs take turns (2 cores).
  */
-export async function startLocalCluster(name: string, agents = 3, extra: { controllers?: number; schedulerUnderApps?: boolean; ha?: boolean; frameworkRole?: string; resources?: string } = {}): Promise<LocalCluster> {
+export async function startLocalCluster(
+  name: string,
+  agents = 3,
+  extra: {
+    controllers?: number
+    schedulerUnderApps?: boolean
+    ha?: boolean
+    frameworkRole?: string
+    resources?: string
+  } = {},
+): Promise<LocalCluster> {
   const unlock = await acquireKafkaTestLock(20 * 60_000)
   let held = true
   const release = () => {
@@ -112,7 +122,12 @@ export async function stopLocalCluster(cluster: LocalCluster | undefined): Promi
  * Polls `check` every `intervalMs` until it returns a value (errors count as "not yet"); fails after
  * `ms` naming `what` and the last error.
  */
-export async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>, intervalMs = 250): Promise<T> {
+export async function until<T>(
+  what: string,
+  ms: number,
+  check: () => Promise<T | undefined>,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + ms
   let last: unknown
   while (Date.now() < deadline) {
@@ -128,12 +143,29 @@ export async function until<T>(what: string, ms: number, check: () => Promise<T 
 }
 
 /** A KRaft quorum member as `/api/controller/list` describes it (DescribeQuorum v2). */
-export interface QuorumMember { id: number; role: string; lag: number; directoryId: string }
+export interface QuorumMember {
+  id: number
+  role: string
+  lag: number
+  directoryId: string
+}
 
 /** `/api/controller/list`: the controllers the scheduler runs and Kafka's view of the quorum. */
 export interface ControllerList {
-  controllers: Array<{ id: string; state: string; endpoint?: string; membership?: string; task?: { id: string; hostname: string } }>
-  quorum: { leaderId: number; leaderEpoch: number; highWatermark: number; voters: QuorumMember[]; observers: QuorumMember[] } | null
+  controllers: Array<{
+    id: string
+    state: string
+    endpoint?: string
+    membership?: string
+    task?: { id: string; hostname: string }
+  }>
+  quorum: {
+    leaderId: number
+    leaderEpoch: number
+    highWatermark: number
+    voters: QuorumMember[]
+    observers: QuorumMember[]
+  } | null
   quorumError?: string
   change: { phase: string; summary: string } | null
 }

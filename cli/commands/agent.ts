@@ -1,5 +1,5 @@
-import { Command, Flags } from '@oclif/core'
 import { resolve } from 'node:path'
+import { Command, Flags } from '@oclif/core'
 import { startAgent } from '../../core-cluster/agent/index.js'
 import { parseAttributes, parseResources, ResourceParseError } from '../../core-cluster/proto/index.js'
 import { daemonLogger, onShutdown } from '../daemon/logger.js'
@@ -21,16 +21,24 @@ exceeds the mem of its tasks (TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY) u
     master: Flags.string({ description: 'master host:port', required: true }),
     host: Flags.string({ description: 'address to bind and advertise (the agent hostname)', default: '127.0.0.1' }),
     port: Flags.integer({ description: 'port (0 = any free port)', default: 5051, min: 0, max: 65535 }),
-    resources: Flags.string({ description: 'resources, Mesos syntax: cpus:N;mem:MB;ports:[A-B]', default: 'cpus:2;mem:4096;ports:[31000-31999]' }),
+    resources: Flags.string({
+      description: 'resources, Mesos syntax: cpus:N;mem:MB;ports:[A-B]',
+      default: 'cpus:2;mem:4096;ports:[31000-31999]',
+    }),
     attributes: Flags.string({ description: 'attributes, Mesos syntax: rack:r1;dc:d1', default: '' }),
     'work-dir': Flags.string({ description: 'sandboxes, fetch cache and broker data', default: './agent-work' }),
     'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
-    'memory-limits': Flags.boolean({ description: "kill an executor's process tree over the mem of its tasks (--no-memory-limits: only account)", default: true, allowNo: true }),
+    'memory-limits': Flags.boolean({
+      description: "kill an executor's process tree over the mem of its tasks (--no-memory-limits: only account)",
+      default: true,
+      allowNo: true,
+    }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AgentCommand)
-    let resources, attributes
+    let resources: ReturnType<typeof parseResources>
+    let attributes: ReturnType<typeof parseAttributes>
     try {
       resources = parseResources(flags.resources)
       attributes = parseAttributes(flags.attributes)
@@ -48,7 +56,9 @@ exceeds the mem of its tasks (TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY) u
       workDir: resolve(flags['work-dir']),
       enforceMemoryLimits: flags['memory-limits'],
       logger: log,
-    }).catch((e: Error) => this.error(`cannot start the agent on ${flags.host}:${flags.port}: ${e.message}`, { exit: 1 }))
+    }).catch((e: Error) =>
+      this.error(`cannot start the agent on ${flags.host}:${flags.port}: ${e.message}`, { exit: 1 }),
+    )
     onShutdown(log, () => running.close())
     await new Promise(() => {})
   }

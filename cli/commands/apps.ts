@@ -1,5 +1,5 @@
-import { Command, Flags } from '@oclif/core'
 import { resolve } from 'node:path'
+import { Command, Flags } from '@oclif/core'
 import { AppsStateError, startApps } from '../../core-cluster/apps/index.js'
 import { daemonLogger, onShutdown } from '../daemon/logger.js'
 
@@ -19,16 +19,26 @@ they run (host, ports). Apps and tasks are kept in --storage and survive restart
     master: Flags.string({ description: 'master host:port', required: true }),
     host: Flags.string({ description: 'address the /v2 API binds to', default: '127.0.0.1' }),
     port: Flags.integer({ description: 'port of the /v2 API (0 = any)', default: 8080, min: 0, max: 65535 }),
-    storage: Flags.string({ description: 'state file (apps, tasks, framework id), written atomically', default: 'file:kafka-mesos-apps.json' }),
+    storage: Flags.string({
+      description: 'state file (apps, tasks, framework id), written atomically',
+      default: 'file:kafka-mesos-apps.json',
+    }),
     'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AppsCommand)
-    if (!flags.storage.startsWith('file:') || flags.storage.length <= 5) this.error(`--storage: expected file:<path>, got "${flags.storage}"`, { exit: 1 })
+    if (!flags.storage.startsWith('file:') || flags.storage.length <= 5)
+      this.error(`--storage: expected file:<path>, got "${flags.storage}"`, { exit: 1 })
     const log = daemonLogger('apps', flags['log-level'])
     try {
-      const running = await startApps({ master: flags.master, host: flags.host, port: flags.port, statePath: resolve(flags.storage.slice(5)), logger: log })
+      const running = await startApps({
+        master: flags.master,
+        host: flags.host,
+        port: flags.port,
+        statePath: resolve(flags.storage.slice(5)),
+        logger: log,
+      })
       onShutdown(log, () => running.close())
     } catch (e) {
       if (e instanceof AppsStateError) this.error(e.message, { exit: 1 })

@@ -16,15 +16,36 @@ left running. Brokers are added and started with the broker commands against the
   ]
   static flags = {
     agents: Flags.integer({ description: 'number of agents', default: 3, min: 1, max: 200 }),
-    resources: Flags.string({ description: 'resources of each agent, Mesos syntax', default: 'cpus:2;mem:4096;ports:[31000-31999]' }),
+    resources: Flags.string({
+      description: 'resources of each agent, Mesos syntax',
+      default: 'cpus:2;mem:4096;ports:[31000-31999]',
+    }),
     'master-port': Flags.integer({ description: 'master port (0 = any)', default: 5050, min: 0, max: 65535 }),
     'api-port': Flags.integer({ description: 'scheduler REST API port (0 = any)', default: 7000, min: 0, max: 65535 }),
-    'work-dir': Flags.string({ description: 'agent sandboxes, broker data, scheduler state, logs', default: '.km-local' }),
-    ha: Flags.boolean({ description: 'high availability: a real etcd, 3 masters elected through it, scheduler state in etcd (add --apps to run the scheduler under the meta-framework too)' }),
-    apps: Flags.boolean({ description: 'run the broker scheduler as app /kafka under the meta-framework (kafka-mesos apps), which restarts it if it dies' }),
-    controllers: Flags.string({ description: 'size of the KRaft controller quorum (1, 3 or 5; each on its own agent)', default: '1', options: ['1', '3', '5'] }),
-    'kafka-dist': Flags.string({ description: 'Kafka archive to run (kafka_2.13-4.x.tgz); default: the one "npm run kafka" assembled' }),
-    'log-level': Flags.string({ description: 'log level of the daemons', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
+    'work-dir': Flags.string({
+      description: 'agent sandboxes, broker data, scheduler state, logs',
+      default: '.km-local',
+    }),
+    ha: Flags.boolean({
+      description:
+        'high availability: a real etcd, 3 masters elected through it, scheduler state in etcd (add --apps to run the scheduler under the meta-framework too)',
+    }),
+    apps: Flags.boolean({
+      description:
+        'run the broker scheduler as app /kafka under the meta-framework (kafka-mesos apps), which restarts it if it dies',
+    }),
+    controllers: Flags.string({
+      description: 'size of the KRaft controller quorum (1, 3 or 5; each on its own agent)',
+      default: '1',
+      options: ['1', '3', '5'],
+    }),
+    'kafka-dist': Flags.string({
+      description: 'Kafka archive to run (kafka_2.13-4.x.tgz); default: the one "npm run kafka" assembled',
+    }),
+    'log-level': Flags.string({
+      description: 'log level of the daemons',
+      options: ['trace', 'debug', 'info', 'warn', 'error'],
+    }),
   }
 
   async run(): Promise<void> {
@@ -49,7 +70,11 @@ left running. Brokers are added and started with the broker commands against the
       this.log('\nstopping the local cluster ...')
       await cluster.stop()
       const left = cluster.leftovers()
-      this.log(left.length === 0 ? 'stopped: no agent, executor or Kafka JVM left running' : `warning: ${left.length} processes could not be stopped`)
+      this.log(
+        left.length === 0
+          ? 'stopped: no agent, executor or Kafka JVM left running'
+          : `warning: ${left.length} processes could not be stopped`,
+      )
       process.exit(left.length === 0 ? 0 : 1)
     }
     process.on('SIGINT', () => void stop())
@@ -59,7 +84,9 @@ left running. Brokers are added and started with the broker commands against the
     } catch (e) {
       this.error((e as Error).message, { exit: 1 })
     }
-    this.log(`\nlocal cluster is up. Try:\n  export KM_API=${cluster.api}\n  ${this.config.bin} broker add 0..2 --cpus 0.5 --mem 768 --heap 256\n  ${this.config.bin} broker start 0..2\nPress Ctrl-C to stop everything.`)
+    this.log(
+      `\nlocal cluster is up. Try:\n  export KM_API=${cluster.api}\n  ${this.config.bin} broker add 0..2 --cpus 0.5 --mem 768 --heap 256\n  ${this.config.bin} broker start 0..2\nPress Ctrl-C to stop everything.`,
+    )
     await new Promise(() => {})
   }
 }

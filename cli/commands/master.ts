@@ -17,11 +17,31 @@ POST /api/v1 is the v1 operator API (GET_STATE, GET_ROLES, GET_WEIGHTS, UPDATE_W
     host: Flags.string({ description: 'address to bind and advertise', default: '127.0.0.1' }),
     port: Flags.integer({ description: 'port (0 = any free port)', default: 5050, min: 0, max: 65535 }),
     'allocation-interval': Flags.integer({ description: 'allocation interval in ms', default: 1000, min: 10 }),
-    'agent-ping-timeout': Flags.integer({ description: 'seconds between health-check pings of an agent, and to answer one (Mesos --agent_ping_timeout)', default: 15, min: 1 }),
-    'max-agent-ping-timeouts': Flags.integer({ description: 'unanswered pings in a row after which an agent is unreachable: its tasks are reported TASK_UNREACHABLE (partition-aware frameworks) or TASK_LOST (Mesos --max_agent_ping_timeouts)', default: 5, min: 1 }),
-    'agent-timeout': Flags.integer({ description: 'after an HA master failover, seconds an agent of the registry may take to re-register before it is marked unreachable (Mesos --agent_reregister_timeout)', default: 75, min: 1 }),
-    weights: Flags.string({ description: 'role weights for DRF, e.g. kafka=3,web=1 (others weigh 1; POST /api/v1 UPDATE_WEIGHTS changes them at run time)' }),
-    etcd: Flags.string({ description: 'etcd client URL(s), e.g. http://127.0.0.1:2379: run as one of several HA masters; the leader is elected through etcd and the others redirect to it' }),
+    'agent-ping-timeout': Flags.integer({
+      description: 'seconds between health-check pings of an agent, and to answer one (Mesos --agent_ping_timeout)',
+      default: 15,
+      min: 1,
+    }),
+    'max-agent-ping-timeouts': Flags.integer({
+      description:
+        'unanswered pings in a row after which an agent is unreachable: its tasks are reported TASK_UNREACHABLE (partition-aware frameworks) or TASK_LOST (Mesos --max_agent_ping_timeouts)',
+      default: 5,
+      min: 1,
+    }),
+    'agent-timeout': Flags.integer({
+      description:
+        'after an HA master failover, seconds an agent of the registry may take to re-register before it is marked unreachable (Mesos --agent_reregister_timeout)',
+      default: 75,
+      min: 1,
+    }),
+    weights: Flags.string({
+      description:
+        'role weights for DRF, e.g. kafka=3,web=1 (others weigh 1; POST /api/v1 UPDATE_WEIGHTS changes them at run time)',
+    }),
+    etcd: Flags.string({
+      description:
+        'etcd client URL(s), e.g. http://127.0.0.1:2379: run as one of several HA masters; the leader is elected through etcd and the others redirect to it',
+    }),
     'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
   }
 
@@ -44,7 +64,9 @@ POST /api/v1 is the v1 operator API (GET_STATE, GET_ROLES, GET_WEIGHTS, UPDATE_W
       maxAgentPingTimeouts: flags['max-agent-ping-timeouts'],
       weights,
       etcd: flags.etcd,
-    }).catch((e: Error) => this.error(`cannot start the master on ${flags.host}:${flags.port}: ${e.message}`, { exit: 1 }))
+    }).catch((e: Error) =>
+      this.error(`cannot start the master on ${flags.host}:${flags.port}: ${e.message}`, { exit: 1 }),
+    )
     onShutdown(log, () => running.close())
     await new Promise(() => {})
   }

@@ -1,7 +1,7 @@
-import { Command, Flags } from '@oclif/core'
 import { userInfo } from 'node:os'
+import { Command, Flags } from '@oclif/core'
 import { parsePeriod, ValueError } from '../../scheduler/brokers/values.js'
-import { openStore, startScheduler, StorageError } from '../../scheduler/index.js'
+import { openStore, StorageError, startScheduler } from '../../scheduler/index.js'
 import { daemonLogger, onShutdown } from '../daemon/logger.js'
 import { EXECUTOR_BUNDLE, kafkaArchive, metricsAgentJar } from '../daemon/paths.js'
 
@@ -11,22 +11,39 @@ export default class SchedulerCommand extends Command {
   static description = `A framework on the master that keeps the active Kafka brokers running, plus the KRaft
 controller it runs itself. Serves the REST API (/api/broker/...) on --api, and the executor and the Kafka
 archive that agents fetch. State is saved atomically to --storage.`
-  static examples = ['<%= config.bin %> scheduler --master 127.0.0.1:5050 --api http://127.0.0.1:7000 --storage file:kafka-mesos.json']
+  static examples = [
+    '<%= config.bin %> scheduler --master 127.0.0.1:5050 --api http://127.0.0.1:7000 --storage file:kafka-mesos.json',
+  ]
   static flags = {
     master: Flags.string({ description: 'master host:port', required: true }),
-    api: Flags.string({ description: 'REST API URL as agents and users reach it; its port is bound (0 = any)', default: 'http://127.0.0.1:7000' }),
+    api: Flags.string({
+      description: 'REST API URL as agents and users reach it; its port is bound (0 = any)',
+      default: 'http://127.0.0.1:7000',
+    }),
     'bind-address': Flags.string({ description: 'address the API binds to (default: the --api host)' }),
     storage: Flags.string({ description: 'where state is kept: file:<path>', default: 'file:kafka-mesos.json' }),
     'framework-name': Flags.string({ description: 'framework name, also the task id prefix', default: 'kafka' }),
     'framework-role': Flags.string({ description: 'framework role', default: '*' }),
-    'framework-timeout': Flags.string({ description: 'failover timeout: how long the master keeps brokers running while the scheduler is away', default: '30d' }),
+    'framework-timeout': Flags.string({
+      description: 'failover timeout: how long the master keeps brokers running while the scheduler is away',
+      default: '30d',
+    }),
     user: Flags.string({ description: 'user to run tasks as', default: userInfo().username }),
-    'kafka-dist': Flags.string({ description: 'Kafka archive to serve (kafka_2.13-4.x.tgz); default: the one "npm run kafka" assembled' }),
-    controllers: Flags.string({ description: 'size of the KRaft controller quorum the scheduler runs, each controller on its own host', default: '1', options: ['1', '3', '5'] }),
+    'kafka-dist': Flags.string({
+      description: 'Kafka archive to serve (kafka_2.13-4.x.tgz); default: the one "npm run kafka" assembled',
+    }),
+    controllers: Flags.string({
+      description: 'size of the KRaft controller quorum the scheduler runs, each controller on its own host',
+      default: '1',
+      options: ['1', '3', '5'],
+    }),
     'controller-cpus': Flags.string({ description: 'cpus of each KRaft controller task', default: '0.5' }),
     'controller-mem': Flags.integer({ description: 'memory of the KRaft controller task, MB', default: 768 }),
     'controller-heap': Flags.integer({ description: 'heap of the KRaft controller, MB', default: 256 }),
-    'metrics-agent': Flags.string({ description: 'Jolokia javaagent jar served to brokers for "broker metrics" (none = no metrics); default: the one "npm run kafka" fetched' }),
+    'metrics-agent': Flags.string({
+      description:
+        'Jolokia javaagent jar served to brokers for "broker metrics" (none = no metrics); default: the one "npm run kafka" fetched',
+    }),
     'node-cmd': Flags.string({ description: 'node executable agents use to run the executor', default: 'node' }),
     'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
   }
@@ -48,7 +65,12 @@ archive that agents fetch. State is saved atomically to --storage.`
         executorBundle: EXECUTOR_BUNDLE,
         nodeCmd: flags['node-cmd'],
         metricsAgentJar: metricsAgentJar(flags['metrics-agent']),
-        controller: { count: Number(flags.controllers), cpus: Number(flags['controller-cpus']), mem: flags['controller-mem'], heap: flags['controller-heap'] },
+        controller: {
+          count: Number(flags.controllers),
+          cpus: Number(flags['controller-cpus']),
+          mem: flags['controller-mem'],
+          heap: flags['controller-heap'],
+        },
         logger: log,
       })
       onShutdown(log, () => running.close())

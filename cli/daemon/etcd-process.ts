@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { type AddressInfo, createServer } from 'node:net'
 import { dirname } from 'node:path'
 
 /** A free TCP port on 127.0.0.1 (bound, read, released). */
@@ -38,7 +38,30 @@ export async function startEtcd(dataDir: string, logFile: string, timeoutMs = 20
   const log: WriteStream = createWriteStream(logFile, { flags: 'a' })
   const url = `http://127.0.0.1:${client}`
   const peerUrl = `http://127.0.0.1:${peer}`
-  const child = spawn('etcd', ['--name', 'km', '--data-dir', dataDir, '--listen-client-urls', url, '--advertise-client-urls', url, '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `km=${peerUrl}`, '--heartbeat-interval', '50', '--election-timeout', '250'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(
+    'etcd',
+    [
+      '--name',
+      'km',
+      '--data-dir',
+      dataDir,
+      '--listen-client-urls',
+      url,
+      '--advertise-client-urls',
+      url,
+      '--listen-peer-urls',
+      peerUrl,
+      '--initial-advertise-peer-urls',
+      peerUrl,
+      '--initial-cluster',
+      `km=${peerUrl}`,
+      '--heartbeat-interval',
+      '50',
+      '--election-timeout',
+      '250',
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   child.stdout!.pipe(log, { end: false })
   child.stderr!.pipe(log, { end: false })
   child.once('error', () => undefined)
@@ -52,7 +75,13 @@ export async function startEtcd(dataDir: string, logFile: string, timeoutMs = 20
   }
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return { url, child, stop }
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, child, stop }
     if (child.exitCode !== null) break
     await new Promise((r) => setTimeout(r, 200))
   }

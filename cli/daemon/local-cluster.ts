@@ -1,9 +1,9 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import { type EtcdProcess, startEtcd } from './etcd-process.js'
 import { PACKAGE_ROOT } from './paths.js'
-import { freePort, startEtcd, type EtcdProcess } from './etcd-process.js'
 
 /** Settings of a one-machine cluster. Ports 0 pick free ports. */
 export interface LocalClusterOptions {
@@ -53,7 +53,6 @@ export interface Daemon {
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'run.js')
 
-
 /** Loopback address of agent `i` (1-based): 127.0.1.i, one "host" per agent. */
 export function agentHost(i: number): string {
   return `127.0.1.${i}`
@@ -88,19 +87,36 @@ export class LocalCluster {
    * Spawns one daemon and waits for its log line `startedMsg`; returns its address.
    * @throws when it exits first or does not start in `timeoutMs`
    */
-  private spawnDaemon(name: string, args: string[], startedMsg: string, field: string, timeoutMs = 30_000): Promise<Daemon> {
+  private spawnDaemon(
+    name: string,
+    args: string[],
+    startedMsg: string,
+    field: string,
+    timeoutMs = 30_000,
+  ): Promise<Daemon> {
     const logDir = join(this.options.workDir, 'logs')
     mkdirSync(logDir, { recursive: true })
     const logFile = join(logDir, `${name}.log`)
     const log = createWriteStream(logFile, { flags: 'a' })
     this.logs.push(log)
-    const env: NodeJS.ProcessEnv = { ...process.env, KM_LOG_LEVEL: this.options.logLevel ?? process.env.KM_LOG_LEVEL ?? 'info' }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KM_LOG_LEVEL: this.options.logLevel ?? process.env.KM_LOG_LEVEL ?? 'info',
+    }
     delete env.NODE_ENV // oclif would look for TypeScript sources in development/test mode
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: this.options.workDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: this.options.workDir,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     child.stderr!.pipe(log, { end: false })
     return new Promise((resolvePromise, reject) => {
       let done = false
-      const timer = setTimeout(() => fail(new Error(`${name} did not start within ${timeoutMs} ms; see ${logFile}`)), timeoutMs)
+      const timer = setTimeout(
+        () => fail(new Error(`${name} did not start within ${timeoutMs} ms; see ${logFile}`)),
+        timeoutMs,
+      )
       const fail = (e: Error) => {
         if (done) return
         done = true
@@ -110,7 +126,7 @@ export class LocalCluster {
       child.once('exit', (code) => fail(new Error(`${name} exited with code ${code} while starting; see ${logFile}`)))
       const lines = createInterface({ input: child.stdout! })
       lines.on('line', (line) => {
-        log.write(line + '\n')
+        log.write(`${line}\n`)
         if (done) return
         try {
           const rec = JSON.parse(line) as Record<string, unknown>
@@ -134,22 +150,44 @@ export class LocalCluster {
     mkdirSync(o.workDir, { recursive: true })
     try {
       if (o.ha) {
-        this.etcdProcess = await startEtcd(join(this.options.workDir, 'etcd'), join(this.options.workDir, 'logs', 'etcd.log'))
+        this.etcdProcess = await startEtcd(
+          join(this.options.workDir, 'etcd'),
+          join(this.options.workDir, 'logs', 'etcd.log'),
+        )
         this.etcd = this.etcdProcess.url
         this.say(`etcd       ${this.etcd}`)
-        const masters = await Promise.all([1, 2, 3].map((i) => this.spawnDaemon(`master-${i}`, ['master', '--host', '127.0.0.1', '--port', '0', '--etcd', this.etcd], 'master started', 'address')))
+        const masters = await Promise.all(
+          [1, 2, 3].map((i) =>
+            this.spawnDaemon(
+              `master-${i}`,
+              ['master', '--host', '127.0.0.1', '--port', '0', '--etcd', this.etcd],
+              'master started',
+              'address',
+            ),
+          ),
+        )
         this.master = masters.map((m) => m.address).join(',')
         this.say(`masters    ${this.master}  (leader elected through etcd)`)
       } else {
-        const master = await this.spawnDaemon('master', ['master', '--host', '127.0.0.1', '--port', String(o.masterPort)], 'master started', 'address')
+        const master = await this.spawnDaemon(
+          'master',
+          ['master', '--host', '127.0.0.1', '--port', String(o.masterPort)],
+          'master started',
+          'address',
+        )
         this.master = master.address
         this.say(`master     ${this.master}`)
       }
       await Promise.all(
         Array.from({ length: o.agents }, async (_, k) => {
           const i = k + 1
-          const host = agentHost(i)
-          const a = await this.spawnDaemon(`agent-${i}`, this.agentArgs(i, o.agentPort ?? 5051), 'agent started', 'address')
+          const _host = agentHost(i)
+          const a = await this.spawnDaemon(
+            `agent-${i}`,
+            this.agentArgs(i, o.agentPort ?? 5051),
+            'agent started',
+            'address',
+          )
           this.say(`agent ${i}    ${a.address}  rack:r${i}  ${o.resources}`)
         }),
       )
@@ -157,16 +195,40 @@ export class LocalCluster {
       if (o.noScheduler) {
         // the cluster core alone
       } else if (o.schedulerUnderApps) {
-        const apps = await this.spawnDaemon('apps', ['apps', '--master', this.master, '--host', '127.0.0.1', '--port', String(o.appsPort ?? 8080), '--storage', `file:${join(o.workDir, 'apps.json')}`], 'apps started', 'url')
+        const apps = await this.spawnDaemon(
+          'apps',
+          [
+            'apps',
+            '--master',
+            this.master,
+            '--host',
+            '127.0.0.1',
+            '--port',
+            String(o.appsPort ?? 8080),
+            '--storage',
+            `file:${join(o.workDir, 'apps.json')}`,
+          ],
+          'apps started',
+          'url',
+        )
         this.apps = apps.address
         this.say(`apps       ${this.apps}  (meta-framework, /v2/apps)`)
         await this.submitSchedulerApp()
         this.api = await this.resolveSchedulerApi(120_000)
-        this.say(`scheduler  ${this.api}  (app /kafka under the meta-framework; state in ${o.ha ? `etcd ${this.etcd}` : join(o.workDir, 'kafka-mesos.json')})`)
+        this.say(
+          `scheduler  ${this.api}  (app /kafka under the meta-framework; state in ${o.ha ? `etcd ${this.etcd}` : join(o.workDir, 'kafka-mesos.json')})`,
+        )
       } else {
-        const sched = await this.spawnDaemon('scheduler', this.schedulerArgs(`http://127.0.0.1:${o.apiPort}`), 'scheduler started', 'api')
+        const sched = await this.spawnDaemon(
+          'scheduler',
+          this.schedulerArgs(`http://127.0.0.1:${o.apiPort}`),
+          'scheduler started',
+          'api',
+        )
         this.api = sched.address
-        this.say(`scheduler  ${this.api}  (REST API; state in ${o.ha ? `etcd ${this.etcd}` : join(o.workDir, 'kafka-mesos.json')})`)
+        this.say(
+          `scheduler  ${this.api}  (REST API; state in ${o.ha ? `etcd ${this.etcd}` : join(o.workDir, 'kafka-mesos.json')})`,
+        )
       }
     } catch (e) {
       await this.stop()
@@ -177,7 +239,21 @@ export class LocalCluster {
   /** Agent `i`'s command line (1-based; its own loopback address, rack r<i>). */
   private agentArgs(i: number, port: number): string[] {
     const o = this.options
-    return ['agent', '--master', this.master, '--host', agentHost(i), '--port', String(port), '--resources', o.resources, '--attributes', `rack:r${i}`, '--work-dir', join(o.workDir, `agent-${i}`)]
+    return [
+      'agent',
+      '--master',
+      this.master,
+      '--host',
+      agentHost(i),
+      '--port',
+      String(port),
+      '--resources',
+      o.resources,
+      '--attributes',
+      `rack:r${i}`,
+      '--work-dir',
+      join(o.workDir, `agent-${i}`),
+    ]
   }
 
   /**
@@ -219,10 +295,24 @@ export class LocalCluster {
       mem: 256,
       portDefinitions: [{ port: 0 }],
       env: { KM_LOG_LEVEL: this.options.logLevel ?? 'info' },
-      healthChecks: [{ protocol: 'HTTP', path: '/health', portIndex: 0, gracePeriodSeconds: 60, intervalSeconds: 5, timeoutSeconds: 5, maxConsecutiveFailures: 3 }],
+      healthChecks: [
+        {
+          protocol: 'HTTP',
+          path: '/health',
+          portIndex: 0,
+          gracePeriodSeconds: 60,
+          intervalSeconds: 5,
+          timeoutSeconds: 5,
+          maxConsecutiveFailures: 3,
+        },
+      ],
       backoffSeconds: 1,
     }
-    const res = await fetch(`${this.apps}/v2/apps/kafka`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(app) })
+    const res = await fetch(`${this.apps}/v2/apps/kafka`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(app),
+    })
     if (!res.ok) throw new Error(`the meta-framework refused the scheduler app: ${res.status} ${await res.text()}`)
   }
 
@@ -234,11 +324,16 @@ export class LocalCluster {
   async resolveSchedulerApi(timeoutMs = 60_000): Promise<string> {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
-      const body = (await fetch(`${this.apps}/v2/apps/kafka/tasks`).then((r) => r.json()).catch(() => undefined)) as { tasks?: Array<{ state: string; host: string; ports: number[] }> } | undefined
+      const body = (await fetch(`${this.apps}/v2/apps/kafka/tasks`)
+        .then((r) => r.json())
+        .catch(() => undefined)) as { tasks?: Array<{ state: string; host: string; ports: number[] }> } | undefined
       for (const t of body?.tasks ?? []) {
         if (t.state !== 'TASK_RUNNING') continue
         const api = `http://${t.host}:${t.ports[0]}`
-        const ok = await fetch(`${api}/health`).then((r) => r.ok, () => false)
+        const ok = await fetch(`${api}/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
         if (ok) {
           this.api = api
           return api
@@ -246,13 +341,17 @@ export class LocalCluster {
       }
       await new Promise((r) => setTimeout(r, 250))
     }
-    throw new Error(`the scheduler app /kafka did not answer within ${timeoutMs} ms; see ${join(this.options.workDir, 'logs')} and the agent sandboxes`)
+    throw new Error(
+      `the scheduler app /kafka did not answer within ${timeoutMs} ms; see ${join(this.options.workDir, 'logs')} and the agent sandboxes`,
+    )
   }
 
   /** The master that leads now (HA), asked from any master's /leader. */
   async leadingMaster(): Promise<string | undefined> {
     for (const m of this.master.split(',')) {
-      const body = (await fetch(`http://${m}/leader`).then((r) => r.json()).catch(() => undefined)) as { leader?: string | null } | undefined
+      const body = (await fetch(`http://${m}/leader`)
+        .then((r) => r.json())
+        .catch(() => undefined)) as { leader?: string | null } | undefined
       if (body?.leader) return body.leader
     }
     return undefined
@@ -262,7 +361,9 @@ export class LocalCluster {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
       const leader = this.options.ha ? await this.leadingMaster() : this.master
-      const state = (await fetch(`http://${leader}/state`).then((r) => r.json()).catch(() => undefined)) as { agents?: Array<{ active: boolean }> } | undefined
+      const state = (await fetch(`http://${leader}/state`)
+        .then((r) => r.json())
+        .catch(() => undefined)) as { agents?: Array<{ active: boolean }> } | undefined
       if ((state?.agents ?? []).filter((a) => a.active).length >= n) return
       await new Promise((r) => setTimeout(r, 200))
     }

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino'
+import { type Logger, pino } from 'pino'
 
 /**
  * The daemons' logger: pino JSON lines on stdout, level from `--log-level` or env `KM_LOG_LEVEL`

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** The package root (where package.json, dist/ and .cache/ live), found from here upwards (works from dist/ and from sources). */
 export const PACKAGE_ROOT = ((): string => {
@@ -24,7 +24,10 @@ export const EXECUTOR_BUNDLE = join(PACKAGE_ROOT, 'dist', 'executor', 'kafka-mes
 export function kafkaArchive(flag?: string): string {
   if (flag) {
     if (!existsSync(flag)) throw new Error(`--kafka-dist: ${flag} does not exist`)
-    if (!/\.(tgz|tar\.gz)$/.test(flag)) throw new Error(`--kafka-dist: ${flag} must be a .tgz archive here; run "npm run kafka -- --kafka-dist ${flag}" to pack a folder`)
+    if (!/\.(tgz|tar\.gz)$/.test(flag))
+      throw new Error(
+        `--kafka-dist: ${flag} must be a .tgz archive here; run "npm run kafka -- --kafka-dist ${flag}" to pack a folder`,
+      )
     return flag
   }
   const pointer = join(PACKAGE_ROOT, '.cache', 'kafka', 'current')
@@ -32,7 +35,9 @@ export function kafkaArchive(flag?: string): string {
     const path = readFileSync(pointer, 'utf8').trim()
     if (existsSync(path)) return path
   }
-  throw new Error('no Kafka distribution found: run "npm run kafka" (assembles Kafka from Maven Central) or pass --kafka-dist <kafka_2.13-4.x.tgz>')
+  throw new Error(
+    'no Kafka distribution found: run "npm run kafka" (assembles Kafka from Maven Central) or pass --kafka-dist <kafka_2.13-4.x.tgz>',
+  )
 }
 
 /**
@@ -45,7 +50,8 @@ export function metricsAgentJar(flag?: string): string | undefined {
   if (flag === 'none') return undefined
   if (flag) {
     if (!existsSync(flag)) throw new Error(`--metrics-agent: ${flag} does not exist`)
-    if (!/^jolokia-agent-jvm-[\w.-]+-javaagent\.jar$/.test(flag.split('/').pop() ?? '')) throw new Error(`--metrics-agent: ${flag} must be a jolokia-agent-jvm-<version>-javaagent.jar`)
+    if (!/^jolokia-agent-jvm-[\w.-]+-javaagent\.jar$/.test(flag.split('/').pop() ?? ''))
+      throw new Error(`--metrics-agent: ${flag} must be a jolokia-agent-jvm-<version>-javaagent.jar`)
     return flag
   }
   const dir = join(PACKAGE_ROOT, '.cache', 'kafka')
@@ -55,6 +61,9 @@ export function metricsAgentJar(flag?: string): string | undefined {
   } catch {
     return undefined
   }
-  const hit = names.filter((n) => /^jolokia-agent-jvm-[\w.-]+-javaagent\.jar$/.test(n)).sort().reverse()[0]
+  const hit = names
+    .filter((n) => /^jolokia-agent-jvm-[\w.-]+-javaagent\.jar$/.test(n))
+    .sort()
+    .reverse()[0]
   return hit ? join(dir, hit) : undefined
 }

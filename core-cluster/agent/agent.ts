@@ -5,33 +5,33 @@ import type { Logger } from 'pino'
 import type { EventStream } from '../http/index.js'
 import { readRecords } from '../http/index.js'
 import {
-  decode,
-  encode,
-  isTerminal,
-  isPersistentVolume,
-  newUuidBase64,
-  scalarSum,
-  PROTOBUF_TYPE,
   type AgentInfo,
   type Attribute,
+  type agent as agentMsg,
+  decode,
   type ExecutorInfo,
+  encode,
+  type executor as executorMsg,
   type FrameworkInfo,
+  isPersistentVolume,
+  isTerminal,
+  newUuidBase64,
+  PROTOBUF_TYPE,
   type Resource,
+  scalarSum,
+  type TaskGroupInfo,
   type TaskInfo,
   type TaskState,
-  type TaskGroupInfo,
   type TaskStatus,
-  agent as agentMsg,
-  executor as executorMsg,
 } from '../proto/index.js'
-import { Checkpoint, processStartTime, sameProcessAlive, type RunCheckpoint } from './checkpoint.js'
+import { Cgroups2 } from './cgroups.js'
+import { Checkpoint, processStartTime, type RunCheckpoint, sameProcessAlive } from './checkpoint.js'
 import { commandExecutorEntry, commandExecutorInfo } from './command-executor-launch.js'
 import { fetchUris } from './fetcher.js'
-import { launchCommand, signalGroup, stopGroup, type LaunchedProcess } from './launcher.js'
-import { Cgroups2 } from './cgroups.js'
-import { allProcesses, killTree, treeUsage, type TreeUsage } from './monitor.js'
-import { AgentResources } from './volumes.js'
+import { type LaunchedProcess, launchCommand, signalGroup, stopGroup } from './launcher.js'
+import { allProcesses, killTree, type TreeUsage, treeUsage } from './monitor.js'
 import { StatusUpdateManager } from './status-updates.js'
+import { AgentResources } from './volumes.js'
 
 /** Agent settings. Durations in ms. */
 export interface AgentOptions {
@@ -154,13 +154,24 @@ export class Agent {
     this.checkpoint = new Checkpoint(options.workDir)
     this.resources = new AgentResources(options.workDir)
     this.cgroups = options.enforceMemoryLimits === false ? undefined : Cgroups2.detect()
-    this.log.info({ memoryIsolation: options.enforceMemoryLimits === false ? 'off (accounting only)' : this.cgroups ? `cgroup v2 (${this.cgroups.base}) and /proc supervisor` : '/proc supervisor (no writable cgroup v2)' }, 'memory isolation')
+    this.log.info(
+      {
+        memoryIsolation:
+          options.enforceMemoryLimits === false
+            ? 'off (accounting only)'
+            : this.cgroups
+              ? `cgroup v2 (${this.cgroups.base}) and /proc supervisor`
+              : '/proc supervisor (no writable cgroup v2)',
+      },
+      'memory isolation',
+    )
     this.updates = new StatusUpdateManager(
       (fw, status) => this.forwardStatus(fw, status),
       undefined,
       undefined,
       (fw, taskId, queue) => {
-        if (this.checkpointing.has(fw)) this.safely('checkpoint status updates', () => this.checkpoint.saveUpdates(fw, taskId, queue))
+        if (this.checkpointing.has(fw))
+          this.safely('checkpoint status updates', () => this.checkpoint.saveUpdates(fw, taskId, queue))
       },
     )
     this.registered = new Promise((r) => (this.registeredOnce = r))
@@ -189,7 +200,10 @@ export class Agent {
     if (this.options.recover !== false) this.safely('recovery', () => this.recover())
     // Reservations and volumes belong to this agent id: kept only when the id was recovered.
     if (this.agentId) this.checkpointedResources = this.resources.load()
-    this.monitor = setInterval(() => this.safely('monitor', () => this.sampleExecutors()), this.options.monitorIntervalMs ?? 500)
+    this.monitor = setInterval(
+      () => this.safely('monitor', () => this.sampleExecutors()),
+      this.options.monitorIntervalMs ?? 500,
+    )
     this.monitor.unref()
     void this.linkLoop()
   }
@@ -235,7 +249,10 @@ export class Agent {
     const id = this.checkpoint.agentId(this.address)
     if (id) this.agentId = id
     else if (this.checkpoint.agentId()) {
-      this.log.warn({ workDir: this.options.workDir, ...this.address }, 'the checkpoint in the work dir is of an agent with another address; starting as a new agent')
+      this.log.warn(
+        { workDir: this.options.workDir, ...this.address },
+        'the checkpoint in the work dir is of an agent with another address; starting as a new agent',
+      )
       return
     }
     // Checkpointed updates first, so that they keep their order before anything said now.
@@ -269,13 +286,29 @@ export class Agent {
         this.executors.set(`${run.frameworkId}/${run.executorId}`, run)
         void run.process.exited.then((code) => this.executorExited(run, code))
         reattached.push(run)
-        this.log.info({ executor: run.executorId, framework: run.frameworkId, pid: cp.pid, tasks: run.tasks.size }, 'recovered a running executor from the checkpoint')
+        this.log.info(
+          { executor: run.executorId, framework: run.frameworkId, pid: cp.pid, tasks: run.tasks.size },
+          'recovered a running executor from the checkpoint',
+        )
       } else {
-        this.log.warn({ executor: run.executorId, framework: run.frameworkId, pid: cp.pid }, 'checkpointed executor is gone; failing its tasks')
+        this.log.warn(
+          { executor: run.executorId, framework: run.frameworkId, pid: cp.pid },
+          'checkpointed executor is gone; failing its tasks',
+        )
         for (const t of run.tasks.values()) {
-          if (!isTerminal(t.state)) this.agentStatus(run, run.frameworkId, t.info, 'TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', 'Executor terminated while the agent was down')
+          if (!isTerminal(t.state))
+            this.agentStatus(
+              run,
+              run.frameworkId,
+              t.info,
+              'TASK_FAILED',
+              'REASON_EXECUTOR_TERMINATED',
+              'Executor terminated while the agent was down',
+            )
         }
-        this.safely('remove run checkpoint', () => this.checkpoint.removeRun(run.frameworkId, run.executorId, run.containerId))
+        this.safely('remove run checkpoint', () =>
+          this.checkpoint.removeRun(run.frameworkId, run.executorId, run.containerId),
+        )
       }
     }
     if (reattached.length === 0) return
@@ -283,7 +316,10 @@ export class Agent {
     const timer = setTimeout(() => {
       for (const run of reattached) {
         if (!run.recovered || run.stream || this.executors.get(`${run.frameworkId}/${run.executorId}`) !== run) continue
-        this.log.warn({ executor: run.executorId, timeoutMs }, 'recovered executor did not re-subscribe in time; killing it')
+        this.log.warn(
+          { executor: run.executorId, timeoutMs },
+          'recovered executor did not re-subscribe in time; killing it',
+        )
         run.reregistrationTimedOut = true
         void stopGroup(run.process!.pid, this.graceMs)
       }
@@ -304,7 +340,10 @@ export class Agent {
         backoff = first
       } catch (e) {
         if (this.stopped) break
-        this.log.warn({ err: (e as Error).message, master: this.currentMaster, retryInMs: backoff }, 'link to the master failed')
+        this.log.warn(
+          { err: (e as Error).message, master: this.currentMaster, retryInMs: backoff },
+          'link to the master failed',
+        )
         this.nextMaster()
       }
       if (this.stopped) break
@@ -319,12 +358,22 @@ export class Agent {
     const frameworkIds = new Set<string>()
     for (const e of this.executors.values()) {
       frameworkIds.add(e.frameworkId)
-      for (const t of e.tasks.values()) if (!isTerminal(t.state)) tasks.push({ ...t.info, executor: { ...(t.info.executor ?? e.info), framework_id: { value: e.frameworkId } } })
+      for (const t of e.tasks.values())
+        if (!isTerminal(t.state))
+          tasks.push({
+            ...t.info,
+            executor: { ...(t.info.executor ?? e.info), framework_id: { value: e.frameworkId } },
+          })
     }
     const call: agentMsg.Call = {
       type: 'REGISTER',
       agent_id: this.agentId ? { value: this.agentId } : undefined,
-      register: { agent_info: this.info, tasks, framework_ids: [...frameworkIds].map((value) => ({ value })), checkpointed_resources: this.checkpointedResources },
+      register: {
+        agent_info: this.info,
+        tasks,
+        framework_ids: [...frameworkIds].map((value) => ({ value })),
+        checkpointed_resources: this.checkpointedResources,
+      },
     }
     const res = await this.fetchMaster({
       method: 'POST',
@@ -342,12 +391,19 @@ export class Agent {
       if (this.pingWatchdog) clearTimeout(this.pingWatchdog)
       this.pingWatchdog = undefined
     }
-    throw new Error(this.abort.signal.aborted && !this.stopped ? 'no PING from the master within its ping timeout' : 'master closed the link')
+    throw new Error(
+      this.abort.signal.aborted && !this.stopped
+        ? 'no PING from the master within its ping timeout'
+        : 'master closed the link',
+    )
   }
 
   /** Every known master (`--master h1:p1,h2:p2`); `currentMaster` is the one the link uses. */
   private get masters(): string[] {
-    return this.options.master.split(',').map((m) => m.trim()).filter(Boolean)
+    return this.options.master
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean)
   }
   private currentMasterValue?: string
   private get currentMaster(): string {
@@ -380,7 +436,9 @@ export class Agent {
       const res = await this.fetchMaster({
         method: 'POST',
         headers: { 'Content-Type': PROTOBUF_TYPE },
-        body: Buffer.from(encode('kafka_mesos.agent.Call', { ...call, agent_id: { value: this.agentId } }, PROTOBUF_TYPE)),
+        body: Buffer.from(
+          encode('kafka_mesos.agent.Call', { ...call, agent_id: { value: this.agentId } }, PROTOBUF_TYPE),
+        ),
         // a master cut off by a partition never answers: give up, the caller retries (updates) or the next PING does
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       })
@@ -399,9 +457,12 @@ export class Agent {
     switch (event.type) {
       case 'REGISTERED':
         this.agentId = event.registered!.agent_id.value
-        if (this.checkpoint.agentId(this.address) !== this.agentId) this.safely('checkpoint agent id', () => this.checkpoint.saveAgentId(this.agentId!, this.address))
+        if (this.checkpoint.agentId(this.address) !== this.agentId)
+          this.safely('checkpoint agent id', () => this.checkpoint.saveAgentId(this.agentId!, this.address))
         this.log.info({ agent: this.agentId, master: this.currentMaster }, 'registered with the master')
-        this.pingTimeoutMs = event.registered!.total_ping_timeout_seconds ? event.registered!.total_ping_timeout_seconds * 1000 : undefined
+        this.pingTimeoutMs = event.registered!.total_ping_timeout_seconds
+          ? event.registered!.total_ping_timeout_seconds * 1000
+          : undefined
         this.armPingWatchdog()
         this.registeredOnce?.()
         this.updates.resendAll()
@@ -422,14 +483,21 @@ export class Agent {
         this.checkpointedResources = list
         try {
           const { created, removed } = this.resources.apply(list)
-          this.log.info({ resources: list.length, volumesCreated: created, volumesRemoved: removed }, 'checkpointed reservations and volumes')
+          this.log.info(
+            { resources: list.length, volumesCreated: created, volumesRemoved: removed },
+            'checkpointed reservations and volumes',
+          )
         } catch (e) {
           this.log.error({ err: (e as Error).message }, 'could not checkpoint reservations and volumes')
         }
         return
       }
       case 'KILL_TASK':
-        return this.killTask(event.kill_task!.framework_id.value, event.kill_task!.task_id.value, event.kill_task!.kill_policy?.grace_period?.nanoseconds)
+        return this.killTask(
+          event.kill_task!.framework_id.value,
+          event.kill_task!.task_id.value,
+          event.kill_task!.kill_policy?.grace_period?.nanoseconds,
+        )
       case 'ACKNOWLEDGE': {
         const a = event.acknowledge!
         this.updates.acknowledge(a.framework_id.value, a.task_id.value, a.uuid)
@@ -443,7 +511,8 @@ export class Agent {
       }
       case 'SHUTDOWN_FRAMEWORK': {
         const fw = event.shutdown_framework!.framework_id.value
-        for (const run of this.executors.values()) if (run.frameworkId === fw) void this.shutdownExecutor(run, 'framework removed')
+        for (const run of this.executors.values())
+          if (run.frameworkId === fw) void this.shutdownExecutor(run, 'framework removed')
         return
       }
       default:
@@ -460,7 +529,10 @@ export class Agent {
     if (!this.pingTimeoutMs) return
     const abort = this.abort
     this.pingWatchdog = setTimeout(() => {
-      this.log.warn({ master: this.currentMaster, timeoutMs: this.pingTimeoutMs }, 'no PING from the master in time; dropping the link and registering again')
+      this.log.warn(
+        { master: this.currentMaster, timeoutMs: this.pingTimeoutMs },
+        'no PING from the master in time; dropping the link and registering again',
+      )
       abort?.abort()
     }, this.pingTimeoutMs)
     this.pingWatchdog.unref()
@@ -468,7 +540,15 @@ export class Agent {
 
   // ------------------------------------------------------------------ tasks and executors
 
-  private agentStatus(run: ExecutorRun | undefined, frameworkId: string, task: TaskInfo, state: TaskState, reason: string, message: string, extra: Partial<TaskStatus> = {}): void {
+  private agentStatus(
+    run: ExecutorRun | undefined,
+    frameworkId: string,
+    task: TaskInfo,
+    state: TaskState,
+    reason: string,
+    message: string,
+    extra: Partial<TaskStatus> = {},
+  ): void {
     const status: TaskStatus = {
       ...extra,
       task_id: task.task_id,
@@ -490,7 +570,14 @@ export class Agent {
   private async runTask(framework: FrameworkInfo, task: TaskInfo): Promise<void> {
     const frameworkId = framework.id!.value
     if (!task.executor && !task.command) {
-      this.agentStatus(undefined, frameworkId, task, 'TASK_ERROR', 'REASON_TASK_INVALID', 'Task has neither CommandInfo nor ExecutorInfo')
+      this.agentStatus(
+        undefined,
+        frameworkId,
+        task,
+        'TASK_ERROR',
+        'REASON_TASK_INVALID',
+        'Task has neither CommandInfo nor ExecutorInfo',
+      )
       return
     }
     let executorInfo: ExecutorInfo
@@ -501,7 +588,14 @@ export class Agent {
       try {
         executorInfo = commandExecutorInfo(task, frameworkId, await commandExecutorEntry())
       } catch (e) {
-        this.agentStatus(undefined, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', `Cannot start the command executor: ${(e as Error).message}`)
+        this.agentStatus(
+          undefined,
+          frameworkId,
+          task,
+          'TASK_FAILED',
+          'REASON_CONTAINER_LAUNCH_FAILED',
+          `Cannot start the command executor: ${(e as Error).message}`,
+        )
         return
       }
     }
@@ -519,7 +613,15 @@ export class Agent {
     try {
       entry = await commandExecutorEntry()
     } catch (e) {
-      for (const t of tasks) this.agentStatus(undefined, frameworkId, t, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', `Cannot start the default executor: ${(e as Error).message}`)
+      for (const t of tasks)
+        this.agentStatus(
+          undefined,
+          frameworkId,
+          t,
+          'TASK_FAILED',
+          'REASON_CONTAINER_LAUNCH_FAILED',
+          `Cannot start the default executor: ${(e as Error).message}`,
+        )
       return
     }
     const info: ExecutorInfo = {
@@ -527,7 +629,12 @@ export class Agent {
       type: 'DEFAULT',
       framework_id: { value: frameworkId },
       name: executor.name ?? `Default Executor (${executor.executor_id.value})`,
-      command: { shell: false, value: entry.file, arguments: [entry.file, ...entry.args], environment: { variables: [{ name: 'KM_DEFAULT_EXECUTOR', value: '1' }] } },
+      command: {
+        shell: false,
+        value: entry.file,
+        arguments: [entry.file, ...entry.args],
+        environment: { variables: [{ name: 'KM_DEFAULT_EXECUTOR', value: '1' }] },
+      },
     }
     return this.launchOn(framework, info, tasks, 'default')
   }
@@ -539,7 +646,8 @@ export class Agent {
 
   /** Makes the persistent volumes of `tasks` (and of the executor) visible in their sandboxes. */
   private linkVolumes(run: ExecutorRun, tasks: TaskInfo[], withExecutor: boolean): void {
-    if (withExecutor && (run.info.resources ?? []).some(isPersistentVolume)) this.resources.link(run.sandbox, run.info.resources ?? [])
+    if (withExecutor && (run.info.resources ?? []).some(isPersistentVolume))
+      this.resources.link(run.sandbox, run.info.resources ?? [])
     for (const t of tasks) {
       if (!(t.resources ?? []).some(isPersistentVolume)) continue
       const linked = this.resources.link(this.taskSandbox(run, t), t.resources ?? [])
@@ -555,32 +663,74 @@ export class Agent {
   }
 
   /** Starts the executor of `tasks` (or hands them to the running one), in a fresh sandbox. */
-  private async launchOn(framework: FrameworkInfo, executorInfo: ExecutorInfo, tasks: TaskInfo[], kind: 'command' | 'custom' | 'default'): Promise<void> {
+  private async launchOn(
+    framework: FrameworkInfo,
+    executorInfo: ExecutorInfo,
+    tasks: TaskInfo[],
+    kind: 'command' | 'custom' | 'default',
+  ): Promise<void> {
     const frameworkId = framework.id!.value
     const executorId = executorInfo.executor_id.value
     const key = `${frameworkId}/${executorId}`
     if (framework.checkpoint) this.checkpointing.add(frameworkId)
     let run = this.executors.get(key)
     if (run && !run.shuttingDown) {
-      for (const task of tasks) run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
+      for (const task of tasks)
+        run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
       try {
         this.linkVolumes(run, tasks, false)
       } catch (e) {
-        for (const task of tasks) this.agentStatus(run, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', `Cannot link the task's persistent volumes: ${(e as Error).message}`)
+        for (const task of tasks)
+          this.agentStatus(
+            run,
+            frameworkId,
+            task,
+            'TASK_FAILED',
+            'REASON_CONTAINER_LAUNCH_FAILED',
+            `Cannot link the task's persistent volumes: ${(e as Error).message}`,
+          )
         return
       }
-      if (run.cgroup) this.safely('cgroup limit', () => this.cgroups!.setLimit(run!.cgroup!, this.cgroupLimitBytes(run!)))
+      if (run.cgroup)
+        this.safely('cgroup limit', () => this.cgroups!.setLimit(run!.cgroup!, this.cgroupLimitBytes(run!)))
       if (run.stream) this.deliver(run, tasks)
       else run.queued.push(...tasks)
       this.saveRun(run)
       return
     }
     const containerId = randomUUID()
-    const sandbox = join(this.options.workDir, 'slaves', this.agentId ?? 'unknown', 'frameworks', frameworkId, 'executors', executorId, 'runs', containerId)
-    run = { frameworkId, framework, executorId, info: executorInfo, commandExecutor: kind === 'command', defaultExecutor: kind === 'default', containerId, sandbox, queued: [...tasks], tasks: new Map(), shuttingDown: false, subscribedOnce: false }
-    for (const task of tasks) run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
+    const sandbox = join(
+      this.options.workDir,
+      'slaves',
+      this.agentId ?? 'unknown',
+      'frameworks',
+      frameworkId,
+      'executors',
+      executorId,
+      'runs',
+      containerId,
+    )
+    run = {
+      frameworkId,
+      framework,
+      executorId,
+      info: executorInfo,
+      commandExecutor: kind === 'command',
+      defaultExecutor: kind === 'default',
+      containerId,
+      sandbox,
+      queued: [...tasks],
+      tasks: new Map(),
+      shuttingDown: false,
+      subscribedOnce: false,
+    }
+    for (const task of tasks)
+      run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
     this.executors.set(key, run)
-    this.log.info({ tasks: tasks.map((t) => t.task_id.value), executor: executorId, sandbox, kind }, 'launching executor')
+    this.log.info(
+      { tasks: tasks.map((t) => t.task_id.value), executor: executorId, sandbox, kind },
+      'launching executor',
+    )
     try {
       await mkdir(sandbox, { recursive: true })
       this.linkVolumes(run, tasks, true)
@@ -595,7 +745,8 @@ export class Agent {
     } catch (e) {
       const message = `Failed to launch the executor: ${(e as Error).message}`
       this.log.error({ tasks: tasks.map((t) => t.task_id.value), err: (e as Error).message }, 'executor launch failed')
-      for (const task of tasks) this.agentStatus(run, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message)
+      for (const task of tasks)
+        this.agentStatus(run, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message)
       this.executors.delete(key)
       return
     }
@@ -607,7 +758,11 @@ export class Agent {
 
   /** A run's cgroup limit: its mem, plus an allowance for a built-in executor's own process. */
   private cgroupLimitBytes(run: ExecutorRun): number {
-    return (this.memLimitMb(run) + (run.commandExecutor || run.defaultExecutor ? BUILTIN_EXECUTOR_ALLOWANCE_MB : 0)) * 1024 * 1024
+    return (
+      (this.memLimitMb(run) + (run.commandExecutor || run.defaultExecutor ? BUILTIN_EXECUTOR_ALLOWANCE_MB : 0)) *
+      1024 *
+      1024
+    )
   }
 
   /** Puts a just-spawned executor into its own cgroup v2 with its memory limit (when cgroups are in use and it has a limit). */
@@ -618,7 +773,10 @@ export class Agent {
       this.cgroups.addProcess(dir, run.process.pid)
       run.cgroup = dir
     } catch (e) {
-      this.log.warn({ executor: run.executorId, err: (e as Error).message }, 'could not put the executor into a cgroup; the /proc supervisor alone limits its memory')
+      this.log.warn(
+        { executor: run.executorId, err: (e as Error).message },
+        'could not put the executor into a cgroup; the /proc supervisor alone limits its memory',
+      )
     }
   }
 
@@ -645,10 +803,24 @@ export class Agent {
       const limitMb = this.memLimitMb(run)
       const builtin = run.commandExecutor || !!run.defaultExecutor
       const counted = builtin ? u.memRssBytesWithoutRoot : u.memRssBytes
-      run.usage = { ...u, timestamp: now, memLimitBytes: limitMb * 1024 * 1024, memPeakBytes: Math.max(run.usage?.memPeakBytes ?? 0, u.memRssBytes) }
-      if (this.options.enforceMemoryLimits === false || limitMb <= 0 || run.memLimitation || counted <= limitMb * 1024 * 1024) continue
+      run.usage = {
+        ...u,
+        timestamp: now,
+        memLimitBytes: limitMb * 1024 * 1024,
+        memPeakBytes: Math.max(run.usage?.memPeakBytes ?? 0, u.memRssBytes),
+      }
+      if (
+        this.options.enforceMemoryLimits === false ||
+        limitMb <= 0 ||
+        run.memLimitation ||
+        counted <= limitMb * 1024 * 1024
+      )
+        continue
       run.memLimitation = { limitMb, usedMb: Math.ceil(counted / (1024 * 1024)), by: 'supervisor' }
-      this.log.warn({ executor: run.executorId, limitMb, usedMb: run.memLimitation.usedMb, pids: u.pids }, 'memory limit exceeded: killing the executor\'s process tree')
+      this.log.warn(
+        { executor: run.executorId, limitMb, usedMb: run.memLimitation.usedMb, pids: u.pids },
+        "memory limit exceeded: killing the executor's process tree",
+      )
       killTree(u.pids)
     }
   }
@@ -668,7 +840,14 @@ export class Agent {
         timestamp: run.usage?.timestamp ?? Date.now() / 1000,
         cpus_user_time_secs: run.usage?.cpusUserTimeSecs ?? 0,
         cpus_system_time_secs: run.usage?.cpusSystemTimeSecs ?? 0,
-        cpus_limit: Math.round((scalarSum(run.info.resources, 'cpus') + [...run.tasks.values()].filter((t) => !isTerminal(t.state)).reduce((n, t) => n + scalarSum(t.info.resources, 'cpus'), 0)) * 1000) / 1000,
+        cpus_limit:
+          Math.round(
+            (scalarSum(run.info.resources, 'cpus') +
+              [...run.tasks.values()]
+                .filter((t) => !isTerminal(t.state))
+                .reduce((n, t) => n + scalarSum(t.info.resources, 'cpus'), 0)) *
+              1000,
+          ) / 1000,
         mem_rss_bytes: run.usage?.memRssBytes ?? 0,
         mem_limit_bytes: this.memLimitMb(run) * 1024 * 1024,
         mem_max_rss_bytes: run.usage?.memPeakBytes ?? 0,
@@ -697,7 +876,9 @@ export class Agent {
       MESOS_HTTP_COMMAND_EXECUTOR: run.commandExecutor ? '1' : '0',
       MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: `${Math.round(this.graceMs / 1000)}secs`,
       // only for checkpointing frameworks: how long and how often to retry SUBSCRIBE after losing the agent
-      ...(run.framework.checkpoint ? { MESOS_RECOVERY_TIMEOUT: '15mins', MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs' } : {}),
+      ...(run.framework.checkpoint
+        ? { MESOS_RECOVERY_TIMEOUT: '15mins', MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs' }
+        : {}),
       KM_DATA_DIR: dataDir,
     }
   }
@@ -710,13 +891,22 @@ export class Agent {
     this.log.info({ executor: run.executorId, exitCode: code }, 'executor exited')
     const why = run.reregistrationTimedOut
       ? 'Executor did not re-subscribe after the agent restarted'
-      : code === -1 ? 'Executor terminated (its exit status is unknown after an agent restart)' : `Executor exited with status ${code}`
+      : code === -1
+        ? 'Executor terminated (its exit status is unknown after an agent restart)'
+        : `Executor exited with status ${code}`
     if (run.cgroup && this.cgroups) {
       const dir = run.cgroup
       if (!run.memLimitation && this.cgroups.oomKilled(dir)) {
         const limitMb = this.memLimitMb(run)
-        run.memLimitation = { limitMb, usedMb: Math.ceil((this.cgroups.peakBytes(dir) ?? this.cgroupLimitBytes(run)) / (1024 * 1024)), by: 'cgroup' }
-        this.log.warn({ executor: run.executorId, limitMb }, 'the kernel OOM-killed the executor in its cgroup: memory limit exceeded')
+        run.memLimitation = {
+          limitMb,
+          usedMb: Math.ceil((this.cgroups.peakBytes(dir) ?? this.cgroupLimitBytes(run)) / (1024 * 1024)),
+          by: 'cgroup',
+        }
+        this.log.warn(
+          { executor: run.executorId, limitMb },
+          'the kernel OOM-killed the executor in its cgroup: memory limit exceeded',
+        )
       }
       const cgroups = this.cgroups
       setTimeout(() => cgroups.remove(dir), 1000).unref()
@@ -725,20 +915,48 @@ export class Agent {
       if (isTerminal(t.state)) continue
       if (run.memLimitation) {
         const { limitMb, usedMb, by } = run.memLimitation
-        const how = by === 'cgroup' ? `the kernel OOM-killed it in its cgroup, whose limit includes ${BUILTIN_EXECUTOR_ALLOWANCE_MB}MB for a built-in executor` : "resident memory of the task's process tree; killed by the agent"
-        this.agentStatus(run, run.frameworkId, t.info, 'TASK_FAILED', 'REASON_CONTAINER_LIMITATION_MEMORY', `Memory limit exceeded: Requested: ${limitMb}MB Maximum Used: ${usedMb}MB (${how})`, {
-          limitation: { resources: [{ name: 'mem', type: 'SCALAR', scalar: { value: limitMb } }] },
-        })
+        const how =
+          by === 'cgroup'
+            ? `the kernel OOM-killed it in its cgroup, whose limit includes ${BUILTIN_EXECUTOR_ALLOWANCE_MB}MB for a built-in executor`
+            : "resident memory of the task's process tree; killed by the agent"
+        this.agentStatus(
+          run,
+          run.frameworkId,
+          t.info,
+          'TASK_FAILED',
+          'REASON_CONTAINER_LIMITATION_MEMORY',
+          `Memory limit exceeded: Requested: ${limitMb}MB Maximum Used: ${usedMb}MB (${how})`,
+          {
+            limitation: { resources: [{ name: 'mem', type: 'SCALAR', scalar: { value: limitMb } }] },
+          },
+        )
         continue
       }
       const state: TaskState = t.killRequested || run.shuttingDown ? 'TASK_KILLED' : 'TASK_FAILED'
-      this.agentStatus(run, run.frameworkId, t.info, state, run.reregistrationTimedOut ? 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT' : 'REASON_EXECUTOR_TERMINATED', why)
+      this.agentStatus(
+        run,
+        run.frameworkId,
+        t.info,
+        state,
+        run.reregistrationTimedOut ? 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT' : 'REASON_EXECUTOR_TERMINATED',
+        why,
+      )
     }
     // Its unacknowledged updates stay checkpointed on their own (task.updates) until acknowledged.
-    if (run.framework.checkpoint) this.safely('remove run checkpoint', () => this.checkpoint.removeRun(run.frameworkId, run.executorId, run.containerId))
+    if (run.framework.checkpoint)
+      this.safely('remove run checkpoint', () =>
+        this.checkpoint.removeRun(run.frameworkId, run.executorId, run.containerId),
+      )
     // As Mesos, the exit of an executor the agent generated for a command task is not reported.
     if (run.commandExecutor) return
-    await this.postToMaster({ type: 'EXITED_EXECUTOR', exited_executor: { framework_id: { value: run.frameworkId }, executor_id: { value: run.executorId }, status: code } })
+    await this.postToMaster({
+      type: 'EXITED_EXECUTOR',
+      exited_executor: {
+        framework_id: { value: run.frameworkId },
+        executor_id: { value: run.executorId },
+        status: code,
+      },
+    })
   }
 
   private findTask(frameworkId: string, taskId: string): { run: ExecutorRun; task: TaskRun } | undefined {
@@ -769,11 +987,24 @@ export class Agent {
       if (run.process) await stopGroup(run.process.pid, this.graceMs)
       else {
         run.shuttingDown = true
-        this.agentStatus(run, frameworkId, task.info, 'TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', 'Task killed before its executor started')
+        this.agentStatus(
+          run,
+          frameworkId,
+          task.info,
+          'TASK_KILLED',
+          'REASON_TASK_KILLED_DURING_LAUNCH',
+          'Task killed before its executor started',
+        )
       }
       return
     }
-    this.sendExecutor(run, { type: 'KILL', kill: { task_id: { value: taskId }, kill_policy: graceNanos ? { grace_period: { nanoseconds: graceNanos } } : undefined } })
+    this.sendExecutor(run, {
+      type: 'KILL',
+      kill: {
+        task_id: { value: taskId },
+        kill_policy: graceNanos ? { grace_period: { nanoseconds: graceNanos } } : undefined,
+      },
+    })
     const waitMs = (graceNanos ? graceNanos / 1e6 : 60_000) + this.graceMs
     const timer = setTimeout(() => {
       if (this.executors.get(`${run.frameworkId}/${run.executorId}`) === run && !isTerminal(task.state)) {
@@ -791,7 +1022,10 @@ export class Agent {
     if (run.stream) this.sendExecutor(run, { type: 'SHUTDOWN' })
     if (!run.process) return
     const pid = run.process.pid
-    const exited = await Promise.race([run.process.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), this.graceMs * 3))])
+    const exited = await Promise.race([
+      run.process.exited.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), this.graceMs * 3)),
+    ])
     if (!exited) await stopGroup(pid, this.graceMs)
   }
 
@@ -828,16 +1062,34 @@ export class Agent {
     for (const u of replayed) {
       const task = run.tasks.get(u.status.task_id.value)
       if (task && u.status.state !== 'TASK_STAGING') task.state = u.status.state
-      this.updates.enqueue(run.frameworkId, { ...u.status, source: 'SOURCE_EXECUTOR', agent_id: this.agentId ? { value: this.agentId } : undefined, executor_id: { value: run.executorId } })
+      this.updates.enqueue(run.frameworkId, {
+        ...u.status,
+        source: 'SOURCE_EXECUTOR',
+        agent_id: this.agentId ? { value: this.agentId } : undefined,
+        executor_id: { value: run.executorId },
+      })
     }
-    this.log.info({ executor: run.executorId, resubscribed: run.subscribedOnce, replayedUpdates: replayed.length }, run.recovered ? 'recovered executor re-subscribed' : 'executor subscribed')
+    this.log.info(
+      { executor: run.executorId, resubscribed: run.subscribedOnce, replayedUpdates: replayed.length },
+      run.recovered ? 'recovered executor re-subscribed' : 'executor subscribed',
+    )
     run.subscribedOnce = true
     run.recovered = false
     this.sendExecutor(run, {
       type: 'SUBSCRIBED',
-      subscribed: { executor_info: run.info, framework_info: run.framework, agent_info: this.info, container_id: { value: run.containerId } },
+      subscribed: {
+        executor_info: run.info,
+        framework_info: run.framework,
+        agent_info: this.info,
+        container_id: { value: run.containerId },
+      },
     })
-    for (const u of replayed) if (u.status.uuid) this.sendExecutor(run, { type: 'ACKNOWLEDGED', acknowledged: { task_id: u.status.task_id, uuid: u.status.uuid } })
+    for (const u of replayed)
+      if (u.status.uuid)
+        this.sendExecutor(run, {
+          type: 'ACKNOWLEDGED',
+          acknowledged: { task_id: u.status.task_id, uuid: u.status.uuid },
+        })
     this.deliver(run, run.queued.splice(0))
     this.saveRun(run)
     return undefined
@@ -853,11 +1105,17 @@ export class Agent {
     if (!run) return `Executor ${call.executor_id.value} of framework ${call.framework_id.value} is unknown`
     const status = call.update?.status
     if (!status) return "Expecting 'update' to be present"
-    if (!status.uuid || Buffer.from(status.uuid, 'base64').length !== 16) return "'status.uuid' must be a valid 16-byte UUID"
+    if (!status.uuid || Buffer.from(status.uuid, 'base64').length !== 16)
+      return "'status.uuid' must be a valid 16-byte UUID"
     if (status.state === 'TASK_STAGING') return "'status.state' must not be TASK_STAGING"
     const task = run.tasks.get(status.task_id.value)
     if (task) task.state = status.state
-    this.updates.enqueue(run.frameworkId, { ...status, source: 'SOURCE_EXECUTOR', agent_id: this.agentId ? { value: this.agentId } : undefined, executor_id: { value: run.executorId } })
+    this.updates.enqueue(run.frameworkId, {
+      ...status,
+      source: 'SOURCE_EXECUTOR',
+      agent_id: this.agentId ? { value: this.agentId } : undefined,
+      executor_id: { value: run.executorId },
+    })
     this.saveRun(run)
     this.sendExecutor(run, { type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid } })
     return undefined
@@ -868,7 +1126,14 @@ export class Agent {
     const run = this.executors.get(`${call.framework_id.value}/${call.executor_id.value}`)
     if (!run) return `Executor ${call.executor_id.value} of framework ${call.framework_id.value} is unknown`
     if (!call.message) return "Expecting 'message' to be present"
-    void this.postToMaster({ type: 'EXECUTOR_MESSAGE', executor_message: { framework_id: { value: run.frameworkId }, executor_id: { value: run.executorId }, data: call.message.data } })
+    void this.postToMaster({
+      type: 'EXECUTOR_MESSAGE',
+      executor_message: {
+        framework_id: { value: run.frameworkId },
+        executor_id: { value: run.executorId },
+        data: call.message.data,
+      },
+    })
     return undefined
   }
 

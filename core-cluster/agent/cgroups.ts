@@ -27,7 +27,8 @@ export class Cgroups2 {
       if (!has(root, 'cgroup.subtree_control')) writeFileSync(join(root, 'cgroup.subtree_control'), '+memory')
       // on a real cgroupfs the new group lists the controllers its parent passes down
       if (existsSync(join(base, 'cgroup.controllers')) && !has(base, 'cgroup.controllers')) return undefined
-      if (!existsSync(join(base, 'cgroup.subtree_control')) || !has(base, 'cgroup.subtree_control')) writeFileSync(join(base, 'cgroup.subtree_control'), '+memory')
+      if (!existsSync(join(base, 'cgroup.subtree_control')) || !has(base, 'cgroup.subtree_control'))
+        writeFileSync(join(base, 'cgroup.subtree_control'), '+memory')
       return new Cgroups2(base)
     } catch {
       return undefined

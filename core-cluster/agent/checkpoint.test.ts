@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { Checkpoint, processStartTime, sameProcessAlive, type RunCheckpoint } from './checkpoint.js'
+import { Checkpoint, processStartTime, type RunCheckpoint, sameProcessAlive } from './checkpoint.js'
 
 describe('agent checkpoint', () => {
   const dir = mkdtempSync(join(tmpdir(), 'km-ckpt-'))
@@ -27,13 +27,27 @@ describe('agent checkpoint', () => {
       pid: 123,
       pidStart: '456',
       subscribedOnce: true,
-      tasks: [{ info: { name: 't', task_id: { value: 't1' }, agent_id: { value: 'a' } }, state: 'TASK_RUNNING', killRequested: false }],
+      tasks: [
+        {
+          info: { name: 't', task_id: { value: 't1' }, agent_id: { value: 'a' } },
+          state: 'TASK_RUNNING',
+          killRequested: false,
+        },
+      ],
       queued: [],
     }
     c.saveRun(run)
     expect(c.runs()).toEqual({ runs: [run], problems: [] })
-    c.saveUpdates('fw/1', 't1', [{ task_id: { value: 't1' }, state: 'TASK_FINISHED', uuid: 'AAAAAAAAAAAAAAAAAAAAAA==' }])
-    expect(c.updates()).toEqual([{ frameworkId: 'fw/1', taskId: 't1', updates: [{ task_id: { value: 't1' }, state: 'TASK_FINISHED', uuid: 'AAAAAAAAAAAAAAAAAAAAAA==' }] }])
+    c.saveUpdates('fw/1', 't1', [
+      { task_id: { value: 't1' }, state: 'TASK_FINISHED', uuid: 'AAAAAAAAAAAAAAAAAAAAAA==' },
+    ])
+    expect(c.updates()).toEqual([
+      {
+        frameworkId: 'fw/1',
+        taskId: 't1',
+        updates: [{ task_id: { value: 't1' }, state: 'TASK_FINISHED', uuid: 'AAAAAAAAAAAAAAAAAAAAAA==' }],
+      },
+    ])
     c.saveUpdates('fw/1', 't1', [])
     expect(c.updates()).toEqual([])
     c.removeRun('fw/1', 'ex 1', 'c1')

@@ -89,7 +89,10 @@ export class Checkpoint {
     }
     if (!id || !expected) return id
     try {
-      const info = JSON.parse(readFileSync(join(this.meta, 'slaves', safe(id), 'slave.info'), 'utf8')) as { hostname?: string; port?: number }
+      const info = JSON.parse(readFileSync(join(this.meta, 'slaves', safe(id), 'slave.info'), 'utf8')) as {
+        hostname?: string
+        port?: number
+      }
       return info.hostname === expected.hostname && info.port === expected.port ? id : undefined
     } catch {
       return undefined
@@ -102,7 +105,16 @@ export class Checkpoint {
   }
 
   private runFile(frameworkId: string, executorId: string, containerId: string): string {
-    return join(this.meta, 'frameworks', safe(frameworkId), 'executors', safe(executorId), 'runs', safe(containerId), 'run.json')
+    return join(
+      this.meta,
+      'frameworks',
+      safe(frameworkId),
+      'executors',
+      safe(executorId),
+      'runs',
+      safe(containerId),
+      'run.json',
+    )
   }
 
   private updatesFile(frameworkId: string, taskId: string): string {
@@ -149,7 +161,9 @@ export class Checkpoint {
     for (const fw of this.list(join(this.meta, 'frameworks'))) {
       for (const t of this.list(join(this.meta, 'frameworks', fw, 'tasks'))) {
         try {
-          const updates = JSON.parse(readFileSync(join(this.meta, 'frameworks', fw, 'tasks', t, 'task.updates'), 'utf8')) as TaskStatus[]
+          const updates = JSON.parse(
+            readFileSync(join(this.meta, 'frameworks', fw, 'tasks', t, 'task.updates'), 'utf8'),
+          ) as TaskStatus[]
           out.push({ frameworkId: decodeURIComponent(fw), taskId: decodeURIComponent(t), updates })
         } catch {
           // a half-written file cannot exist (atomic writes); a missing one means nothing pending

@@ -18,7 +18,11 @@ export function commandExecutorName(taskId: string): string {
  * The ExecutorInfo an agent synthesises for a command task: executor id = task id, the task's URIs
  * and environment, and `node <command executor>` as its command (argv form, no shell).
  */
-export function commandExecutorInfo(task: TaskInfo, frameworkId: string, entry: { file: string; args: string[] }): ExecutorInfo {
+export function commandExecutorInfo(
+  task: TaskInfo,
+  frameworkId: string,
+  entry: { file: string; args: string[] },
+): ExecutorInfo {
   const id = task.task_id.value
   return {
     executor_id: { value: id },
@@ -52,7 +56,15 @@ export function commandExecutorEntry(): Promise<{ file: string; args: string[] }
     const ts = join(here, 'command-executor-main.ts')
     const out = join(tmpdir(), `km-command-executor-${process.pid}.cjs`)
     const esbuild = await import('esbuild')
-    await esbuild.build({ entryPoints: [ts], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' })
+    await esbuild.build({
+      entryPoints: [ts],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'warning',
+    })
     return { file: process.execPath, args: [out] }
   })()
   resolved.catch(() => (resolved = undefined))

@@ -6,11 +6,14 @@
  * TASK_FINISHED/TASK_KILLED, 1 after TASK_FAILED or a lost agent, 2 on a bad environment.
  */
 import { pino } from 'pino'
-import { ExecutorClient, executorEnvFrom, type ExecutorEnv } from '../client/executor-client.js'
+import { ExecutorClient, type ExecutorEnv, executorEnvFrom } from '../client/executor-client.js'
 import { CommandExecutor, type CommandExecutorOptions } from './command-executor.js'
 import { DefaultExecutor } from './default-executor.js'
 
-const log = pino({ name: 'command-executor', level: process.env.KM_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }))
+const log = pino(
+  { name: 'command-executor', level: process.env.KM_LOG_LEVEL ?? 'info', base: { pid: process.pid } },
+  pino.destination({ fd: 2, sync: true }),
+)
 const defaultExecutor = process.env.KM_DEFAULT_EXECUTOR === '1'
 let env: ExecutorEnv
 try {
@@ -19,7 +22,10 @@ try {
   log.error({ err: (e as Error).message }, 'bad executor environment')
   process.exit(2)
 }
-log.info({ agent: env.agentEndpoint, framework: env.frameworkId, executor: env.executorId, checkpoint: env.checkpoint }, defaultExecutor ? 'default executor starting' : 'command executor starting')
+log.info(
+  { agent: env.agentEndpoint, framework: env.frameworkId, executor: env.executorId, checkpoint: env.checkpoint },
+  defaultExecutor ? 'default executor starting' : 'command executor starting',
+)
 
 let client: ExecutorClient | undefined
 let exiting = false

@@ -4,12 +4,12 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { TestFramework } from '../../test/support/framework.js'
-import { startMaster, type RunningMaster } from '../master/index.js'
-import { parseResources, scalarSum, type Offer, type TaskInfo } from '../proto/index.js'
-import { commandExecutorInfo, commandExecutorName } from './command-executor-launch.js'
+import { type RunningMaster, startMaster } from '../master/index.js'
+import { type Offer, parseResources, scalarSum, type TaskInfo } from '../proto/index.js'
 import { describeExit } from './command-executor.js'
+import { commandExecutorInfo, commandExecutorName } from './command-executor-launch.js'
 import { groupAlive } from './launcher.js'
-import { startAgent, type RunningAgent } from './server.js'
+import { type RunningAgent, startAgent } from './server.js'
 
 const log = pino({ level: 'silent' })
 
@@ -19,12 +19,26 @@ function cmdTask(id: string, command: TaskInfo['command'], extra: Partial<TaskIn
 
 describe('command executor: pieces', () => {
   test('synthesised ExecutorInfo: executor id = task id, Mesos name, node + entry in argv form', () => {
-    const info = commandExecutorInfo({ name: 't', task_id: { value: 't-1' }, agent_id: { value: 'a' }, command: { value: 'sleep 1', uris: [{ value: '/x.tgz' }] } }, 'fw-1', { file: '/usr/bin/node', args: ['/e.js'] })
+    const info = commandExecutorInfo(
+      {
+        name: 't',
+        task_id: { value: 't-1' },
+        agent_id: { value: 'a' },
+        command: { value: 'sleep 1', uris: [{ value: '/x.tgz' }] },
+      },
+      'fw-1',
+      { file: '/usr/bin/node', args: ['/e.js'] },
+    )
     expect(info.executor_id.value).toBe('t-1')
     expect(info.name).toBe('Command Executor (Task: t-1)')
     expect(commandExecutorName('x')).toBe('Command Executor (Task: x)')
     expect(info.framework_id?.value).toBe('fw-1')
-    expect(info.command).toMatchObject({ shell: false, value: '/usr/bin/node', arguments: ['/usr/bin/node', '/e.js'], uris: [{ value: '/x.tgz' }] })
+    expect(info.command).toMatchObject({
+      shell: false,
+      value: '/usr/bin/node',
+      arguments: ['/usr/bin/node', '/e.js'],
+      uris: [{ value: '/x.tgz' }],
+    })
   })
 
   test('exit texts', () => {
@@ -43,7 +57,16 @@ describe('command tasks on a real agent', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'km-cmd-'))
     master = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 100 })
-    agent = await startAgent({ master: master.address, host: '127.0.0.1', port: 0, resources: parseResources('cpus:4;mem:4096'), attributes: [], workDir, logger: log, executorShutdownGraceMs: 2000 })
+    agent = await startAgent({
+      master: master.address,
+      host: '127.0.0.1',
+      port: 0,
+      resources: parseResources('cpus:4;mem:4096'),
+      attributes: [],
+      workDir,
+      logger: log,
+      executorShutdownGraceMs: 2000,
+    })
     await agent.agent.registered
     fw = new TestFramework(master.address, { name: 'cmd-test' }).start()
     await fw.waitFor('SUBSCRIBED', () => fw.frameworkId)
@@ -61,7 +84,12 @@ describe('command tasks on a real agent', { timeout: 60_000 }, () => {
   }
 
   test('exit 0: TASK_STARTING, TASK_RUNNING, TASK_FINISHED; output in the sandbox', async () => {
-    await fw.launch(await offer(), [cmdTask('ok', { value: 'echo "hello from $MESOS_EXECUTOR_ID" && echo "$GREETING" >&2', environment: { variables: [{ name: 'GREETING', value: 'hi' }] } })])
+    await fw.launch(await offer(), [
+      cmdTask('ok', {
+        value: 'echo "hello from $MESOS_EXECUTOR_ID" && echo "$GREETING" >&2',
+        environment: { variables: [{ name: 'GREETING', value: 'hi' }] },
+      }),
+    ])
     const done = await fw.waitState('ok', 'TASK_FINISHED', 20_000)
     const states = fw.updates.filter((u) => u.task_id.value === 'ok').map((u) => u.state)
     expect(states).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED'])
@@ -83,7 +111,13 @@ describe('command tasks on a real agent', { timeout: 60_000 }, () => {
   })
 
   test('shell=false runs value with arguments as argv', async () => {
-    await fw.launch(await offer(), [cmdTask('argv', { shell: false, value: '/bin/sh', arguments: ['sh', '-c', 'test "$0" = zero && test "$1" = "a b" && exit 0 || exit 9', 'zero', 'a b'] })])
+    await fw.launch(await offer(), [
+      cmdTask('argv', {
+        shell: false,
+        value: '/bin/sh',
+        arguments: ['sh', '-c', 'test "$0" = zero && test "$1" = "a b" && exit 0 || exit 9', 'zero', 'a b'],
+      }),
+    ])
     const done = await fw.waitState('argv', ['TASK_FINISHED', 'TASK_FAILED'], 20_000)
     expect(done.state).toBe('TASK_FINISHED')
   })

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import type { ClientLogger, StatusInput } from '../client/executor-client.js'
 import type { FrameworkInfo, Id, KillPolicy, TaskInfo, TaskState, TaskStatus } from '../proto/index.js'
 
@@ -81,7 +81,12 @@ export class CommandExecutor {
   launch(task: TaskInfo): void {
     if (this.task) {
       if (this.task.task_id.value === task.task_id.value) return // replayed LAUNCH after re-subscription
-      void this.o.client.update({ task_id: task.task_id, state: 'TASK_FAILED', reason: 'REASON_TASK_INVALID', message: 'Attempted to run multiple tasks using a "command" executor' })
+      void this.o.client.update({
+        task_id: task.task_id,
+        state: 'TASK_FAILED',
+        reason: 'REASON_TASK_INVALID',
+        message: 'Attempted to run multiple tasks using a "command" executor',
+      })
       return
     }
     this.task = task
@@ -91,7 +96,8 @@ export class CommandExecutor {
       return
     }
     const env: NodeJS.ProcessEnv = { ...this.o.env }
-    for (const v of command.environment?.variables ?? []) if (v.value !== undefined && v.value !== null) env[v.name] = v.value
+    for (const v of command.environment?.variables ?? [])
+      if (v.value !== undefined && v.value !== null) env[v.name] = v.value
     const shell = command.shell ?? true
     const file = shell ? '/bin/sh' : command.value!
     const args = shell ? ['-c', command.value!] : (command.arguments ?? []).slice(1)
@@ -99,20 +105,40 @@ export class CommandExecutor {
     void this.o.client.update({ task_id: task.task_id, state: 'TASK_STARTING' })
     let child: ChildProcess
     try {
-      child = spawn(file, args, { cwd: this.o.sandbox, env, detached: true, stdio: ['ignore', 'inherit', 'inherit'], ...(argv0 ? { argv0 } : {}) })
+      child = spawn(file, args, {
+        cwd: this.o.sandbox,
+        env,
+        detached: true,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        ...(argv0 ? { argv0 } : {}),
+      })
     } catch (e) {
-      void this.finish('TASK_FAILED', `Failed to launch the command: ${(e as Error).message}`, 'REASON_COMMAND_EXECUTOR_FAILED', 1)
+      void this.finish(
+        'TASK_FAILED',
+        `Failed to launch the command: ${(e as Error).message}`,
+        'REASON_COMMAND_EXECUTOR_FAILED',
+        1,
+      )
       return
     }
     this.child = child
     let spawned = false
     child.once('spawn', () => {
       spawned = true
-      this.o.log.info({ task: task.task_id.value, pid: child.pid, command: shell ? command.value : [command.value, ...args] }, 'command started')
+      this.o.log.info(
+        { task: task.task_id.value, pid: child.pid, command: shell ? command.value : [command.value, ...args] },
+        'command started',
+      )
       if (!this.terminal) void this.o.client.update({ task_id: task.task_id, state: 'TASK_RUNNING' })
     })
     child.once('error', (e) => {
-      if (!spawned) void this.finish('TASK_FAILED', `Failed to launch the command: ${e.message}`, 'REASON_COMMAND_EXECUTOR_FAILED', 1)
+      if (!spawned)
+        void this.finish(
+          'TASK_FAILED',
+          `Failed to launch the command: ${e.message}`,
+          'REASON_COMMAND_EXECUTOR_FAILED',
+          1,
+        )
     })
     child.once('exit', (code, signal) => {
       if (!spawned) return
@@ -151,7 +177,10 @@ export class CommandExecutor {
     }
     this.killing = true
     if (this.killingCapable) void this.o.client.update({ task_id: this.task.task_id, state: 'TASK_KILLING' })
-    this.o.log.info({ task: this.task.task_id.value, pid: this.child.pid, graceMs: grace }, 'killing the command: SIGTERM to its process group')
+    this.o.log.info(
+      { task: this.task.task_id.value, pid: this.child.pid, graceMs: grace },
+      'killing the command: SIGTERM to its process group',
+    )
     if (!signalGroup(this.child.pid, 'SIGTERM')) this.child.kill('SIGTERM')
     this.armKillTimer(grace)
   }
@@ -194,9 +223,18 @@ export class CommandExecutor {
   private async finish(state: TaskState, message: string, reason: string | undefined, code: number): Promise<void> {
     if (this.terminal || !this.task) return
     this.terminal = true
-    const sent = await this.o.client.update({ task_id: this.task.task_id, state, message, ...(reason ? { reason } : {}) })
+    const sent = await this.o.client.update({
+      task_id: this.task.task_id,
+      state,
+      message,
+      ...(reason ? { reason } : {}),
+    })
     const acked = await this.o.client.waitAcknowledged(sent.uuid!, this.o.ackTimeoutMs)
-    if (!acked) this.o.log.warn({ task: this.task.task_id.value, state }, 'terminal update not acknowledged in time; exiting anyway')
+    if (!acked)
+      this.o.log.warn(
+        { task: this.task.task_id.value, state },
+        'terminal update not acknowledged in time; exiting anyway',
+      )
     // Mesos's command executor lingers a moment so the agent sees the ack before the exit.
     setTimeout(() => this.o.onDone(code), 100)
   }

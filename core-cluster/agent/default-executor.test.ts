@@ -30,12 +30,20 @@ function harness() {
   const states = (id: string) => updates.filter((u) => u.task_id.value === id).map((u) => u.state)
   const until = async (what: string, f: () => boolean) => {
     for (let i = 0; i < 100 && !f(); i++) await new Promise((r) => setTimeout(r, 100))
-    if (!f()) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(updates.map((u) => [u.task_id.value, u.state]))}`)
+    if (!f())
+      throw new Error(
+        `timed out waiting for ${what}: ${JSON.stringify(updates.map((u) => [u.task_id.value, u.state]))}`,
+      )
   }
   return { exec, sandbox, states, until, done: () => done }
 }
 
-const task = (id: string, cmd: string): TaskInfo => ({ name: id, task_id: { value: id }, agent_id: { value: 'a' }, command: { value: cmd } })
+const task = (id: string, cmd: string): TaskInfo => ({
+  name: id,
+  task_id: { value: id },
+  agent_id: { value: 'a' },
+  command: { value: cmd },
+})
 
 describe('default executor (LAUNCH_GROUP)', () => {
   const sandboxes: string[] = []
@@ -47,7 +55,10 @@ describe('default executor (LAUNCH_GROUP)', () => {
     const h = harness()
     sandboxes.push(h.sandbox)
     h.exec.launchGroup([task('a', 'test "$MESOS_SANDBOX" = "$PWD" && sleep 0.3'), task('b', 'sleep 0.5')])
-    await h.until('both finished', () => h.states('a').includes('TASK_FINISHED') && h.states('b').includes('TASK_FINISHED'))
+    await h.until(
+      'both finished',
+      () => h.states('a').includes('TASK_FINISHED') && h.states('b').includes('TASK_FINISHED'),
+    )
     expect(h.states('a')).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED'])
     await h.until('exit', () => h.done() !== undefined)
     expect(h.done()).toBe(0)

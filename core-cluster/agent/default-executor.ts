@@ -11,7 +11,10 @@ import { CommandExecutor, type CommandExecutorOptions } from './command-executor
  * of that group are killed; the executor exits once all its tasks are over.
  */
 export class DefaultExecutor {
-  private readonly tasks = new Map<string, { exec: CommandExecutor; group: number; done: boolean; code?: number; killed: boolean }>()
+  private readonly tasks = new Map<
+    string,
+    { exec: CommandExecutor; group: number; done: boolean; code?: number; killed: boolean }
+  >()
   private framework?: FrameworkInfo
   private groups = 0
   private exited = false
@@ -36,7 +39,13 @@ export class DefaultExecutor {
       if (this.tasks.has(id)) continue
       const sandbox = join(this.o.sandbox, 'tasks', id)
       mkdirSync(sandbox, { recursive: true })
-      const entry = { exec: undefined as unknown as CommandExecutor, group, done: false, code: undefined as number | undefined, killed: false }
+      const entry = {
+        exec: undefined as unknown as CommandExecutor,
+        group,
+        done: false,
+        code: undefined as number | undefined,
+        killed: false,
+      }
       entry.exec = new CommandExecutor({
         ...this.o,
         sandbox,
@@ -98,7 +107,8 @@ export class DefaultExecutor {
         }
       }
     }
-    if ([...this.tasks.values()].every((x) => x.done)) this.finish([...this.tasks.values()].some((x) => x.code !== 0) ? 1 : 0)
+    if ([...this.tasks.values()].every((x) => x.done))
+      this.finish([...this.tasks.values()].some((x) => x.code !== 0) ? 1 : 0)
   }
 
   private finish(code: number): void {

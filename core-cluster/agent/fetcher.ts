@@ -15,7 +15,10 @@ export class FetchError extends Error {
 const ARCHIVE = /\.(tgz|tar\.gz|tar)$/
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false)
+  return stat(path).then(
+    () => true,
+    () => false,
+  )
 }
 
 async function download(uri: string, to: string): Promise<void> {

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { openSync, closeSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { closeSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CommandInfo } from '../proto/index.js'
 
@@ -21,8 +21,8 @@ export function launchCommand(command: CommandInfo, sandbox: string, env: Record
   const out = openSync(join(sandbox, 'stdout'), 'a')
   const err = openSync(join(sandbox, 'stderr'), 'a')
   const shell = command.shell ?? true
-  const file = shell ? '/bin/sh' : command.value ?? ''
-  const args = shell ? ['-c', command.value ?? ''] : command.arguments?.slice(1) ?? []
+  const file = shell ? '/bin/sh' : (command.value ?? '')
+  const args = shell ? ['-c', command.value ?? ''] : (command.arguments?.slice(1) ?? [])
   const child = spawn(file, args, { cwd: sandbox, env, detached: true, stdio: ['ignore', out, err] })
   closeSync(out)
   closeSync(err)

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { encodeRecord } from '../http/index.js'
-import { startMaster, type RunningMaster } from '../master/index.js'
-import { decode, encode, parseResources, PROTOBUF_TYPE, type agent as agentMsg } from '../proto/index.js'
-import { startAgent, type RunningAgent } from './server.js'
+import { type RunningMaster, startMaster } from '../master/index.js'
+import { type agent as agentMsg, decode, encode, PROTOBUF_TYPE, parseResources } from '../proto/index.js'
+import { type RunningAgent, startAgent } from './server.js'
 
 /** The agent's side of the health check (mesos-api.md §4.3): it answers PINGs, and gives up a silent master. */
 
@@ -21,8 +21,22 @@ describe('agent and the master health check', { timeout: 30_000 }, () => {
   afterAll(() => rmSync(workDir, { recursive: true, force: true }))
 
   test('a real agent answers every PING: with 100 ms × 3 it stays registered', async () => {
-    const master: RunningMaster = await startMaster({ host: '127.0.0.1', port: 0, logger: log, agentPingTimeoutMs: 100, maxAgentPingTimeouts: 3 })
-    const agent: RunningAgent = await startAgent({ master: master.address, host: '127.0.0.1', port: 0, resources: parseResources('cpus:1;mem:512'), attributes: [], workDir: join(workDir, 'a'), logger: log })
+    const master: RunningMaster = await startMaster({
+      host: '127.0.0.1',
+      port: 0,
+      logger: log,
+      agentPingTimeoutMs: 100,
+      maxAgentPingTimeouts: 3,
+    })
+    const agent: RunningAgent = await startAgent({
+      master: master.address,
+      host: '127.0.0.1',
+      port: 0,
+      resources: parseResources('cpus:1;mem:512'),
+      attributes: [],
+      workDir: join(workDir, 'a'),
+      logger: log,
+    })
     try {
       await agent.agent.registered
       await new Promise((r) => setTimeout(r, 1500))
@@ -49,12 +63,31 @@ describe('agent and the master health check', { timeout: 30_000 }, () => {
         }
         registers.push(Date.now())
         res.writeHead(200, { 'Content-Type': PROTOBUF_TYPE })
-        res.write(encodeRecord(encode('kafka_mesos.agent.Event', { type: 'REGISTERED', registered: { agent_id: { value: 'S1' }, master_id: 'm', total_ping_timeout_seconds: 0.3 } }, PROTOBUF_TYPE)))
+        res.write(
+          encodeRecord(
+            encode(
+              'kafka_mesos.agent.Event',
+              {
+                type: 'REGISTERED',
+                registered: { agent_id: { value: 'S1' }, master_id: 'm', total_ping_timeout_seconds: 0.3 },
+              },
+              PROTOBUF_TYPE,
+            ),
+          ),
+        )
       })
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
     const port = (server.address() as { port: number }).port
-    const agent = await startAgent({ master: `127.0.0.1:${port}`, host: '127.0.0.1', port: 0, resources: parseResources('cpus:1;mem:512'), attributes: [], workDir: join(workDir, 'b'), logger: log })
+    const agent = await startAgent({
+      master: `127.0.0.1:${port}`,
+      host: '127.0.0.1',
+      port: 0,
+      resources: parseResources('cpus:1;mem:512'),
+      attributes: [],
+      workDir: join(workDir, 'b'),
+      logger: log,
+    })
     try {
       await agent.agent.registered
       const deadline = Date.now() + 5000

@@ -34,7 +34,16 @@ function readStat(pid: number): ProcStat | undefined {
   // fields after the command name (which may hold spaces and parentheses) start at field 3 (state)
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ')
   const n = (i: number) => Number(f[i - 3])
-  return { pid, ppid: n(4), pgrp: n(5), utime: n(14) / CLK_TCK, stime: n(15) / CLK_TCK, cutime: n(16) / CLK_TCK, cstime: n(17) / CLK_TCK, rssBytes: n(24) * PAGE_SIZE }
+  return {
+    pid,
+    ppid: n(4),
+    pgrp: n(5),
+    utime: n(14) / CLK_TCK,
+    stime: n(15) / CLK_TCK,
+    cutime: n(16) / CLK_TCK,
+    cstime: n(17) / CLK_TCK,
+    rssBytes: n(24) * PAGE_SIZE,
+  }
 }
 
 /** Every process on the host (one /proc scan). */
@@ -84,7 +93,13 @@ export function treeUsage(root: number, procs: readonly ProcStat[]): TreeUsage {
   const rootStat = byPid.get(root)
   if (rootStat) stack.push(rootStat)
   for (const p of procs) if (p.pgrp === root && p.pid !== root) stack.push(p)
-  const usage: TreeUsage = { pids: [], cpusUserTimeSecs: 0, cpusSystemTimeSecs: 0, memRssBytes: 0, memRssBytesWithoutRoot: 0 }
+  const usage: TreeUsage = {
+    pids: [],
+    cpusUserTimeSecs: 0,
+    cpusSystemTimeSecs: 0,
+    memRssBytes: 0,
+    memRssBytesWithoutRoot: 0,
+  }
   while (stack.length > 0) {
     const p = stack.pop()!
     if (seen.has(p.pid)) continue

@@ -1,10 +1,18 @@
+import type { Server } from 'node:http'
 import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
-import type { Server } from 'node:http'
 import type { Logger } from 'pino'
 import { EventStream, listen } from '../http/index.js'
-import { acceptedContentType, CodecError, decode, requestContentType, type Attribute, type Resource, type executor } from '../proto/index.js'
+import {
+  type Attribute,
+  acceptedContentType,
+  CodecError,
+  decode,
+  type executor,
+  type Resource,
+  requestContentType,
+} from '../proto/index.js'
 import { Agent } from './agent.js'
 
 type Env = { Bindings: HttpBindings }
@@ -21,7 +29,8 @@ export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
     const header = c.req.header('content-type')
     if (!header) return c.text("Expecting 'Content-Type' to be present", 400)
     const contentType = requestContentType(header)
-    if (!contentType) return c.text(`Expecting 'Content-Type' of application/json or application/x-protobuf, got '${header}'`, 415)
+    if (!contentType)
+      return c.text(`Expecting 'Content-Type' of application/json or application/x-protobuf, got '${header}'`, 415)
     let call: executor.Call
     try {
       call = decode<executor.Call>('mesos.v1.executor.Call', new Uint8Array(await c.req.arrayBuffer()), contentType)
@@ -33,7 +42,8 @@ export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
       case 'SUBSCRIBE': {
         const streamType = acceptedContentType(c.req.header('accept'))
         if (!streamType) return c.text("Expecting 'Accept' to allow application/json", 406)
-        if (streamType !== 'application/json') return c.text('This agent streams executor events as application/json only', 406)
+        if (streamType !== 'application/json')
+          return c.text('This agent streams executor events as application/json only', 406)
         const stream = new EventStream(c.env.outgoing, streamType)
         const problem = agent.subscribeExecutor(call, stream)
         if (problem) {
@@ -53,7 +63,10 @@ export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
       case 'HEARTBEAT':
         return c.body(null, 202)
       default:
-        return c.text(`Received an unknown call type '${call.type ?? 'UNKNOWN'}'; expected SUBSCRIBE, UPDATE, MESSAGE or HEARTBEAT`, 400)
+        return c.text(
+          `Received an unknown call type '${call.type ?? 'UNKNOWN'}'; expected SUBSCRIBE, UPDATE, MESSAGE or HEARTBEAT`,
+          400,
+        )
     }
   })
   app.get('/monitor/statistics', (c) => c.json(agent.statistics()))
@@ -88,7 +101,10 @@ export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
           },
         })
       default:
-        return c.text(`Failed to validate agent::Call: call type '${String(call.type)}' is not supported by this agent (supported: GET_HEALTH, GET_CONTAINERS)`, 400)
+        return c.text(
+          `Failed to validate agent::Call: call type '${String(call.type)}' is not supported by this agent (supported: GET_HEALTH, GET_CONTAINERS)`,
+          400,
+        )
     }
   })
   app.get('/state', (c) => c.json(agent.state()))
@@ -108,9 +124,26 @@ export interface RunningAgent {
  * Starts an agent: binds `host:port` (0 = free port), then registers with the master.
  * @throws when the address cannot be bound
  */
-export async function startAgent(opts: { master: string; host: string; port: number; resources: Resource[]; attributes: Attribute[]; workDir: string; logger: Logger; executorShutdownGraceMs?: number; recover?: boolean; executorReregisterTimeoutMs?: number; enforceMemoryLimits?: boolean; monitorIntervalMs?: number }): Promise<RunningAgent> {
+export async function startAgent(opts: {
+  master: string
+  host: string
+  port: number
+  resources: Resource[]
+  attributes: Attribute[]
+  workDir: string
+  logger: Logger
+  executorShutdownGraceMs?: number
+  recover?: boolean
+  executorReregisterTimeoutMs?: number
+  enforceMemoryLimits?: boolean
+  monitorIntervalMs?: number
+}): Promise<RunningAgent> {
   let app: Hono<Env> | undefined
-  const { server, port } = await listen((req, env) => (app ? app.fetch(req, env) : new Response('agent is starting', { status: 503 })), opts.host, opts.port)
+  const { server, port } = await listen(
+    (req, env) => (app ? app.fetch(req, env) : new Response('agent is starting', { status: 503 })),
+    opts.host,
+    opts.port,
+  )
   const agent = new Agent({ ...opts, port })
   app = createAgentApp(agent, opts.logger)
   agent.start()

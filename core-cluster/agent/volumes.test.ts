@@ -10,13 +10,24 @@ import { AgentResources } from './volumes.js'
 const work = mkdtempSync(join(tmpdir(), 'km-volumes-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-const vol = (id: string, role = 'kafka'): Resource => ({ name: 'disk', type: 'SCALAR', scalar: { value: 10 }, reservations: [{ type: 'DYNAMIC', role }], disk: { persistence: { id }, volume: { container_path: 'data', mode: 'RW' } } })
+const vol = (id: string, role = 'kafka'): Resource => ({
+  name: 'disk',
+  type: 'SCALAR',
+  scalar: { value: 10 },
+  reservations: [{ type: 'DYNAMIC', role }],
+  disk: { persistence: { id }, volume: { container_path: 'data', mode: 'RW' } },
+})
 
 describe('agent reservations and volumes on disk', () => {
   test('checkpoint, volume directories, sandbox links, DESTROY removes the data', () => {
     const store = new AgentResources(work)
     expect(store.load()).toEqual([])
-    const reserved: Resource = { name: 'cpus', type: 'SCALAR', scalar: { value: 1 }, reservations: [{ type: 'DYNAMIC', role: 'eng/backend' }] }
+    const reserved: Resource = {
+      name: 'cpus',
+      type: 'SCALAR',
+      scalar: { value: 1 },
+      reservations: [{ type: 'DYNAMIC', role: 'eng/backend' }],
+    }
     expect(store.apply([reserved, vol('v1'), vol('v2', 'eng/backend')])).toEqual({ created: ['v1', 'v2'], removed: [] })
     expect(store.load()).toHaveLength(3)
     expect(existsSync(join(work, 'volumes', 'roles', 'kafka', 'v1'))).toBe(true)

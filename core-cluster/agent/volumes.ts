@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
-import { isPersistentVolume, resourceRole, type Resource } from '../proto/index.js'
+import { isPersistentVolume, type Resource, resourceRole } from '../proto/index.js'
 
 /**
  * The agent's dynamic reservations and persistent volumes (Mesos

@@ -1,11 +1,11 @@
-import { Hono, type Context } from 'hono'
 import type { Server } from 'node:http'
+import { type Context, Hono } from 'hono'
 import type { Logger } from 'pino'
-import { z } from 'zod'
-import { AppSchema, type App } from './app.js'
+import type { z } from 'zod'
+import { listen } from '../http/index.js'
+import { type App, AppSchema } from './app.js'
 import { AppsFramework, type AppsOptions, type AppTask } from './framework.js'
 import { HealthChecker } from './health.js'
-import { listen } from '../http/index.js'
 /** Marathon's task JSON (`GET /v2/apps/{id}/tasks`). */
 export function taskJson(t: AppTask) {
   return {
@@ -27,7 +27,13 @@ function appJson(framework: AppsFramework, app: App) {
 
 /** Marathon's validation answer: 422 with `{message, details: [{path, errors}]}`. */
 function invalid(c: Context, error: z.ZodError) {
-  return c.json({ message: 'Object is not valid', details: error.issues.map((i) => ({ path: `/${i.path.join('/')}`, errors: [i.message] })) }, 422)
+  return c.json(
+    {
+      message: 'Object is not valid',
+      details: error.issues.map((i) => ({ path: `/${i.path.join('/')}`, errors: [i.message] })),
+    },
+    422,
+  )
 }
 
 async function body(c: Context): Promise<unknown> {
@@ -57,7 +63,8 @@ export function createAppsApi(framework: AppsFramework, log: Logger): Hono {
   api.post('/v2/apps', async (c) => {
     const parsed = AppSchema.safeParse(await body(c))
     if (!parsed.success) return invalid(c, parsed.error)
-    if (!(await framework.addApp(parsed.data))) return c.json({ message: `An app with id [${parsed.data.id}] already exists.` }, 409)
+    if (!(await framework.addApp(parsed.data)))
+      return c.json({ message: `An app with id [${parsed.data.id}] already exists.` }, 409)
     return c.json(appJson(framework, parsed.data), 201)
   })
   // App ids contain slashes: route by suffix.
@@ -73,12 +80,20 @@ export function createAppsApi(framework: AppsFramework, log: Logger): Hono {
       return c.json({ tasks: framework.appTasks(m[1]).map(taskJson) })
     }
     if ((m = /^(.+)\/restart$/.exec(rest)) && c.req.method === 'POST') {
-      return (await framework.restartApp(m[1])) ? c.json({ deploymentId: crypto.randomUUID(), version: new Date().toISOString() }) : c.json({ message: `App '${m[1]}' does not exist` }, 404)
+      return (await framework.restartApp(m[1]))
+        ? c.json({ deploymentId: crypto.randomUUID(), version: new Date().toISOString() })
+        : c.json({ message: `App '${m[1]}' does not exist` }, 404)
     }
     const id = rest
     const existing = framework.apps.get(id)
-    if (c.req.method === 'GET') return existing ? c.json({ app: appJson(framework, existing) }) : c.json({ message: `App '${id}' does not exist` }, 404)
-    if (c.req.method === 'DELETE') return (await framework.removeApp(id)) ? c.json({ deploymentId: crypto.randomUUID(), version: new Date().toISOString() }) : c.json({ message: `App '${id}' does not exist` }, 404)
+    if (c.req.method === 'GET')
+      return existing
+        ? c.json({ app: appJson(framework, existing) })
+        : c.json({ message: `App '${id}' does not exist` }, 404)
+    if (c.req.method === 'DELETE')
+      return (await framework.removeApp(id))
+        ? c.json({ deploymentId: crypto.randomUUID(), version: new Date().toISOString() })
+        : c.json({ message: `App '${id}' does not exist` }, 404)
     if (c.req.method === 'PUT' || c.req.method === 'PATCH') {
       const input = (await body(c)) as Record<string, unknown>
       const merged = { ...(existing ?? {}), ...input, id }

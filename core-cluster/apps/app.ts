@@ -46,11 +46,28 @@ export const AppSchema = z
     instances: z.number().int().nonnegative().default(1),
     env: z.record(z.string(), z.string()).default({}),
     /** URIs fetched into the sandbox (Mesos fetcher) */
-    fetch: z.array(z.object({ uri: z.string().min(1), extract: z.boolean().default(true), executable: z.boolean().default(false), cache: z.boolean().default(false) })).default([]),
+    fetch: z
+      .array(
+        z.object({
+          uri: z.string().min(1),
+          extract: z.boolean().default(true),
+          executable: z.boolean().default(false),
+          cache: z.boolean().default(false),
+        }),
+      )
+      .default([]),
     /** Marathon constraints `[field, operator, value?]`: UNIQUE, CLUSTER, LIKE, UNLIKE on hostname or an attribute */
-    constraints: z.array(z.tuple([z.string(), z.enum(['UNIQUE', 'CLUSTER', 'LIKE', 'UNLIKE'])]).or(z.tuple([z.string(), z.enum(['UNIQUE', 'CLUSTER', 'LIKE', 'UNLIKE']), z.string()]))).default([]),
+    constraints: z
+      .array(
+        z
+          .tuple([z.string(), z.enum(['UNIQUE', 'CLUSTER', 'LIKE', 'UNLIKE'])])
+          .or(z.tuple([z.string(), z.enum(['UNIQUE', 'CLUSTER', 'LIKE', 'UNLIKE']), z.string()])),
+      )
+      .default([]),
     /** ports taken from the offer; the task sees them as PORT0, PORT1, ... and PORTS */
-    portDefinitions: z.array(z.object({ port: z.number().int().nonnegative().default(0), name: z.string().optional() })).default([{ port: 0 }]),
+    portDefinitions: z
+      .array(z.object({ port: z.number().int().nonnegative().default(0), name: z.string().optional() }))
+      .default([{ port: 0 }]),
     healthChecks: z.array(healthCheck).default([]),
     backoffSeconds: z.number().nonnegative().default(1),
     backoffFactor: z.number().min(1).default(1.15),
@@ -59,8 +76,14 @@ export const AppSchema = z
     taskKillGracePeriodSeconds: z.number().nonnegative().optional(),
   })
   .refine((a) => !!a.cmd !== !!a.args, { message: 'cmd or args: give exactly one of them', path: ['cmd'] })
-  .refine((a) => a.healthChecks.every((h) => h.protocol !== 'COMMAND' || h.command), { message: 'healthChecks: a COMMAND check needs command.value', path: ['healthChecks'] })
-  .refine((a) => a.healthChecks.every((h) => h.protocol === 'COMMAND' || h.portIndex < a.portDefinitions.length), { message: 'healthChecks: portIndex points past portDefinitions', path: ['healthChecks'] })
+  .refine((a) => a.healthChecks.every((h) => h.protocol !== 'COMMAND' || h.command), {
+    message: 'healthChecks: a COMMAND check needs command.value',
+    path: ['healthChecks'],
+  })
+  .refine((a) => a.healthChecks.every((h) => h.protocol === 'COMMAND' || h.portIndex < a.portDefinitions.length), {
+    message: 'healthChecks: portIndex points past portDefinitions',
+    path: ['healthChecks'],
+  })
 
 export type App = z.infer<typeof AppSchema>
 export type AppInput = z.input<typeof AppSchema>
@@ -69,7 +92,10 @@ export type AppInput = z.input<typeof AppSchema>
  * Launch delay after `failures` consecutive failures: backoffSeconds × backoffFactor^(failures−1),
  * at most maxLaunchDelaySeconds (Marathon). Seconds; 0 with no failures.
  */
-export function launchDelaySeconds(app: Pick<App, 'backoffSeconds' | 'backoffFactor' | 'maxLaunchDelaySeconds'>, failures: number): number {
+export function launchDelaySeconds(
+  app: Pick<App, 'backoffSeconds' | 'backoffFactor' | 'maxLaunchDelaySeconds'>,
+  failures: number,
+): number {
   if (failures <= 0) return 0
   return Math.min(app.backoffSeconds * app.backoffFactor ** (failures - 1), app.maxLaunchDelaySeconds)
 }

@@ -4,9 +4,16 @@ import type { Logger } from 'pino'
 import writeFileAtomic from 'write-file-atomic'
 import { z } from 'zod'
 import { SchedulerClient } from '../client/index.js'
-import { isTerminal, subtractResources, type Offer, type Resource, type TaskInfo, type TaskStatus } from '../proto/index.js'
-import { AppSchema, appIdOfTask, appTaskId, launchDelaySeconds, type App } from './app.js'
-import { fitInstance, offerAttributes, violatedConstraint, type TaskPlace } from './placement.js'
+import {
+  isTerminal,
+  type Offer,
+  type Resource,
+  subtractResources,
+  type TaskInfo,
+  type TaskStatus,
+} from '../proto/index.js'
+import { type App, AppSchema, appIdOfTask, appTaskId, launchDelaySeconds } from './app.js'
+import { fitInstance, offerAttributes, type TaskPlace, violatedConstraint } from './placement.js'
 
 /** A task's health as the meta-framework's checks see it (Marathon's healthCheckResults entry). */
 export interface HealthResult {
@@ -126,11 +133,13 @@ export class AppsFramework {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
       throw new AppsStateError(`cannot read ${this.options.statePath}: ${(e as Error).message}`)
     }
-    let parsed
+    let parsed: z.infer<typeof StateSchema>
     try {
       parsed = StateSchema.parse(JSON.parse(text))
     } catch (e) {
-      throw new AppsStateError(`${this.options.statePath} is not a kafka-mesos apps state file (${(e as Error).message.slice(0, 200)}); it was left untouched`)
+      throw new AppsStateError(
+        `${this.options.statePath} is not a kafka-mesos apps state file (${(e as Error).message.slice(0, 200)}); it was left untouched`,
+      )
     }
     this.frameworkId = parsed.frameworkId
     for (const raw of parsed.apps) {
@@ -152,8 +161,10 @@ export class AppsFramework {
       tasks: [...this.tasks.values()].map(({ health: _health, ...t }) => t),
       backoff: Object.fromEntries(this.backoff),
     }
-    const text = JSON.stringify(doc, null, 2) + '\n'
-    this.saving = this.saving.then(() => writeFileAtomic(this.options.statePath, text, { fsync: true })).catch((e: Error) => this.log.error({ err: e.message }, 'failed to save apps state'))
+    const text = `${JSON.stringify(doc, null, 2)}\n`
+    this.saving = this.saving
+      .then(() => writeFileAtomic(this.options.statePath, text, { fsync: true }))
+      .catch((e: Error) => this.log.error({ err: e.message }, 'failed to save apps state'))
     return this.saving
   }
 
@@ -214,7 +225,9 @@ export class AppsFramework {
   }
 
   private async scaleDown(app: App): Promise<void> {
-    const live = this.appTasks(app.id).filter((t) => !t.killRequested).sort((a, b) => b.stagedAt - a.stagedAt)
+    const live = this.appTasks(app.id)
+      .filter((t) => !t.killRequested)
+      .sort((a, b) => b.stagedAt - a.stagedAt)
     for (const t of live.slice(0, Math.max(0, live.length - app.instances))) await this.kill(t, 'scale down')
   }
 
@@ -265,16 +278,38 @@ export class AppsFramework {
           if (typeof fit === 'string') break
           const task = this.taskInfo(app, offer, fit.resources, fit.ports)
           tasks.push(task)
-          this.tasks.set(task.task_id.value, { id: task.task_id.value, appId: app.id, agentId: offer.agent_id.value, host: offer.hostname, ports: fit.ports, attributes, state: 'TASK_STAGING', stagedAt: now })
+          this.tasks.set(task.task_id.value, {
+            id: task.task_id.value,
+            appId: app.id,
+            agentId: offer.agent_id.value,
+            host: offer.hostname,
+            ports: fit.ports,
+            attributes,
+            state: 'TASK_STAGING',
+            stagedAt: now,
+          })
           available = subtractResources(available, fit.resources)
           missing--
-          this.log.info({ app: app.id, task: task.task_id.value, host: offer.hostname, ports: fit.ports }, 'launching app instance')
+          this.log.info(
+            { app: app.id, task: task.task_id.value, host: offer.hostname, ports: fit.ports },
+            'launching app instance',
+          )
         }
       }
       if (tasks.length > 0) {
-        await this.client.tryCall({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }], filters: { refuse_seconds: 1 } } })
+        await this.client.tryCall({
+          type: 'ACCEPT',
+          accept: {
+            offer_ids: [offer.id],
+            operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }],
+            filters: { refuse_seconds: 1 },
+          },
+        })
       } else {
-        await this.client.tryCall({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: wait > 0 ? wait : 5 } } })
+        await this.client.tryCall({
+          type: 'DECLINE',
+          decline: { offer_ids: [offer.id], filters: { refuse_seconds: wait > 0 ? wait : 5 } },
+        })
       }
     }
     await this.save()
@@ -290,7 +325,7 @@ export class AppsFramework {
       MARATHON_APP_ID: app.id,
       MESOS_TASK_ID: id,
     }
-    ports.forEach((p, i) => (env[`PORT${i}`] = String(p)))
+    for (const [i, p] of ports.entries()) env[`PORT${i}`] = String(p)
     if (ports.length > 0) env.PORT = String(ports[0])
     return {
       name: app.id.replace(/^\//, ''),
@@ -302,7 +337,10 @@ export class AppsFramework {
         uris: app.fetch.map((f) => ({ value: f.uri, extract: f.extract, executable: f.executable, cache: f.cache })),
         environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },
       },
-      kill_policy: app.taskKillGracePeriodSeconds !== undefined ? { grace_period: { nanoseconds: app.taskKillGracePeriodSeconds * 1e9 } } : undefined,
+      kill_policy:
+        app.taskKillGracePeriodSeconds !== undefined
+          ? { grace_period: { nanoseconds: app.taskKillGracePeriodSeconds * 1e9 } }
+          : undefined,
     }
   }
 
@@ -320,9 +358,19 @@ export class AppsFramework {
         if (app && (!t.killRequested || t.healthKill)) {
           const now = Date.now()
           const ranLong = t.startedAt !== undefined && now - t.startedAt >= BACKOFF_RESET_AFTER_MS
-          const prev = ranLong ? 0 : this.backoff.get(app.id)?.failures ?? 0
+          const prev = ranLong ? 0 : (this.backoff.get(app.id)?.failures ?? 0)
           this.backoff.set(app.id, { failures: prev + 1, last: now })
-          this.log.warn({ app: app.id, task: t.id, state: status.state, message: status.message, failures: prev + 1, delaySeconds: launchDelaySeconds(app, prev + 1) }, 'app instance ended; replacing it after the launch delay')
+          this.log.warn(
+            {
+              app: app.id,
+              task: t.id,
+              state: status.state,
+              message: status.message,
+              failures: prev + 1,
+              delaySeconds: launchDelaySeconds(app, prev + 1),
+            },
+            'app instance ended; replacing it after the launch delay',
+          )
         } else this.log.info({ app: t.appId, task: t.id, state: status.state }, 'app instance ended')
       }
       await this.save()
@@ -331,7 +379,11 @@ export class AppsFramework {
       this.log.warn({ task: status.task_id.value, app: appId }, 'killing a task no app owns')
       await this.client.tryCall({ type: 'KILL', kill: { task_id: status.task_id, agent_id: status.agent_id } })
     }
-    if (status.uuid && status.agent_id) await this.client.tryCall({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } })
+    if (status.uuid && status.agent_id)
+      await this.client.tryCall({
+        type: 'ACKNOWLEDGE',
+        acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+      })
     await this.reviveOrSuppress(false)
   }
 

@@ -36,9 +36,11 @@ export async function runCheck(check: HealthCheck, task: Pick<AppTask, 'host' | 
     })
   }
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: task.host }
-  task.ports.forEach((p, i) => (env[`PORT${i}`] = String(p)))
+  for (const [i, p] of task.ports.entries()) env[`PORT${i}`] = String(p)
   return new Promise((resolve) => {
-    exec(check.command!.value, { env, timeout: timeoutMs }, (err) => resolve(err ? `command failed: ${err.message.split('\n')[0]}` : undefined))
+    exec(check.command!.value, { env, timeout: timeoutMs }, (err) =>
+      resolve(err ? `command failed: ${err.message.split('\n')[0]}` : undefined),
+    )
   })
 }
 
@@ -51,7 +53,10 @@ export class HealthChecker {
   private readonly lastRun = new Map<string, number>()
   private readonly inFlight = new Set<string>()
 
-  constructor(private readonly framework: AppsFramework, private readonly log: Logger) {}
+  constructor(
+    private readonly framework: AppsFramework,
+    private readonly log: Logger,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), 1000)
@@ -88,7 +93,10 @@ export class HealthChecker {
             if (inGrace && !h.lastSuccess) return
             h.consecutiveFailures++
             if (check.maxConsecutiveFailures > 0 && h.consecutiveFailures >= check.maxConsecutiveFailures) {
-              this.log.warn({ app: app.id, task: task.id, cause, failures: h.consecutiveFailures }, 'health check failed too often: killing the task')
+              this.log.warn(
+                { app: app.id, task: task.id, cause, failures: h.consecutiveFailures },
+                'health check failed too often: killing the task',
+              )
               await this.framework.kill(task, `unhealthy: ${cause}`, true)
             }
           })

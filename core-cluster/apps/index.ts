@@ -1,5 +1,20 @@
-export { AppSchema, launchDelaySeconds, appTaskId, appIdOfTask, type App, type AppInput, type HealthCheck } from './app.js'
-export { AppsFramework, AppsStateError, BACKOFF_RESET_AFTER_MS, type AppsOptions, type AppTask, type HealthResult } from './framework.js'
-export { fitInstance, violatedConstraint, offerAttributes, type AppFit, type TaskPlace } from './placement.js'
+export { createAppsApi, type RunningApps, startApps, taskJson } from './api.js'
+export {
+  type App,
+  type AppInput,
+  AppSchema,
+  appIdOfTask,
+  appTaskId,
+  type HealthCheck,
+  launchDelaySeconds,
+} from './app.js'
+export {
+  AppsFramework,
+  type AppsOptions,
+  AppsStateError,
+  type AppTask,
+  BACKOFF_RESET_AFTER_MS,
+  type HealthResult,
+} from './framework.js'
 export { HealthChecker, runCheck } from './health.js'
-export { createAppsApi, startApps, taskJson, type RunningApps } from './api.js'
+export { type AppFit, fitInstance, offerAttributes, type TaskPlace, violatedConstraint } from './placement.js'

@@ -1,4 +1,4 @@
-import { attributeText, rangesOf, scalarSum, type Offer, type Resource } from '../proto/index.js'
+import { attributeText, type Offer, type Resource, rangesOf, scalarSum } from '../proto/index.js'
 import type { App } from './app.js'
 
 /** Where an app's other tasks run, for constraints. */
@@ -29,12 +29,18 @@ export function offerAttributes(offer: Offer): Record<string, string> {
  * Marathon constraint check (UNIQUE, CLUSTER, LIKE, UNLIKE; regexes anchored as Marathon does).
  * @returns why the place is refused, or undefined when every constraint holds
  */
-export function violatedConstraint(app: Pick<App, 'constraints'>, place: TaskPlace, others: readonly TaskPlace[]): string | undefined {
+export function violatedConstraint(
+  app: Pick<App, 'constraints'>,
+  place: TaskPlace,
+  others: readonly TaskPlace[],
+): string | undefined {
   for (const c of app.constraints) {
     const [field, op, value] = c as [string, string, string?]
     const mine = fieldValue(field, place.hostname, place.attributes)
     if (mine === undefined) return `${field} ${op}: offer has no ${field}`
-    const theirs = others.map((o) => fieldValue(field, o.hostname, o.attributes)).filter((v): v is string => v !== undefined)
+    const theirs = others
+      .map((o) => fieldValue(field, o.hostname, o.attributes))
+      .filter((v): v is string => v !== undefined)
     switch (op) {
       case 'UNIQUE':
         if (theirs.includes(mine)) return `${field} UNIQUE: ${mine} already runs an instance`
@@ -61,7 +67,10 @@ export function violatedConstraint(app: Pick<App, 'constraints'>, place: TaskPla
  * Port 0 in portDefinitions means any offered port; another number means exactly that port.
  * @returns the resources and ports, or why they do not fit
  */
-export function fitInstance(app: Pick<App, 'cpus' | 'mem' | 'portDefinitions'>, available: readonly Resource[]): AppFit | string {
+export function fitInstance(
+  app: Pick<App, 'cpus' | 'mem' | 'portDefinitions'>,
+  available: readonly Resource[],
+): AppFit | string {
   if (scalarSum(available, 'cpus') + 1e-9 < app.cpus) return `cpus < ${app.cpus}`
   if (scalarSum(available, 'mem') + 1e-9 < app.mem) return `mem < ${app.mem}`
   const free = rangesOf(available, 'ports').flatMap((r) => ({ ...r }))
@@ -74,18 +83,29 @@ export function fitInstance(app: Pick<App, 'cpus' | 'mem' | 'portDefinitions'>, 
       } else if (def.port >= r.begin && def.port <= r.end && !ports.includes(def.port)) got = def.port
       if (got !== undefined) break
     }
-    if (got === undefined) return def.port === 0 ? `not enough ports (${app.portDefinitions.length} needed)` : `port ${def.port} is not offered`
+    if (got === undefined)
+      return def.port === 0
+        ? `not enough ports (${app.portDefinitions.length} needed)`
+        : `port ${def.port} is not offered`
     ports.push(got)
     // remove the port from the free ranges
     for (let i = 0; i < free.length; i++) {
       const r = free[i]
       if (got < r.begin || got > r.end) continue
-      free.splice(i, 1, ...[{ begin: r.begin, end: got - 1 }, { begin: got + 1, end: r.end }].filter((x) => x.begin <= x.end))
+      free.splice(
+        i,
+        1,
+        ...[
+          { begin: r.begin, end: got - 1 },
+          { begin: got + 1, end: r.end },
+        ].filter((x) => x.begin <= x.end),
+      )
       break
     }
   }
   const scalar = (name: string, value: number): Resource => ({ name, type: 'SCALAR', scalar: { value } })
   const resources: Resource[] = [scalar('cpus', app.cpus), scalar('mem', app.mem)]
-  if (ports.length > 0) resources.push({ name: 'ports', type: 'RANGES', ranges: { range: ports.map((p) => ({ begin: p, end: p })) } })
+  if (ports.length > 0)
+    resources.push({ name: 'ports', type: 'RANGES', ranges: { range: ports.map((p) => ({ begin: p, end: p })) } })
   return { resources, ports }
 }

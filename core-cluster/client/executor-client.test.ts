@@ -3,7 +3,13 @@ import type net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeRecord } from '../http/recordio.js'
 import type { executor } from '../proto/types.js'
-import { ExecutorClient, executorEnvFrom, ExecutorEnvError, parseMesosDuration, type ExecutorEnv } from './executor-client.js'
+import {
+  ExecutorClient,
+  type ExecutorEnv,
+  ExecutorEnvError,
+  executorEnvFrom,
+  parseMesosDuration,
+} from './executor-client.js'
 
 describe('executor environment', () => {
   it('parses Mesos durations to ms', () => {
@@ -15,8 +21,23 @@ describe('executor environment', () => {
     expect(() => parseMesosDuration('soon')).toThrow(ExecutorEnvError)
   })
   it('reads the MESOS_* variables', () => {
-    const env = executorEnvFrom({ MESOS_AGENT_ENDPOINT: '127.0.0.1:5051', MESOS_FRAMEWORK_ID: 'f', MESOS_EXECUTOR_ID: 'e', MESOS_DIRECTORY: '/d', MESOS_CHECKPOINT: '1', MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs', MESOS_RECOVERY_TIMEOUT: '1mins' })
-    expect(env).toMatchObject({ agentEndpoint: '127.0.0.1:5051', sandbox: '/d', checkpoint: true, subscriptionBackoffMaxMs: 2000, recoveryTimeoutMs: 60_000, shutdownGracePeriodMs: 5000 })
+    const env = executorEnvFrom({
+      MESOS_AGENT_ENDPOINT: '127.0.0.1:5051',
+      MESOS_FRAMEWORK_ID: 'f',
+      MESOS_EXECUTOR_ID: 'e',
+      MESOS_DIRECTORY: '/d',
+      MESOS_CHECKPOINT: '1',
+      MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs',
+      MESOS_RECOVERY_TIMEOUT: '1mins',
+    })
+    expect(env).toMatchObject({
+      agentEndpoint: '127.0.0.1:5051',
+      sandbox: '/d',
+      checkpoint: true,
+      subscriptionBackoffMaxMs: 2000,
+      recoveryTimeoutMs: 60_000,
+      shutdownGracePeriodMs: 5000,
+    })
     expect(() => executorEnvFrom({ MESOS_FRAMEWORK_ID: 'f', MESOS_EXECUTOR_ID: 'e' })).toThrow(/MESOS_AGENT_ENDPOINT/)
   })
 })
@@ -44,8 +65,15 @@ describe('ExecutorClient against a fake agent', () => {
   }
 
   const env = (endpoint: string, over: Partial<ExecutorEnv> = {}): ExecutorEnv => ({
-    agentEndpoint: endpoint, frameworkId: 'fw', executorId: 'ex', sandbox: '/tmp', checkpoint: false,
-    subscriptionBackoffMaxMs: 100, recoveryTimeoutMs: 2000, shutdownGracePeriodMs: 5000, ...over,
+    agentEndpoint: endpoint,
+    frameworkId: 'fw',
+    executorId: 'ex',
+    sandbox: '/tmp',
+    checkpoint: false,
+    subscriptionBackoffMaxMs: 100,
+    recoveryTimeoutMs: 2000,
+    shutdownGracePeriodMs: 5000,
+    ...over,
   })
 
   it('retries a 503 SUBSCRIBE, dispatches events, acks updates; without checkpointing gives up when the stream drops', async () => {
@@ -59,7 +87,14 @@ describe('ExecutorClient against a fake agent', () => {
         res.writeHead(200, { 'Content-Type': 'application/json' })
         stream = res
         const send = (ev: executor.Event) => res.write(encodeRecord(JSON.stringify(ev)))
-        send({ type: 'SUBSCRIBED', subscribed: { executor_info: { executor_id: { value: 'ex' } }, framework_info: { user: 'u', name: 'f' }, agent_info: { hostname: 'h' } } })
+        send({
+          type: 'SUBSCRIBED',
+          subscribed: {
+            executor_info: { executor_id: { value: 'ex' } },
+            framework_info: { user: 'u', name: 'f' },
+            agent_info: { hostname: 'h' },
+          },
+        })
         send({ type: 'LAUNCH', launch: { task: { name: 't', task_id: { value: 't1' }, agent_id: { value: 'a' } } } })
         send({ type: 'MESSAGE', message: { data: Buffer.from('hello').toString('base64') } })
         return
@@ -67,7 +102,9 @@ describe('ExecutorClient against a fake agent', () => {
       updates.push(call)
       res.writeHead(202).end()
       const st = call.update!.status
-      stream!.write(encodeRecord(JSON.stringify({ type: 'ACKNOWLEDGED', acknowledged: { task_id: st.task_id, uuid: st.uuid } })))
+      stream!.write(
+        encodeRecord(JSON.stringify({ type: 'ACKNOWLEDGED', acknowledged: { task_id: st.task_id, uuid: st.uuid } })),
+      )
     })
     const seen: string[] = []
     let gaveUp = ''
@@ -77,7 +114,9 @@ describe('ExecutorClient against a fake agent', () => {
       handlers: {
         launch: (t) => seen.push(`launch ${t.task_id.value}`),
         message: (d) => seen.push(`message ${d.toString()}`),
-        disconnected: (why) => { gaveUp = why },
+        disconnected: (why) => {
+          gaveUp = why
+        },
       },
     })
     clients.push(c)
@@ -88,7 +127,12 @@ describe('ExecutorClient against a fake agent', () => {
     expect(await c.waitAcknowledged(st.uuid!, 5000)).toBe(true)
     expect(c.unacknowledgedUpdates).toEqual([])
     const sent = updates[0].update!.status
-    expect(sent).toMatchObject({ source: 'SOURCE_EXECUTOR', executor_id: { value: 'ex' }, state: 'TASK_RUNNING', data: Buffer.from('127.0.0.1:9092').toString('base64') })
+    expect(sent).toMatchObject({
+      source: 'SOURCE_EXECUTOR',
+      executor_id: { value: 'ex' },
+      state: 'TASK_RUNNING',
+      data: Buffer.from('127.0.0.1:9092').toString('base64'),
+    })
     expect(Buffer.from(sent.uuid!, 'base64')).toHaveLength(16)
 
     stream!.destroy()

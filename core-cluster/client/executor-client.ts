@@ -1,8 +1,8 @@
 import http from 'node:http'
 import { Readable } from 'node:stream'
+import { readRecords } from '../http/recordio.js'
 import { decode, encode, JSON_TYPE, newUuidBase64 } from '../proto/codec.js'
 import type { executor, Id, KillPolicy, TaskInfo, TaskState, TaskStatus } from '../proto/types.js'
-import { readRecords } from '../http/recordio.js'
 
 /**
  * Mesos v1 **executor** HTTP API client (mesos-api.md §2): SUBSCRIBE to the agent and read its
@@ -50,7 +50,14 @@ export class ExecutorEnvError extends Error {
 }
 
 const DURATION_UNITS: Record<string, number> = {
-  ns: 1e-6, us: 1e-3, ms: 1, secs: 1000, mins: 60_000, hrs: 3_600_000, days: 86_400_000, weeks: 604_800_000,
+  ns: 1e-6,
+  us: 1e-3,
+  ms: 1,
+  secs: 1000,
+  mins: 60_000,
+  hrs: 3_600_000,
+  days: 86_400_000,
+  weeks: 604_800_000,
 }
 
 /**
@@ -135,7 +142,10 @@ export interface ExecutorClientOptions {
 /** Raised for a non-2xx answer to a call. */
 export class ExecutorCallError extends Error {
   readonly code = 'KM_ERR_EXECUTOR_CALL'
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message)
   }
 }
@@ -220,7 +230,10 @@ export class ExecutorClient {
       await this.call({ type: 'UPDATE', update: { status } })
       this.log.info({ task: status.task_id.value, state: status.state, uuid: status.uuid }, 'status update sent')
     } catch (e) {
-      this.log.warn({ task: status.task_id.value, state: status.state, err: (e as Error).message }, 'status update not accepted; kept for re-subscription')
+      this.log.warn(
+        { task: status.task_id.value, state: status.state, err: (e as Error).message },
+        'status update not accepted; kept for re-subscription',
+      )
     }
     return status
   }
@@ -239,7 +252,11 @@ export class ExecutorClient {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         const list = this.ackWaiters.get(uuid)
-        if (list) this.ackWaiters.set(uuid, list.filter((f) => f !== done))
+        if (list)
+          this.ackWaiters.set(
+            uuid,
+            list.filter((f) => f !== done),
+          )
         resolve(false)
       }, timeoutMs)
       const done = () => {
@@ -284,7 +301,8 @@ export class ExecutorClient {
       throw new ExecutorCallError(`${body.type} to ${this.env.agentEndpoint} failed: ${(e as Error).message}`)
     }
     const text = await res.text().catch(() => '')
-    if (res.status !== 202) throw new ExecutorCallError(`${body.type} answered ${res.status}: ${text.slice(0, 200)}`, res.status)
+    if (res.status !== 202)
+      throw new ExecutorCallError(`${body.type} answered ${res.status}: ${text.slice(0, 200)}`, res.status)
   }
 
   private subscribeCall(): executor.Call {
@@ -313,12 +331,17 @@ export class ExecutorClient {
       this.subscribedNow = false
       if (this.stopped) return
       if (attempt === 0) downSince = Date.now()
-      const limit = this.everSubscribed ? (this.env.checkpoint ? this.env.recoveryTimeoutMs : 0) : Math.max(this.env.checkpoint ? this.env.recoveryTimeoutMs : 0, this.initialSubscribeTimeoutMs)
+      const limit = this.everSubscribed
+        ? this.env.checkpoint
+          ? this.env.recoveryTimeoutMs
+          : 0
+        : Math.max(this.env.checkpoint ? this.env.recoveryTimeoutMs : 0, this.initialSubscribeTimeoutMs)
       const elapsed = Date.now() - downSince
       if (elapsed >= limit) {
-        const reason = this.everSubscribed && !this.env.checkpoint
-          ? `disconnected from agent ${this.env.agentEndpoint} (${why}); not checkpointing, so not re-subscribing`
-          : `could not (re-)subscribe to agent ${this.env.agentEndpoint} within ${limit} ms: ${why}`
+        const reason =
+          this.everSubscribed && !this.env.checkpoint
+            ? `disconnected from agent ${this.env.agentEndpoint} (${why}); not checkpointing, so not re-subscribing`
+            : `could not (re-)subscribe to agent ${this.env.agentEndpoint} within ${limit} ms: ${why}`
         this.log.error({ agent: this.env.agentEndpoint }, reason)
         this.stopped = true
         this.safe('disconnected', () => this.handlers.disconnected?.(reason))
@@ -328,7 +351,10 @@ export class ExecutorClient {
       const cap = Math.min(this.env.subscriptionBackoffMaxMs, 100 * 2 ** Math.min(attempt, 16))
       const wait = Math.max(50, Math.random() * cap)
       attempt++
-      this.log.warn({ agent: this.env.agentEndpoint, attempt, waitMs: Math.round(wait), why }, 'not subscribed; retrying')
+      this.log.warn(
+        { agent: this.env.agentEndpoint, attempt, waitMs: Math.round(wait), why },
+        'not subscribed; retrying',
+      )
       await new Promise((r) => setTimeout(r, Math.min(wait, limit - elapsed)))
     }
   }
@@ -337,14 +363,23 @@ export class ExecutorClient {
   private subscribeOnce(onOpen: () => void): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       const body = Buffer.from(encode('mesos.v1.executor.Call', this.subscribeCall(), JSON_TYPE))
-      const req = http.request(this.url(), { method: 'POST', headers: { ...this.headers(true), 'Content-Length': String(body.length) } })
+      const req = http.request(this.url(), {
+        method: 'POST',
+        headers: { ...this.headers(true), 'Content-Length': String(body.length) },
+      })
       this.request = req
       req.on('error', (e) => reject(new Error(`SUBSCRIBE failed: ${e.message}`)))
       req.on('response', (res) => {
         if (res.statusCode !== 200) {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => reject(new Error(`SUBSCRIBE answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`)))
+          res.on('end', () =>
+            reject(
+              new Error(
+                `SUBSCRIBE answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`,
+              ),
+            ),
+          )
           res.on('error', (e) => reject(e))
           return
         }
@@ -353,7 +388,8 @@ export class ExecutorClient {
         const stream = Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>
         void (async () => {
           try {
-            for await (const record of readRecords(stream)) this.dispatch(decode<executor.Event>('mesos.v1.executor.Event', record, JSON_TYPE))
+            for await (const record of readRecords(stream))
+              this.dispatch(decode<executor.Event>('mesos.v1.executor.Event', record, JSON_TYPE))
             resolve('the agent closed the event stream')
           } catch (e) {
             resolve(this.stopped ? 'closed' : `event stream broke: ${(e as Error).message}`)
@@ -371,8 +407,14 @@ export class ExecutorClient {
       case 'SUBSCRIBED':
         this.everSubscribed = true
         this.subscribedNow = true
-        this.log.info({ agent: ev.subscribed?.agent_info?.hostname, unacked: this.unackedUpdates.size }, 'subscribed to agent')
-        if (ev.subscribed) this.safe('subscribed', () => this.handlers.subscribed?.(ev.subscribed as NonNullable<executor.Event['subscribed']>))
+        this.log.info(
+          { agent: ev.subscribed?.agent_info?.hostname, unacked: this.unackedUpdates.size },
+          'subscribed to agent',
+        )
+        if (ev.subscribed)
+          this.safe('subscribed', () =>
+            this.handlers.subscribed?.(ev.subscribed as NonNullable<executor.Event['subscribed']>),
+          )
         return
       case 'LAUNCH': {
         const task = ev.launch?.task

@@ -1,2 +1,2 @@
-export { SchedulerClient, SchedulerCallError, type SchedulerHandlers } from './scheduler-client.js'
 export * from './executor-client.js'
+export { SchedulerCallError, SchedulerClient, type SchedulerHandlers } from './scheduler-client.js'

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { readRecords } from '../http/index.js'
-import { decode, encode, JSON_TYPE, type FrameworkInfo, type InverseOffer, type scheduler } from '../proto/index.js'
+import { decode, encode, type FrameworkInfo, type InverseOffer, JSON_TYPE, type scheduler } from '../proto/index.js'
 
 /** Callbacks a framework gives the client; each gets Mesos JSON-form payloads. */
 export interface SchedulerHandlers {
@@ -21,7 +21,10 @@ export interface SchedulerHandlers {
 /** Raised when the master answers a call with a non-2xx status. */
 export class SchedulerCallError extends Error {
   readonly code = 'KM_ERR_SCHEDULER_CALL'
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -47,8 +50,16 @@ export class SchedulerClient {
    * @param master `host:port` of a master
    * @param framework FrameworkInfo to subscribe with; `id` set means re-register as that framework
    */
-  constructor(master: string, private framework: FrameworkInfo, private readonly handlers: SchedulerHandlers, private readonly log: Logger) {
-    this.masters = master.split(',').map((m) => m.trim()).filter(Boolean)
+  constructor(
+    master: string,
+    private framework: FrameworkInfo,
+    private readonly handlers: SchedulerHandlers,
+    private readonly log: Logger,
+  ) {
+    this.masters = master
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean)
     this.master = this.masters[0]
     this.frameworkId = framework.id?.value
   }
@@ -92,7 +103,10 @@ export class SchedulerClient {
         backoff = first
       } catch (e) {
         if (this.stopped) break
-        this.log.warn({ err: (e as Error).message, master: this.master, retryInMs: backoff }, 'subscription to the master failed')
+        this.log.warn(
+          { err: (e as Error).message, master: this.master, retryInMs: backoff },
+          'subscription to the master failed',
+        )
         // Try the next known master (HA: it redirects to the leader).
         this.master = this.masters[(this.masters.indexOf(this.master) + 1) % this.masters.length] ?? this.master
       }
@@ -107,9 +121,14 @@ export class SchedulerClient {
   private async subscribeOnce(): Promise<void> {
     this.abort = new AbortController()
     const framework = { ...this.framework, id: this.frameworkId ? { value: this.frameworkId } : undefined }
-    const call: scheduler.Call = { type: 'SUBSCRIBE', subscribe: { framework_info: framework }, framework_id: framework.id }
+    const call: scheduler.Call = {
+      type: 'SUBSCRIBE',
+      subscribe: { framework_info: framework },
+      framework_id: framework.id,
+    }
     const res = await this.post(call, this.abort.signal)
-    if (res.status !== 200 || !res.body) throw new SchedulerCallError(res.status, `SUBSCRIBE answered ${res.status}: ${await res.text()}`)
+    if (res.status !== 200 || !res.body)
+      throw new SchedulerCallError(res.status, `SUBSCRIBE answered ${res.status}: ${await res.text()}`)
     const streamId = res.headers.get('mesos-stream-id') ?? undefined
     this.lastEvent = Date.now()
     for await (const record of readRecords(res.body)) {
@@ -161,7 +180,13 @@ export class SchedulerClient {
     for (let hop = 0; hop < 3; hop++) {
       const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE }
       if (call.type !== 'SUBSCRIBE' && this.streamId) headers['Mesos-Stream-Id'] = this.streamId
-      const res = await fetch(url, { method: 'POST', headers, body: Buffer.from(encode('mesos.v1.scheduler.Call', call, JSON_TYPE)), signal, redirect: 'manual' })
+      const res = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: Buffer.from(encode('mesos.v1.scheduler.Call', call, JSON_TYPE)),
+        signal,
+        redirect: 'manual',
+      })
       if (res.status !== 307) return res
       const location = res.headers.get('location')
       if (!location) return res
@@ -178,7 +203,8 @@ export class SchedulerClient {
   async call(call: Omit<scheduler.Call, 'framework_id'>): Promise<void> {
     if (!this.streamId || !this.frameworkId) throw new SchedulerCallError(0, `not subscribed; ${call.type} not sent`)
     const res = await this.post({ ...call, framework_id: { value: this.frameworkId } })
-    if (res.status >= 300) throw new SchedulerCallError(res.status, `${call.type} answered ${res.status}: ${await res.text()}`)
+    if (res.status >= 300)
+      throw new SchedulerCallError(res.status, `${call.type} answered ${res.status}: ${await res.text()}`)
   }
 
   /** Like `call`, but logs instead of throwing: for fire-and-forget calls (DECLINE, ACKNOWLEDGE, ...). */

@@ -1,3 +1,3 @@
+export * from './listen.js'
 export * from './recordio.js'
 export * from './stream.js'
-export * from './listen.js'

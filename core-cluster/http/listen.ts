@@ -1,6 +1,6 @@
-import { serve, type HttpBindings } from '@hono/node-server'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type HttpBindings, serve } from '@hono/node-server'
 
 /** A fetch handler as @hono/node-server calls it (hono's `app.fetch`, or a wrapper around it). */
 export type FetchHandler = (req: Request, env: HttpBindings) => Response | Promise<Response>
@@ -21,7 +21,11 @@ export interface Listening {
  * @throws the listen error, e.g. EADDRINUSE
  */
 export async function listen(fetch: FetchHandler, host: string, port: number): Promise<Listening> {
-  const server = serve({ fetch: fetch as (req: Request, env: unknown) => Response | Promise<Response>, port, hostname: host }) as Server
+  const server = serve({
+    fetch: fetch as (req: Request, env: unknown) => Response | Promise<Response>,
+    port,
+    hostname: host,
+  }) as Server
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
     server.once('error', reject)

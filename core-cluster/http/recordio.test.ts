@@ -20,16 +20,16 @@ describe('RecordIO', () => {
     expect(encodeRecord('{"type":"HEARTBEAT"}').toString()).toBe('20\n{"type":"HEARTBEAT"}')
   })
 
-  test.prop([fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 30 })])(
-    'decodes any sequence of records however the stream is chunked',
-    (payloads, cuts) => {
-      const stream = Buffer.concat(payloads.map((p) => encodeRecord(p)))
-      const decoder = new RecordIODecoder()
-      const got = split(stream, cuts).flatMap((chunk) => decoder.push(chunk))
-      expect(got.map((b) => Buffer.from(b).toString('hex'))).toEqual(payloads.map((p) => Buffer.from(p).toString('hex')))
-      expect(decoder.pending).toBe(0)
-    },
-  )
+  test.prop([
+    fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { maxLength: 20 }),
+    fc.array(fc.nat(), { maxLength: 30 }),
+  ])('decodes any sequence of records however the stream is chunked', (payloads, cuts) => {
+    const stream = Buffer.concat(payloads.map((p) => encodeRecord(p)))
+    const decoder = new RecordIODecoder()
+    const got = split(stream, cuts).flatMap((chunk) => decoder.push(chunk))
+    expect(got.map((b) => Buffer.from(b).toString('hex'))).toEqual(payloads.map((p) => Buffer.from(p).toString('hex')))
+    expect(decoder.pending).toBe(0)
+  })
 
   test('holds back an incomplete record until the rest arrives', () => {
     const d = new RecordIODecoder()
@@ -38,7 +38,10 @@ describe('RecordIO', () => {
     expect(d.push(Buffer.from('lo3\nabc')).map(String)).toEqual(['hello', 'abc'])
   })
 
-  test.each([['x\nabc'], ['0\n'], ['12a\nabc'], ['123456789012345678901\n']])('rejects the malformed stream %j', (text) => {
-    expect(() => new RecordIODecoder().push(Buffer.from(text))).toThrow(RecordIOError)
-  })
+  test.each([['x\nabc'], ['0\n'], ['12a\nabc'], ['123456789012345678901\n']])(
+    'rejects the malformed stream %j',
+    (text) => {
+      expect(() => new RecordIODecoder().push(Buffer.from(text))).toThrow(RecordIOError)
+    },
+  )
 })

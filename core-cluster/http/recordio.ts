@@ -53,7 +53,8 @@ export class RecordIODecoder {
   }
 
   private checkDigits(bytes: Buffer): void {
-    for (const b of bytes) if (b < 0x30 || b > 0x39) throw new RecordIOError(`record length prefix has a non-digit byte 0x${b.toString(16)}`)
+    for (const b of bytes)
+      if (b < 0x30 || b > 0x39) throw new RecordIOError(`record length prefix has a non-digit byte 0x${b.toString(16)}`)
   }
 }
 

@@ -9,8 +9,17 @@ export class EventStream {
   private closedFlag = false
   private readonly closeHandlers: Array<() => void> = []
 
-  constructor(private readonly res: ServerResponse, contentType: string, headers: Record<string, string> = {}) {
-    res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache', Connection: 'keep-alive', ...headers })
+  constructor(
+    private readonly res: ServerResponse,
+    contentType: string,
+    headers: Record<string, string> = {},
+  ) {
+    res.writeHead(200, {
+      'Content-Type': contentType,
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      ...headers,
+    })
     res.flushHeaders()
     const onGone = () => this.markClosed()
     res.on('close', onGone)

@@ -6,7 +6,10 @@ import { AgentHealth, checkHealthOptions } from './agent-health.js'
 function harness(pingTimeoutMs = 1000, maxPingTimeouts = 3) {
   const pings: string[] = []
   const unreachable: Array<{ id: string; misses: number; at: number }> = []
-  const health = new AgentHealth({ pingTimeoutMs, maxPingTimeouts }, { ping: (id) => pings.push(id), unreachable: (id, misses) => unreachable.push({ id, misses, at: Date.now() }) })
+  const health = new AgentHealth(
+    { pingTimeoutMs, maxPingTimeouts },
+    { ping: (id) => pings.push(id), unreachable: (id, misses) => unreachable.push({ id, misses, at: Date.now() }) },
+  )
   return { health, pings, unreachable }
 }
 
@@ -85,21 +88,24 @@ describe('agent health check (Mesos SlaveObserver, mesos-api.md §4.3)', () => {
    * Property: per ping period the agent answers or not; it is marked unreachable exactly at the end
    * of the first run of `max` unanswered periods, and never if there is none.
    */
-  prop.prop([fc.array(fc.boolean(), { maxLength: 40 }), fc.integer({ min: 1, max: 5 })])('unreachable exactly after the first run of max unanswered pings', (answers, max) => {
-    vi.useFakeTimers()
-    vi.setSystemTime(0)
-    const { health, unreachable } = harness(100, max)
-    health.watch('a')
-    let run = 0
-    let expectedAt: number | undefined
-    answers.forEach((answered, i) => {
-      vi.advanceTimersByTime(50)
-      if (answered) health.pong('a')
-      vi.advanceTimersByTime(50) // the period ends: a miss unless answered
-      run = answered ? 0 : run + 1
-      if (run >= max && expectedAt === undefined) expectedAt = (i + 1) * 100
-    })
-    expect(unreachable.map((u) => u.at)).toEqual(expectedAt === undefined ? [] : [expectedAt])
-    health.stop()
-  })
+  prop.prop([fc.array(fc.boolean(), { maxLength: 40 }), fc.integer({ min: 1, max: 5 })])(
+    'unreachable exactly after the first run of max unanswered pings',
+    (answers, max) => {
+      vi.useFakeTimers()
+      vi.setSystemTime(0)
+      const { health, unreachable } = harness(100, max)
+      health.watch('a')
+      let run = 0
+      let expectedAt: number | undefined
+      answers.forEach((answered, i) => {
+        vi.advanceTimersByTime(50)
+        if (answered) health.pong('a')
+        vi.advanceTimersByTime(50) // the period ends: a miss unless answered
+        run = answered ? 0 : run + 1
+        if (run >= max && expectedAt === undefined) expectedAt = (i + 1) * 100
+      })
+      expect(unreachable.map((u) => u.at)).toEqual(expectedAt === undefined ? [] : [expectedAt])
+      health.stop()
+    },
+  )
 })

@@ -39,8 +39,10 @@ interface Watch {
  * @throws RangeError naming the setting when a value is not a positive integer
  */
 export function checkHealthOptions(o: AgentHealthOptions): AgentHealthOptions {
-  if (!Number.isInteger(o.pingTimeoutMs) || o.pingTimeoutMs <= 0) throw new RangeError(`agent ping timeout must be a positive number of ms, got ${o.pingTimeoutMs}`)
-  if (!Number.isInteger(o.maxPingTimeouts) || o.maxPingTimeouts <= 0) throw new RangeError(`max agent ping timeouts must be a positive integer, got ${o.maxPingTimeouts}`)
+  if (!Number.isInteger(o.pingTimeoutMs) || o.pingTimeoutMs <= 0)
+    throw new RangeError(`agent ping timeout must be a positive number of ms, got ${o.pingTimeoutMs}`)
+  if (!Number.isInteger(o.maxPingTimeouts) || o.maxPingTimeouts <= 0)
+    throw new RangeError(`max agent ping timeouts must be a positive integer, got ${o.maxPingTimeouts}`)
   return o
 }
 
@@ -49,7 +51,10 @@ export class AgentHealth {
   private readonly watches = new Map<string, Watch>()
   readonly options: AgentHealthOptions
 
-  constructor(options: AgentHealthOptions, private readonly hooks: AgentHealthHooks) {
+  constructor(
+    options: AgentHealthOptions,
+    private readonly hooks: AgentHealthHooks,
+  ) {
     this.options = checkHealthOptions(options)
   }
 

@@ -1,4 +1,4 @@
-import { resourceRole, scalarSum, type Resource } from '../proto/index.js'
+import { type Resource, resourceRole, scalarSum } from '../proto/index.js'
 import { allocateHierarchical } from './hierarchical.js'
 import type { RoleQuota } from './quota.js'
 
@@ -26,7 +26,11 @@ export const MIN_ALLOCATABLE = { cpus: 0.01, mem: 32 }
  * Dominant share of a framework: max over cpus and mem of allocated / cluster total, divided by the
  * role weight (DRF, mesos-api.md §5).
  */
-export function dominantShare(f: { allocated: { cpus: number; mem: number } }, total: { cpus: number; mem: number }, weight = 1): number {
+export function dominantShare(
+  f: { allocated: { cpus: number; mem: number } },
+  total: { cpus: number; mem: number },
+  weight = 1,
+): number {
   const cpuShare = total.cpus > 0 ? f.allocated.cpus / total.cpus : 0
   const memShare = total.mem > 0 ? f.allocated.mem / total.mem : 0
   return Math.max(cpuShare, memShare) / weight
@@ -56,10 +60,14 @@ export function allocatable(resources: Resource[]): boolean {
  */
 export function parseWeights(text: string): Map<string, number> {
   const out = new Map<string, number>()
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([^=\s]+)=([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)$/.exec(part)
     const w = m ? Number(m[2]) : NaN
-    if (!m || !(w > 0) || !Number.isFinite(w)) throw new Error(`bad weight '${part}': expected role=weight with a weight above 0, such as kafka=3`)
+    if (!m || !(w > 0) || !Number.isFinite(w))
+      throw new Error(`bad weight '${part}': expected role=weight with a weight above 0, such as kafka=3`)
     const problem = validateRoleName(m[1])
     if (problem) throw new Error(`bad weight '${part}': ${problem}`)
     out.set(m[1], w)
@@ -71,10 +79,12 @@ export function parseWeights(text: string): Map<string, number> {
 export function validateRoleName(role: string): string | undefined {
   if (role === '*') return undefined
   if (role.length === 0) return 'a role name must not be empty'
-  if (role.startsWith('/') || role.endsWith('/') || role.includes('//')) return `role '${role}' must not start or end with '/' or contain '//'`
+  if (role.startsWith('/') || role.endsWith('/') || role.includes('//'))
+    return `role '${role}' must not start or end with '/' or contain '//'`
   for (const part of role.split('/')) {
     if (part === '.' || part === '..' || part === '*') return `role '${role}' has an invalid component '${part}'`
     if (part.startsWith('-')) return `role '${role}' has a component starting with '-'`
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is exactly that control characters are refused
     if (/[\s\x00-\x1f\x7f]/.test(part)) return `role '${role}' contains whitespace or control characters`
   }
   return undefined
@@ -165,9 +175,11 @@ export function allocate(
   random: () => number = Math.random,
   quotas: ReadonlyMap<string, RoleQuota> = new Map(),
 ): Map<string, Array<{ agentId: string; resources: Resource[] }>> {
-  if (quotas.size > 0 || frameworks.some((f) => f.role.includes('/'))) return allocateHierarchical(frameworks, agents, total, isFiltered, weights, random, quotas)
+  if (quotas.size > 0 || frameworks.some((f) => f.role.includes('/')))
+    return allocateHierarchical(frameworks, agents, total, isFiltered, weights, random, quotas)
   const grants = new Map<string, Array<{ agentId: string; resources: Resource[] }>>()
-  const share = (cpus: number, mem: number, weight: number) => Math.max(total.cpus > 0 ? cpus / total.cpus : 0, total.mem > 0 ? mem / total.mem : 0) / weight
+  const share = (cpus: number, mem: number, weight: number) =>
+    Math.max(total.cpus > 0 ? cpus / total.cpus : 0, total.mem > 0 ? mem / total.mem : 0) / weight
   const fwLess = (a: FwSlot, b: FwSlot) => a.share < b.share || (a.share === b.share && a.f.id < b.f.id)
   const roleLess = (a: RoleSlot, b: RoleSlot) => a.share < b.share || (a.share === b.share && a.name < b.name)
 
@@ -188,7 +200,12 @@ export function allocate(
     if (!f.active) continue
     const r = roles.get(f.role)!
     if (r.frameworks.size === 0) roleHeap.push(r)
-    r.frameworks.push({ f, cpus: f.allocated.cpus, mem: f.allocated.mem, share: share(f.allocated.cpus, f.allocated.mem, 1) })
+    r.frameworks.push({
+      f,
+      cpus: f.allocated.cpus,
+      mem: f.allocated.mem,
+      share: share(f.allocated.cpus, f.allocated.mem, 1),
+    })
   }
   if (roleHeap.size === 0) return grants
 

@@ -5,13 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Etcd3 } from 'etcd3'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startEtcd, type EtcdProcess } from '../../cli/daemon/etcd-process.js'
-import { Etcd3 } from 'etcd3'
+import { type EtcdProcess, startEtcd } from '../../cli/daemon/etcd-process.js'
 import { MasterElection, MasterRegistry } from './election.js'
 import { fakeAgent } from './fake-cluster.test-support.js'
-import { startMaster, type RunningMaster } from './server.js'
+import { type RunningMaster, startMaster } from './server.js'
 
 const log = pino({ level: 'silent' })
 let dir: string
@@ -42,7 +42,14 @@ describe('MasterElection on etcd', () => {
     for (let round = 0; round < 5; round++) {
       const masters = [1, 2, 3].map((i) => new MasterElection(etcd.url, `127.0.0.${i}:${5050 + round}`, log))
       const lost: string[] = []
-      await Promise.all(masters.map((m) => m.start(() => undefined, (why) => lost.push(why))))
+      await Promise.all(
+        masters.map((m) =>
+          m.start(
+            () => undefined,
+            (why) => lost.push(why),
+          ),
+        ),
+      )
       const first = await agreedLeader(masters)
       await first.stop()
       const rest = masters.filter((m) => m !== first)
@@ -55,10 +62,24 @@ describe('MasterElection on etcd', () => {
 
   test('role weights and the maintenance schedule survive a master failover (kept in the etcd registry)', async () => {
     const masters: RunningMaster[] = []
-    for (let i = 0; i < 2; i++) masters.push(await startMaster({ host: '127.0.0.1', port: 0, logger: log, etcd: etcd.url, onLostLeadership: () => undefined }))
+    for (let i = 0; i < 2; i++)
+      masters.push(
+        await startMaster({
+          host: '127.0.0.1',
+          port: 0,
+          logger: log,
+          etcd: etcd.url,
+          onLostLeadership: () => undefined,
+        }),
+      )
     /** POSTs an operator call to `m` itself (no redirects); undefined when it does not answer 200. */
     const call = async (m: RunningMaster, body: unknown): Promise<unknown> => {
-      const r = await fetch(`http://${m.address}/api/v1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), redirect: 'manual' }).catch(() => undefined)
+      const r = await fetch(`http://${m.address}/api/v1`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+        redirect: 'manual',
+      }).catch(() => undefined)
       if (r?.status !== 200) return undefined
       return r.headers.get('content-type')?.includes('json') ? r.json() : {}
     }
@@ -68,22 +89,51 @@ describe('MasterElection on etcd', () => {
         for (const m of masters) if (await call(m, getWeights)) return m
         return undefined
       })
-      expect(await call(first, { type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'kafka', weight: 3 }, { role: 'web', weight: 0.5 }] } })).toBeDefined()
+      expect(
+        await call(first, {
+          type: 'UPDATE_WEIGHTS',
+          update_weights: {
+            weight_infos: [
+              { role: 'kafka', weight: 3 },
+              { role: 'web', weight: 0.5 },
+            ],
+          },
+        }),
+      ).toBeDefined()
       const unavailability = { start: { nanoseconds: 1_900_000_000_000_000_000 }, duration: { nanoseconds: 3600e9 } }
       const windows = [{ machine_ids: [{ hostname: 'h1' }, { hostname: 'h2' }], unavailability }]
-      expect(await call(first, { type: 'UPDATE_MAINTENANCE_SCHEDULE', update_maintenance_schedule: { schedule: { windows } } })).toBeDefined()
-      expect(await call(first, { type: 'START_MAINTENANCE', start_maintenance: { machines: [{ hostname: 'h2' }] } })).toBeDefined()
+      expect(
+        await call(first, {
+          type: 'UPDATE_MAINTENANCE_SCHEDULE',
+          update_maintenance_schedule: { schedule: { windows } },
+        }),
+      ).toBeDefined()
+      expect(
+        await call(first, { type: 'START_MAINTENANCE', start_maintenance: { machines: [{ hostname: 'h2' }] } }),
+      ).toBeDefined()
       // the registry writes are asynchronous: wait until etcd holds them before the failover
       const client = new Etcd3({ hosts: etcd.url })
       const registry = new MasterRegistry(client, log)
-      await waitFor('the registry holds the maintenance record', 5000, async () => ((await registry.maintenance())?.down.length ? true : undefined))
+      await waitFor('the registry holds the maintenance record', 5000, async () =>
+        (await registry.maintenance())?.down.length ? true : undefined,
+      )
       client.close()
       await first.close()
       const second = masters.find((m) => m !== first)!
-      const answer = (await waitFor('the second master leads', 15_000, () => call(second, getWeights))) as { get_weights: { weight_infos: unknown[] } }
-      expect(answer.get_weights.weight_infos).toEqual([{ role: 'kafka', weight: 3 }, { role: 'web', weight: 0.5 }])
-      const status = (await call(second, { type: 'GET_MAINTENANCE_STATUS' })) as { get_maintenance_status: { status: unknown } }
-      expect(status.get_maintenance_status.status).toEqual({ draining_machines: [{ id: { hostname: 'h1' }, statuses: [] }], down_machines: [{ hostname: 'h2' }] })
+      const answer = (await waitFor('the second master leads', 15_000, () => call(second, getWeights))) as {
+        get_weights: { weight_infos: unknown[] }
+      }
+      expect(answer.get_weights.weight_infos).toEqual([
+        { role: 'kafka', weight: 3 },
+        { role: 'web', weight: 0.5 },
+      ])
+      const status = (await call(second, { type: 'GET_MAINTENANCE_STATUS' })) as {
+        get_maintenance_status: { status: unknown }
+      }
+      expect(status.get_maintenance_status.status).toEqual({
+        draining_machines: [{ id: { hostname: 'h1' }, statuses: [] }],
+        down_machines: [{ hostname: 'h2' }],
+      })
     } finally {
       await Promise.all(masters.map((m) => m.close().catch(() => undefined)))
     }
@@ -92,7 +142,11 @@ describe('MasterElection on etcd', () => {
   test('the registry keeps admitted and unreachable agents apart (§4.2): marked unreachable, admitted again', async () => {
     const client = new Etcd3({ hosts: etcd.url })
     const registry = new MasterRegistry(client, log)
-    const ids = (list: Array<{ id: string }>) => list.map((a) => a.id).filter((id) => id.startsWith('reg-')).sort()
+    const ids = (list: Array<{ id: string }>) =>
+      list
+        .map((a) => a.id)
+        .filter((id) => id.startsWith('reg-'))
+        .sort()
     try {
       registry.admit('reg-S1', 'h1')
       registry.admit('reg-S2', 'h2')
@@ -119,31 +173,70 @@ describe('MasterElection on etcd', () => {
 describe('the registry keeps reservations', () => {
   test('an agent that lost its checkpoint gets its reservations back from the registry after a master failover', async () => {
     const masters: RunningMaster[] = []
-    for (let i = 0; i < 2; i++) masters.push(await startMaster({ host: '127.0.0.1', port: 0, logger: log, etcd: etcd.url, onLostLeadership: () => undefined }))
-    const ops = async (m: RunningMaster, body: unknown) => (await fetch(`http://${m.address}/api/v1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), redirect: 'manual' }).catch(() => undefined))?.status
+    for (let i = 0; i < 2; i++)
+      masters.push(
+        await startMaster({
+          host: '127.0.0.1',
+          port: 0,
+          logger: log,
+          etcd: etcd.url,
+          onLostLeadership: () => undefined,
+        }),
+      )
+    const ops = async (m: RunningMaster, body: unknown) =>
+      (
+        await fetch(`http://${m.address}/api/v1`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+          redirect: 'manual',
+        }).catch(() => undefined)
+      )?.status
     try {
       const first = await waitFor('a leading master', 15_000, async () => {
-        for (const m of masters) if ((await ops(m, { type: 'GET_HEALTH' })) === 200 && (await ops(m, { type: 'GET_WEIGHTS' })) === 200) return m
+        for (const m of masters)
+          if ((await ops(m, { type: 'GET_HEALTH' })) === 200 && (await ops(m, { type: 'GET_WEIGHTS' })) === 200)
+            return m
         return undefined
       })
       const agent = await fakeAgent(first.address, '127.0.4.1')
-      const reservation = [{ name: 'mem', type: 'SCALAR', scalar: { value: 512 }, reservations: [{ type: 'DYNAMIC', role: 'kafka', principal: 'ops' }] }]
-      expect(await ops(first, { type: 'RESERVE_RESOURCES', reserve_resources: { agent_id: { value: agent.state.id }, resources: reservation } })).toBe(200)
+      const reservation = [
+        {
+          name: 'mem',
+          type: 'SCALAR',
+          scalar: { value: 512 },
+          reservations: [{ type: 'DYNAMIC', role: 'kafka', principal: 'ops' }],
+        },
+      ]
+      expect(
+        await ops(first, {
+          type: 'RESERVE_RESOURCES',
+          reserve_resources: { agent_id: { value: agent.state.id }, resources: reservation },
+        }),
+      ).toBe(200)
       const client = new Etcd3({ hosts: etcd.url })
       const registry = new MasterRegistry(client, log)
-      await waitFor('the registry holds the reservation', 5000, async () => ((await registry.agents()).find((a) => a.id === agent.state.id)?.resources.length ? true : undefined))
+      await waitFor('the registry holds the reservation', 5000, async () =>
+        (await registry.agents()).find((a) => a.id === agent.state.id)?.resources.length ? true : undefined,
+      )
       client.close()
 
       await first.close()
       agent.close()
       const second = masters.find((m) => m !== first)!
-      await waitFor('the second master leads', 15_000, async () => ((await ops(second, { type: 'GET_WEIGHTS' })) === 200 ? true : undefined))
+      await waitFor('the second master leads', 15_000, async () =>
+        (await ops(second, { type: 'GET_WEIGHTS' })) === 200 ? true : undefined,
+      )
       // the agent comes back without a checkpoint (the fake agent reports no checkpointed resources)
       agent.state.address = second.address
       agent.events.length = 0
       await agent.register()
-      const checkpoint = await waitFor('CHECKPOINT_RESOURCES to the agent', 5000, async () => agent.events.find((e) => e.type === 'CHECKPOINT_RESOURCES'))
-      expect(checkpoint.checkpoint_resources!.resources).toEqual([expect.objectContaining({ name: 'mem', scalar: { value: 512 } })])
+      const checkpoint = await waitFor('CHECKPOINT_RESOURCES to the agent', 5000, async () =>
+        agent.events.find((e) => e.type === 'CHECKPOINT_RESOURCES'),
+      )
+      expect(checkpoint.checkpoint_resources!.resources).toEqual([
+        expect.objectContaining({ name: 'mem', scalar: { value: 512 } }),
+      ])
       const kafka = second.master.roles().find((r) => r.name === 'kafka')
       expect(kafka?.reserved.find((r) => r.name === 'mem')?.scalar?.value).toBe(512)
       agent.close()

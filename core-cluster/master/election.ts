@@ -1,4 +1,4 @@
-import { Etcd3, type Campaign, type Election, type Watcher } from 'etcd3'
+import { type Campaign, type Election, Etcd3, type Watcher } from 'etcd3'
 import type { Logger } from 'pino'
 import type { Resource } from '../proto/index.js'
 import type { MaintenanceRecord } from './maintenance.js'
@@ -30,7 +30,12 @@ export class MasterElection {
    * @param address this master's `host:port`
    * @param ttlSeconds lease TTL: how long a dead leader keeps the leadership
    */
-  constructor(endpoints: string, private readonly address: string, private readonly log: Logger, private readonly ttlSeconds = 1) {
+  constructor(
+    endpoints: string,
+    private readonly address: string,
+    private readonly log: Logger,
+    private readonly ttlSeconds = 1,
+  ) {
     this.client = new Etcd3({ hosts: endpoints.split(',').map((s) => s.trim()), dialTimeout: 3000 })
   }
 
@@ -76,7 +81,9 @@ export class MasterElection {
     await this.refreshLeader(election)
     this.watcher = await this.client.namespace(`${ETCD_PREFIX}election/master/`).watch().prefix('').create()
     this.watcher.on('data', () => void this.refreshLeader(election))
-    this.watcher.on('error', (e: Error) => this.log.warn({ err: e.message }, 'election watch failed; polling the leader'))
+    this.watcher.on('error', (e: Error) =>
+      this.log.warn({ err: e.message }, 'election watch failed; polling the leader'),
+    )
     this.refreshTimer = setInterval(() => void this.refreshLeader(election), REFRESH_MS)
     this.refreshTimer.unref()
   }
@@ -114,7 +121,10 @@ export class MasterElection {
 export class MasterRegistry {
   private writes: Promise<void> = Promise.resolve()
 
-  constructor(private readonly client: Etcd3, private readonly log: Logger) {}
+  constructor(
+    private readonly client: Etcd3,
+    private readonly log: Logger,
+  ) {}
 
   /**
    * Records an admitted agent with its reservations and persistent volumes (checkpointed resources),
@@ -123,20 +133,34 @@ export class MasterRegistry {
   admit(agentId: string, hostname: string, resources: Resource[] = []): void {
     const ns = this.client.namespace(ETCD_PREFIX)
     const value = JSON.stringify({ hostname, admitted: Date.now(), resources })
-    void this.serially(`the agent ${agentId}`, () => Promise.all([ns.put(`registry/agents/${agentId}`).value(value), ns.delete().key(`registry/unreachable/${agentId}`)]))
+    void this.serially(`the agent ${agentId}`, () =>
+      Promise.all([
+        ns.put(`registry/agents/${agentId}`).value(value),
+        ns.delete().key(`registry/unreachable/${agentId}`),
+      ]),
+    )
   }
 
   /** Moves an agent from the admitted to the unreachable agents, with the time (epoch ms). */
   markUnreachable(agentId: string, hostname: string, timeMs: number): void {
     const ns = this.client.namespace(ETCD_PREFIX)
     const value = JSON.stringify({ hostname, time: timeMs })
-    void this.serially(`the unreachable agent ${agentId}`, () => Promise.all([ns.put(`registry/unreachable/${agentId}`).value(value), ns.delete().key(`registry/agents/${agentId}`)]))
+    void this.serially(`the unreachable agent ${agentId}`, () =>
+      Promise.all([
+        ns.put(`registry/unreachable/${agentId}`).value(value),
+        ns.delete().key(`registry/agents/${agentId}`),
+      ]),
+    )
   }
 
   /** Every admitted agent, with the reservations and volumes last recorded for it. */
   async agents(): Promise<Array<{ id: string; hostname?: string; resources: Resource[] }>> {
     const all = await this.client.namespace(ETCD_PREFIX).getAll().prefix('registry/agents/').strings()
-    return Object.entries(all).map(([k, v]) => ({ id: k.replace(/^registry\/agents\//, ''), hostname: parse(v).hostname, resources: parse(v).resources ?? [] }))
+    return Object.entries(all).map(([k, v]) => ({
+      id: k.replace(/^registry\/agents\//, ''),
+      hostname: parse(v).hostname,
+      resources: parse(v).resources ?? [],
+    }))
   }
 
   /** Every agent marked unreachable, with the time (epoch ms). */
@@ -144,7 +168,11 @@ export class MasterRegistry {
     const all = await this.client.namespace(ETCD_PREFIX).getAll().prefix('registry/unreachable/').strings()
     return Object.entries(all).map(([k, v]) => {
       const r = parse(v)
-      return { id: k.replace(/^registry\/unreachable\//, ''), hostname: r.hostname, time: typeof r.time === 'number' ? r.time : Date.now() }
+      return {
+        id: k.replace(/^registry\/unreachable\//, ''),
+        hostname: r.hostname,
+        time: typeof r.time === 'number' ? r.time : Date.now(),
+      }
     })
   }
 
@@ -210,7 +238,11 @@ export class MasterRegistry {
 function parse(v: string): { hostname?: string; time?: number; resources?: Resource[] } {
   try {
     const r = JSON.parse(v) as { hostname?: unknown; time?: unknown; resources?: unknown }
-    return { hostname: typeof r.hostname === 'string' ? r.hostname : undefined, time: typeof r.time === 'number' ? r.time : undefined, resources: Array.isArray(r.resources) ? (r.resources as Resource[]) : undefined }
+    return {
+      hostname: typeof r.hostname === 'string' ? r.hostname : undefined,
+      time: typeof r.time === 'number' ? r.time : undefined,
+      resources: Array.isArray(r.resources) ? (r.resources as Resource[]) : undefined,
+    }
   } catch {
     return {}
   }

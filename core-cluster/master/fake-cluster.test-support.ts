@@ -3,10 +3,24 @@
  * the agent link that register, answer PINGs while "connected" and report launched tasks RUNNING.
  */
 import { readRecords } from '../http/index.js'
-import { decode, encode, JSON_TYPE, newUuidBase64, PROTOBUF_TYPE, parseResources, type agent as agentMsg, type scheduler, type TaskInfo } from '../proto/index.js'
+import {
+  type agent as agentMsg,
+  decode,
+  encode,
+  JSON_TYPE,
+  newUuidBase64,
+  PROTOBUF_TYPE,
+  parseResources,
+  type scheduler,
+  type TaskInfo,
+} from '../proto/index.js'
 
 /** Polls `f` every 20 ms until it gives something other than undefined/false. @throws after `timeoutMs` */
-export async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+export async function until<T>(
+  what: string,
+  f: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await f()
@@ -20,12 +34,18 @@ export async function until<T>(what: string, f: () => T | undefined | Promise<T 
 export async function framework(address: string, name: string, partitionAware: boolean) {
   const info = { user: 'root', name, capabilities: partitionAware ? [{ type: 'PARTITION_AWARE' }] : [] }
   const ac = new AbortController()
-  const res = await fetch(`http://${address}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE }, body: JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: info } }), signal: ac.signal })
+  const res = await fetch(`http://${address}/api/v1/scheduler`, {
+    method: 'POST',
+    headers: { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE },
+    body: JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: info } }),
+    signal: ac.signal,
+  })
   const streamId = res.headers.get('mesos-stream-id')!
   const events: scheduler.Event[] = []
   void (async () => {
     try {
-      for await (const r of readRecords(res.body!)) events.push(decode<scheduler.Event>('mesos.v1.scheduler.Event', r, JSON_TYPE))
+      for await (const r of readRecords(res.body!))
+        events.push(decode<scheduler.Event>('mesos.v1.scheduler.Event', r, JSON_TYPE))
     } catch {
       // closed
     }
@@ -33,8 +53,13 @@ export async function framework(address: string, name: string, partitionAware: b
   const subscribed = await until('SUBSCRIBED', () => events.find((e) => e.type === 'SUBSCRIBED'))
   const id = subscribed.subscribed!.framework_id.value
   const send = (c: scheduler.Call) =>
-    fetch(`http://${address}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, 'Mesos-Stream-Id': streamId }, body: JSON.stringify({ ...c, framework_id: { value: id } }) }).then((r) => r.status)
-  const updates = (taskId: string) => events.filter((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === taskId).map((e) => e.update!.status)
+    fetch(`http://${address}/api/v1/scheduler`, {
+      method: 'POST',
+      headers: { 'Content-Type': JSON_TYPE, 'Mesos-Stream-Id': streamId },
+      body: JSON.stringify({ ...c, framework_id: { value: id } }),
+    }).then((r) => r.status)
+  const updates = (taskId: string) =>
+    events.filter((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === taskId).map((e) => e.update!.status)
   return { id, events, send, updates, close: () => ac.abort() }
 }
 
@@ -44,12 +69,32 @@ export async function fakeAgent(address: string, host: string) {
   const tasks = new Map<string, { task: TaskInfo; frameworkId: string }>()
   const state = { id: undefined as string | undefined, connected: true, ac: new AbortController(), address }
   const post = (c: agentMsg.Call) =>
-    fetch(`http://${state.address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(encode('kafka_mesos.agent.Call', { ...c, agent_id: { value: state.id! } }, PROTOBUF_TYPE)) }).then((r) => r.status)
+    fetch(`http://${state.address}/internal/agent`, {
+      method: 'POST',
+      headers: { 'Content-Type': PROTOBUF_TYPE },
+      body: Buffer.from(encode('kafka_mesos.agent.Call', { ...c, agent_id: { value: state.id! } }, PROTOBUF_TYPE)),
+    }).then((r) => r.status)
   const register = async () => {
     state.ac = new AbortController()
-    const reported = [...tasks.values()].map((t) => ({ ...t.task, executor: { executor_id: { value: t.task.task_id.value }, framework_id: { value: t.frameworkId }, command: {} } }))
-    const call: agentMsg.Call = { type: 'REGISTER', agent_id: state.id ? { value: state.id } : undefined, register: { agent_info: { hostname: host, port: 5051, resources: parseResources('cpus:2;mem:2048') }, tasks: reported, framework_ids: [...new Set([...tasks.values()].map((t) => ({ value: t.frameworkId })))] } }
-    const res = await fetch(`http://${state.address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(encode('kafka_mesos.agent.Call', call, PROTOBUF_TYPE)), signal: state.ac.signal })
+    const reported = [...tasks.values()].map((t) => ({
+      ...t.task,
+      executor: { executor_id: { value: t.task.task_id.value }, framework_id: { value: t.frameworkId }, command: {} },
+    }))
+    const call: agentMsg.Call = {
+      type: 'REGISTER',
+      agent_id: state.id ? { value: state.id } : undefined,
+      register: {
+        agent_info: { hostname: host, port: 5051, resources: parseResources('cpus:2;mem:2048') },
+        tasks: reported,
+        framework_ids: [...new Set([...tasks.values()].map((t) => ({ value: t.frameworkId })))],
+      },
+    }
+    const res = await fetch(`http://${state.address}/internal/agent`, {
+      method: 'POST',
+      headers: { 'Content-Type': PROTOBUF_TYPE },
+      body: Buffer.from(encode('kafka_mesos.agent.Call', call, PROTOBUF_TYPE)),
+      signal: state.ac.signal,
+    })
     void (async () => {
       try {
         for await (const r of readRecords(res.body!)) {
@@ -60,9 +105,21 @@ export async function fakeAgent(address: string, host: string) {
           if (e.type === 'RUN_TASK') {
             const fw = e.run_task!.framework_info.id!.value
             tasks.set(e.run_task!.task.task_id.value, { task: e.run_task!.task, frameworkId: fw })
-            void post({ type: 'STATUS_UPDATE', status_update: { framework_id: { value: fw }, status: { task_id: e.run_task!.task.task_id, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', uuid: newUuidBase64() } } })
+            void post({
+              type: 'STATUS_UPDATE',
+              status_update: {
+                framework_id: { value: fw },
+                status: {
+                  task_id: e.run_task!.task.task_id,
+                  state: 'TASK_RUNNING',
+                  source: 'SOURCE_EXECUTOR',
+                  uuid: newUuidBase64(),
+                },
+              },
+            })
           }
-          if (e.type === 'SHUTDOWN_FRAMEWORK') for (const [k, t] of tasks) if (t.frameworkId === e.shutdown_framework!.framework_id.value) tasks.delete(k)
+          if (e.type === 'SHUTDOWN_FRAMEWORK')
+            for (const [k, t] of tasks) if (t.frameworkId === e.shutdown_framework!.framework_id.value) tasks.delete(k)
         }
       } catch {
         // aborted
@@ -73,4 +130,3 @@ export async function fakeAgent(address: string, host: string) {
   await register()
   return { state, events, tasks, register, close: () => state.ac.abort() }
 }
-

@@ -12,8 +12,16 @@ export class OfferFilters {
    * Installs a filter. `refuseSeconds` is clamped as Mesos does: absent or negative means 5 s,
    * 0 means no filter, at most 365 days, at least the allocation interval.
    */
-  add(frameworkId: string, agentId: string, resources: Resource[], refuseSeconds: number | undefined, now: number, allocationIntervalMs: number): void {
-    let seconds = refuseSeconds === undefined || !Number.isFinite(refuseSeconds) || refuseSeconds < 0 ? 5 : refuseSeconds
+  add(
+    frameworkId: string,
+    agentId: string,
+    resources: Resource[],
+    refuseSeconds: number | undefined,
+    now: number,
+    allocationIntervalMs: number,
+  ): void {
+    let seconds =
+      refuseSeconds === undefined || !Number.isFinite(refuseSeconds) || refuseSeconds < 0 ? 5 : refuseSeconds
     if (seconds === 0) return
     seconds = Math.min(seconds, 365 * 24 * 3600)
     const ms = Math.max(seconds * 1000, allocationIntervalMs)

@@ -2,13 +2,19 @@ import { fc, test as fcTest } from '@fast-check/vitest'
 import { pino } from 'pino'
 import { describe, expect, test } from 'vitest'
 import { parseResources, scalarSum } from '../proto/index.js'
-import { allocate, type AllocatorFramework } from './allocator.js'
+import { type AllocatorFramework, allocate } from './allocator.js'
 import { clip } from './hierarchical.js'
 import { Master } from './master.js'
 import { parseQuotaConfigs, type RoleQuota } from './quota.js'
 
-const fw = (id: string, role: string, active = true): AllocatorFramework => ({ id, role, active, allocated: { cpus: 0, mem: 0 } })
-const agents = (n: number, text = 'cpus:1;mem:1024') => Array.from({ length: n }, (_, i) => ({ id: `a${i}`, available: parseResources(text) }))
+const fw = (id: string, role: string, active = true): AllocatorFramework => ({
+  id,
+  role,
+  active,
+  allocated: { cpus: 0, mem: 0 },
+})
+const agents = (n: number, text = 'cpus:1;mem:1024') =>
+  Array.from({ length: n }, (_, i) => ({ id: `a${i}`, available: parseResources(text) }))
 
 /** cpus granted per role in one cycle. */
 function cpusByRole(frameworks: AllocatorFramework[], grants: ReturnType<typeof allocate>): Record<string, number> {
@@ -24,15 +30,24 @@ describe('hierarchical roles', () => {
   test('the tree is shared level by level: eng (eng/a, eng/b) and ops split 1:1, eng/a and eng/b by their weights', () => {
     const frameworks = [fw('f1', 'eng/a'), fw('f2', 'eng/b'), fw('f3', 'ops')]
     const total = { cpus: 12, mem: 12 * 1024 }
-    const flat = cpusByRole(frameworks, allocate(frameworks, agents(12), total, () => false))
+    const flat = cpusByRole(
+      frameworks,
+      allocate(frameworks, agents(12), total, () => false),
+    )
     expect(flat).toEqual({ 'eng/a': 3, 'eng/b': 3, ops: 6 })
-    const weighted = cpusByRole(frameworks, allocate(frameworks, agents(12), total, () => false, new Map([['eng/b', 2]])))
+    const weighted = cpusByRole(
+      frameworks,
+      allocate(frameworks, agents(12), total, () => false, new Map([['eng/b', 2]])),
+    )
     expect(weighted).toEqual({ 'eng/a': 2, 'eng/b': 4, ops: 6 })
   })
 
   test("a role's own frameworks and its sub-roles share its part", () => {
     const frameworks = [fw('f1', 'eng'), fw('f2', 'eng/a'), fw('f3', 'ops')]
-    const got = cpusByRole(frameworks, allocate(frameworks, agents(8), { cpus: 8, mem: 8 * 1024 }, () => false))
+    const got = cpusByRole(
+      frameworks,
+      allocate(frameworks, agents(8), { cpus: 8, mem: 8 * 1024 }, () => false),
+    )
     expect(got).toEqual({ eng: 2, 'eng/a': 2, ops: 4 })
   })
 })
@@ -44,9 +59,17 @@ describe('quota', () => {
     const total = { cpus: 10, mem: 10 * 1024 }
     const quotas = new Map([['g', quota({ guarantees: { cpus: 4 } })]])
     const greedyOnly = [fw('x', 'x'), fw('gf', 'g', false)]
-    expect(cpusByRole(greedyOnly, allocate(greedyOnly, agents(10), total, () => false, new Map(), Math.random, quotas))).toEqual({ x: 6 })
+    expect(
+      cpusByRole(
+        greedyOnly,
+        allocate(greedyOnly, agents(10), total, () => false, new Map(), Math.random, quotas),
+      ),
+    ).toEqual({ x: 6 })
     const both = [fw('x', 'x'), fw('gf', 'g')]
-    const got = cpusByRole(both, allocate(both, agents(10), total, () => false, new Map(), Math.random, quotas))
+    const got = cpusByRole(
+      both,
+      allocate(both, agents(10), total, () => false, new Map(), Math.random, quotas),
+    )
     expect(got.g).toBeGreaterThanOrEqual(4)
     expect(got.g + got.x).toBe(10)
   })
@@ -54,31 +77,51 @@ describe('quota', () => {
   test('a limit is never exceeded; offers are chopped to fit it', () => {
     const quotas = new Map([['x', quota({ limits: { cpus: 2.5 } })]])
     const frameworks = [fw('x', 'x')]
-    const grants = allocate(frameworks, agents(5), { cpus: 5, mem: 5 * 1024 }, () => false, new Map(), Math.random, quotas)
+    const grants = allocate(
+      frameworks,
+      agents(5),
+      { cpus: 5, mem: 5 * 1024 },
+      () => false,
+      new Map(),
+      Math.random,
+      quotas,
+    )
     expect(cpusByRole(frameworks, grants)).toEqual({ x: 2.5 })
   })
 
-  fcTest.prop([fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 })])(
-    'limits hold and nothing is given twice, whatever the agents and quotas',
-    (sizes, g, l) => {
-      const list = sizes.map((c, i) => ({ id: `a${i}`, available: parseResources(`cpus:${c};mem:${c * 256}`) }))
-      const total = { cpus: sizes.reduce((a, b) => a + b, 0), mem: sizes.reduce((a, b) => a + b, 0) * 256 }
-      const quotas = new Map([['q', quota({ guarantees: { cpus: Math.min(g, l) }, limits: { cpus: l } })]])
-      const frameworks = [fw('q1', 'q'), fw('o1', 'other')]
-      const grants = allocate(frameworks, list, total, () => false, new Map(), Math.random, quotas)
-      const got = cpusByRole(frameworks, grants)
-      expect(got.q ?? 0).toBeLessThanOrEqual(l + 1e-9)
-      for (const a of list) {
-        const given = [...grants.values()].flat().filter((x) => x.agentId === a.id).reduce((n, x) => n + scalarSum(x.resources, 'cpus'), 0)
-        expect(given).toBeLessThanOrEqual(scalarSum(a.available, 'cpus') + 1e-9)
-      }
-    },
-  )
+  fcTest.prop([
+    fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 8 }),
+    fc.integer({ min: 0, max: 10 }),
+    fc.integer({ min: 0, max: 10 }),
+  ])('limits hold and nothing is given twice, whatever the agents and quotas', (sizes, g, l) => {
+    const list = sizes.map((c, i) => ({ id: `a${i}`, available: parseResources(`cpus:${c};mem:${c * 256}`) }))
+    const total = { cpus: sizes.reduce((a, b) => a + b, 0), mem: sizes.reduce((a, b) => a + b, 0) * 256 }
+    const quotas = new Map([['q', quota({ guarantees: { cpus: Math.min(g, l) }, limits: { cpus: l } })]])
+    const frameworks = [fw('q1', 'q'), fw('o1', 'other')]
+    const grants = allocate(frameworks, list, total, () => false, new Map(), Math.random, quotas)
+    const got = cpusByRole(frameworks, grants)
+    expect(got.q ?? 0).toBeLessThanOrEqual(l + 1e-9)
+    for (const a of list) {
+      const given = [...grants.values()]
+        .flat()
+        .filter((x) => x.agentId === a.id)
+        .reduce((n, x) => n + scalarSum(x.resources, 'cpus'), 0)
+      expect(given).toBeLessThanOrEqual(scalarSum(a.available, 'cpus') + 1e-9)
+    }
+  })
 
   test("reservations count against a role's limit, as Mesos's quota consumption", () => {
     const quotas = new Map([['x', quota({ limits: { cpus: 2 } })]])
     const frameworks = [fw('x', 'x')]
-    const grants = allocate(frameworks, [{ id: 'a0', available: parseResources('cpus(x):1;cpus:4;mem:1024') }], { cpus: 5, mem: 1024 }, () => false, new Map(), Math.random, quotas)
+    const grants = allocate(
+      frameworks,
+      [{ id: 'a0', available: parseResources('cpus(x):1;cpus:4;mem:1024') }],
+      { cpus: 5, mem: 1024 },
+      () => false,
+      new Map(),
+      Math.random,
+      quotas,
+    )
     expect(cpusByRole(frameworks, grants)).toEqual({ x: 2 })
   })
 
@@ -90,16 +133,23 @@ describe('quota', () => {
   })
 
   test('UPDATE_QUOTA input: guarantees above limits, role *, unknown resources are 400s', () => {
-    expect(() => parseQuotaConfigs([{ role: 'a', guarantees: { cpus: { value: 3 } }, limits: { cpus: { value: 2 } } }])).toThrow(/exceeds its limit/)
+    expect(() =>
+      parseQuotaConfigs([{ role: 'a', guarantees: { cpus: { value: 3 } }, limits: { cpus: { value: 2 } } }]),
+    ).toThrow(/exceeds its limit/)
     expect(() => parseQuotaConfigs([{ role: '*', limits: { cpus: { value: 2 } } }])).toThrow(/'\*'/)
     expect(() => parseQuotaConfigs([{ role: 'a', limits: { gpus: { value: 2 } } }])).toThrow(/only cpus and mem/)
-    expect(parseQuotaConfigs([{ role: 'a/b', limits: { mem: { value: '512' } } }]).get('a/b')).toEqual({ guarantees: {}, limits: { mem: 512 } })
+    expect(parseQuotaConfigs([{ role: 'a/b', limits: { mem: { value: '512' } } }]).get('a/b')).toEqual({
+      guarantees: {},
+      limits: { mem: 512 },
+    })
   })
 
   test('UPDATE_QUOTA without force refuses guarantees beyond the cluster; force sets them; empty config removes', () => {
     const m = new Master({ host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) })
     try {
-      expect(() => m.updateQuota(parseQuotaConfigs([{ role: 'a', guarantees: { cpus: { value: 1 } } }]), false)).toThrow(/more than the cluster's 0/)
+      expect(() =>
+        m.updateQuota(parseQuotaConfigs([{ role: 'a', guarantees: { cpus: { value: 1 } } }]), false),
+      ).toThrow(/more than the cluster's 0/)
       m.updateQuota(parseQuotaConfigs([{ role: 'a', guarantees: { cpus: { value: 1 } } }]), true)
       expect(m.getQuota()).toEqual([{ role: 'a', guarantees: { cpus: { value: 1 } }, limits: {} }])
       m.updateQuota(parseQuotaConfigs([{ role: 'a' }]), false)

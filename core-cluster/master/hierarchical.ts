@@ -1,5 +1,5 @@
-import { resourceRole, scalarSum, subtractResources, type Resource } from '../proto/index.js'
-import { allocatable, roleMayUse, type AllocatorAgent, type AllocatorFramework } from './allocator.js'
+import { type Resource, resourceRole, scalarSum, subtractResources } from '../proto/index.js'
+import { type AllocatorAgent, type AllocatorFramework, allocatable, roleMayUse } from './allocator.js'
 import type { RoleQuota } from './quota.js'
 
 /**
@@ -21,7 +21,10 @@ import type { RoleQuota } from './quota.js'
  * Cost: O(agents · roles log roles); meant for clusters with tens of roles.
  */
 
-interface Usage { cpus: number; mem: number }
+interface Usage {
+  cpus: number
+  mem: number
+}
 
 interface RoleNode {
   name: string
@@ -68,10 +71,18 @@ export function allocateHierarchical(
   quotas: ReadonlyMap<string, RoleQuota>,
 ): Map<string, Array<{ agentId: string; resources: Resource[] }>> {
   const grants = new Map<string, Array<{ agentId: string; resources: Resource[] }>>()
-  const share = (u: Usage, weight: number) => Math.max(total.cpus > 0 ? u.cpus / total.cpus : 0, total.mem > 0 ? u.mem / total.mem : 0) / weight
+  const share = (u: Usage, weight: number) =>
+    Math.max(total.cpus > 0 ? u.cpus / total.cpus : 0, total.mem > 0 ? u.mem / total.mem : 0) / weight
 
   // role tree with subtree allocations
-  const root: RoleNode = { name: '', weight: 1, subtree: { cpus: 0, mem: 0 }, own: { cpus: 0, mem: 0 }, children: new Map(), hasFrameworks: false }
+  const root: RoleNode = {
+    name: '',
+    weight: 1,
+    subtree: { cpus: 0, mem: 0 },
+    own: { cpus: 0, mem: 0 },
+    children: new Map(),
+    hasFrameworks: false,
+  }
   const nodes = new Map<string, RoleNode>()
   const nodeOf = (role: string): RoleNode => {
     let n = nodes.get(role)
@@ -82,7 +93,14 @@ export function allocateHierarchical(
       const path = parts.slice(0, i).join('/')
       let child = parent.children.get(path)
       if (!child) {
-        child = { name: path, weight: weights.get(path) ?? 1, subtree: { cpus: 0, mem: 0 }, own: { cpus: 0, mem: 0 }, children: new Map(), hasFrameworks: false }
+        child = {
+          name: path,
+          weight: weights.get(path) ?? 1,
+          subtree: { cpus: 0, mem: 0 },
+          own: { cpus: 0, mem: 0 },
+          children: new Map(),
+          hasFrameworks: false,
+        }
         parent.children.set(path, child)
         nodes.set(path, child)
       }
@@ -120,15 +138,24 @@ export function allocateHierarchical(
     const out: string[] = []
     const visit = (n: RoleNode) => {
       const entries: Array<{ key: number; name: string; run: () => void }> = []
-      if (n !== root && n.hasFrameworks) entries.push({ key: share(n.own, n.weight), name: `${n.name}/.`, run: () => activeByRole.has(n.name) && out.push(n.name) })
-      for (const c of n.children.values()) entries.push({ key: share(c.subtree, c.weight), name: c.name, run: () => visit(c) })
+      if (n !== root && n.hasFrameworks)
+        entries.push({
+          key: share(n.own, n.weight),
+          name: `${n.name}/.`,
+          run: () => activeByRole.has(n.name) && out.push(n.name),
+        })
+      for (const c of n.children.values())
+        entries.push({ key: share(c.subtree, c.weight), name: c.name, run: () => visit(c) })
       entries.sort((a, b) => a.key - b.key || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       for (const e of entries) e.run()
     }
     visit(root)
     return out
   }
-  const fwOrder = (role: string) => (activeByRole.get(role) ?? []).slice().sort((a, b) => share(fwUsage.get(a.id)!, 1) - share(fwUsage.get(b.id)!, 1) || (a.id < b.id ? -1 : 1))
+  const fwOrder = (role: string) =>
+    (activeByRole.get(role) ?? [])
+      .slice()
+      .sort((a, b) => share(fwUsage.get(a.id)!, 1) - share(fwUsage.get(b.id)!, 1) || (a.id < b.id ? -1 : 1))
 
   // Quota consumption as Mesos counts it: the role subtree's allocation plus its reservations that
   // are not allocated (idle reservations count against limits and towards guarantees).
@@ -212,7 +239,14 @@ export function allocateHierarchical(
       const rr = resourceRole(r)
       return rr !== '*' && roleMayUse(role, rr)
     })
-    return [...reserved, ...clip(avail.filter((r) => resourceRole(r) === '*'), maxCpus, maxMem)]
+    return [
+      ...reserved,
+      ...clip(
+        avail.filter((r) => resourceRole(r) === '*'),
+        maxCpus,
+        maxMem,
+      ),
+    ]
   }
   const tryRole = (role: string, agentId: string, maxCpus: number, maxMem: number): boolean => {
     if (!activeByRole.has(role)) return false

@@ -1,6 +1,15 @@
-export { Master, type MasterOptions } from './master.js'
-export { createMasterApp, startMaster, type RunningMaster } from './server.js'
-export { allocate, dominantShare, offerableTo, parseWeights, validateRoleName, MIN_ALLOCATABLE, type AllocatorAgent, type AllocatorFramework } from './allocator.js'
-export { OfferFilters } from './filters.js'
+export {
+  type AllocatorAgent,
+  type AllocatorFramework,
+  allocate,
+  dominantShare,
+  MIN_ALLOCATABLE,
+  offerableTo,
+  parseWeights,
+  validateRoleName,
+} from './allocator.js'
 export { CallError } from './errors.js'
+export { OfferFilters } from './filters.js'
+export { Master, type MasterOptions } from './master.js'
 export { operatorCall } from './operator.js'
+export { createMasterApp, type RunningMaster, startMaster } from './server.js'

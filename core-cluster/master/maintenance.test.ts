@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { Maintenance, MaintenanceError, type MachineMode } from './maintenance.js'
+import { type MachineMode, Maintenance, MaintenanceError } from './maintenance.js'
 
 const soon = { start: { nanoseconds: 1_900_000_000_000_000_000 }, duration: { nanoseconds: 3600e9 } }
 const host = (h: string) => ({ hostname: h })
@@ -8,7 +8,9 @@ const host = (h: string) => ({ hostname: h })
 describe('maintenance schedule and machine modes (Mesos maintenance primitives)', () => {
   test('scheduled machines drain; START_MAINTENANCE takes them DOWN; STOP_MAINTENANCE brings them UP and off the schedule', () => {
     const m = new Maintenance()
-    expect(m.updateSchedule({ windows: [{ machine_ids: [host('a'), { ip: '10.0.0.2' }], unavailability: soon }] })).toEqual({ draining: [host('a'), { ip: '10.0.0.2' }], up: [] })
+    expect(
+      m.updateSchedule({ windows: [{ machine_ids: [host('a'), { ip: '10.0.0.2' }], unavailability: soon }] }),
+    ).toEqual({ draining: [host('a'), { ip: '10.0.0.2' }], up: [] })
     expect(m.modeOf('A')).toBe('DRAINING') // hostnames compare case-insensitively
     expect(m.modeOf('other', '10.0.0.2')).toBe('DRAINING')
     expect(m.modeOf('b')).toBe('UP')
@@ -16,7 +18,10 @@ describe('maintenance schedule and machine modes (Mesos maintenance primitives)'
 
     m.start([host('a')])
     expect(m.modeOf('a')).toBe('DOWN')
-    expect(m.status()).toEqual({ draining_machines: [{ id: { ip: '10.0.0.2' }, statuses: [] }], down_machines: [host('a')] })
+    expect(m.status()).toEqual({
+      draining_machines: [{ id: { ip: '10.0.0.2' }, statuses: [] }],
+      down_machines: [host('a')],
+    })
 
     m.stop([host('a')])
     expect(m.modeOf('a')).toBe('UP')
@@ -26,10 +31,18 @@ describe('maintenance schedule and machine modes (Mesos maintenance primitives)'
   test('rule breaks are refused with the machine and the rule named', () => {
     const m = new Maintenance()
     expect(() => m.start([host('a')])).toThrow(/machine a is not in the maintenance schedule/)
-    expect(() => m.updateSchedule({ windows: [{ machine_ids: [host('a'), host('A')], unavailability: soon }] })).toThrow(/appears more than once/)
-    expect(() => m.updateSchedule({ windows: [{ machine_ids: [], unavailability: soon }] })).toThrow(/schedule\.windows\[0\]\.machine_ids must list at least one machine/)
-    expect(() => m.updateSchedule({ windows: [{ machine_ids: [{}], unavailability: soon }] })).toThrow(/needs a 'hostname' or an 'ip'/)
-    expect(() => m.updateSchedule({ windows: [{ machine_ids: [{ ip: '10.0.0.300' }], unavailability: soon }] })).toThrow(/'ip' must be an IPv4 address/)
+    expect(() =>
+      m.updateSchedule({ windows: [{ machine_ids: [host('a'), host('A')], unavailability: soon }] }),
+    ).toThrow(/appears more than once/)
+    expect(() => m.updateSchedule({ windows: [{ machine_ids: [], unavailability: soon }] })).toThrow(
+      /schedule\.windows\[0\]\.machine_ids must list at least one machine/,
+    )
+    expect(() => m.updateSchedule({ windows: [{ machine_ids: [{}], unavailability: soon }] })).toThrow(
+      /needs a 'hostname' or an 'ip'/,
+    )
+    expect(() =>
+      m.updateSchedule({ windows: [{ machine_ids: [{ ip: '10.0.0.300' }], unavailability: soon }] }),
+    ).toThrow(/'ip' must be an IPv4 address/)
     expect(() => m.updateSchedule({ windows: [{ machine_ids: [host('a')] }] })).toThrow(/unavailability is required/)
     m.updateSchedule({ windows: [{ machine_ids: [host('a')], unavailability: soon }] })
     expect(() => m.stop([host('a')])).toThrow(/machine a is not DOWN/)
@@ -76,14 +89,25 @@ describe('maintenance schedule and machine modes (Mesos maintenance primitives)'
       fc.record({ kind: fc.constant('start' as const), machines: fc.subarray(names, { minLength: 1 }) }),
       fc.record({ kind: fc.constant('stop' as const), machines: fc.subarray(names, { minLength: 1 }) }),
     )
-    const legal = new Set(['UP>UP', 'DRAINING>DRAINING', 'DOWN>DOWN', 'UP>DRAINING', 'DRAINING>UP', 'DRAINING>DOWN', 'DOWN>UP'])
+    const legal = new Set([
+      'UP>UP',
+      'DRAINING>DRAINING',
+      'DOWN>DOWN',
+      'UP>DRAINING',
+      'DRAINING>UP',
+      'DRAINING>DOWN',
+      'DOWN>UP',
+    ])
     fc.assert(
       fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
         const m = new Maintenance()
         for (const o of ops) {
           const before = new Map<string, MachineMode>(names.map((n) => [n, m.modeOf(n)]))
           try {
-            if (o.kind === 'schedule') m.updateSchedule({ windows: o.machines.length ? [{ machine_ids: o.machines.map(host), unavailability: soon }] : [] })
+            if (o.kind === 'schedule')
+              m.updateSchedule({
+                windows: o.machines.length ? [{ machine_ids: o.machines.map(host), unavailability: soon }] : [],
+              })
             else if (o.kind === 'start') m.start(o.machines.map(host))
             else m.stop(o.machines.map(host))
           } catch (e) {

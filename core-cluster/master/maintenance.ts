@@ -58,19 +58,29 @@ function describe(id: MachineID): string {
 
 /** Validates and normalizes one MachineID (Mesos: hostname or ip required; ip must be IPv4 dotted-quad). */
 function checkMachine(id: unknown, where: string): MachineID {
-  if (!id || typeof id !== 'object') throw new MaintenanceError(`${where}: a machine id must be an object {hostname, ip}`)
+  if (!id || typeof id !== 'object')
+    throw new MaintenanceError(`${where}: a machine id must be an object {hostname, ip}`)
   const { hostname, ip } = id as { hostname?: unknown; ip?: unknown }
-  if (hostname !== undefined && (typeof hostname !== 'string' || hostname === '')) throw new MaintenanceError(`${where}: 'hostname' must be a non-empty string`)
-  if (ip !== undefined && (typeof ip !== 'string' || !/^(\d{1,3})(\.\d{1,3}){3}$/.test(ip) || ip.split('.').some((o) => Number(o) > 255))) {
+  if (hostname !== undefined && (typeof hostname !== 'string' || hostname === ''))
+    throw new MaintenanceError(`${where}: 'hostname' must be a non-empty string`)
+  if (
+    ip !== undefined &&
+    (typeof ip !== 'string' || !/^(\d{1,3})(\.\d{1,3}){3}$/.test(ip) || ip.split('.').some((o) => Number(o) > 255))
+  ) {
     throw new MaintenanceError(`${where}: 'ip' must be an IPv4 address such as 10.0.0.1, got ${JSON.stringify(ip)}`)
   }
-  if (hostname === undefined && ip === undefined) throw new MaintenanceError(`${where}: a machine needs a 'hostname' or an 'ip'`)
-  return { ...(hostname !== undefined ? { hostname: (hostname as string).toLowerCase() } : {}), ...(ip !== undefined ? { ip: ip as string } : {}) }
+  if (hostname === undefined && ip === undefined)
+    throw new MaintenanceError(`${where}: a machine needs a 'hostname' or an 'ip'`)
+  return {
+    ...(hostname !== undefined ? { hostname: (hostname as string).toLowerCase() } : {}),
+    ...(ip !== undefined ? { ip: ip as string } : {}),
+  }
 }
 
 function checkNanos(v: unknown, where: string): { nanoseconds: number } {
   const n = (v as { nanoseconds?: unknown } | undefined)?.nanoseconds
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new MaintenanceError(`${where}.nanoseconds must be a number >= 0`)
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+    throw new MaintenanceError(`${where}.nanoseconds must be a number >= 0`)
   return { nanoseconds: n }
 }
 
@@ -89,15 +99,24 @@ export function parseSchedule(input: unknown): Schedule {
     windows: windows.map((w: unknown, i) => {
       const where = `schedule.windows[${i}]`
       const ids = (w as { machine_ids?: unknown } | undefined)?.machine_ids
-      if (!Array.isArray(ids) || ids.length === 0) throw new MaintenanceError(`${where}.machine_ids must list at least one machine`)
-      const u = (w as { unavailability?: unknown }).unavailability as { start?: unknown; duration?: unknown } | undefined
-      if (!u || typeof u !== 'object') throw new MaintenanceError(`${where}.unavailability is required ({start: {nanoseconds}, duration: {nanoseconds}})`)
+      if (!Array.isArray(ids) || ids.length === 0)
+        throw new MaintenanceError(`${where}.machine_ids must list at least one machine`)
+      const u = (w as { unavailability?: unknown }).unavailability as
+        | { start?: unknown; duration?: unknown }
+        | undefined
+      if (!u || typeof u !== 'object')
+        throw new MaintenanceError(
+          `${where}.unavailability is required ({start: {nanoseconds}, duration: {nanoseconds}})`,
+        )
       const unavailability: Unavailability = { start: checkNanos(u.start, `${where}.unavailability.start`) }
       if (u.duration !== undefined) unavailability.duration = checkNanos(u.duration, `${where}.unavailability.duration`)
       const machine_ids = ids.map((id, j) => {
         const m = checkMachine(id, `${where}.machine_ids[${j}]`)
         const key = machineKey(m)
-        if (seen.has(key)) throw new MaintenanceError(`machine ${describe(m)} appears more than once in the schedule; a machine may be in one window only`)
+        if (seen.has(key))
+          throw new MaintenanceError(
+            `machine ${describe(m)} appears more than once in the schedule; a machine may be in one window only`,
+          )
         seen.add(key)
         return m
       })
@@ -108,7 +127,8 @@ export function parseSchedule(input: unknown): Schedule {
 
 /** Parses the `machines` list of START_MAINTENANCE / STOP_MAINTENANCE. @throws MaintenanceError */
 export function parseMachines(input: unknown, field: string): MachineID[] {
-  if (!Array.isArray(input) || input.length === 0) throw new MaintenanceError(`'${field}' must list at least one machine {hostname, ip}`)
+  if (!Array.isArray(input) || input.length === 0)
+    throw new MaintenanceError(`'${field}' must list at least one machine {hostname, ip}`)
   return input.map((m, i) => checkMachine(m, `${field}[${i}]`))
 }
 
@@ -134,7 +154,11 @@ export class Maintenance {
   updateSchedule(input: unknown): { draining: MachineID[]; up: MachineID[] } {
     const next = parseSchedule(input)
     const nextKeys = new Map(next.windows.flatMap((w) => w.machine_ids.map((m) => [machineKey(m), m] as const)))
-    for (const [key, m] of this.down) if (!nextKeys.has(key)) throw new MaintenanceError(`machine ${describe(m)} is DOWN and cannot be removed from the schedule; STOP_MAINTENANCE it first`)
+    for (const [key, m] of this.down)
+      if (!nextKeys.has(key))
+        throw new MaintenanceError(
+          `machine ${describe(m)} is DOWN and cannot be removed from the schedule; STOP_MAINTENANCE it first`,
+        )
     const before = new Map(this.scheduled().map((m) => [machineKey(m), m] as const))
     this.schedule = next
     const draining = [...nextKeys].filter(([k]) => !before.has(k)).map(([, m]) => m)
@@ -151,7 +175,10 @@ export class Maintenance {
     const machines = parseMachines(input, 'start_maintenance.machines')
     const scheduled = new Set(this.scheduled().map(machineKey))
     for (const m of machines) {
-      if (!scheduled.has(machineKey(m))) throw new MaintenanceError(`machine ${describe(m)} is not in the maintenance schedule; add it with UPDATE_MAINTENANCE_SCHEDULE first`)
+      if (!scheduled.has(machineKey(m)))
+        throw new MaintenanceError(
+          `machine ${describe(m)} is not in the maintenance schedule; add it with UPDATE_MAINTENANCE_SCHEDULE first`,
+        )
       if (this.down.has(machineKey(m))) throw new MaintenanceError(`machine ${describe(m)} is already DOWN`)
     }
     for (const m of machines) {
@@ -167,7 +194,9 @@ export class Maintenance {
    */
   stop(input: unknown): MachineID[] {
     const machines = parseMachines(input, 'stop_maintenance.machines')
-    for (const m of machines) if (!this.down.has(machineKey(m))) throw new MaintenanceError(`machine ${describe(m)} is not DOWN; only machines in maintenance can be stopped`)
+    for (const m of machines)
+      if (!this.down.has(machineKey(m)))
+        throw new MaintenanceError(`machine ${describe(m)} is not DOWN; only machines in maintenance can be stopped`)
     const keys = new Set(machines.map(machineKey))
     for (const k of keys) this.down.delete(k)
     this.schedule = {
@@ -203,7 +232,11 @@ export class Maintenance {
     if (this.down.has(key) || !this.scheduled().some((m) => machineKey(m) === key)) return
     let byFramework = this.answers.get(key)
     if (!byFramework) this.answers.set(key, (byFramework = new Map()))
-    byFramework.set(frameworkId, { status, framework_id: { value: frameworkId }, timestamp: { nanoseconds: nowMs * 1e6 } })
+    byFramework.set(frameworkId, {
+      status,
+      framework_id: { value: frameworkId },
+      timestamp: { nanoseconds: nowMs * 1e6 },
+    })
   }
 
   /** GET_MAINTENANCE_STATUS: draining machines with the frameworks' answers, and the DOWN machines. */

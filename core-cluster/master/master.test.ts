@@ -2,7 +2,7 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readRecords } from '../http/index.js'
 import { decode, encode, JSON_TYPE, PROTOBUF_TYPE, parseResources, type scheduler } from '../proto/index.js'
-import { startMaster, type RunningMaster } from './server.js'
+import { type RunningMaster, startMaster } from './server.js'
 
 const log = pino({ level: 'silent' })
 
@@ -10,7 +10,12 @@ const log = pino({ level: 'silent' })
 async function subscribe(address: string, name = 'test', accept = JSON_TYPE) {
   const call: scheduler.Call = { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root', name } } }
   const ac = new AbortController()
-  const res = await fetch(`http://${address}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, Accept: accept }, body: JSON.stringify(call), signal: ac.signal })
+  const res = await fetch(`http://${address}/api/v1/scheduler`, {
+    method: 'POST',
+    headers: { 'Content-Type': JSON_TYPE, Accept: accept },
+    body: JSON.stringify(call),
+    signal: ac.signal,
+  })
   expect(res.status).toBe(200)
   const streamId = res.headers.get('mesos-stream-id')!
   const events: scheduler.Event[] = []
@@ -19,7 +24,7 @@ async function subscribe(address: string, name = 'test', accept = JSON_TYPE) {
     try {
       for await (const r of readRecords(res.body!)) {
         events.push(decode<scheduler.Event>('mesos.v1.scheduler.Event', r, accept))
-        waiters.splice(0).forEach((w) => w())
+        for (const w of waiters.splice(0)) w()
       }
     } catch {
       // aborted
@@ -30,7 +35,8 @@ async function subscribe(address: string, name = 'test', accept = JSON_TYPE) {
     for (;;) {
       const i = events.findIndex((e) => e.type === type)
       if (i >= 0) return events.splice(i, 1)[0]
-      if (Date.now() > deadline) throw new Error(`no ${type} event within ${timeoutMs} ms; got ${events.map((e) => e.type)}`)
+      if (Date.now() > deadline)
+        throw new Error(`no ${type} event within ${timeoutMs} ms; got ${events.map((e) => e.type)}`)
       await new Promise<void>((r) => {
         waiters.push(r)
         setTimeout(r, 100)
@@ -40,15 +46,31 @@ async function subscribe(address: string, name = 'test', accept = JSON_TYPE) {
   const subscribed = await next('SUBSCRIBED')
   const frameworkId = subscribed.subscribed!.framework_id.value
   const send = (c: scheduler.Call, headers: Record<string, string> = {}) =>
-    fetch(`http://${address}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': JSON_TYPE, 'Mesos-Stream-Id': streamId, ...headers }, body: JSON.stringify({ ...c, framework_id: { value: frameworkId } }) })
+    fetch(`http://${address}/api/v1/scheduler`, {
+      method: 'POST',
+      headers: { 'Content-Type': JSON_TYPE, 'Mesos-Stream-Id': streamId, ...headers },
+      body: JSON.stringify({ ...c, framework_id: { value: frameworkId } }),
+    })
   return { streamId, frameworkId, events, next, send, close: () => ac.abort() }
 }
 
 /** Registers a fake agent over the agent link (protobuf), returning its id. */
 async function fakeAgent(address: string, host: string, resources: string) {
   const ac = new AbortController()
-  const body = encode('kafka_mesos.agent.Call', { type: 'REGISTER', register: { agent_info: { hostname: host, port: 5051, resources: parseResources(resources) } } }, PROTOBUF_TYPE)
-  const res = await fetch(`http://${address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(body), signal: ac.signal })
+  const body = encode(
+    'kafka_mesos.agent.Call',
+    {
+      type: 'REGISTER',
+      register: { agent_info: { hostname: host, port: 5051, resources: parseResources(resources) } },
+    },
+    PROTOBUF_TYPE,
+  )
+  const res = await fetch(`http://${address}/internal/agent`, {
+    method: 'POST',
+    headers: { 'Content-Type': PROTOBUF_TYPE },
+    body: Buffer.from(body),
+    signal: ac.signal,
+  })
   const events: Array<{ type?: string }> = []
   void (async () => {
     try {
@@ -63,7 +85,13 @@ async function fakeAgent(address: string, host: string, resources: string) {
 describe('master: v1 scheduler API', () => {
   let m: RunningMaster
   beforeAll(async () => {
-    m = await startMaster({ host: '127.0.0.1', port: 0, logger: log, heartbeatIntervalSeconds: 1, allocationIntervalMs: 50 })
+    m = await startMaster({
+      host: '127.0.0.1',
+      port: 0,
+      logger: log,
+      heartbeatIntervalSeconds: 1,
+      allocationIntervalMs: 50,
+    })
   })
   afterAll(() => m.close())
 
@@ -90,7 +118,11 @@ describe('master: v1 scheduler API', () => {
     ['POST', 'application/json', '{"type":"SUBSCRIBE"}', 400],
     ['POST', 'application/json', '{"type":"DECLINE","framework_id":{"value":"nope"},"decline":{}}', 400],
   ])('%s with Content-Type %s and body %s answers %i', async (method, type, body, status) => {
-    const res = await fetch(`http://${m.address}/api/v1/scheduler`, { method, headers: type ? { 'Content-Type': type } : {}, body: method === 'GET' ? undefined : new TextEncoder().encode(body) })
+    const res = await fetch(`http://${m.address}/api/v1/scheduler`, {
+      method,
+      headers: type ? { 'Content-Type': type } : {},
+      body: method === 'GET' ? undefined : new TextEncoder().encode(body),
+    })
     expect(res.status).toBe(status)
     expect((await res.text()).length).toBeGreaterThan(0)
   })
@@ -100,7 +132,11 @@ describe('master: v1 scheduler API', () => {
     const again = await fetch(`http://${m.address}/api/v1/scheduler`, {
       method: 'POST',
       headers: { 'Content-Type': JSON_TYPE },
-      body: JSON.stringify({ type: 'SUBSCRIBE', framework_id: { value: a.frameworkId }, subscribe: { framework_info: { user: 'root', name: 'failover', id: { value: a.frameworkId } } } }),
+      body: JSON.stringify({
+        type: 'SUBSCRIBE',
+        framework_id: { value: a.frameworkId },
+        subscribe: { framework_info: { user: 'root', name: 'failover', id: { value: a.frameworkId } } },
+      }),
     })
     expect(again.status).toBe(200)
     const err = await a.next('ERROR')
@@ -117,9 +153,13 @@ describe('master: v1 scheduler API', () => {
     const mine = first.find((o) => o.hostname === '127.0.1.9')!
     expect(mine.url?.address.ip).toBe('127.0.1.9')
     expect(mine.resources?.find((r) => r.name === 'cpus')?.scalar?.value).toBe(2)
-    expect((await s.send({ type: 'DECLINE', decline: { offer_ids: [mine.id], filters: { refuse_seconds: 3600 } } })).status).toBe(202)
+    expect(
+      (await s.send({ type: 'DECLINE', decline: { offer_ids: [mine.id], filters: { refuse_seconds: 3600 } } })).status,
+    ).toBe(202)
     await new Promise((r) => setTimeout(r, 300))
-    expect(s.events.filter((e) => e.type === 'OFFERS' && e.offers?.offers?.some((o) => o.hostname === '127.0.1.9'))).toHaveLength(0)
+    expect(
+      s.events.filter((e) => e.type === 'OFFERS' && e.offers?.offers?.some((o) => o.hostname === '127.0.1.9')),
+    ).toHaveLength(0)
     expect((await s.send({ type: 'REVIVE', revive: {} })).status).toBe(202)
     const again = await s.next('OFFERS')
     expect(again.offers!.offers!.some((o) => o.hostname === '127.0.1.9')).toBe(true)
@@ -129,8 +169,24 @@ describe('master: v1 scheduler API', () => {
 
   test('a launch on an invalid offer is answered TASK_LOST with REASON_INVALID_OFFERS', async () => {
     const s = await subscribe(m.address, 'invalid')
-    const task = { name: 't', task_id: { value: 't1' }, agent_id: { value: 'x' }, command: { value: 'true' }, resources: parseResources('cpus:0.1;mem:32') }
-    expect((await s.send({ type: 'ACCEPT', accept: { offer_ids: [{ value: 'no-such-offer' }], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }] } })).status).toBe(202)
+    const task = {
+      name: 't',
+      task_id: { value: 't1' },
+      agent_id: { value: 'x' },
+      command: { value: 'true' },
+      resources: parseResources('cpus:0.1;mem:32'),
+    }
+    expect(
+      (
+        await s.send({
+          type: 'ACCEPT',
+          accept: {
+            offer_ids: [{ value: 'no-such-offer' }],
+            operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }],
+          },
+        })
+      ).status,
+    ).toBe(202)
     const u = await s.next('UPDATE')
     expect(u.update?.status.state).toBe('TASK_LOST')
     expect(u.update?.status.reason).toBe('REASON_INVALID_OFFERS')
@@ -141,7 +197,11 @@ describe('master: v1 scheduler API', () => {
     const s = await subscribe(m.address, 'reconcile')
     await s.send({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 'ghost' } }] } })
     const u = await s.next('UPDATE')
-    expect(u.update?.status).toMatchObject({ state: 'TASK_LOST', reason: 'REASON_RECONCILIATION', source: 'SOURCE_MASTER' })
+    expect(u.update?.status).toMatchObject({
+      state: 'TASK_LOST',
+      reason: 'REASON_RECONCILIATION',
+      source: 'SOURCE_MASTER',
+    })
     expect(u.update?.status.uuid).toBeUndefined()
     s.close()
   })
@@ -150,28 +210,69 @@ describe('master: v1 scheduler API', () => {
 describe('master: v1 operator API (POST /api/v1)', () => {
   let m: RunningMaster
   beforeAll(async () => {
-    m = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 50, weights: new Map([['kafka', 3], ['web', 1]]) })
+    m = await startMaster({
+      host: '127.0.0.1',
+      port: 0,
+      logger: log,
+      allocationIntervalMs: 50,
+      weights: new Map([
+        ['kafka', 3],
+        ['web', 1],
+      ]),
+    })
   })
   afterAll(() => m.close())
 
   const op = (body: unknown, headers: Record<string, string> = { 'Content-Type': JSON_TYPE }) =>
-    fetch(`http://${m.address}/api/v1`, { method: 'POST', headers, body: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)) })
+    fetch(`http://${m.address}/api/v1`, {
+      method: 'POST',
+      headers,
+      body: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)),
+    })
 
   test('--weights are served by GET_WEIGHTS and GET_ROLES', async () => {
     const res = await op({ type: 'GET_WEIGHTS' })
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ type: 'GET_WEIGHTS', get_weights: { weight_infos: [{ role: 'kafka', weight: 3 }, { role: 'web', weight: 1 }] } })
-    const roles = (await (await op({ type: 'GET_ROLES' })).json()) as { get_roles: { roles: Array<{ name: string; weight: number }> } }
-    expect(roles.get_roles.roles.map((r) => [r.name, r.weight])).toEqual([['kafka', 3], ['web', 1]])
+    expect(await res.json()).toEqual({
+      type: 'GET_WEIGHTS',
+      get_weights: {
+        weight_infos: [
+          { role: 'kafka', weight: 3 },
+          { role: 'web', weight: 1 },
+        ],
+      },
+    })
+    const roles = (await (await op({ type: 'GET_ROLES' })).json()) as {
+      get_roles: { roles: Array<{ name: string; weight: number }> }
+    }
+    expect(roles.get_roles.roles.map((r) => [r.name, r.weight])).toEqual([
+      ['kafka', 3],
+      ['web', 1],
+    ])
   })
 
   test('UPDATE_WEIGHTS changes weights (200, empty); GET_ROLES lists framework roles with their frameworks', async () => {
-    const res = await op({ type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'web', weight: 2 }, { role: 'batch', weight: '0.5' }] } })
+    const res = await op({
+      type: 'UPDATE_WEIGHTS',
+      update_weights: {
+        weight_infos: [
+          { role: 'web', weight: 2 },
+          { role: 'batch', weight: '0.5' },
+        ],
+      },
+    })
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('')
     const s = await subscribe(m.address, 'in-role-web')
-    const roles = (await (await op({ type: 'GET_ROLES' })).json()) as { get_roles: { roles: Array<{ name: string; weight: number; frameworks: Array<{ value: string }> }> } }
-    expect(roles.get_roles.roles.map((r) => [r.name, r.weight])).toEqual([['*', 1], ['batch', 0.5], ['kafka', 3], ['web', 2]])
+    const roles = (await (await op({ type: 'GET_ROLES' })).json()) as {
+      get_roles: { roles: Array<{ name: string; weight: number; frameworks: Array<{ value: string }> }> }
+    }
+    expect(roles.get_roles.roles.map((r) => [r.name, r.weight])).toEqual([
+      ['*', 1],
+      ['batch', 0.5],
+      ['kafka', 3],
+      ['web', 2],
+    ])
     expect(roles.get_roles.roles.find((r) => r.name === '*')!.frameworks).toEqual([{ value: s.frameworkId }])
     s.close()
   })
@@ -179,9 +280,14 @@ describe('master: v1 operator API (POST /api/v1)', () => {
   test('GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS answer in Mesos shapes', async () => {
     const agent = await fakeAgent(m.address, '127.0.1.8', 'cpus:1;mem:512')
     await new Promise((r) => setTimeout(r, 100))
-    const agents = (await (await op({ type: 'GET_AGENTS' })).json()) as { get_agents: { agents: Array<{ agent_info: { hostname: string }; active: boolean }> } }
+    const agents = (await (await op({ type: 'GET_AGENTS' })).json()) as {
+      get_agents: { agents: Array<{ agent_info: { hostname: string }; active: boolean }> }
+    }
     expect(agents.get_agents.agents.find((a) => a.agent_info.hostname === '127.0.1.8')?.active).toBe(true)
-    const state = (await (await op({ type: 'GET_STATE' })).json()) as { type: string; get_state: Record<string, unknown> }
+    const state = (await (await op({ type: 'GET_STATE' })).json()) as {
+      type: string
+      get_state: Record<string, unknown>
+    }
     expect(state.type).toBe('GET_STATE')
     expect(Object.keys(state.get_state).sort()).toEqual(['get_agents', 'get_executors', 'get_frameworks', 'get_tasks'])
     expect((await op({ type: 'GET_FRAMEWORKS' })).status).toBe(200)
@@ -204,8 +310,18 @@ describe('master: v1 operator API (POST /api/v1)', () => {
   })
 
   test('a refused UPDATE_WEIGHTS changes nothing (all or nothing)', async () => {
-    await op({ type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'kafka', weight: 7 }, { role: 'web', weight: -1 }] } })
-    const w = (await (await op({ type: 'GET_WEIGHTS' })).json()) as { get_weights: { weight_infos: Array<{ role: string; weight: number }> } }
+    await op({
+      type: 'UPDATE_WEIGHTS',
+      update_weights: {
+        weight_infos: [
+          { role: 'kafka', weight: 7 },
+          { role: 'web', weight: -1 },
+        ],
+      },
+    })
+    const w = (await (await op({ type: 'GET_WEIGHTS' })).json()) as {
+      get_weights: { weight_infos: Array<{ role: string; weight: number }> }
+    }
     expect(w.get_weights.weight_infos.find((x) => x.role === 'kafka')?.weight).toBe(3)
   })
 
@@ -228,24 +344,56 @@ describe('master: UPDATE_FRAMEWORK', () => {
   test('changes name and role synchronously (200); principal/user/checkpoint may not change (400)', async () => {
     const s = await subscribe(m.address, 'upd')
     const info = { user: 'root', name: 'upd', id: { value: s.frameworkId } }
-    const ok = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, name: 'renamed', role: 'web' } } })
+    const ok = await s.send({
+      type: 'UPDATE_FRAMEWORK',
+      update_framework: { framework_info: { ...info, name: 'renamed', role: 'web' } },
+    })
     expect(ok.status).toBe(200)
-    expect(m.master.state().frameworks.find((f) => f.id === s.frameworkId)).toMatchObject({ name: 'renamed', role: 'web' })
-    for (const [change, field] of [[{ user: 'other' }, 'user'], [{ checkpoint: true }, 'checkpoint'], [{ principal: 'p' }, 'principal']] as const) {
-      const res = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, ...change } } })
+    expect(m.master.state().frameworks.find((f) => f.id === s.frameworkId)).toMatchObject({
+      name: 'renamed',
+      role: 'web',
+    })
+    for (const [change, field] of [
+      [{ user: 'other' }, 'user'],
+      [{ checkpoint: true }, 'checkpoint'],
+      [{ principal: 'p' }, 'principal'],
+    ] as const) {
+      const res = await s.send({
+        type: 'UPDATE_FRAMEWORK',
+        update_framework: { framework_info: { ...info, ...change } },
+      })
       expect(res.status).toBe(400)
       expect(await res.text()).toContain(`FrameworkInfo.${field}`)
     }
-    const wrongId = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, id: { value: 'other' } } } })
+    const wrongId = await s.send({
+      type: 'UPDATE_FRAMEWORK',
+      update_framework: { framework_info: { ...info, id: { value: 'other' } } },
+    })
     expect(wrongId.status).toBe(400)
-    const badRole = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, role: '../x' } } })
+    const badRole = await s.send({
+      type: 'UPDATE_FRAMEWORK',
+      update_framework: { framework_info: { ...info, role: '../x' } },
+    })
     expect(badRole.status).toBe(400)
-    const badSuppressed = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: info, suppressed_roles: ['nope'] } })
+    const badSuppressed = await s.send({
+      type: 'UPDATE_FRAMEWORK',
+      update_framework: { framework_info: info, suppressed_roles: ['nope'] },
+    })
     expect(badSuppressed.status).toBe(400)
-    expect(m.master.state().frameworks.find((f) => f.id === s.frameworkId)).toMatchObject({ name: 'renamed', role: 'web' })
-    const suppress = await s.send({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: info, suppressed_roles: ['*'] } })
+    expect(m.master.state().frameworks.find((f) => f.id === s.frameworkId)).toMatchObject({
+      name: 'renamed',
+      role: 'web',
+    })
+    const suppress = await s.send({
+      type: 'UPDATE_FRAMEWORK',
+      update_framework: { framework_info: info, suppressed_roles: ['*'] },
+    })
     expect(suppress.status).toBe(200)
-    expect(m.master.state().frameworks.find((f) => f.id === s.frameworkId)).toMatchObject({ name: 'upd', role: '*', suppressed: true })
+    expect(m.master.state().frameworks.find((f) => f.id === s.frameworkId)).toMatchObject({
+      name: 'upd',
+      role: '*',
+      suppressed: true,
+    })
     s.close()
   })
 })
@@ -260,10 +408,27 @@ describe('master: agent re-registration', () => {
   /** Opens the agent link (REGISTER), optionally as a known agent id; resolves with the id the master gave. */
   async function link(agentId?: string) {
     const ac = new AbortController()
-    const body = encode('kafka_mesos.agent.Call', { type: 'REGISTER', agent_id: agentId ? { value: agentId } : undefined, register: { agent_info: { hostname: '127.0.1.30', port: 5051, resources: parseResources('cpus:1;mem:512') } } }, PROTOBUF_TYPE)
-    const res = await fetch(`http://${m.address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(body), signal: ac.signal })
+    const body = encode(
+      'kafka_mesos.agent.Call',
+      {
+        type: 'REGISTER',
+        agent_id: agentId ? { value: agentId } : undefined,
+        register: { agent_info: { hostname: '127.0.1.30', port: 5051, resources: parseResources('cpus:1;mem:512') } },
+      },
+      PROTOBUF_TYPE,
+    )
+    const res = await fetch(`http://${m.address}/internal/agent`, {
+      method: 'POST',
+      headers: { 'Content-Type': PROTOBUF_TYPE },
+      body: Buffer.from(body),
+      signal: ac.signal,
+    })
     const reader = readRecords(res.body!)
-    const first = decode<{ registered?: { agent_id: { value: string } } }>('kafka_mesos.agent.Event', (await reader.next()).value!, PROTOBUF_TYPE)
+    const first = decode<{ registered?: { agent_id: { value: string } } }>(
+      'kafka_mesos.agent.Event',
+      (await reader.next()).value!,
+      PROTOBUF_TYPE,
+    )
     void (async () => {
       try {
         for await (const _ of reader) void _
@@ -278,17 +443,54 @@ describe('master: agent re-registration', () => {
     const a = await link()
     const s = await subscribe(m.address, 'lost-on-reregister')
     const offer = (await s.next('OFFERS')).offers!.offers!.find((o) => o.agent_id.value === a.id)!
-    const task = { name: 't', task_id: { value: 'gone-1' }, agent_id: { value: a.id }, command: { value: 'sleep 60' }, resources: parseResources('cpus:0.1;mem:32') }
-    expect((await s.send({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }] } })).status).toBe(202)
-    const running = encode('kafka_mesos.agent.Call', { type: 'STATUS_UPDATE', agent_id: { value: a.id }, status_update: { framework_id: { value: s.frameworkId }, status: { task_id: { value: 'gone-1' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR' } } }, PROTOBUF_TYPE)
-    expect((await fetch(`http://${m.address}/internal/agent`, { method: 'POST', headers: { 'Content-Type': PROTOBUF_TYPE }, body: Buffer.from(running) })).status).toBe(202)
+    const task = {
+      name: 't',
+      task_id: { value: 'gone-1' },
+      agent_id: { value: a.id },
+      command: { value: 'sleep 60' },
+      resources: parseResources('cpus:0.1;mem:32'),
+    }
+    expect(
+      (
+        await s.send({
+          type: 'ACCEPT',
+          accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }] },
+        })
+      ).status,
+    ).toBe(202)
+    const running = encode(
+      'kafka_mesos.agent.Call',
+      {
+        type: 'STATUS_UPDATE',
+        agent_id: { value: a.id },
+        status_update: {
+          framework_id: { value: s.frameworkId },
+          status: { task_id: { value: 'gone-1' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR' },
+        },
+      },
+      PROTOBUF_TYPE,
+    )
+    expect(
+      (
+        await fetch(`http://${m.address}/internal/agent`, {
+          method: 'POST',
+          headers: { 'Content-Type': PROTOBUF_TYPE },
+          body: Buffer.from(running),
+        })
+      ).status,
+    ).toBe(202)
     expect((await s.next('UPDATE')).update?.status.state).toBe('TASK_RUNNING')
     a.close()
     await new Promise((r) => setTimeout(r, 100))
     const again = await link(a.id)
     expect(again.id).toBe(a.id)
     const lost = await s.next('UPDATE')
-    expect(lost.update?.status).toMatchObject({ task_id: { value: 'gone-1' }, state: 'TASK_LOST', reason: 'REASON_RECONCILIATION', source: 'SOURCE_MASTER' })
+    expect(lost.update?.status).toMatchObject({
+      task_id: { value: 'gone-1' },
+      state: 'TASK_LOST',
+      reason: 'REASON_RECONCILIATION',
+      source: 'SOURCE_MASTER',
+    })
     expect(m.master.state().tasks.some((t) => t.id === 'gone-1')).toBe(false)
     again.close()
     s.close()
@@ -298,7 +500,13 @@ describe('master: agent re-registration', () => {
 describe('master: /metrics (Prometheus)', () => {
   let m: RunningMaster
   beforeAll(async () => {
-    m = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 50, weights: new Map([['kafka', 3]]) })
+    m = await startMaster({
+      host: '127.0.0.1',
+      port: 0,
+      logger: log,
+      allocationIntervalMs: 50,
+      weights: new Map([['kafka', 3]]),
+    })
   })
   afterAll(() => m.close())
 

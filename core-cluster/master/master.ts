@@ -2,36 +2,42 @@ import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { EventStream } from '../http/index.js'
 import {
+  type AgentInfo,
   addResources,
+  type agent as agentMsg,
+  type ContentType,
   containsResources,
   encode,
-  isTerminal,
-  reservationStack,
-  resourceRole,
-  toPreRefinement,
-  scalarSum,
-  subtractResources,
-  type AgentInfo,
-  type ContentType,
   type FrameworkInfo,
+  isTerminal,
   type Offer,
   type OfferOperation,
   type OperationStatus,
   type Resource,
+  reservationStack,
+  resourceRole,
+  scalarSum,
+  type scheduler,
+  subtractResources,
   type TaskInfo,
   type TaskState,
   type TaskStatus,
-  agent as agentMsg,
-  scheduler,
+  toPreRefinement,
 } from '../proto/index.js'
 import { AGENT_HEALTH_DEFAULTS, AgentHealth } from './agent-health.js'
-import { OperatorEvents } from './operator-events.js'
 import { allocate, validateRoleName } from './allocator.js'
 import { CallError } from './errors.js'
 import { OfferFilters } from './filters.js'
 import { IdMinter, ipv4ToUint32 } from './ids.js'
+import {
+  type ClusterStatus,
+  Maintenance,
+  MaintenanceError,
+  type MaintenanceRecord,
+  type Schedule,
+} from './maintenance.js'
 import * as ops from './operations.js'
-import { Maintenance, MaintenanceError, type ClusterStatus, type MaintenanceRecord, type Schedule } from './maintenance.js'
+import { OperatorEvents } from './operator-events.js'
 import { parseQuotaConfigs, quotaJson, type RoleQuota } from './quota.js'
 
 /** Master settings. Durations in ms unless named otherwise. */
@@ -157,13 +163,17 @@ export class Master {
     this.heartbeatSeconds = options.heartbeatIntervalSeconds ?? 15
     this.allocationIntervalMs = options.allocationIntervalMs ?? 1000
     this.health = new AgentHealth(
-      { pingTimeoutMs: options.agentPingTimeoutMs ?? AGENT_HEALTH_DEFAULTS.pingTimeoutMs, maxPingTimeouts: options.maxAgentPingTimeouts ?? AGENT_HEALTH_DEFAULTS.maxPingTimeouts },
+      {
+        pingTimeoutMs: options.agentPingTimeoutMs ?? AGENT_HEALTH_DEFAULTS.pingTimeoutMs,
+        maxPingTimeouts: options.maxAgentPingTimeouts ?? AGENT_HEALTH_DEFAULTS.maxPingTimeouts,
+      },
       {
         ping: (id) => {
           const a = this.agents.get(id)
           if (a) this.sendAgent(a, { type: 'PING' })
         },
-        unreachable: (id, misses) => this.markUnreachable(id, `health check timed out after ${misses} unanswered pings`),
+        unreachable: (id, misses) =>
+          this.markUnreachable(id, `health check timed out after ${misses} unanswered pings`),
       },
     )
     this.log = options.logger
@@ -191,7 +201,14 @@ export class Master {
 
   get masterInfo() {
     const { host, port } = this.options
-    return { id: this.ids.masterId, ip: ipv4ToUint32(host), port, hostname: host, version: '1.11.0', address: { hostname: host, ip: host, port } }
+    return {
+      id: this.ids.masterId,
+      ip: ipv4ToUint32(host),
+      port,
+      hostname: host,
+      version: '1.11.0',
+      address: { hostname: host, ip: host, port },
+    }
   }
 
   // ---------------------------------------------------------------- frameworks (v1 scheduler API)
@@ -201,7 +218,12 @@ export class Master {
    * ERROR "Framework failed over"). Sends SUBSCRIBED then one HEARTBEAT, as Mesos (§1.4).
    * @throws CallError 400 when `framework_id` and `framework_info.id` disagree
    */
-  subscribe(call: scheduler.Call, sink: EventStream, contentType: ContentType, streamId: string = randomUUID()): string {
+  subscribe(
+    call: scheduler.Call,
+    sink: EventStream,
+    contentType: ContentType,
+    streamId: string = randomUUID(),
+  ): string {
     const info = structuredClone(call.subscribe!.framework_info)
     if (call.framework_id && call.framework_id.value !== info.id?.value) {
       throw new CallError(400, "'framework_id' differs from 'subscribe.framework_info.id'")
@@ -225,7 +247,10 @@ export class Master {
       const id = requestedId ?? this.ids.framework()
       fw = { id, info: { ...info, id: { value: id } }, suppressed: false, offers: new Set(), registeredAt: Date.now() }
       this.frameworks.set(id, fw)
-      this.log.info({ framework: id, name: info.name, role: this.roleOf(fw) }, requestedId ? 'framework re-subscribed with a known id' : 'framework registered')
+      this.log.info(
+        { framework: id, name: info.name, role: this.roleOf(fw) },
+        requestedId ? 'framework re-subscribed with a known id' : 'framework registered',
+      )
     }
     const suppressed = call.subscribe?.suppressed_roles ?? []
     fw.suppressed = suppressed.length > 0 && suppressed.includes(this.roleOf(fw))
@@ -238,7 +263,11 @@ export class Master {
     })
     this.send(fw, {
       type: 'SUBSCRIBED',
-      subscribed: { framework_id: { value: fw.id }, heartbeat_interval_seconds: this.heartbeatSeconds, master_info: this.masterInfo },
+      subscribed: {
+        framework_id: { value: fw.id },
+        heartbeat_interval_seconds: this.heartbeatSeconds,
+        master_info: this.masterInfo,
+      },
     })
     this.send(fw, { type: 'HEARTBEAT' })
     this.scheduleAllocation()
@@ -256,7 +285,11 @@ export class Master {
     if (!fw) throw new CallError(400, 'Framework cannot be found')
     if (!fw.stream) throw new CallError(403, 'Framework is not subscribed')
     if (!streamId) throw new CallError(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header")
-    if (streamId !== fw.stream.streamId) throw new CallError(400, `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${id}`)
+    if (streamId !== fw.stream.streamId)
+      throw new CallError(
+        400,
+        `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${id}`,
+      )
     return fw
   }
 
@@ -290,14 +323,23 @@ export class Master {
         const m = call.message
         if (!m) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'message' to be present")
         const agent = this.agents.get(m.agent_id.value)
-        if (agent) this.sendAgent(agent, { type: 'FRAMEWORK_MESSAGE', framework_message: { framework_id: { value: fw.id }, executor_id: m.executor_id, data: m.data } })
+        if (agent)
+          this.sendAgent(agent, {
+            type: 'FRAMEWORK_MESSAGE',
+            framework_message: { framework_id: { value: fw.id }, executor_id: m.executor_id, data: m.data },
+          })
         return
       }
       case 'SHUTDOWN': {
         const s = call.shutdown
         if (!s) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'shutdown' to be present")
         for (const t of this.tasks.values()) {
-          if (t.frameworkId === fw.id && t.agentId === s.agent_id.value && t.info.executor?.executor_id.value === s.executor_id.value) this.kill(fw, t.info.task_id.value)
+          if (
+            t.frameworkId === fw.id &&
+            t.agentId === s.agent_id.value &&
+            t.info.executor?.executor_id.value === s.executor_id.value
+          )
+            this.kill(fw, t.info.task_id.value)
         }
         return
       }
@@ -315,13 +357,17 @@ export class Master {
         return this.updateFramework(fw, call.update_framework)
       default:
         // Never a 5xx for a request the client got wrong (issue 4): an unknown type is a bad request.
-        throw new CallError(400, `Failed to validate scheduler::Call: unknown or unsupported call type '${call.type ?? 'UNKNOWN'}'`)
+        throw new CallError(
+          400,
+          `Failed to validate scheduler::Call: unknown or unsupported call type '${call.type ?? 'UNKNOWN'}'`,
+        )
     }
   }
 
   /** FrameworkInfo role checks as Mesos (§1.4); returns the problem or undefined. */
   private validateRoles(info: FrameworkInfo): string | undefined {
-    if (info.roles && info.roles.length > 0 && info.role && info.role !== '*') return "'roles' and the deprecated 'role' are mutually exclusive"
+    if (info.roles && info.roles.length > 0 && info.role && info.role !== '*')
+      return "'roles' and the deprecated 'role' are mutually exclusive"
     const roles = info.roles && info.roles.length > 0 ? info.roles : [info.role ?? '*']
     if (new Set(roles).size !== roles.length) return "'roles' contains duplicates"
     for (const r of roles) {
@@ -337,13 +383,19 @@ export class Master {
    * @throws CallError 400 for an invalid update
    */
   private updateFramework(fw: FrameworkEntry, update: scheduler.Call['update_framework']): void {
-    if (!update) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'update_framework' to be present")
+    if (!update)
+      throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'update_framework' to be present")
     const info = update.framework_info
-    if (info.id?.value !== fw.id) throw new CallError(400, `Updating framework ${fw.id} failed: 'update_framework.framework_info.id' must equal 'framework_id'`)
+    if (info.id?.value !== fw.id)
+      throw new CallError(
+        400,
+        `Updating framework ${fw.id} failed: 'update_framework.framework_info.id' must equal 'framework_id'`,
+      )
     for (const field of ['principal', 'user', 'checkpoint'] as const) {
       const before = fw.info[field] ?? (field === 'checkpoint' ? false : undefined)
       const after = info[field] ?? (field === 'checkpoint' ? false : undefined)
-      if (before !== after) throw new CallError(400, `Updating framework ${fw.id} failed: updating 'FrameworkInfo.${field}' is unsupported`)
+      if (before !== after)
+        throw new CallError(400, `Updating framework ${fw.id} failed: updating 'FrameworkInfo.${field}' is unsupported`)
     }
     const problem = this.validateRoles(info)
     if (problem) throw new CallError(400, `Updating framework ${fw.id} failed: ${problem}`)
@@ -351,7 +403,11 @@ export class Master {
     const role = info.roles?.[0] ?? info.role ?? '*'
     const suppressed = update.suppressed_roles ?? []
     const unknown = suppressed.find((r) => r !== role)
-    if (unknown !== undefined) throw new CallError(400, `Updating framework ${fw.id} failed: suppressed role '${unknown}' is not one of the framework's roles`)
+    if (unknown !== undefined)
+      throw new CallError(
+        400,
+        `Updating framework ${fw.id} failed: suppressed role '${unknown}' is not one of the framework's roles`,
+      )
     fw.info = { ...structuredClone(info), id: { value: fw.id } }
     const wasSuppressed = fw.suppressed
     fw.suppressed = suppressed.includes(role)
@@ -387,8 +443,14 @@ export class Master {
     this.detachStream(fw)
     this.recoverFrameworkOffers(fw, false)
     const seconds = fw.info.failover_timeout ?? 0
-    this.log.warn({ framework: fw.id, failoverTimeoutSeconds: seconds }, 'framework disconnected; waiting for it to re-subscribe')
-    fw.failoverTimer = setTimeout(() => this.removeFramework(fw, `failover timeout of ${seconds}s expired`), Math.min(seconds * 1000, 2 ** 31 - 1))
+    this.log.warn(
+      { framework: fw.id, failoverTimeoutSeconds: seconds },
+      'framework disconnected; waiting for it to re-subscribe',
+    )
+    fw.failoverTimer = setTimeout(
+      () => this.removeFramework(fw, `failover timeout of ${seconds}s expired`),
+      Math.min(seconds * 1000, 2 ** 31 - 1),
+    )
     fw.failoverTimer.unref()
   }
 
@@ -396,7 +458,8 @@ export class Master {
     this.log.warn({ framework: fw.id, why }, 'removing framework: its tasks are killed')
     this.recoverFrameworkOffers(fw, false)
     if (fw.failoverTimer) clearTimeout(fw.failoverTimer)
-    for (const a of this.agents.values()) this.sendAgent(a, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } })
+    for (const a of this.agents.values())
+      this.sendAgent(a, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } })
     for (const [key, t] of this.tasks) if (t.frameworkId === fw.id) this.tasks.delete(key)
     for (const [id, o] of this.inverseOffers) if (o.frameworkId === fw.id) this.inverseOffers.delete(id)
     this.detachStream(fw)
@@ -424,7 +487,8 @@ export class Master {
       if (entry.offer.framework_id.value !== fw.id) return `Offer ${value} belongs to another framework`
       out.push(entry)
     }
-    if (new Set(out.map((o) => o.offer.agent_id.value)).size > 1) return 'Aggregated offers must belong to the same agent'
+    if (new Set(out.map((o) => o.offer.agent_id.value)).size > 1)
+      return 'Aggregated offers must belong to the same agent'
     for (const o of out) {
       this.offers.delete(o.offer.id.value)
       fw.offers.delete(o.offer.id.value)
@@ -438,7 +502,14 @@ export class Master {
       if (!entry || entry.offer.framework_id.value !== fw.id) continue
       this.offers.delete(value)
       fw.offers.delete(value)
-      this.filters.add(fw.id, entry.offer.agent_id.value, entry.resources, refuseSeconds, Date.now(), this.allocationIntervalMs)
+      this.filters.add(
+        fw.id,
+        entry.offer.agent_id.value,
+        entry.resources,
+        refuseSeconds,
+        Date.now(),
+        this.allocationIntervalMs,
+      )
     }
     this.scheduleAllocation()
   }
@@ -454,8 +525,18 @@ export class Master {
     const operations = accept.operations ?? []
     if (typeof taken === 'string') {
       // Invalid offers: every task is LOST with REASON_INVALID_OFFERS (§1.10).
-      const tasks = operations.flatMap((op) => [...(op.launch?.task_infos ?? []), ...(op.launch_group?.task_group?.tasks ?? [])])
-      for (const t of tasks) this.statusToFramework(fw, { task_id: t.task_id, state: this.partitionAware(fw) ? 'TASK_DROPPED' : 'TASK_LOST', reason: 'REASON_INVALID_OFFERS', message: taken, source: 'SOURCE_MASTER' })
+      const tasks = operations.flatMap((op) => [
+        ...(op.launch?.task_infos ?? []),
+        ...(op.launch_group?.task_group?.tasks ?? []),
+      ])
+      for (const t of tasks)
+        this.statusToFramework(fw, {
+          task_id: t.task_id,
+          state: this.partitionAware(fw) ? 'TASK_DROPPED' : 'TASK_LOST',
+          reason: 'REASON_INVALID_OFFERS',
+          message: taken,
+          source: 'SOURCE_MASTER',
+        })
       for (const op of operations) this.operationStatus(fw, op, undefined, 'OPERATION_DROPPED', taken)
       return
     }
@@ -467,13 +548,15 @@ export class Master {
       const type = op.type && op.type !== 'UNKNOWN' ? op.type : op.launch ? 'LAUNCH' : 'UNKNOWN'
       if (type === 'LAUNCH') remaining = this.launchTasks(fw, agent, agentId, op.launch?.task_infos ?? [], remaining)
       else if (type === 'LAUNCH_GROUP') remaining = this.launchGroup(fw, agent, agentId, op, remaining)
-      else if (type === 'RESERVE' || type === 'UNRESERVE' || type === 'CREATE' || type === 'DESTROY') remaining = this.resourceOperation(fw, agent, op, type, remaining)
+      else if (type === 'RESERVE' || type === 'UNRESERVE' || type === 'CREATE' || type === 'DESTROY')
+        remaining = this.resourceOperation(fw, agent, op, type, remaining)
       else {
         this.log.warn({ framework: fw.id, type }, 'unsupported offer operation dropped')
         this.operationStatus(fw, op, agentId, 'OPERATION_ERROR', `Unsupported offer operation '${type}'`)
       }
     }
-    if (remaining.length > 0) this.filters.add(fw.id, agentId, remaining, accept.filters?.refuse_seconds, Date.now(), this.allocationIntervalMs)
+    if (remaining.length > 0)
+      this.filters.add(fw.id, agentId, remaining, accept.filters?.refuse_seconds, Date.now(), this.allocationIntervalMs)
     this.scheduleAllocation()
   }
 
@@ -484,7 +567,11 @@ export class Master {
    * resource acts for the role and principal of its own (innermost) reservation.
    * @throws CallError 400 for an unknown agent or an operation that does not apply, with the reason
    */
-  operatorResources(kind: 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY', agentId: string, resources: Resource[]): void {
+  operatorResources(
+    kind: 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY',
+    agentId: string,
+    resources: Resource[],
+  ): void {
     const agent = this.agents.get(agentId)
     if (!agent) throw new CallError(400, `Failed to validate master::Call: agent '${agentId}' is not registered`)
     this.rescindAgentOffers(agentId)
@@ -492,42 +579,91 @@ export class Master {
     let total = agent.total
     for (const r of resources) {
       const top = reservationStack(r).at(-1)
-      const ctx = { role: top?.role ?? '*', principal: kind === 'CREATE' ? r.disk?.persistence?.principal ?? top?.principal : top?.principal, agentTotal: total }
-      const c = kind === 'RESERVE' ? ops.reserve(ctx, available, [r]) : kind === 'UNRESERVE' ? ops.unreserve(ctx, available, [r]) : kind === 'CREATE' ? ops.create(ctx, available, [r]) : ops.destroy(ctx, available, [r])
+      const ctx = {
+        role: top?.role ?? '*',
+        principal: kind === 'CREATE' ? (r.disk?.persistence?.principal ?? top?.principal) : top?.principal,
+        agentTotal: total,
+      }
+      const c =
+        kind === 'RESERVE'
+          ? ops.reserve(ctx, available, [r])
+          : kind === 'UNRESERVE'
+            ? ops.unreserve(ctx, available, [r])
+            : kind === 'CREATE'
+              ? ops.create(ctx, available, [r])
+              : ops.destroy(ctx, available, [r])
       if ('error' in c) throw new CallError(400, `Failed to validate master::Call: ${c.error}`)
       available = ops.applyConversion(available, c)
       total = ops.applyConversion(total, c)
     }
     agent.total = total
     agent.checkpointed = ops.checkpointedOf(total)
-    this.log.info({ agent: agentId, operation: kind, resources: resources.length }, 'operator changed reservations or volumes')
+    this.log.info(
+      { agent: agentId, operation: kind, resources: resources.length },
+      'operator changed reservations or volumes',
+    )
     this.checkpointAgent(agent)
     this.scheduleAllocation()
   }
 
   /** UPDATE_OPERATION_STATUS for an operation that set `id` (feedback), as Mesos. */
-  private operationStatus(fw: FrameworkEntry, op: OfferOperation, agentId: string | undefined, state: OperationStatus['state'], message?: string, converted?: Resource[]): void {
+  private operationStatus(
+    fw: FrameworkEntry,
+    op: OfferOperation,
+    agentId: string | undefined,
+    state: OperationStatus['state'],
+    message?: string,
+    converted?: Resource[],
+  ): void {
     if (!op.id?.value) return
-    const status: OperationStatus = { operation_id: op.id, state, ...(message ? { message } : {}), ...(agentId ? { agent_id: { value: agentId } } : {}), ...(converted ? { converted_resources: converted } : {}) }
+    const status: OperationStatus = {
+      operation_id: op.id,
+      state,
+      ...(message ? { message } : {}),
+      ...(agentId ? { agent_id: { value: agentId } } : {}),
+      ...(converted ? { converted_resources: converted } : {}),
+    }
     this.send(fw, { type: 'UPDATE_OPERATION_STATUS', update_operation_status: { status } })
   }
 
   /** LAUNCH: each valid task goes to the agent; returns what is left of the offer. */
-  private launchTasks(fw: FrameworkEntry, agent: AgentEntry | undefined, agentId: string, tasks: TaskInfo[], offered: Resource[]): Resource[] {
+  private launchTasks(
+    fw: FrameworkEntry,
+    agent: AgentEntry | undefined,
+    agentId: string,
+    tasks: TaskInfo[],
+    offered: Resource[],
+  ): Resource[] {
     let remaining = offered
     for (const task of tasks) {
       const problem = agent ? this.validateTask(fw, task, agentId, remaining) : 'Agent is gone'
       if (problem) {
         this.log.warn({ framework: fw.id, task: task.task_id?.value, problem }, 'task rejected')
-        this.statusToFramework(fw, { task_id: task.task_id, state: 'TASK_ERROR', reason: 'REASON_TASK_INVALID', message: problem, source: 'SOURCE_MASTER', agent_id: { value: agentId } })
+        this.statusToFramework(fw, {
+          task_id: task.task_id,
+          state: 'TASK_ERROR',
+          reason: 'REASON_TASK_INVALID',
+          message: problem,
+          source: 'SOURCE_MASTER',
+          agent_id: { value: agentId },
+        })
         continue
       }
       const used = this.taskResources(fw, task, agent!)
       remaining = subtractResources(remaining, used)
       const execKey = task.executor ? `${fw.id}/${task.executor.executor_id.value}` : undefined
       if (execKey && !agent!.executors.has(execKey)) agent!.executors.set(execKey, task.executor?.resources ?? [])
-      this.tasks.set(this.taskKey(fw.id, task.task_id.value), { frameworkId: fw.id, agentId, info: task, state: 'TASK_STAGING', resources: task.resources ?? [] })
-      this.log.info({ framework: fw.id, task: task.task_id.value, agent: agentId, host: agent!.info.hostname }, 'launching task')
+      this.tasks.set(this.taskKey(fw.id, task.task_id.value), {
+        frameworkId: fw.id,
+        agentId,
+        info: task,
+        state: 'TASK_STAGING',
+        resources: task.resources ?? [],
+      })
+      this.log.info(
+        { framework: fw.id, task: task.task_id.value, agent: agentId, host: agent!.info.hostname },
+        'launching task',
+      )
       this.sendAgent(agent!, { type: 'RUN_TASK', run_task: { framework_info: fw.info, task } })
     }
     return remaining
@@ -538,30 +674,47 @@ export class Master {
    * executor of type DEFAULT (the agent's built-in default executor); tasks must have a `command`
    * and no `executor`. Resources: the tasks' plus the executor's when it is new on the agent.
    */
-  private launchGroup(fw: FrameworkEntry, agent: AgentEntry | undefined, agentId: string, op: OfferOperation, offered: Resource[]): Resource[] {
+  private launchGroup(
+    fw: FrameworkEntry,
+    agent: AgentEntry | undefined,
+    agentId: string,
+    op: OfferOperation,
+    offered: Resource[],
+  ): Resource[] {
     const group = op.launch_group
     const tasks = group?.task_group?.tasks ?? []
     const fail = (message: string): Resource[] => {
       this.log.warn({ framework: fw.id, problem: message }, 'task group rejected')
-      for (const t of tasks) this.statusToFramework(fw, { task_id: t.task_id, state: 'TASK_ERROR', reason: 'REASON_TASK_GROUP_INVALID', message, source: 'SOURCE_MASTER', agent_id: { value: agentId } })
+      for (const t of tasks)
+        this.statusToFramework(fw, {
+          task_id: t.task_id,
+          state: 'TASK_ERROR',
+          reason: 'REASON_TASK_GROUP_INVALID',
+          message,
+          source: 'SOURCE_MASTER',
+          agent_id: { value: agentId },
+        })
       return offered
     }
     if (!agent) return fail('Agent is gone')
-    if (!group?.executor?.executor_id?.value) return fail("LAUNCH_GROUP needs 'launch_group.executor' with an executor_id")
+    if (!group?.executor?.executor_id?.value)
+      return fail("LAUNCH_GROUP needs 'launch_group.executor' with an executor_id")
     if (tasks.length === 0) return fail("LAUNCH_GROUP needs at least one task in 'launch_group.task_group.tasks'")
     const executor = { ...group.executor, framework_id: { value: fw.id } }
-    if ((executor.type ?? 'DEFAULT') !== 'DEFAULT') return fail(`LAUNCH_GROUP supports executors of type DEFAULT only, got ${executor.type}`)
+    if ((executor.type ?? 'DEFAULT') !== 'DEFAULT')
+      return fail(`LAUNCH_GROUP supports executors of type DEFAULT only, got ${executor.type}`)
     if (executor.command) return fail('An executor of type DEFAULT must not have a command: the agent runs its own')
     const ids = new Set<string>()
     for (const t of tasks) {
-      if (t.executor) return fail(`Task '${t.task_id?.value}' of a group must not have 'executor': the group's executor runs it`)
+      if (t.executor)
+        return fail(`Task '${t.task_id?.value}' of a group must not have 'executor': the group's executor runs it`)
       if (!t.command) return fail(`Task '${t.task_id?.value}' of a group needs a 'command'`)
       if (ids.has(t.task_id?.value)) return fail(`Duplicate task id '${t.task_id?.value}' in the group`)
       ids.add(t.task_id?.value)
     }
     const execKey = `${fw.id}/${executor.executor_id.value}`
     const newExecutor = !agent.executors.has(execKey)
-    let want: Resource[] = newExecutor ? executor.resources ?? [] : []
+    let want: Resource[] = newExecutor ? (executor.resources ?? []) : []
     for (const t of tasks) {
       const problem = this.validateTask(fw, { ...t, executor }, agentId, offered, true)
       if (problem) return fail(`Task '${t.task_id?.value}': ${problem}`)
@@ -569,9 +722,22 @@ export class Master {
     }
     if (!containsResources(offered, want)) return fail('Task group uses more resources than offered')
     if (newExecutor) agent.executors.set(execKey, executor.resources ?? [])
-    for (const t of tasks) this.tasks.set(this.taskKey(fw.id, t.task_id.value), { frameworkId: fw.id, agentId, info: { ...t, executor }, state: 'TASK_STAGING', resources: t.resources ?? [] })
-    this.log.info({ framework: fw.id, executor: executor.executor_id.value, tasks: [...ids], agent: agentId }, 'launching task group')
-    this.sendAgent(agent, { type: 'RUN_TASK_GROUP', run_task_group: { framework_info: fw.info, executor, task_group: { tasks } } })
+    for (const t of tasks)
+      this.tasks.set(this.taskKey(fw.id, t.task_id.value), {
+        frameworkId: fw.id,
+        agentId,
+        info: { ...t, executor },
+        state: 'TASK_STAGING',
+        resources: t.resources ?? [],
+      })
+    this.log.info(
+      { framework: fw.id, executor: executor.executor_id.value, tasks: [...ids], agent: agentId },
+      'launching task group',
+    )
+    this.sendAgent(agent, {
+      type: 'RUN_TASK_GROUP',
+      run_task_group: { framework_info: fw.info, executor, task_group: { tasks } },
+    })
     return subtractResources(offered, want)
   }
 
@@ -580,17 +746,31 @@ export class Master {
    * agent's total, then sends the agent its new checkpointed resources (it persists them and creates
    * or removes volume directories). Returns what is left of the offer.
    */
-  private resourceOperation(fw: FrameworkEntry, agent: AgentEntry | undefined, op: OfferOperation, type: 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY', offered: Resource[]): Resource[] {
+  private resourceOperation(
+    fw: FrameworkEntry,
+    agent: AgentEntry | undefined,
+    op: OfferOperation,
+    type: 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY',
+    offered: Resource[],
+  ): Resource[] {
     if (!agent) {
       this.operationStatus(fw, op, undefined, 'OPERATION_ERROR', 'Agent is gone')
       return offered
     }
-    const ctx = { role: this.roleOf(fw), principal: fw.info.principal, agentTotal: agent.total, refinement: (fw.info.capabilities ?? []).some((c) => c.type === 'RESERVATION_REFINEMENT') }
+    const ctx = {
+      role: this.roleOf(fw),
+      principal: fw.info.principal,
+      agentTotal: agent.total,
+      refinement: (fw.info.capabilities ?? []).some((c) => c.type === 'RESERVATION_REFINEMENT'),
+    }
     const c =
-      type === 'RESERVE' ? ops.reserve(ctx, offered, op.reserve?.resources)
-      : type === 'UNRESERVE' ? ops.unreserve(ctx, offered, op.unreserve?.resources)
-      : type === 'CREATE' ? ops.create(ctx, offered, op.create?.volumes)
-      : ops.destroy(ctx, offered, op.destroy?.volumes)
+      type === 'RESERVE'
+        ? ops.reserve(ctx, offered, op.reserve?.resources)
+        : type === 'UNRESERVE'
+          ? ops.unreserve(ctx, offered, op.unreserve?.resources)
+          : type === 'CREATE'
+            ? ops.create(ctx, offered, op.create?.volumes)
+            : ops.destroy(ctx, offered, op.destroy?.volumes)
     if ('error' in c) {
       this.log.warn({ framework: fw.id, agent: agent.id, problem: c.error }, 'offer operation dropped')
       this.operationStatus(fw, op, agent.id, 'OPERATION_ERROR', c.error)
@@ -598,7 +778,10 @@ export class Master {
     }
     agent.total = ops.applyConversion(agent.total, c)
     agent.checkpointed = ops.checkpointedOf(agent.total)
-    this.log.info({ framework: fw.id, agent: agent.id, operation: type, resources: c.produced.length }, 'offer operation applied')
+    this.log.info(
+      { framework: fw.id, agent: agent.id, operation: type, resources: c.produced.length },
+      'offer operation applied',
+    )
     this.checkpointAgent(agent)
     this.operationStatus(fw, op, agent.id, 'OPERATION_FINISHED', undefined, c.produced)
     return ops.applyConversion(offered, c)
@@ -607,20 +790,30 @@ export class Master {
   /** Resources a launch consumes: the task's plus a new executor's own. */
   private taskResources(fw: FrameworkEntry, task: TaskInfo, agent: AgentEntry): Resource[] {
     const execKey = task.executor ? `${fw.id}/${task.executor.executor_id.value}` : undefined
-    const execRes = execKey && !agent.executors.has(execKey) ? task.executor?.resources ?? [] : []
+    const execRes = execKey && !agent.executors.has(execKey) ? (task.executor?.resources ?? []) : []
     return addResources(task.resources ?? [], execRes)
   }
 
   /** TaskInfo checks as Mesos (§1.10); returns the problem or undefined. */
-  private validateTask(fw: FrameworkEntry, task: TaskInfo, agentId: string, offered: Resource[], inGroup = false): string | undefined {
+  private validateTask(
+    fw: FrameworkEntry,
+    task: TaskInfo,
+    agentId: string,
+    offered: Resource[],
+    inGroup = false,
+  ): string | undefined {
     const id = task.task_id?.value ?? ''
-    if (!id || id === '.' || id === '..' || /[/\\\x00-\x1f]/.test(id) || id.length > 255) return `Task ID '${id}' is invalid`
-    if (!inGroup && !!task.executor === !!task.command) return 'Task should have at least one (but not both) of CommandInfo or ExecutorInfo present'
-    if (task.agent_id?.value !== agentId) return `Task uses agent ${task.agent_id?.value} but the offer is for agent ${agentId}`
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Mesos refuses task ids with control characters
+    if (!id || id === '.' || id === '..' || /[/\\\x00-\x1f]/.test(id) || id.length > 255)
+      return `Task ID '${id}' is invalid`
+    if (!inGroup && !!task.executor === !!task.command)
+      return 'Task should have at least one (but not both) of CommandInfo or ExecutorInfo present'
+    if (task.agent_id?.value !== agentId)
+      return `Task uses agent ${task.agent_id?.value} but the offer is for agent ${agentId}`
     const existing = this.tasks.get(this.taskKey(fw.id, id))
     if (existing && !isTerminal(existing.state)) return `Task has a duplicate ID: ${id}`
     const agent = this.agents.get(agentId)!
-    const want = inGroup ? task.resources ?? [] : this.taskResources(fw, task, agent)
+    const want = inGroup ? (task.resources ?? []) : this.taskResources(fw, task, agent)
     if (!inGroup && scalarSum(want, 'cpus') <= 0 && scalarSum(want, 'mem') <= 0) return 'Task uses no resources'
     if (!containsResources(offered, want)) return 'Task uses more resources than offered'
     return undefined
@@ -633,37 +826,70 @@ export class Master {
       return this.reconcile(fw, [{ task_id: { value: taskId } }])
     }
     const agent = this.agents.get(t.agentId)
-    if (agent) this.sendAgent(agent, { type: 'KILL_TASK', kill_task: { framework_id: { value: fw.id }, task_id: { value: taskId }, kill_policy: killPolicy } })
+    if (agent)
+      this.sendAgent(agent, {
+        type: 'KILL_TASK',
+        kill_task: { framework_id: { value: fw.id }, task_id: { value: taskId }, kill_policy: killPolicy },
+      })
   }
 
   private acknowledge(fw: FrameworkEntry, ack: scheduler.Call['acknowledge']): void {
     if (!ack) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'acknowledge' to be present")
-    if (Buffer.from(ack.uuid, 'base64').length !== 16) throw new CallError(400, "Failed to validate scheduler::Call: 'uuid' is not a valid UUID")
+    if (Buffer.from(ack.uuid, 'base64').length !== 16)
+      throw new CallError(400, "Failed to validate scheduler::Call: 'uuid' is not a valid UUID")
     const agent = this.agents.get(ack.agent_id.value)
-    if (agent) this.sendAgent(agent, { type: 'ACKNOWLEDGE', acknowledge: { framework_id: { value: fw.id }, task_id: ack.task_id, uuid: ack.uuid } })
+    if (agent)
+      this.sendAgent(agent, {
+        type: 'ACKNOWLEDGE',
+        acknowledge: { framework_id: { value: fw.id }, task_id: ack.task_id, uuid: ack.uuid },
+      })
   }
 
   /** RECONCILE, implicit (empty list) or explicit, with Mesos's answer table (§1.9). */
-  private reconcile(fw: FrameworkEntry, list: Array<{ task_id: { value: string }; agent_id?: { value: string } }>): void {
+  private reconcile(
+    fw: FrameworkEntry,
+    list: Array<{ task_id: { value: string }; agent_id?: { value: string } }>,
+  ): void {
     const base = { source: 'SOURCE_MASTER' as const, reason: 'REASON_RECONCILIATION' }
     if (list.length === 0) {
       for (const t of this.tasks.values()) {
         if (t.frameworkId !== fw.id) continue
-        this.statusToFramework(fw, { ...base, task_id: t.info.task_id, state: t.state, agent_id: { value: t.agentId }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: 'Reconciliation: Latest task state', unreachable_time: this.unreachableTime(t.unreachableSince) })
+        this.statusToFramework(fw, {
+          ...base,
+          task_id: t.info.task_id,
+          state: t.state,
+          agent_id: { value: t.agentId },
+          executor_id: t.info.executor?.executor_id,
+          data: t.status?.data,
+          message: 'Reconciliation: Latest task state',
+          unreachable_time: this.unreachableTime(t.unreachableSince),
+        })
       }
       return
     }
     for (const item of list) {
       const t = this.tasks.get(this.taskKey(fw.id, item.task_id.value))
       if (t) {
-        this.statusToFramework(fw, { ...base, task_id: t.info.task_id, state: t.state, agent_id: { value: t.agentId }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: 'Reconciliation: Latest task state', unreachable_time: this.unreachableTime(t.unreachableSince) })
+        this.statusToFramework(fw, {
+          ...base,
+          task_id: t.info.task_id,
+          state: t.state,
+          agent_id: { value: t.agentId },
+          executor_id: t.info.executor?.executor_id,
+          data: t.status?.data,
+          message: 'Reconciliation: Latest task state',
+          unreachable_time: this.unreachableTime(t.unreachableSince),
+        })
         continue
       }
       const agentId = item.agent_id?.value
       if (this.mayStillReregister(agentId)) {
         // The agent is in the registry but has not re-registered since this master was elected:
         // no reply, the scheduler must retry (Mesos §1.9, second row).
-        this.log.debug({ framework: fw.id, task: item.task_id.value, agent: agentId }, 'reconciliation: no reply while the agent may still re-register')
+        this.log.debug(
+          { framework: fw.id, task: item.task_id.value, agent: agentId },
+          'reconciliation: no reply while the agent may still re-register',
+        )
         continue
       }
       const agent = agentId ? this.agents.get(agentId) : undefined
@@ -671,7 +897,14 @@ export class Master {
       let state: TaskState = 'TASK_LOST'
       if (this.partitionAware(fw)) state = agent ? 'TASK_GONE' : gone ? 'TASK_UNREACHABLE' : 'TASK_UNKNOWN'
       const message = gone ? 'Reconciliation: Task is unreachable' : 'Reconciliation: Task is unknown'
-      this.statusToFramework(fw, { ...base, task_id: item.task_id, state, agent_id: item.agent_id, message, unreachable_time: this.unreachableTime(gone?.time) })
+      this.statusToFramework(fw, {
+        ...base,
+        task_id: item.task_id,
+        state,
+        agent_id: item.agent_id,
+        message,
+        unreachable_time: this.unreachableTime(gone?.time),
+      })
     }
   }
 
@@ -688,12 +921,20 @@ export class Master {
    * that have not by then are marked unreachable (Mesos `--agent_reregister_timeout`). Agents the
    * registry lists as unreachable stay so (reconciliation answers TASK_UNREACHABLE for them).
    */
-  recoverAgents(agents: ReadonlyArray<{ id: string; hostname?: string; resources?: Resource[] }>, deadlineMs: number, unreachable: ReadonlyArray<{ id: string; hostname?: string; time: number }> = []): void {
+  recoverAgents(
+    agents: ReadonlyArray<{ id: string; hostname?: string; resources?: Resource[] }>,
+    deadlineMs: number,
+    unreachable: ReadonlyArray<{ id: string; hostname?: string; time: number }> = [],
+  ): void {
     for (const a of agents) if (a.resources?.length) this.registryResources.set(a.id, a.resources)
     for (const a of agents) if (!this.agents.get(a.id)?.link) this.recovered.set(a.id, deadlineMs)
-    for (const u of unreachable) if (!this.agents.has(u.id)) this.unreachable.set(u.id, { id: u.id, hostname: u.hostname ?? '', time: u.time })
+    for (const u of unreachable)
+      if (!this.agents.has(u.id)) this.unreachable.set(u.id, { id: u.id, hostname: u.hostname ?? '', time: u.time })
     const hostnames = new Map(agents.map((a) => [a.id, a.hostname ?? '']))
-    this.log.info({ agents: agents.length, unreachable: unreachable.length, deadlineMs }, 'recovered agents from the registry; waiting for them to re-register')
+    this.log.info(
+      { agents: agents.length, unreachable: unreachable.length, deadlineMs },
+      'recovered agents from the registry; waiting for them to re-register',
+    )
     if (this.recoveryTimer) clearTimeout(this.recoveryTimer)
     const check = (): void => {
       const now = Date.now()
@@ -762,19 +1003,41 @@ export class Master {
       this.log.info({ agent: agent.id, host: agent.info.hostname }, 'agent re-registered')
     } else {
       const id = requested ?? this.ids.agent()
-      agent = { id, info: { ...reg.agent_info, id: { value: id } }, total: [], checkpointed: [], executors: new Map(), registeredAt: Date.now() }
+      agent = {
+        id,
+        info: { ...reg.agent_info, id: { value: id } },
+        total: [],
+        checkpointed: [],
+        executors: new Map(),
+        registeredAt: Date.now(),
+      }
       // After a master restart or failover the agent's checkpoint is the source of its reservations and
       // volumes; an agent that lost its checkpoint gets the registry's copy back (HA).
       let checkpointed = reg.checkpointed_resources ?? []
       const registered = this.registryResources.get(id) ?? []
       if (checkpointed.length === 0 && registered.length > 0) {
-        this.log.warn({ agent: id, resources: registered.length }, 'agent reported no reservations or volumes: restored them from the registry')
+        this.log.warn(
+          { agent: id, resources: registered.length },
+          'agent reported no reservations or volumes: restored them from the registry',
+        )
         checkpointed = registered
       }
       this.setAgentResources(agent, reg.agent_info.resources ?? [], checkpointed)
       this.agents.set(id, agent)
-      const how = wasUnreachable ? 'agent re-registered after being unreachable' : requested ? 'agent re-registered after a master restart' : 'agent registered'
-      this.log.info({ agent: id, host: agent.info.hostname, resources: reg.agent_info.resources?.length ?? 0, unreachableForMs: wasUnreachable ? Date.now() - wasUnreachable.time : undefined }, how)
+      const how = wasUnreachable
+        ? 'agent re-registered after being unreachable'
+        : requested
+          ? 'agent re-registered after a master restart'
+          : 'agent registered'
+      this.log.info(
+        {
+          agent: id,
+          host: agent.info.hostname,
+          resources: reg.agent_info.resources?.length ?? 0,
+          unreachableForMs: wasUnreachable ? Date.now() - wasUnreachable.time : undefined,
+        },
+        how,
+      )
     }
     const frameworkOf = (task: TaskInfo) => task.executor?.framework_id?.value ?? reg.framework_ids?.[0]?.value
     // Frameworks that are not partition-aware lost their tasks here when the agent became unreachable.
@@ -810,14 +1073,22 @@ export class Master {
       if (!fwId || shutdown.has(fwId)) continue
       const key = this.taskKey(fwId, task.task_id.value)
       const known = this.tasks.get(key)
-      if (!known) this.tasks.set(key, { frameworkId: fwId, agentId: agent.id, info: task, state: 'TASK_RUNNING', resources: task.resources ?? [] })
+      if (!known)
+        this.tasks.set(key, {
+          frameworkId: fwId,
+          agentId: agent.id,
+          info: task,
+          state: 'TASK_RUNNING',
+          resources: task.resources ?? [],
+        })
       else if (known.unreachableSince !== undefined) {
         known.state = known.stateBefore ?? 'TASK_RUNNING'
         known.unreachableSince = undefined
         known.stateBefore = undefined
         back.push(known)
       }
-      if (task.executor) agent.executors.set(`${fwId}/${task.executor.executor_id.value}`, task.executor.resources ?? [])
+      if (task.executor)
+        agent.executors.set(`${fwId}/${task.executor.executor_id.value}`, task.executor.resources ?? [])
     }
     this.recovered.delete(agent.id)
     this.options.onAgentAdmitted?.(agent.id, agent.info.hostname, agent.checkpointed)
@@ -826,15 +1097,36 @@ export class Master {
     sink.onClose(() => {
       if (target.link?.sink === sink) this.agentDisconnected(target)
     })
-    this.sendAgent(agent, { type: 'REGISTERED', registered: { agent_id: { value: agent.id }, master_id: this.ids.masterId, total_ping_timeout_seconds: this.health.totalTimeoutSeconds } })
-    if (agent.checkpointed.length > 0 || (reg.checkpointed_resources ?? []).length > 0) this.sendAgent(agent, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.checkpointed } })
+    this.sendAgent(agent, {
+      type: 'REGISTERED',
+      registered: {
+        agent_id: { value: agent.id },
+        master_id: this.ids.masterId,
+        total_ping_timeout_seconds: this.health.totalTimeoutSeconds,
+      },
+    })
+    if (agent.checkpointed.length > 0 || (reg.checkpointed_resources ?? []).length > 0)
+      this.sendAgent(agent, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.checkpointed } })
     for (const fwId of shutdown) {
-      this.log.info({ agent: agent.id, framework: fwId }, 'shutting down a framework at a re-registered agent: the framework is not partition-aware')
+      this.log.info(
+        { agent: agent.id, framework: fwId },
+        'shutting down a framework at a re-registered agent: the framework is not partition-aware',
+      )
       this.sendAgent(agent, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fwId } } })
     }
     for (const t of back) {
       const fw = this.frameworks.get(t.frameworkId)
-      if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: t.state, reason: 'REASON_AGENT_REREGISTERED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, data: t.status?.data, message: `Agent ${agent.info.hostname} reregistered` })
+      if (fw)
+        this.statusToFramework(fw, {
+          task_id: t.info.task_id,
+          state: t.state,
+          reason: 'REASON_AGENT_REREGISTERED',
+          source: 'SOURCE_MASTER',
+          agent_id: { value: agent.id },
+          executor_id: t.info.executor?.executor_id,
+          data: t.status?.data,
+          message: `Agent ${agent.info.hostname} reregistered`,
+        })
     }
     this.health.watch(agent.id)
     if (!known && this.operatorEvents.size > 0) {
@@ -853,7 +1145,11 @@ export class Master {
    */
   checkAgentMayRegister(call: agentMsg.Call): void {
     const host = call.register?.agent_info.hostname
-    if (host && this.maintenance.modeOf(host) === 'DOWN') throw new CallError(403, `Agent ${host} is on a machine in maintenance (DOWN); it may register after STOP_MAINTENANCE`)
+    if (host && this.maintenance.modeOf(host) === 'DOWN')
+      throw new CallError(
+        403,
+        `Agent ${host} is on a machine in maintenance (DOWN); it may register after STOP_MAINTENANCE`,
+      )
   }
 
   /** Sends the agent its reservations and volumes to checkpoint, and records them in the registry (HA). */
@@ -865,7 +1161,11 @@ export class Master {
   /** An agent's total: its `--resources` with its dynamic reservations and persistent volumes applied. */
   private setAgentResources(agent: AgentEntry, staticResources: Resource[], checkpointed: Resource[]): void {
     const { total, skipped } = ops.applyCheckpointed(staticResources, checkpointed)
-    if (skipped.length > 0) this.log.warn({ agent: agent.id, skipped: skipped.length }, "checkpointed reservations or volumes no longer fit the agent's --resources; dropped")
+    if (skipped.length > 0)
+      this.log.warn(
+        { agent: agent.id, skipped: skipped.length },
+        "checkpointed reservations or volumes no longer fit the agent's --resources; dropped",
+      )
     agent.total = total
     agent.checkpointed = ops.checkpointedOf(total)
   }
@@ -877,7 +1177,10 @@ export class Master {
   private agentDisconnected(agent: AgentEntry): void {
     agent.link = undefined
     const h = this.health.options
-    this.log.warn({ agent: agent.id, host: agent.info.hostname, withinMs: h.pingTimeoutMs * h.maxPingTimeouts }, 'agent disconnected; its tasks are kept until it re-registers or the health check marks it unreachable')
+    this.log.warn(
+      { agent: agent.id, host: agent.info.hostname, withinMs: h.pingTimeoutMs * h.maxPingTimeouts },
+      'agent disconnected; its tasks are kept until it re-registers or the health check marks it unreachable',
+    )
     this.rescindAgentOffers(agent.id)
   }
 
@@ -917,7 +1220,17 @@ export class Master {
         t.state = 'TASK_UNREACHABLE'
         t.unreachableSince = now
       } else this.tasks.delete(key)
-      if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: aware ? 'TASK_UNREACHABLE' : 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} is unreachable`, unreachable_time: unreachableTime })
+      if (fw)
+        this.statusToFramework(fw, {
+          task_id: t.info.task_id,
+          state: aware ? 'TASK_UNREACHABLE' : 'TASK_LOST',
+          reason: 'REASON_AGENT_REMOVED',
+          source: 'SOURCE_MASTER',
+          agent_id: { value: agent.id },
+          executor_id: t.info.executor?.executor_id,
+          message: `Agent ${agent.info.hostname} is unreachable`,
+          unreachable_time: unreachableTime,
+        })
     }
     this.announceAgentRemoved(agent)
     this.options.onAgentUnreachable?.(agent.id, agent.info.hostname, now)
@@ -929,18 +1242,27 @@ export class Master {
     const agent = call.agent_id ? this.agents.get(call.agent_id.value) : undefined
     if (!agent) throw new CallError(400, 'Agent is not registered')
     if (call.type === 'PONG') return this.health.pong(agent.id)
-    if (call.type === 'STATUS_UPDATE' && call.status_update) return this.statusFromAgent(agent, call.status_update.framework_id.value, call.status_update.status)
+    if (call.type === 'STATUS_UPDATE' && call.status_update)
+      return this.statusFromAgent(agent, call.status_update.framework_id.value, call.status_update.status)
     if (call.type === 'EXECUTOR_MESSAGE' && call.executor_message) {
       const m = call.executor_message
       const fw = this.frameworks.get(m.framework_id.value)
-      if (fw) this.send(fw, { type: 'MESSAGE', message: { agent_id: { value: agent.id }, executor_id: m.executor_id, data: m.data } })
+      if (fw)
+        this.send(fw, {
+          type: 'MESSAGE',
+          message: { agent_id: { value: agent.id }, executor_id: m.executor_id, data: m.data },
+        })
       return
     }
     if (call.type === 'EXITED_EXECUTOR' && call.exited_executor) {
       const e = call.exited_executor
       agent.executors.delete(`${e.framework_id.value}/${e.executor_id.value}`)
       const fw = this.frameworks.get(e.framework_id.value)
-      if (fw) this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id }, executor_id: e.executor_id, status: e.status } })
+      if (fw)
+        this.send(fw, {
+          type: 'FAILURE',
+          failure: { agent_id: { value: agent.id }, executor_id: e.executor_id, status: e.status },
+        })
       this.scheduleAllocation()
       return
     }
@@ -959,7 +1281,16 @@ export class Master {
       }
     }
     const fw = this.frameworks.get(frameworkId)
-    this.log.info({ framework: frameworkId, task: status.task_id.value, state: status.state, reason: status.reason, message: status.message }, 'status update')
+    this.log.info(
+      {
+        framework: frameworkId,
+        task: status.task_id.value,
+        state: status.state,
+        reason: status.reason,
+        message: status.message,
+      },
+      'status update',
+    )
     if (fw) this.send(fw, { type: 'UPDATE', update: { status: { ...status, agent_id: { value: agent.id } } } })
   }
 
@@ -1011,7 +1342,8 @@ export class Master {
       a.cpus += scalarSum(r, 'cpus')
       a.mem += scalarSum(r, 'mem')
     }
-    for (const t of this.tasks.values()) if (!isTerminal(t.state) && t.unreachableSince === undefined) add(t.frameworkId, t.resources)
+    for (const t of this.tasks.values())
+      if (!isTerminal(t.state) && t.unreachableSince === undefined) add(t.frameworkId, t.resources)
     for (const o of this.offers.values()) add(o.offer.framework_id.value, o.resources)
     return out
   }
@@ -1033,13 +1365,26 @@ export class Master {
       total.mem += scalarSum(a.total, 'mem')
     }
     const allocated = this.allocatedByFramework()
-    const frameworks = [...this.frameworks.values()].map((fw) => ({ id: fw.id, role: this.roleOf(fw), active: !!fw.stream && !fw.suppressed, allocated: allocated.get(fw.id)! }))
+    const frameworks = [...this.frameworks.values()].map((fw) => ({
+      id: fw.id,
+      role: this.roleOf(fw),
+      active: !!fw.stream && !fw.suppressed,
+      allocated: allocated.get(fw.id)!,
+    }))
     if (!frameworks.some((f) => f.active)) return
     const available = this.availableByAgent()
     const agents = linked.map((a) => ({ id: a.id, available: available.get(a.id)! }))
     const now = Date.now()
     let made = 0
-    const grants = allocate(frameworks, agents, total, (f, a, r) => this.filters.isFiltered(f, a, r, now), this.weights, Math.random, this.quotas)
+    const grants = allocate(
+      frameworks,
+      agents,
+      total,
+      (f, a, r) => this.filters.isFiltered(f, a, r, now),
+      this.weights,
+      Math.random,
+      this.quotas,
+    )
     for (const [fwId, list] of grants) {
       const fw = this.frameworks.get(fwId)!
       // Frameworks without RESERVATION_REFINEMENT see reservations in the pre-refinement format (§1.6).
@@ -1051,10 +1396,17 @@ export class Master {
           framework_id: { value: fwId },
           agent_id: { value: agentId },
           hostname: agent.info.hostname,
-          url: { scheme: 'http', address: { hostname: agent.info.hostname, ip: agent.info.hostname, port: agent.info.port ?? 5051 }, path: '/slave(1)' },
-          resources: refinement || !resources.some((r) => r.reservations?.length) ? resources : resources.map(toPreRefinement),
+          url: {
+            scheme: 'http',
+            address: { hostname: agent.info.hostname, ip: agent.info.hostname, port: agent.info.port ?? 5051 },
+            path: '/slave(1)',
+          },
+          resources:
+            refinement || !resources.some((r) => r.reservations?.length) ? resources : resources.map(toPreRefinement),
           attributes: agent.info.attributes ?? [],
-          executor_ids: [...agent.executors.keys()].filter((k) => k.startsWith(`${fwId}/`)).map((k) => ({ value: k.slice(fwId.length + 1) })),
+          executor_ids: [...agent.executors.keys()]
+            .filter((k) => k.startsWith(`${fwId}/`))
+            .map((k) => ({ value: k.slice(fwId.length + 1) })),
         }
         const draining = this.maintenance.machineOf(agent.info.hostname)
         if (draining) offer.unavailability = draining.unavailability
@@ -1109,7 +1461,8 @@ export class Master {
    */
   startMaintenance(machines: unknown): void {
     this.asCallError(() => this.maintenance.start(machines))
-    for (const agent of [...this.agents.values()]) if (this.maintenance.modeOf(agent.info.hostname) === 'DOWN') this.removeAgentForMaintenance(agent)
+    for (const agent of [...this.agents.values()])
+      if (this.maintenance.modeOf(agent.info.hostname) === 'DOWN') this.removeAgentForMaintenance(agent)
     this.maintenanceChanged()
   }
 
@@ -1123,7 +1476,10 @@ export class Master {
   /** Restores the registry's maintenance record after an HA election. */
   recoverMaintenance(record: MaintenanceRecord): void {
     this.maintenance.restore(record)
-    this.log.info({ windows: record.schedule.windows.length, down: record.down.length }, 'recovered the maintenance schedule from the registry')
+    this.log.info(
+      { windows: record.schedule.windows.length, down: record.down.length },
+      'recovered the maintenance schedule from the registry',
+    )
   }
 
   private asCallError<T>(f: () => T): T {
@@ -1144,12 +1500,22 @@ export class Master {
     this.log.warn({ agent: agent.id, host: agent.info.hostname }, 'agent removed: its machine is DOWN for maintenance')
     this.rescindInverseOffers(agent.id)
     const tasks = [...this.tasks].filter(([, t]) => t.agentId === agent.id)
-    for (const fwId of new Set(tasks.map(([, t]) => t.frameworkId))) this.sendAgent(agent, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fwId } } })
+    for (const fwId of new Set(tasks.map(([, t]) => t.frameworkId)))
+      this.sendAgent(agent, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fwId } } })
     this.detachAgent(agent)
     for (const [key, t] of tasks) {
       this.tasks.delete(key)
       const fw = this.frameworks.get(t.frameworkId)
-      if (fw) this.statusToFramework(fw, { task_id: t.info.task_id, state: this.partitionAware(fw) ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST', reason: 'REASON_AGENT_REMOVED_BY_OPERATOR', source: 'SOURCE_MASTER', agent_id: { value: agent.id }, executor_id: t.info.executor?.executor_id, message: `Agent ${agent.info.hostname} is down for maintenance` })
+      if (fw)
+        this.statusToFramework(fw, {
+          task_id: t.info.task_id,
+          state: this.partitionAware(fw) ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST',
+          reason: 'REASON_AGENT_REMOVED_BY_OPERATOR',
+          source: 'SOURCE_MASTER',
+          agent_id: { value: agent.id },
+          executor_id: t.info.executor?.executor_id,
+          message: `Agent ${agent.info.hostname} is down for maintenance`,
+        })
     }
     this.announceAgentRemoved(agent)
   }
@@ -1167,7 +1533,8 @@ export class Master {
 
   /** Tells every framework (FAILURE naming the agent, the v1 "agent lost") and the operator stream (AGENT_REMOVED). */
   private announceAgentRemoved(agent: AgentEntry): void {
-    for (const fw of this.frameworks.values()) this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
+    for (const fw of this.frameworks.values())
+      this.send(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } })
     this.operatorEvents.send({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: agent.id } } })
   }
 
@@ -1184,8 +1551,23 @@ export class Master {
       if (!fw) continue
       const id = `${this.ids.offer()}-inverse`
       this.inverseOffers.set(id, { frameworkId: fwId, agentId: agent.id })
-      this.log.info({ framework: fwId, agent: agent.id, host: agent.info.hostname }, 'inverse offer: the machine is scheduled for maintenance')
-      this.send(fw, { type: 'INVERSE_OFFERS', inverse_offers: { inverse_offers: [{ id: { value: id }, framework_id: { value: fwId }, agent_id: { value: agent.id }, unavailability: machine.unavailability }] } })
+      this.log.info(
+        { framework: fwId, agent: agent.id, host: agent.info.hostname },
+        'inverse offer: the machine is scheduled for maintenance',
+      )
+      this.send(fw, {
+        type: 'INVERSE_OFFERS',
+        inverse_offers: {
+          inverse_offers: [
+            {
+              id: { value: id },
+              framework_id: { value: fwId },
+              agent_id: { value: agent.id },
+              unavailability: machine.unavailability,
+            },
+          ],
+        },
+      })
     }
   }
 
@@ -1194,12 +1576,17 @@ export class Master {
       if (o.agentId !== agentId) continue
       this.inverseOffers.delete(id)
       const fw = this.frameworks.get(o.frameworkId)
-      if (fw) this.send(fw, { type: 'RESCIND_INVERSE_OFFER', rescind_inverse_offer: { inverse_offer_id: { value: id } } })
+      if (fw)
+        this.send(fw, { type: 'RESCIND_INVERSE_OFFER', rescind_inverse_offer: { inverse_offer_id: { value: id } } })
     }
   }
 
   /** ACCEPT_INVERSE_OFFERS / DECLINE_INVERSE_OFFERS: the answer is recorded for GET_MAINTENANCE_STATUS; unknown ids are ignored (Mesos). */
-  private answerInverseOffers(fw: FrameworkEntry, ids: ReadonlyArray<{ value: string }>, status: 'ACCEPT' | 'DECLINE'): void {
+  private answerInverseOffers(
+    fw: FrameworkEntry,
+    ids: ReadonlyArray<{ value: string }>,
+    status: 'ACCEPT' | 'DECLINE',
+  ): void {
     for (const { value } of ids) {
       const o = this.inverseOffers.get(value)
       if (!o || o.frameworkId !== fw.id) continue
@@ -1238,15 +1625,26 @@ export class Master {
       }
       for (const n of ['cpus', 'mem'] as const) {
         const sum = [...next.values()].reduce((s, q) => s + (q.guarantees[n] ?? 0), 0)
-        if (sum > total[n] + 1e-9) throw new CallError(400, `Failed to validate master::Call: the quota guarantees for ${n} add up to ${sum}, more than the cluster's ${total[n]}; use 'force' to set them anyway`)
+        if (sum > total[n] + 1e-9)
+          throw new CallError(
+            400,
+            `Failed to validate master::Call: the quota guarantees for ${n} add up to ${sum}, more than the cluster's ${total[n]}; use 'force' to set them anyway`,
+          )
       }
       // what tasks use (outstanding offers do not count: they are rescinded below)
       const used = new Map(this.roles().map((r) => [r.name, r.allocated]))
       for (const [role, q] of configs) {
         for (const n of ['cpus', 'mem'] as const) {
           const limit = q.limits[n]
-          const now = scalarSum([...used].filter(([name]) => name === role || name.startsWith(`${role}/`)).flatMap(([, r]) => r), n)
-          if (limit !== undefined && now > limit + 1e-9) throw new CallError(400, `Failed to validate master::Call: role '${role}' already uses ${now} ${n}, more than the limit ${limit}; use 'force' to set it anyway`)
+          const now = scalarSum(
+            [...used].filter(([name]) => name === role || name.startsWith(`${role}/`)).flatMap(([, r]) => r),
+            n,
+          )
+          if (limit !== undefined && now > limit + 1e-9)
+            throw new CallError(
+              400,
+              `Failed to validate master::Call: role '${role}' already uses ${now} ${n}, more than the limit ${limit}; use 'force' to set it anyway`,
+            )
         }
       }
     }
@@ -1287,11 +1685,16 @@ export class Master {
     const next = new Map<string, number>()
     for (const info of infos) {
       const role = info.role
-      if (role === undefined) throw new CallError(400, "Failed to validate master::Call: 'weight_infos' entry is missing 'role'")
+      if (role === undefined)
+        throw new CallError(400, "Failed to validate master::Call: 'weight_infos' entry is missing 'role'")
       const problem = validateRoleName(role)
       if (problem) throw new CallError(400, `Failed to validate master::Call: ${problem}`)
       const w = info.weight
-      if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0) throw new CallError(400, `Failed to validate master::Call: weight of role '${role}' must be a number above 0, got ${JSON.stringify(w)}`)
+      if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0)
+        throw new CallError(
+          400,
+          `Failed to validate master::Call: weight of role '${role}' must be a number above 0, got ${JSON.stringify(w)}`,
+        )
       next.set(role, w)
     }
     for (const [role, w] of next) this.weights.set(role, w)
@@ -1302,7 +1705,8 @@ export class Master {
 
   /** Weights read back from the HA registry after an election; they replace `--weights` role by role. */
   recoverWeights(weights: ReadonlyArray<{ role: string; weight: number }>): void {
-    for (const { role, weight } of weights) if (validateRoleName(role) === undefined && weight > 0) this.weights.set(role, weight)
+    for (const { role, weight } of weights)
+      if (validateRoleName(role) === undefined && weight > 0) this.weights.set(role, weight)
     this.log.info({ weights: Object.fromEntries(this.weights) }, 'recovered role weights from the registry')
     this.scheduleAllocation()
   }
@@ -1311,7 +1715,15 @@ export class Master {
    * Known roles as Mesos GET_ROLES: roles of frameworks, roles with a weight, roles with static
    * reservations on agents; each with its weight, frameworks and allocated/offered/reserved resources.
    */
-  roles(): Array<{ name: string; weight: number; frameworks: Array<{ value: string }>; resources: Resource[]; allocated: Resource[]; offered: Resource[]; reserved: Resource[] }> {
+  roles(): Array<{
+    name: string
+    weight: number
+    frameworks: Array<{ value: string }>
+    resources: Resource[]
+    allocated: Resource[]
+    offered: Resource[]
+    reserved: Resource[]
+  }> {
     const names = new Set<string>(this.weights.keys())
     for (const f of this.frameworks.values()) names.add(this.roleOf(f))
     const reserved = new Map<string, Resource[]>()
@@ -1352,13 +1764,13 @@ export class Master {
     })
   }
 
-
   /** Agents, frameworks and tasks in the shapes of the v1 operator API (GET_AGENTS/FRAMEWORKS/TASKS). */
   operatorView() {
     const ns = (ms: number) => ({ nanoseconds: Math.round(ms * 1e6) })
     const available = this.availableByAgent()
     const offeredBy = new Map<string, Resource[]>()
-    for (const o of this.offers.values()) offeredBy.set(o.offer.agent_id.value, addResources(offeredBy.get(o.offer.agent_id.value) ?? [], o.resources))
+    for (const o of this.offers.values())
+      offeredBy.set(o.offer.agent_id.value, addResources(offeredBy.get(o.offer.agent_id.value) ?? [], o.resources))
     return {
       agents: [...this.agents.values()].map((a) => {
         const offered = offeredBy.get(a.id) ?? []
@@ -1381,7 +1793,12 @@ export class Master {
         offers: [...f.offers].map((id) => this.offers.get(id)?.offer).filter((o): o is Offer => !!o),
       })),
       /** agents marked unreachable (not in Mesos's GET_AGENTS; its /state has the count) */
-      unreachable_agents: this.unreachableAgents().map((u) => ({ agent_id: { value: u.id }, hostname: u.hostname, port: u.port, unreachable_time: ns(u.time) })),
+      unreachable_agents: this.unreachableAgents().map((u) => ({
+        agent_id: { value: u.id },
+        hostname: u.hostname,
+        port: u.port,
+        unreachable_time: ns(u.time),
+      })),
       tasks: [...this.tasks.values()].map((t) => ({
         name: t.info.name,
         task_id: t.info.task_id,
@@ -1429,7 +1846,12 @@ export class Master {
         failover_timeout: f.info.failover_timeout ?? 0,
         registered_time: f.registeredAt / 1000,
       })),
-      unreachable_agents: this.unreachableAgents().map((u) => ({ id: u.id, hostname: u.hostname, port: u.port, unreachable_time: u.time / 1000 })),
+      unreachable_agents: this.unreachableAgents().map((u) => ({
+        id: u.id,
+        hostname: u.hostname,
+        port: u.port,
+        unreachable_time: u.time / 1000,
+      })),
       tasks: [...this.tasks.values()].map((t) => ({
         id: t.info.task_id.value,
         name: t.info.name,

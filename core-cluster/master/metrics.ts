@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { scalarSum } from '../proto/index.js'
 import type { Master } from './master.js'
 
@@ -17,14 +17,23 @@ export class MasterMetrics {
   constructor(master: Master) {
     const r = this.registry
     collectDefaultMetrics({ register: r, prefix: 'kafka_mesos_master_' })
-    this.calls = new Counter({ name: 'kafka_mesos_master_scheduler_calls_total', help: 'v1 scheduler API calls by call type and HTTP status', labelNames: ['type', 'code'], registers: [r] })
+    this.calls = new Counter({
+      name: 'kafka_mesos_master_scheduler_calls_total',
+      help: 'v1 scheduler API calls by call type and HTTP status',
+      labelNames: ['type', 'code'],
+      registers: [r],
+    })
     this.allocationSeconds = new Histogram({
       name: 'kafka_mesos_master_allocation_run_seconds',
       help: 'duration of one allocation run (DRF over every agent, offers built and sent)',
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [r],
     })
-    this.offersMade = new Counter({ name: 'kafka_mesos_master_offers_made_total', help: 'offers sent to frameworks', registers: [r] })
+    this.offersMade = new Counter({
+      name: 'kafka_mesos_master_offers_made_total',
+      help: 'offers sent to frameworks',
+      registers: [r],
+    })
     master.onAllocation = (seconds, offers) => {
       this.allocationSeconds.observe(seconds)
       this.offersMade.inc(offers)
@@ -84,8 +93,14 @@ export class MasterMetrics {
         const agents = master.state().agents.filter((a) => a.active)
         this.reset()
         for (const resource of ['cpus', 'mem']) {
-          this.set({ resource, kind: 'total' }, agents.reduce((n, a) => n + scalarSum(a.resources, resource), 0))
-          this.set({ resource, kind: 'available' }, agents.reduce((n, a) => n + scalarSum(a.available, resource), 0))
+          this.set(
+            { resource, kind: 'total' },
+            agents.reduce((n, a) => n + scalarSum(a.resources, resource), 0),
+          )
+          this.set(
+            { resource, kind: 'available' },
+            agents.reduce((n, a) => n + scalarSum(a.available, resource), 0),
+          )
         }
       },
     })
@@ -106,7 +121,9 @@ export class MasterMetrics {
       registers: [r],
       collect() {
         this.reset()
-        for (const role of master.roles()) for (const resource of ['cpus', 'mem']) this.set({ role: role.name, resource }, scalarSum(role.allocated, resource))
+        for (const role of master.roles())
+          for (const resource of ['cpus', 'mem'])
+            this.set({ role: role.name, resource }, scalarSum(role.allocated, resource))
       },
     })
   }

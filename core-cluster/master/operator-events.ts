@@ -29,7 +29,10 @@ export class OperatorEvents {
   subscribe(sink: EventStream, state: object): void {
     this.subscribers.add(sink)
     sink.onClose(() => this.subscribers.delete(sink))
-    write(sink, { type: 'SUBSCRIBED', subscribed: { get_state: state, heartbeat_interval_seconds: this.heartbeatSeconds } })
+    write(sink, {
+      type: 'SUBSCRIBED',
+      subscribed: { get_state: state, heartbeat_interval_seconds: this.heartbeatSeconds },
+    })
     write(sink, { type: 'HEARTBEAT' })
     if (!this.heartbeat) {
       this.heartbeat = setInterval(() => this.send({ type: 'HEARTBEAT' }), this.heartbeatSeconds * 1000)

@@ -1,12 +1,20 @@
+import type { Server } from 'node:http'
 import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
-import { Hono, type Context } from 'hono'
-import type { Server } from 'node:http'
+import { type Context, Hono } from 'hono'
 import type { Logger } from 'pino'
 import { EventStream, listen } from '../http/index.js'
-import { acceptedContentType, CodecError, decode, requestContentType, type ContentType, type agent as agentMsg, type scheduler } from '../proto/index.js'
+import {
+  acceptedContentType,
+  type agent as agentMsg,
+  CodecError,
+  type ContentType,
+  decode,
+  requestContentType,
+  type scheduler,
+} from '../proto/index.js'
+import { MasterElection, MasterRegistry } from './election.js'
 import { CallError } from './errors.js'
-import { MasterRegistry, MasterElection } from './election.js'
 import { Master } from './master.js'
 import { MasterMetrics } from './metrics.js'
 import { operatorCall } from './operator.js'
@@ -17,11 +25,15 @@ type Env = { Bindings: HttpBindings }
 const LEADER_ONLY = new Set(['/api/v1/scheduler', '/api/v1', '/internal/agent'])
 
 /** Reads and decodes a v1 call body, mapping problems to Mesos's status codes (§1.1). */
-async function readCall<T>(c: Context<Env>, name: 'mesos.v1.scheduler.Call' | 'kafka_mesos.agent.Call'): Promise<{ call: T; contentType: ContentType }> {
+async function readCall<T>(
+  c: Context<Env>,
+  name: 'mesos.v1.scheduler.Call' | 'kafka_mesos.agent.Call',
+): Promise<{ call: T; contentType: ContentType }> {
   const header = c.req.header('content-type')
-  if (!header) throw new CallError(400, 'Expecting \'Content-Type\' to be present')
+  if (!header) throw new CallError(400, "Expecting 'Content-Type' to be present")
   const contentType = requestContentType(header)
-  if (!contentType) throw new CallError(415, `Expecting 'Content-Type' of application/json or application/x-protobuf, got '${header}'`)
+  if (!contentType)
+    throw new CallError(415, `Expecting 'Content-Type' of application/json or application/x-protobuf, got '${header}'`)
   const body = new Uint8Array(await c.req.arrayBuffer())
   try {
     return { call: decode<T>(name, body, contentType), contentType }
@@ -51,7 +63,9 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
     await next()
     metrics.call(callTypes.get(c.req.raw) ?? 'UNPARSED', c.res.status)
   })
-  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }))
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+  )
   app.all('/api/v1/scheduler', async (c) => {
     if (c.req.method !== 'POST') {
       c.header('Allow', 'POST')
@@ -61,13 +75,19 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
       const { call } = await readCall<scheduler.Call>(c, 'mesos.v1.scheduler.Call')
       callTypes.set(c.req.raw, typeof call.type === 'string' ? call.type : 'UNSET')
       if (call.type === 'SUBSCRIBE') {
-        if (!call.subscribe) throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'subscribe' to be present")
-        if (c.req.header('mesos-stream-id')) throw new CallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")
+        if (!call.subscribe)
+          throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'subscribe' to be present")
+        if (c.req.header('mesos-stream-id'))
+          throw new CallError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header")
         if (call.framework_id && call.framework_id.value !== call.subscribe.framework_info.id?.value) {
-          throw new CallError(400, "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'")
+          throw new CallError(
+            400,
+            "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'",
+          )
         }
         const streamType = acceptedContentType(c.req.header('accept'))
-        if (!streamType) throw new CallError(406, 'Expecting \'Accept\' to allow application/json or application/x-protobuf')
+        if (!streamType)
+          throw new CallError(406, "Expecting 'Accept' to allow application/json or application/x-protobuf")
         const res = c.env.outgoing
         const streamId = crypto.randomUUID()
         const sink = new EventStream(res, streamType, { 'Mesos-Stream-Id': streamId })
@@ -81,9 +101,14 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
         return RESPONSE_ALREADY_SENT
       }
       // An enum value this master does not know (protobuf) is an unset type, as in Mesos's proto2 parsing.
-      if (!call.type || typeof call.type !== 'string') throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'type' to be present")
+      if (!call.type || typeof call.type !== 'string')
+        throw new CallError(400, "Failed to validate scheduler::Call: Expecting 'type' to be present")
       // Mesos answers 501 here; issue 4 wants no 5xx for a bad request, so: 400 with the reason.
-      if (call.type === 'UNKNOWN') throw new CallError(400, "Failed to validate scheduler::Call: received a call of type 'UNKNOWN'; set 'type' to a call such as SUBSCRIBE or ACCEPT")
+      if (call.type === 'UNKNOWN')
+        throw new CallError(
+          400,
+          "Failed to validate scheduler::Call: received a call of type 'UNKNOWN'; set 'type' to a call such as SUBSCRIBE or ACCEPT",
+        )
       const fw = master.authorize(call, c.req.header('mesos-stream-id'))
       master.handleCall(fw, call)
       // UPDATE_FRAMEWORK is synchronous (200); every other call is accepted asynchronously (202).
@@ -120,9 +145,15 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
       const header = c.req.header('content-type')
       if (!header) throw new CallError(400, "Expecting 'Content-Type' to be present")
       const contentType = requestContentType(header)
-      if (!contentType) throw new CallError(415, `Expecting 'Content-Type' of application/json or application/x-protobuf, got '${header}'`)
-      if (contentType !== 'application/json') throw new CallError(415, "This master's operator API speaks 'application/json' only")
-      if (acceptedContentType(c.req.header('accept')) !== 'application/json') throw new CallError(406, "Expecting 'Accept' to allow 'application/json'")
+      if (!contentType)
+        throw new CallError(
+          415,
+          `Expecting 'Content-Type' of application/json or application/x-protobuf, got '${header}'`,
+        )
+      if (contentType !== 'application/json')
+        throw new CallError(415, "This master's operator API speaks 'application/json' only")
+      if (acceptedContentType(c.req.header('accept')) !== 'application/json')
+        throw new CallError(406, "Expecting 'Accept' to allow 'application/json'")
       const text = await c.req.text()
       let call: unknown
       try {
@@ -183,19 +214,28 @@ export async function startMaster(opts: {
   let election: MasterElection | undefined
   /** an elected HA master answers 503 until it has read the registry (Mesos: recovery) */
   let recovered = false
-  const { server, port } = await listen((req, env) => {
+  const { server, port } = await listen(
+    (req, env) => {
       if (!app) return new Response('master is starting', { status: 503 })
       const path = new URL(req.url).pathname
-      if (path === '/leader') return Response.json({ leader: election ? election.leader ?? null : `${opts.host}:${port}`, elected: election ? election.isLeader : true })
+      if (path === '/leader')
+        return Response.json({
+          leader: election ? (election.leader ?? null) : `${opts.host}:${port}`,
+          elected: election ? election.isLeader : true,
+        })
       // Non-leading HA masters send the APIs to the leader (Mesos: 307, or 503 "No leader elected").
-      if (election?.isLeader && !recovered && LEADER_ONLY.has(path)) return new Response('Master has not finished recovery', { status: 503 })
+      if (election?.isLeader && !recovered && LEADER_ONLY.has(path))
+        return new Response('Master has not finished recovery', { status: 503 })
       if (election && !election.isLeader && LEADER_ONLY.has(path)) {
         const leader = election.leader
         if (!leader) return new Response('No leader elected', { status: 503 })
         return new Response(null, { status: 307, headers: { Location: `//${leader}${path}` } })
       }
       return app.fetch(req, env)
-  }, opts.host, opts.port)
+    },
+    opts.host,
+    opts.port,
+  )
   if (opts.etcd) election = new MasterElection(opts.etcd, `${opts.host}:${port}`, opts.logger)
   const registry = election ? new MasterRegistry(election.client, opts.logger) : undefined
   const master = new Master({
@@ -209,23 +249,31 @@ export async function startMaster(opts: {
   })
   app = createMasterApp(master, opts.logger)
   if (election && registry) {
-    const lost = opts.onLostLeadership ?? ((why: string) => {
-      opts.logger.fatal({ why }, 'lost leadership: exiting, as Mesos masters do')
-      process.exit(1)
-    })
+    const lost =
+      opts.onLostLeadership ??
+      ((why: string) => {
+        opts.logger.fatal({ why }, 'lost leadership: exiting, as Mesos masters do')
+        process.exit(1)
+      })
     const reregisterMs = opts.agentReregisterTimeoutMs ?? 75_000
     await election.start(() => {
       const agents = Promise.all([registry.agents(), registry.unreachable()])
         .then(([agents, unreachable]) => master.recoverAgents(agents, Date.now() + reregisterMs, unreachable))
-        .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the registry; agents will be treated as new'))
+        .catch((e: Error) =>
+          opts.logger.error({ err: e.message }, 'could not read the registry; agents will be treated as new'),
+        )
       const weights = registry
         .weights()
         .then((w) => w.length > 0 && master.recoverWeights(w))
-        .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the role weights from the registry; keeping --weights'))
+        .catch((e: Error) =>
+          opts.logger.error({ err: e.message }, 'could not read the role weights from the registry; keeping --weights'),
+        )
       const maintenance = registry
         .maintenance()
         .then((m) => m && master.recoverMaintenance(m))
-        .catch((e: Error) => opts.logger.error({ err: e.message }, 'could not read the maintenance schedule from the registry'))
+        .catch((e: Error) =>
+          opts.logger.error({ err: e.message }, 'could not read the maintenance schedule from the registry'),
+        )
       const quotas = registry
         .quotas()
         .then((q) => q.length > 0 && master.recoverQuotas(q))
@@ -233,7 +281,10 @@ export async function startMaster(opts: {
       void Promise.all([agents, weights, maintenance, quotas]).finally(() => (recovered = true))
     }, lost)
   }
-  opts.logger.info({ address: `${opts.host}:${port}`, masterId: master.ids.masterId, etcd: opts.etcd }, 'master started')
+  opts.logger.info(
+    { address: `${opts.host}:${port}`, masterId: master.ids.masterId, etcd: opts.etcd },
+    'master started',
+  )
   return {
     master,
     server,

@@ -1,6 +1,15 @@
 import { describe, expect, test } from 'vitest'
-import { CodecError, decode, encode, normalize, PROTOBUF_TYPE, JSON_TYPE, acceptedContentType, requestContentType } from './codec.js'
-import { parseResources, subtractResources, containsResources, addResources } from './resources.js'
+import {
+  acceptedContentType,
+  CodecError,
+  decode,
+  encode,
+  JSON_TYPE,
+  normalize,
+  PROTOBUF_TYPE,
+  requestContentType,
+} from './codec.js'
+import { addResources, containsResources, parseResources, subtractResources } from './resources.js'
 import type { scheduler } from './types.js'
 
 describe('codec: Mesos JSON and protobuf', () => {
@@ -10,21 +19,36 @@ describe('codec: Mesos JSON and protobuf', () => {
   }
 
   test('JSON and protobuf encodings decode to the same snake_case message', () => {
-    const viaJson = decode<scheduler.Call>('mesos.v1.scheduler.Call', encode('mesos.v1.scheduler.Call', call, JSON_TYPE), JSON_TYPE)
-    const viaProto = decode<scheduler.Call>('mesos.v1.scheduler.Call', encode('mesos.v1.scheduler.Call', call, PROTOBUF_TYPE), PROTOBUF_TYPE)
+    const viaJson = decode<scheduler.Call>(
+      'mesos.v1.scheduler.Call',
+      encode('mesos.v1.scheduler.Call', call, JSON_TYPE),
+      JSON_TYPE,
+    )
+    const viaProto = decode<scheduler.Call>(
+      'mesos.v1.scheduler.Call',
+      encode('mesos.v1.scheduler.Call', call, PROTOBUF_TYPE),
+      PROTOBUF_TYPE,
+    )
     expect(viaJson).toEqual(viaProto)
     expect(viaJson.subscribe?.framework_info.failover_timeout).toBe(60)
     expect(viaJson.type).toBe('SUBSCRIBE')
   })
 
   test('treats JSON null as unset, as mesos-framework sends it', () => {
-    const c = normalize<scheduler.Call>('mesos.v1.scheduler.Call', { type: 'DECLINE', framework_id: { value: 'f' }, decline: { offer_ids: [{ value: 'o' }], filters: null }, accept: null })
+    const c = normalize<scheduler.Call>('mesos.v1.scheduler.Call', {
+      type: 'DECLINE',
+      framework_id: { value: 'f' },
+      decline: { offer_ids: [{ value: 'o' }], filters: null },
+      accept: null,
+    })
     expect(c.decline?.filters).toBeUndefined()
     expect(c.accept).toBeUndefined()
   })
 
   test('a missing proto2 required field is an error that names it', () => {
-    expect(() => normalize('mesos.v1.scheduler.Call', { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root' } } })).toThrow(/name/)
+    expect(() =>
+      normalize('mesos.v1.scheduler.Call', { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root' } } }),
+    ).toThrow(/name/)
   })
 
   test('bad JSON is a CodecError', () => {
@@ -33,7 +57,10 @@ describe('codec: Mesos JSON and protobuf', () => {
 
   test('bytes fields travel as base64 in JSON', () => {
     const uuid = Buffer.alloc(16, 7).toString('base64')
-    const c = normalize<scheduler.Call>('mesos.v1.scheduler.Call', { type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: 'a' }, task_id: { value: 't' }, uuid } })
+    const c = normalize<scheduler.Call>('mesos.v1.scheduler.Call', {
+      type: 'ACKNOWLEDGE',
+      acknowledge: { agent_id: { value: 'a' }, task_id: { value: 't' }, uuid },
+    })
     expect(c.acknowledge?.uuid).toBe(uuid)
   })
 
@@ -59,8 +86,13 @@ describe('resources', () => {
     const take = parseResources('cpus:0.5;mem:768;ports:[31005-31005]')
     const left = subtractResources(have, take)
     expect(containsResources(left, take)).toBe(false)
-    expect(left.find((x) => x.name === 'ports')?.ranges?.range).toEqual([{ begin: 31000, end: 31004 }, { begin: 31006, end: 31999 }])
-    expect(addResources(left, take).find((x) => x.name === 'ports')?.ranges?.range).toEqual([{ begin: 31000, end: 31999 }])
+    expect(left.find((x) => x.name === 'ports')?.ranges?.range).toEqual([
+      { begin: 31000, end: 31004 },
+      { begin: 31006, end: 31999 },
+    ])
+    expect(addResources(left, take).find((x) => x.name === 'ports')?.ranges?.range).toEqual([
+      { begin: 31000, end: 31999 },
+    ])
   })
 
   test('rejects a malformed entry with its name', () => {

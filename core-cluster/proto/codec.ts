@@ -63,7 +63,8 @@ function checkRequired(t: protobuf.Type, obj: Record<string, unknown>, path: str
   for (const field of t.fieldsArray) {
     const value = obj[field.name]
     if (value === undefined) {
-      if (field.required) throw new CodecError(`Failed to validate ${t.fullName.slice(1)}: missing required field '${path}${field.name}'`)
+      if (field.required)
+        throw new CodecError(`Failed to validate ${t.fullName.slice(1)}: missing required field '${path}${field.name}'`)
       continue
     }
     field.resolve()
@@ -90,11 +91,20 @@ function checkEnumNames(t: protobuf.Type, obj: Record<string, unknown>, path: st
     field.resolve()
     const items = field.repeated && Array.isArray(value) ? value : [value]
     if (field.resolvedType instanceof protobuf.Enum) {
-      if (items.some((v) => typeof v !== 'string')) throw new CodecError(`Failed to convert JSON into ${name}: '${path}${field.name}' must be an enum value name (a string)`)
+      if (items.some((v) => typeof v !== 'string'))
+        throw new CodecError(
+          `Failed to convert JSON into ${name}: '${path}${field.name}' must be an enum value name (a string)`,
+        )
     } else if (field.resolvedType instanceof protobuf.Type) {
       const sub = field.resolvedType
       items.forEach((item, i) => {
-        if (item && typeof item === 'object' && !Array.isArray(item)) checkEnumNames(sub, item as Record<string, unknown>, `${path}${field.name}${field.repeated ? `[${i}]` : ''}.`, name)
+        if (item && typeof item === 'object' && !Array.isArray(item))
+          checkEnumNames(
+            sub,
+            item as Record<string, unknown>,
+            `${path}${field.name}${field.repeated ? `[${i}]` : ''}.`,
+            name,
+          )
       })
     }
   }

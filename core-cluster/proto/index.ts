@@ -1,3 +1,3 @@
 export * from './codec.js'
-export * from './types.js'
 export * from './resources.js'
+export * from './types.js'

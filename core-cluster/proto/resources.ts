@@ -7,14 +7,17 @@ export class ResourceParseError extends Error {
 
 function parseRanges(text: string, name: string): Range[] {
   const inner = text.trim().replace(/^\[/, '').replace(/\]$/, '')
-  return inner.split(',').filter((s) => s.trim() !== '').map((part) => {
-    const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part)
-    if (!m) throw new ResourceParseError(`${name}: bad range "${part}", expected begin-end such as 31000-31999`)
-    const begin = Number(m[1])
-    const end = Number(m[2])
-    if (begin > end) throw new ResourceParseError(`${name}: range ${begin}-${end} ends before it begins`)
-    return { begin, end }
-  })
+  return inner
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((part) => {
+      const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part)
+      if (!m) throw new ResourceParseError(`${name}: bad range "${part}", expected begin-end such as 31000-31999`)
+      const begin = Number(m[1])
+      const end = Number(m[2])
+      if (begin > end) throw new ResourceParseError(`${name}: range ${begin}-${end} ends before it begins`)
+      return { begin, end }
+    })
 }
 
 /**
@@ -23,22 +26,31 @@ function parseRanges(text: string, name: string): Range[] {
  * @throws ResourceParseError naming the bad entry
  */
 export function parseResources(text: string): Resource[] {
-  return text.split(';').map((s) => s.trim()).filter(Boolean).map((entry) => {
-    const m = /^([A-Za-z_][\w.-]*)(?:\(([^)]*)\))?\s*:\s*(.+)$/.exec(entry)
-    if (!m) throw new ResourceParseError(`resources: bad entry "${entry}", expected name:value such as cpus:2`)
-    const [, name, role, value] = m
-    const base: Resource = { name, type: 'SCALAR' }
-    if (role && role !== '*') base.reservation = { type: 'STATIC', role }
-    if (role) base.role = role
-    if (value.startsWith('[')) return { ...base, type: 'RANGES', ranges: { range: parseRanges(value, name) } }
-    if (value.startsWith('{')) {
-      const items = value.replace(/^\{|\}$/g, '').split(',').map((s) => s.trim()).filter(Boolean)
-      return { ...base, type: 'SET', set: { item: items } }
-    }
-    const n = Number(value)
-    if (!Number.isFinite(n) || n < 0) throw new ResourceParseError(`resources: ${name} must be a non-negative number, got "${value}"`)
-    return { ...base, scalar: { value: n } }
-  })
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^([A-Za-z_][\w.-]*)(?:\(([^)]*)\))?\s*:\s*(.+)$/.exec(entry)
+      if (!m) throw new ResourceParseError(`resources: bad entry "${entry}", expected name:value such as cpus:2`)
+      const [, name, role, value] = m
+      const base: Resource = { name, type: 'SCALAR' }
+      if (role && role !== '*') base.reservation = { type: 'STATIC', role }
+      if (role) base.role = role
+      if (value.startsWith('[')) return { ...base, type: 'RANGES', ranges: { range: parseRanges(value, name) } }
+      if (value.startsWith('{')) {
+        const items = value
+          .replace(/^\{|\}$/g, '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+        return { ...base, type: 'SET', set: { item: items } }
+      }
+      const n = Number(value)
+      if (!Number.isFinite(n) || n < 0)
+        throw new ResourceParseError(`resources: ${name} must be a non-negative number, got "${value}"`)
+      return { ...base, scalar: { value: n } }
+    })
 }
 
 /**
@@ -47,16 +59,30 @@ export function parseResources(text: string): Resource[] {
  * @throws ResourceParseError naming the bad entry
  */
 export function parseAttributes(text: string): Attribute[] {
-  return text.split(';').map((s) => s.trim()).filter(Boolean).map((entry) => {
-    const i = entry.indexOf(':')
-    if (i <= 0) throw new ResourceParseError(`attributes: bad entry "${entry}", expected name:value such as rack:r1`)
-    const name = entry.slice(0, i).trim()
-    const value = entry.slice(i + 1).trim()
-    if (/^-?\d+(\.\d+)?$/.test(value)) return { name, type: 'SCALAR', scalar: { value: Number(value) } }
-    if (value.startsWith('[')) return { name, type: 'RANGES', ranges: { range: parseRanges(value, name) } }
-    if (value.startsWith('{')) return { name, type: 'SET', set: { item: value.replace(/^\{|\}$/g, '').split(',').map((s) => s.trim()) } }
-    return { name, type: 'TEXT', text: { value } }
-  })
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const i = entry.indexOf(':')
+      if (i <= 0) throw new ResourceParseError(`attributes: bad entry "${entry}", expected name:value such as rack:r1`)
+      const name = entry.slice(0, i).trim()
+      const value = entry.slice(i + 1).trim()
+      if (/^-?\d+(\.\d+)?$/.test(value)) return { name, type: 'SCALAR', scalar: { value: Number(value) } }
+      if (value.startsWith('[')) return { name, type: 'RANGES', ranges: { range: parseRanges(value, name) } }
+      if (value.startsWith('{'))
+        return {
+          name,
+          type: 'SET',
+          set: {
+            item: value
+              .replace(/^\{|\}$/g, '')
+              .split(',')
+              .map((s) => s.trim()),
+          },
+        }
+      return { name, type: 'TEXT', text: { value } }
+    })
 }
 
 /** Attribute value as text (for constraints and display): scalars as numbers, text as is. */
@@ -75,7 +101,12 @@ export function attributeText(a: Attribute): string {
  */
 export function reservationStack(r: Resource): ReservationInfo[] {
   if (r.reservations && r.reservations.length > 0) return r.reservations
-  const role = r.role && r.role !== '*' ? r.role : r.reservation?.role && r.reservation.role !== '*' ? r.reservation.role : undefined
+  const role =
+    r.role && r.role !== '*'
+      ? r.role
+      : r.reservation?.role && r.reservation.role !== '*'
+        ? r.reservation.role
+        : undefined
   if (!role) return []
   const t = r.reservation?.type
   const entry: ReservationInfo = { type: !r.reservation ? 'STATIC' : t === 'STATIC' ? 'STATIC' : 'DYNAMIC', role }
@@ -130,7 +161,11 @@ export function toPreRefinement(r: Resource): Resource {
   const top = stack[0]
   out.role = top.role
   if (top.type === 'DYNAMIC') {
-    out.reservation = { type: 'DYNAMIC', ...(top.principal !== undefined ? { principal: top.principal } : {}), ...(top.labels ? { labels: top.labels } : {}) }
+    out.reservation = {
+      type: 'DYNAMIC',
+      ...(top.principal !== undefined ? { principal: top.principal } : {}),
+      ...(top.labels ? { labels: top.labels } : {}),
+    }
   } else out.reservation = { type: 'STATIC', role: top.role }
   return out
 }
@@ -179,7 +214,10 @@ function subtractRanges(have: Range[], take: Range[]): Range[] {
   for (const t of take) {
     const next: Range[] = []
     for (const r of out) {
-      if (t.end < r.begin || t.begin > r.end) { next.push(r); continue }
+      if (t.end < r.begin || t.begin > r.end) {
+        next.push(r)
+        continue
+      }
       if (t.begin > r.begin) next.push({ begin: r.begin, end: t.begin - 1 })
       if (t.end < r.end) next.push({ begin: t.end + 1, end: r.end })
     }
@@ -200,8 +238,11 @@ function labelsText(l: Labels | undefined): string {
 export function resourceKey(r: Resource): string {
   let k = `${r.name}|${r.type}`
   const hasRole = (r.reservations && r.reservations.length > 0) || (r.role && r.role !== '*') || r.reservation
-  if (hasRole) for (const s of reservationStack(r)) k += `|${s.type ?? ''}:${s.role ?? ''}:${s.principal ?? ''}:${labelsText(s.labels)}`
-  if (r.disk?.persistence) k += `|vol:${r.disk.persistence.id}:${r.disk.volume?.container_path ?? ''}:${r.disk.volume?.mode ?? ''}`
+  if (hasRole)
+    for (const s of reservationStack(r))
+      k += `|${s.type ?? ''}:${s.role ?? ''}:${s.principal ?? ''}:${labelsText(s.labels)}`
+  if (r.disk?.persistence)
+    k += `|vol:${r.disk.persistence.id}:${r.disk.volume?.container_path ?? ''}:${r.disk.volume?.mode ?? ''}`
   if (r.revocable) k += '|revocable'
   if (r.shared) k += '|shared'
   return k
@@ -261,7 +302,10 @@ export function subtractResources(have: readonly Resource[], take: readonly Reso
   for (const h of have) {
     const k = key(h)
     const same = byKey.get(k)
-    if (!same) { out.push(h); continue }
+    if (!same) {
+      out.push(h)
+      continue
+    }
     if (h.type === 'SCALAR') {
       const want = same.reduce((s, t) => s + (t.scalar?.value ?? 0), 0)
       const hv = h.scalar?.value ?? 0
@@ -271,7 +315,10 @@ export function subtractResources(have: readonly Resource[], take: readonly Reso
       byKey.set(k, rest > 0 ? [{ ...same[0], scalar: { value: rest } }] : [])
       if (v > 0) out.push({ ...h, scalar: { value: v } })
     } else if (h.type === 'RANGES') {
-      const left = subtractRanges(h.ranges?.range ?? [], same.flatMap((t) => t.ranges?.range ?? []))
+      const left = subtractRanges(
+        h.ranges?.range ?? [],
+        same.flatMap((t) => t.ranges?.range ?? []),
+      )
       if (left.length > 0) out.push({ ...h, ranges: { range: left } })
     } else if (h.type === 'SET') {
       const drop = new Set(same.flatMap((t) => t.set?.item ?? []))
@@ -296,7 +343,8 @@ export function addResources(a: readonly Resource[], b: readonly Resource[]): Re
       index.set(k, c)
       continue
     }
-    if (r.type === 'SCALAR') same.scalar = { value: Math.round(((same.scalar?.value ?? 0) + (r.scalar?.value ?? 0)) * 1000) / 1000 }
+    if (r.type === 'SCALAR')
+      same.scalar = { value: Math.round(((same.scalar?.value ?? 0) + (r.scalar?.value ?? 0)) * 1000) / 1000 }
     else if (r.type === 'RANGES') {
       const all = [...(same.ranges?.range ?? []), ...(r.ranges?.range ?? [])].sort((x, y) => x.begin - y.begin)
       const merged: Range[] = []
@@ -320,11 +368,13 @@ export function sameResources(a: readonly Resource[], b: readonly Resource[]): b
 
 /** Human text such as `cpus:2; mem:4096; ports:[31000-31999]`. */
 export function formatResources(resources: readonly Resource[]): string {
-  return resources.map((r) => {
-    const role = resourceRole(r)
-    const name = role === '*' ? r.name : `${r.name}(${role})`
-    if (r.type === 'SCALAR') return `${name}:${r.scalar?.value}`
-    if (r.type === 'RANGES') return `${name}:[${(r.ranges?.range ?? []).map((x) => `${x.begin}-${x.end}`).join(',')}]`
-    return `${name}:{${(r.set?.item ?? []).join(',')}}`
-  }).join('; ')
+  return resources
+    .map((r) => {
+      const role = resourceRole(r)
+      const name = role === '*' ? r.name : `${r.name}(${role})`
+      if (r.type === 'SCALAR') return `${name}:${r.scalar?.value}`
+      if (r.type === 'RANGES') return `${name}:[${(r.ranges?.range ?? []).map((x) => `${x.begin}-${x.end}`).join(',')}]`
+      return `${name}:{${(r.set?.item ?? []).join(',')}}`
+    })
+    .join('; ')
 }

@@ -3,10 +3,15 @@
  * strings, bytes as base64 strings), as produced by `codec.ts`. Field numbers: mesos-api.md §3.
  * Only the fields kafka-mesos reads or writes are typed; the .proto files hold the rest.
  */
-export interface Id { value: string }
+export interface Id {
+  value: string
+}
 
 export type ValueType = 'SCALAR' | 'RANGES' | 'SET' | 'TEXT'
-export interface Range { begin: number; end: number }
+export interface Range {
+  begin: number
+  end: number
+}
 
 /** mesos.v1.Resource: `mem` and `disk` in MB, `cpus` in cores, `ports` as ranges. */
 export interface Resource {
@@ -28,10 +33,19 @@ export interface Resource {
 }
 
 /** mesos.v1.Resource.ReservationInfo */
-export interface ReservationInfo { type?: 'UNKNOWN' | 'STATIC' | 'DYNAMIC'; role?: string; principal?: string; labels?: Labels }
+export interface ReservationInfo {
+  type?: 'UNKNOWN' | 'STATIC' | 'DYNAMIC'
+  role?: string
+  principal?: string
+  labels?: Labels
+}
 
 /** mesos.v1.Volume (the fields used here): `container_path` is relative to the sandbox. */
-export interface Volume { mode?: 'RW' | 'RO'; container_path: string; host_path?: string }
+export interface Volume {
+  mode?: 'RW' | 'RO'
+  container_path: string
+  host_path?: string
+}
 
 export interface Attribute {
   name: string
@@ -42,12 +56,28 @@ export interface Attribute {
   text?: { value: string }
 }
 
-export interface Address { hostname?: string; ip?: string; port: number }
-export interface URL { scheme: string; address: Address; path?: string }
+export interface Address {
+  hostname?: string
+  ip?: string
+  port: number
+}
+export interface URL {
+  scheme: string
+  address: Address
+  path?: string
+}
 
-export interface Labels { labels?: Array<{ key: string; value?: string }> }
+export interface Labels {
+  labels?: Array<{ key: string; value?: string }>
+}
 
-export interface CommandURI { value: string; executable?: boolean; extract?: boolean; cache?: boolean; output_file?: string }
+export interface CommandURI {
+  value: string
+  executable?: boolean
+  extract?: boolean
+  cache?: boolean
+  output_file?: string
+}
 export interface CommandInfo {
   uris?: CommandURI[]
   environment?: { variables?: Array<{ name: string; type?: string; value?: string }> }
@@ -68,7 +98,9 @@ export interface ExecutorInfo {
   shutdown_grace_period?: { nanoseconds: number }
 }
 
-export interface KillPolicy { grace_period?: { nanoseconds: number } }
+export interface KillPolicy {
+  grace_period?: { nanoseconds: number }
+}
 
 export interface TaskInfo {
   name: string
@@ -84,13 +116,30 @@ export interface TaskInfo {
 }
 
 export type TaskState =
-  | 'TASK_STAGING' | 'TASK_STARTING' | 'TASK_RUNNING' | 'TASK_KILLING' | 'TASK_FINISHED' | 'TASK_FAILED'
-  | 'TASK_KILLED' | 'TASK_ERROR' | 'TASK_LOST' | 'TASK_DROPPED' | 'TASK_UNREACHABLE' | 'TASK_GONE'
-  | 'TASK_GONE_BY_OPERATOR' | 'TASK_UNKNOWN'
+  | 'TASK_STAGING'
+  | 'TASK_STARTING'
+  | 'TASK_RUNNING'
+  | 'TASK_KILLING'
+  | 'TASK_FINISHED'
+  | 'TASK_FAILED'
+  | 'TASK_KILLED'
+  | 'TASK_ERROR'
+  | 'TASK_LOST'
+  | 'TASK_DROPPED'
+  | 'TASK_UNREACHABLE'
+  | 'TASK_GONE'
+  | 'TASK_GONE_BY_OPERATOR'
+  | 'TASK_UNKNOWN'
 
 /** Terminal states: resources are released (mesos-api.md §1.10). */
 export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
-  'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE',
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_ERROR',
+  'TASK_LOST',
+  'TASK_DROPPED',
+  'TASK_GONE',
   'TASK_GONE_BY_OPERATOR',
 ])
 export function isTerminal(state: TaskState): boolean {
@@ -132,7 +181,14 @@ export interface FrameworkInfo {
   capabilities?: Array<{ type?: string }>
 }
 
-export interface MasterInfo { id: string; ip: number; port: number; hostname?: string; version?: string; address?: Address }
+export interface MasterInfo {
+  id: string
+  ip: number
+  port: number
+  hostname?: string
+  version?: string
+  address?: Address
+}
 
 export interface AgentInfo {
   hostname: string
@@ -157,21 +213,49 @@ export interface Offer {
 }
 
 /** mesos.v1.Unavailability: from `start` for `duration` (both in nanoseconds; no duration = forever). */
-export interface Unavailability { start: { nanoseconds: number }; duration?: { nanoseconds: number } }
+export interface Unavailability {
+  start: { nanoseconds: number }
+  duration?: { nanoseconds: number }
+}
 
 /** mesos.v1.MachineID: a machine is named by hostname, IP, or both. */
-export interface MachineID { hostname?: string; ip?: string }
+export interface MachineID {
+  hostname?: string
+  ip?: string
+}
 
 /** mesos.v1.InverseOffer: the master asks a framework to give back `agent_id`'s resources for the unavailability. */
-export interface InverseOffer { id: Id; url?: URL; framework_id: Id; agent_id?: Id; unavailability: Unavailability; resources?: Resource[] }
+export interface InverseOffer {
+  id: Id
+  url?: URL
+  framework_id: Id
+  agent_id?: Id
+  unavailability: Unavailability
+  resources?: Resource[]
+}
 
-export interface Filters { refuse_seconds?: number }
+export interface Filters {
+  refuse_seconds?: number
+}
 
-export interface TaskGroupInfo { tasks?: TaskInfo[] }
+export interface TaskGroupInfo {
+  tasks?: TaskInfo[]
+}
 
 /** mesos.v1.Offer.Operation */
 export interface OfferOperation {
-  type?: 'UNKNOWN' | 'LAUNCH' | 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY' | 'LAUNCH_GROUP' | 'GROW_VOLUME' | 'SHRINK_VOLUME' | 'CREATE_DISK' | 'DESTROY_DISK'
+  type?:
+    | 'UNKNOWN'
+    | 'LAUNCH'
+    | 'RESERVE'
+    | 'UNRESERVE'
+    | 'CREATE'
+    | 'DESTROY'
+    | 'LAUNCH_GROUP'
+    | 'GROW_VOLUME'
+    | 'SHRINK_VOLUME'
+    | 'CREATE_DISK'
+    | 'DESTROY_DISK'
   /** set: the master answers with UPDATE_OPERATION_STATUS */
   id?: Id
   launch?: { task_infos?: TaskInfo[] }
@@ -183,17 +267,46 @@ export interface OfferOperation {
 }
 
 export type OperationState =
-  | 'OPERATION_UNSUPPORTED' | 'OPERATION_PENDING' | 'OPERATION_FINISHED' | 'OPERATION_FAILED' | 'OPERATION_ERROR'
-  | 'OPERATION_DROPPED' | 'OPERATION_UNREACHABLE' | 'OPERATION_GONE_BY_OPERATOR' | 'OPERATION_RECOVERING' | 'OPERATION_UNKNOWN'
+  | 'OPERATION_UNSUPPORTED'
+  | 'OPERATION_PENDING'
+  | 'OPERATION_FINISHED'
+  | 'OPERATION_FAILED'
+  | 'OPERATION_ERROR'
+  | 'OPERATION_DROPPED'
+  | 'OPERATION_UNREACHABLE'
+  | 'OPERATION_GONE_BY_OPERATOR'
+  | 'OPERATION_RECOVERING'
+  | 'OPERATION_UNKNOWN'
 
 /** mesos.v1.OperationStatus */
-export interface OperationStatus { operation_id?: Id; state: OperationState; message?: string; converted_resources?: Resource[]; agent_id?: Id }
+export interface OperationStatus {
+  operation_id?: Id
+  state: OperationState
+  message?: string
+  converted_resources?: Resource[]
+  agent_id?: Id
+}
 
 export namespace scheduler {
   export type CallType =
-    | 'UNKNOWN' | 'SUBSCRIBE' | 'TEARDOWN' | 'ACCEPT' | 'DECLINE' | 'ACCEPT_INVERSE_OFFERS' | 'DECLINE_INVERSE_OFFERS'
-    | 'REVIVE' | 'KILL' | 'SHUTDOWN' | 'ACKNOWLEDGE' | 'ACKNOWLEDGE_OPERATION_STATUS' | 'RECONCILE'
-    | 'RECONCILE_OPERATIONS' | 'MESSAGE' | 'REQUEST' | 'SUPPRESS' | 'UPDATE_FRAMEWORK'
+    | 'UNKNOWN'
+    | 'SUBSCRIBE'
+    | 'TEARDOWN'
+    | 'ACCEPT'
+    | 'DECLINE'
+    | 'ACCEPT_INVERSE_OFFERS'
+    | 'DECLINE_INVERSE_OFFERS'
+    | 'REVIVE'
+    | 'KILL'
+    | 'SHUTDOWN'
+    | 'ACKNOWLEDGE'
+    | 'ACKNOWLEDGE_OPERATION_STATUS'
+    | 'RECONCILE'
+    | 'RECONCILE_OPERATIONS'
+    | 'MESSAGE'
+    | 'REQUEST'
+    | 'SUPPRESS'
+    | 'UPDATE_FRAMEWORK'
   /** mesos.v1.scheduler.Call */
   export interface Call {
     framework_id?: Id
@@ -213,8 +326,18 @@ export namespace scheduler {
     update_framework?: { framework_info: FrameworkInfo; suppressed_roles?: string[] }
   }
   export type EventType =
-    | 'UNKNOWN' | 'SUBSCRIBED' | 'OFFERS' | 'INVERSE_OFFERS' | 'RESCIND' | 'RESCIND_INVERSE_OFFER' | 'UPDATE'
-    | 'UPDATE_OPERATION_STATUS' | 'MESSAGE' | 'FAILURE' | 'ERROR' | 'HEARTBEAT'
+    | 'UNKNOWN'
+    | 'SUBSCRIBED'
+    | 'OFFERS'
+    | 'INVERSE_OFFERS'
+    | 'RESCIND'
+    | 'RESCIND_INVERSE_OFFER'
+    | 'UPDATE'
+    | 'UPDATE_OPERATION_STATUS'
+    | 'MESSAGE'
+    | 'FAILURE'
+    | 'ERROR'
+    | 'HEARTBEAT'
   /** mesos.v1.scheduler.Event */
   export interface Event {
     type?: EventType
@@ -243,12 +366,25 @@ export namespace executor {
     message?: { data: string }
   }
   export type EventType =
-    | 'UNKNOWN' | 'SUBSCRIBED' | 'LAUNCH' | 'LAUNCH_GROUP' | 'KILL' | 'ACKNOWLEDGED' | 'MESSAGE' | 'ERROR'
-    | 'SHUTDOWN' | 'HEARTBEAT'
+    | 'UNKNOWN'
+    | 'SUBSCRIBED'
+    | 'LAUNCH'
+    | 'LAUNCH_GROUP'
+    | 'KILL'
+    | 'ACKNOWLEDGED'
+    | 'MESSAGE'
+    | 'ERROR'
+    | 'SHUTDOWN'
+    | 'HEARTBEAT'
   /** mesos.v1.executor.Event */
   export interface Event {
     type?: EventType
-    subscribed?: { executor_info: ExecutorInfo; framework_info: FrameworkInfo; agent_info: AgentInfo; container_id?: Id }
+    subscribed?: {
+      executor_info: ExecutorInfo
+      framework_info: FrameworkInfo
+      agent_info: AgentInfo
+      container_id?: Id
+    }
     acknowledged?: { task_id: Id; uuid: string }
     launch?: { task: TaskInfo }
     launch_group?: { task_group: TaskGroupInfo }
@@ -270,7 +406,17 @@ export namespace agent {
   }
   /** kafka_mesos.agent.Event: master -> agent. */
   export interface Event {
-    type?: 'UNKNOWN' | 'REGISTERED' | 'RUN_TASK' | 'KILL_TASK' | 'ACKNOWLEDGE' | 'FRAMEWORK_MESSAGE' | 'SHUTDOWN_FRAMEWORK' | 'PING' | 'CHECKPOINT_RESOURCES' | 'RUN_TASK_GROUP'
+    type?:
+      | 'UNKNOWN'
+      | 'REGISTERED'
+      | 'RUN_TASK'
+      | 'KILL_TASK'
+      | 'ACKNOWLEDGE'
+      | 'FRAMEWORK_MESSAGE'
+      | 'SHUTDOWN_FRAMEWORK'
+      | 'PING'
+      | 'CHECKPOINT_RESOURCES'
+      | 'RUN_TASK_GROUP'
     registered?: { agent_id: Id; master_id: string; total_ping_timeout_seconds?: number }
     run_task?: { framework_info: FrameworkInfo; task: TaskInfo }
     kill_task?: { framework_id: Id; task_id: Id; kill_policy?: KillPolicy }

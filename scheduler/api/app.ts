@@ -2,30 +2,36 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Readable } from 'node:stream'
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { Logger } from 'pino'
-import { expandIds, ExprError, newNode, nodeJson, pendingChanges, type KafkaNode } from '../brokers/index.js'
-import { planIsEmpty, planOptionsChange, type OptionsPlan } from '../kafka/dynamic-configs.js'
+import { ExprError, expandIds, type KafkaNode, newNode, nodeJson, pendingChanges } from '../brokers/index.js'
+import { type OptionsPlan, planIsEmpty, planOptionsChange } from '../kafka/dynamic-configs.js'
 import { AlterConfigsError, applyLive } from '../kafka/live-config.js'
-import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
 import { newKafkaUuid, quorumPlaced } from '../kafka/quorum.js'
-import { controllerRoutes } from './controllers.js'
-import { waitUntil } from './wait.js'
-import { registerTopicRoutes } from './topics.js'
-import { registerOpsLog } from './ops-log.js'
-import { registerRestartRoutes } from './restart.js'
-import { registerCloneRoutes } from './clone.js'
-import { registerObserveRoutes } from './observe.js'
-import { registerQuotaRoutes } from './quotas.js'
-import { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate, type NodeParams } from './params.js'
 import { quorumStopProblem } from '../kafka/quorum-guard.js'
+import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
+import { registerCloneRoutes } from './clone.js'
+import { controllerRoutes } from './controllers.js'
+import { registerObserveRoutes } from './observe.js'
+import { registerOpsLog } from './ops-log.js'
+import { ApiError, type NodeParams, NodeParamsSchema, readParams, StartStopSchema, validate } from './params.js'
+import { registerQuotaRoutes } from './quotas.js'
+import { registerRestartRoutes } from './restart.js'
+import { registerTopicRoutes } from './topics.js'
+import { waitUntil } from './wait.js'
 
 /** mesos/kafka's start/stop wait (§2.2): 60 s by default, polled every 100 ms. */
 export const DEFAULT_WAIT_MS = 60_000
 
 function ids(expr: string, scheduler: KafkaScheduler): number[] {
   try {
-    return expandIds(expr, scheduler.state.brokers.map((b) => ({ id: b.id, task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null })))
+    return expandIds(
+      expr,
+      scheduler.state.brokers.map((b) => ({
+        id: b.id,
+        task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null,
+      })),
+    )
   } catch (e) {
     if (e instanceof ExprError) throw new ApiError(400, `broker: ${e.message}`, e.code)
     throw e
@@ -62,7 +68,8 @@ function applyParams(node: KafkaNode, p: NodeParams): string[] {
   if (p.bindAddress !== undefined) node.bindAddress = p.bindAddress ?? undefined
   if (p.syslog !== undefined) node.syslog = p.syslog || undefined
   if (p.volume !== undefined) node.volume = p.volume ?? undefined
-  if (p.log4jOptions !== undefined) node.log4jOptions = p.log4jOptions && Object.keys(p.log4jOptions).length > 0 ? p.log4jOptions : undefined
+  if (p.log4jOptions !== undefined)
+    node.log4jOptions = p.log4jOptions && Object.keys(p.log4jOptions).length > 0 ? p.log4jOptions : undefined
   if (p.constraints !== undefined) node.constraints = p.constraints || undefined
   if (p.jvmOptions !== undefined) node.jvmOptions = p.jvmOptions
   if (p.javaCmd !== undefined) node.javaCmd = p.javaCmd || 'java'
@@ -89,21 +96,40 @@ function markRestart(node: KafkaNode, changed: string[], optionsChanged: boolean
 
 /** The Kafka trouble of a live config change as an API answer: Kafka's refusal is 400, an unreachable broker 503. */
 function liveError(node: KafkaNode, plan: OptionsPlan, e: unknown): ApiError {
-  const what = [...Object.entries(plan.set).map(([k, v]) => `${k}=${v}`), ...plan.remove.map((k) => `${k} removed`)].join(', ')
-  if (e instanceof AlterConfigsError) return new ApiError(400, `options: Kafka refused ${what} on broker ${node.id}: ${e.message}`, 'KM_ERR_KAFKA_REFUSED')
-  return new ApiError(503, `options: broker ${node.id} at ${node.task?.endpoint} did not take ${what} (${(e as Error).message}); nothing was changed, try again`, 'KM_ERR_KAFKA_UNAVAILABLE')
+  const what = [
+    ...Object.entries(plan.set).map(([k, v]) => `${k}=${v}`),
+    ...plan.remove.map((k) => `${k} removed`),
+  ].join(', ')
+  if (e instanceof AlterConfigsError)
+    return new ApiError(
+      400,
+      `options: Kafka refused ${what} on broker ${node.id}: ${e.message}`,
+      'KM_ERR_KAFKA_REFUSED',
+    )
+  return new ApiError(
+    503,
+    `options: broker ${node.id} at ${node.task?.endpoint} did not take ${what} (${(e as Error).message}); nothing was changed, try again`,
+    'KM_ERR_KAFKA_UNAVAILABLE',
+  )
 }
 
 function checkResources(node: KafkaNode): void {
-  if (node.heap >= node.mem) throw new ApiError(400, `heap (${node.heap} MB) must be less than mem (${node.mem} MB) for broker ${node.id}: Kafka needs memory beyond its heap; raise --mem or lower --heap`)
+  if (node.heap >= node.mem)
+    throw new ApiError(
+      400,
+      `heap (${node.heap} MB) must be less than mem (${node.mem} MB) for broker ${node.id}: Kafka needs memory beyond its heap; raise --mem or lower --heap`,
+    )
 }
-
 
 async function sendFile(c: Context, path: string, type: string): Promise<Response> {
   const s = await stat(path).catch(() => undefined)
   if (!s) return c.json({ error: `${basename(path)} is not available on this scheduler` }, 404)
   return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
-    headers: { 'Content-Type': type, 'Content-Length': String(s.size), 'Content-Disposition': `attachment; filename="${basename(path)}"` },
+    headers: {
+      'Content-Type': type,
+      'Content-Length': String(s.size),
+      'Content-Disposition': `attachment; filename="${basename(path)}"`,
+    },
   })
 }
 
@@ -116,19 +142,29 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
   const app = new Hono()
   registerOpsLog(app, scheduler, log) // before every route: it records the mutating calls
   const brokerById = (id: number) => scheduler.state.brokers.find((b) => b.id === id)
-  const json = (b: KafkaNode) => ({ ...nodeJson(b, Date.now(), scheduler.waiting.get(b.id)), metrics: scheduler.reportedMetrics(b) })
+  const json = (b: KafkaNode) => ({
+    ...nodeJson(b, Date.now(), scheduler.waiting.get(b.id)),
+    metrics: scheduler.reportedMetrics(b),
+  })
 
   app.onError((e, c) => {
     if (e instanceof ApiError) return c.json({ error: e.message, code: e.code }, e.status)
     log.error({ err: e }, 'unexpected API error')
     return c.json({ error: `internal error: ${e.message}`, code: 'KM_ERR_INTERNAL' }, 500)
   })
-  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'KM_ERR_NOT_FOUND' }, 404))
+  app.notFound((c) =>
+    c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'KM_ERR_NOT_FOUND' }, 404),
+  )
 
   app.on(['GET', 'POST'], '/api/broker/list', async (c) => {
     const params = await readParams(c)
     const list = ids(params.broker ?? '*', scheduler)
-    return c.json({ brokers: list.map(brokerById).filter((b): b is KafkaNode => !!b).map(json) })
+    return c.json({
+      brokers: list
+        .map(brokerById)
+        .filter((b): b is KafkaNode => !!b)
+        .map(json),
+    })
   })
 
   app.post('/api/broker/add', async (c) => {
@@ -136,13 +172,25 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     const list = ids(p.broker, scheduler)
     if (list.length === 0) throw new ApiError(400, `broker: "${p.broker}" names no broker; give ids such as 0..2`)
     const big = list.find((id) => id >= CONTROLLER_BASE_ID)
-    if (big !== undefined) throw new ApiError(400, `broker: id ${big} is reserved for KRaft controllers; use ids below ${CONTROLLER_BASE_ID}`)
+    if (big !== undefined)
+      throw new ApiError(
+        400,
+        `broker: id ${big} is reserved for KRaft controllers; use ids below ${CONTROLLER_BASE_ID}`,
+      )
     const existing = list.filter((id) => brokerById(id))
-    if (existing.length > 0) throw new ApiError(400, `Broker${existing.length > 1 ? 's' : ''} ${existing.join(',')} already exist${existing.length > 1 ? '' : 's'}`, 'KM_ERR_EXISTS')
+    if (existing.length > 0)
+      throw new ApiError(
+        400,
+        `Broker${existing.length > 1 ? 's' : ''} ${existing.join(',')} already exist${existing.length > 1 ? '' : 's'}`,
+        'KM_ERR_EXISTS',
+      )
     if (p.role === 'broker,controller') {
       // A combined node is a voter from the start: it can only be part of the quorum as it is formed.
       if (scheduler.state.controllers.length > 0 || quorumPlaced(scheduler.voterNodes())) {
-        throw new ApiError(400, 'role: broker,controller nodes can only form a new KRaft quorum, and this cluster already has one; add a broker (role broker) and grow the quorum with: controller add')
+        throw new ApiError(
+          400,
+          'role: broker,controller nodes can only form a new KRaft quorum, and this cluster already has one; add a broker (role broker) and grow the quorum with: controller add',
+        )
       }
     }
     const added = list.map((id) => {
@@ -170,7 +218,11 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     const missing = list.filter((id) => !brokerById(id))
     if (missing.length > 0) throw new ApiError(400, `Broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
     const changed = list.filter((id) => p.role !== undefined && brokerById(id)!.role !== p.role)
-    if (changed.length > 0) throw new ApiError(400, `role: the role of broker ${changed.join(',')} is fixed when it is added (its storage is formatted for it); remove and add it again`)
+    if (changed.length > 0)
+      throw new ApiError(
+        400,
+        `role: the role of broker ${changed.join(',')} is fixed when it is added (its storage is formatted for it); remove and add it again`,
+      )
     const nodes = list.map((id) => brokerById(id)!)
     // Check everything first; options Kafka can change at run time go to running brokers live.
     const planned = nodes.map((node) => {
@@ -178,16 +230,24 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
       applyParams(copy, p)
       checkResources(copy)
       const live = node.task?.state === 'running' && node.launchedOptions && p.options !== undefined
-      return { node, options: copy.options, plan: live ? planOptionsChange(node.launchedOptions!, node.dynamicConfigs ?? {}, copy.options) : undefined }
+      return {
+        node,
+        options: copy.options,
+        plan: live ? planOptionsChange(node.launchedOptions!, node.dynamicConfigs ?? {}, copy.options) : undefined,
+      }
     })
     const toApply = planned.filter((x) => x.plan && !planIsEmpty(x.plan))
-    for (const x of toApply) await applyLive(x.node, x.plan!, true).catch((e: unknown) => Promise.reject(liveError(x.node, x.plan!, e)))
+    for (const x of toApply)
+      await applyLive(x.node, x.plan!, true).catch((e: unknown) => Promise.reject(liveError(x.node, x.plan!, e)))
     for (const x of toApply) {
       await applyLive(x.node, x.plan!, false).catch(async (e: unknown) => {
         await scheduler.save() // what was applied to earlier brokers is recorded
         throw liveError(x.node, x.plan!, e)
       })
-      log.info({ broker: x.node.id, set: x.plan!.set, removed: x.plan!.remove }, 'options applied to the running broker without a restart')
+      log.info(
+        { broker: x.node.id, set: x.plan!.set, removed: x.plan!.remove },
+        'options applied to the running broker without a restart',
+      )
     }
     for (const { node, options } of planned) {
       const optionsChanged = JSON.stringify(node.options) !== JSON.stringify(options)
@@ -206,9 +266,21 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     const missing = list.filter((id) => !brokerById(id))
     if (missing.length > 0) throw new ApiError(400, `broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
     const active = list.filter((id) => brokerById(id)!.active || brokerById(id)!.task)
-    if (active.length > 0) throw new ApiError(400, `broker ${active.join(',')} is active; stop it first with: broker stop ${active.join(',')}`, 'KM_ERR_ACTIVE')
-    const voters = list.filter((id) => brokerById(id)!.role === 'broker,controller' && quorumPlaced(scheduler.voterNodes()))
-    if (voters.length > 0) throw new ApiError(400, `broker ${voters.join(',')} is a broker,controller node, a voter of the KRaft quorum; it cannot be removed (start it again with: broker start ${voters.join(',')})`, 'KM_ERR_VOTER')
+    if (active.length > 0)
+      throw new ApiError(
+        400,
+        `broker ${active.join(',')} is active; stop it first with: broker stop ${active.join(',')}`,
+        'KM_ERR_ACTIVE',
+      )
+    const voters = list.filter(
+      (id) => brokerById(id)!.role === 'broker,controller' && quorumPlaced(scheduler.voterNodes()),
+    )
+    if (voters.length > 0)
+      throw new ApiError(
+        400,
+        `broker ${voters.join(',')} is a broker,controller node, a voter of the KRaft quorum; it cannot be removed (start it again with: broker start ${voters.join(',')})`,
+        'KM_ERR_VOTER',
+      )
     scheduler.state.brokers = scheduler.state.brokers.filter((b) => !list.includes(b.id))
     await scheduler.save()
     log.info({ brokers: list }, 'brokers removed')
@@ -221,8 +293,14 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
       const list = ids(p.broker, scheduler)
       if (list.length === 0) throw new ApiError(400, `broker: "${p.broker}" names no broker`)
       const missing = list.filter((id) => !brokerById(id))
-      if (missing.length > 0) throw new ApiError(400, `broker ${missing.join(',')} not found; add it first with: broker add ${missing.join(',')}`, 'KM_ERR_NOT_FOUND')
-      if (!scheduler.connected) log.warn('not subscribed to the master right now; the request is stored and carried out once connected')
+      if (missing.length > 0)
+        throw new ApiError(
+          400,
+          `broker ${missing.join(',')} not found; add it first with: broker add ${missing.join(',')}`,
+          'KM_ERR_NOT_FOUND',
+        )
+      if (!scheduler.connected)
+        log.warn('not subscribed to the master right now; the request is stored and carried out once connected')
       const nodes = list.map((id) => brokerById(id)!)
       const quorumProblem = op === 'stop' ? quorumStopProblem(scheduler.nodes(), new Set(list)) : undefined
       if (quorumProblem) throw new ApiError(409, quorumProblem, 'KM_ERR_QUORUM')
@@ -246,9 +324,12 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     })
   }
 
-  app.get('/executor/kafka-mesos-executor.cjs', (c) => sendFile(c, scheduler.options.executorBundle, 'application/javascript'))
+  app.get('/executor/kafka-mesos-executor.cjs', (c) =>
+    sendFile(c, scheduler.options.executorBundle, 'application/javascript'),
+  )
   app.get('/kafka/:name', (c) => {
-    if (c.req.param('name') !== basename(scheduler.options.kafkaArchive)) return c.json({ error: `unknown Kafka archive ${c.req.param('name')}` }, 404)
+    if (c.req.param('name') !== basename(scheduler.options.kafkaArchive))
+      return c.json({ error: `unknown Kafka archive ${c.req.param('name')}` }, 404)
     return sendFile(c, scheduler.options.kafkaArchive, 'application/gzip')
   })
   registerTopicRoutes(app, scheduler, log)
@@ -257,7 +338,8 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
   registerObserveRoutes(app, scheduler, log)
   app.get('/agents/:name', (c) => {
     const jar = scheduler.options.metricsAgentJar
-    if (!jar || c.req.param('name') !== basename(jar)) return c.json({ error: `unknown agent ${c.req.param('name')}` }, 404)
+    if (!jar || c.req.param('name') !== basename(jar))
+      return c.json({ error: `unknown agent ${c.req.param('name')}` }, 404)
     return sendFile(c, jar, 'application/java-archive')
   })
   registerQuotaRoutes(app, scheduler, log)

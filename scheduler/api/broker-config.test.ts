@@ -55,7 +55,11 @@ function fakeKafka(seen: Seen[]): Promise<{ server: Server; port: number }> {
         .compactArray(resources, (w, res) =>
           w
             .int16(refused ? 40 : 0)
-            .compactNullableString(refused ? 'Invalid value 1 for configuration num.io.threads: value should be at least half the current value 8' : null)
+            .compactNullableString(
+              refused
+                ? 'Invalid value 1 for configuration num.io.threads: value should be at least half the current value 8'
+                : null,
+            )
             .int8(4)
             .compactString(res.resource)
             .tags(),
@@ -65,19 +69,47 @@ function fakeKafka(seen: Seen[]): Promise<{ server: Server; port: number }> {
       sock.end(Buffer.concat([new Writer().int32(body.length).build(), body]))
     })
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })),
+  )
 }
 
 function scheduler(kafkaPort: number): KafkaScheduler {
   const { s } = offlineScheduler({ runningController: false })
   const b = newNode(0)
-  Object.assign(b, { active: true, cpus: 0.5, mem: 768, heap: 256, options: { 'num.partitions': '1' }, launchedOptions: { 'num.partitions': '1' } })
-  b.task = { id: 'kafka-0-x', slaveId: 'a1', executorId: 'e', hostname: '127.0.0.1', endpoint: `127.0.0.1:${kafkaPort}`, attributes: {}, state: 'running' }
+  Object.assign(b, {
+    active: true,
+    cpus: 0.5,
+    mem: 768,
+    heap: 256,
+    options: { 'num.partitions': '1' },
+    launchedOptions: { 'num.partitions': '1' },
+  })
+  b.task = {
+    id: 'kafka-0-x',
+    slaveId: 'a1',
+    executorId: 'e',
+    hostname: '127.0.0.1',
+    endpoint: `127.0.0.1:${kafkaPort}`,
+    attributes: {},
+    state: 'running',
+  }
   s.state.brokers.push(b)
   return s
 }
 
-type Json = { error?: string; code?: string; brokers?: Array<{ needsRestart: boolean; changes?: { live: Record<string, string>; restart: string[] }; bindAddress?: string; syslog?: boolean; volume?: string; log4jOptions?: string }> }
+type Json = {
+  error?: string
+  code?: string
+  brokers?: Array<{
+    needsRestart: boolean
+    changes?: { live: Record<string, string>; restart: string[] }
+    bindAddress?: string
+    syslog?: boolean
+    volume?: string
+    log4jOptions?: string
+  }>
+}
 
 describe('broker update on a running broker', () => {
   const seen: Seen[] = []
@@ -88,7 +120,11 @@ describe('broker update on a running broker', () => {
   afterAll(() => new Promise<void>((r) => kafka.server.close(() => r())))
 
   const post = async (app: ReturnType<typeof createApi>, path: string, body: Record<string, string>) => {
-    const res = await app.request(`/api/broker/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() })
+    const res = await app.request(`/api/broker/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body).toString(),
+    })
     return { status: res.status, body: (await res.json()) as Json }
   }
 
@@ -108,7 +144,10 @@ describe('broker update on a running broker', () => {
     // removing it again deletes the override live
     seen.length = 0
     const back = await post(app, 'update', { broker: '0', options: 'num.partitions=1' })
-    expect(seen.map((x) => x.configs)).toEqual([[{ name: 'num.io.threads', op: 1, value: null }], [{ name: 'num.io.threads', op: 1, value: null }]])
+    expect(seen.map((x) => x.configs)).toEqual([
+      [{ name: 'num.io.threads', op: 1, value: null }],
+      [{ name: 'num.io.threads', op: 1, value: null }],
+    ])
     expect(back.body.brokers![0].needsRestart).toBe(false)
     expect(back.body.brokers![0].changes).toBeUndefined()
   })
@@ -120,7 +159,10 @@ describe('broker update on a running broker', () => {
     const r = await post(app, 'update', { broker: '0', options: 'num.partitions=2,log.cleaner.threads=2', mem: '1024' })
     expect(r.status).toBe(200)
     expect(r.body.brokers![0].needsRestart).toBe(true)
-    expect(r.body.brokers![0].changes).toEqual({ live: { 'log.cleaner.threads': '2' }, restart: ['mem', 'num.partitions'] })
+    expect(r.body.brokers![0].changes).toEqual({
+      live: { 'log.cleaner.threads': '2' },
+      restart: ['mem', 'num.partitions'],
+    })
     const list = (await (await app.request('/api/broker/list')).json()) as Json
     expect(list.brokers![0].changes?.restart).toEqual(['mem', 'num.partitions'])
   })
@@ -131,7 +173,9 @@ describe('broker update on a running broker', () => {
     seen.length = 0
     const r = await post(app, 'update', { broker: '0', options: 'num.io.threads=1', mem: '1024' })
     expect(r.status).toBe(400)
-    expect(r.body.error).toBe('options: Kafka refused num.io.threads=1 on broker 0: INVALID_CONFIG: Invalid value 1 for configuration num.io.threads: value should be at least half the current value 8')
+    expect(r.body.error).toBe(
+      'options: Kafka refused num.io.threads=1 on broker 0: INVALID_CONFIG: Invalid value 1 for configuration num.io.threads: value should be at least half the current value 8',
+    )
     expect(r.body.code).toBe('KM_ERR_KAFKA_REFUSED')
     expect(seen.every((x) => x.validateOnly)).toBe(true)
     expect(s.state.brokers[0].options).toEqual({ 'num.partitions': '1' })
@@ -162,10 +206,27 @@ describe('broker update on a running broker', () => {
       expect(r.status, `${field}=${bad}`).toBe(400)
       expect(r.body.error).toMatch(msg)
     }
-    const ok = await post(app, 'add', { broker: '5', bindAddress: '127.0.1.*', syslog: 'true', volume: 'kafka-$id', log4jOptions: 'kafka.controller=DEBUG' })
+    const ok = await post(app, 'add', {
+      broker: '5',
+      bindAddress: '127.0.1.*',
+      syslog: 'true',
+      volume: 'kafka-$id',
+      log4jOptions: 'kafka.controller=DEBUG',
+    })
     expect(ok.status).toBe(200)
-    expect(ok.body.brokers![0]).toMatchObject({ bindAddress: '127.0.1.*', syslog: true, volume: 'kafka-$id', log4jOptions: 'kafka.controller=DEBUG' })
-    const unset = await post(app, 'update', { broker: '5', bindAddress: '', syslog: 'false', volume: '', log4jOptions: '' })
+    expect(ok.body.brokers![0]).toMatchObject({
+      bindAddress: '127.0.1.*',
+      syslog: true,
+      volume: 'kafka-$id',
+      log4jOptions: 'kafka.controller=DEBUG',
+    })
+    const unset = await post(app, 'update', {
+      broker: '5',
+      bindAddress: '',
+      syslog: 'false',
+      volume: '',
+      log4jOptions: '',
+    })
     expect(unset.body.brokers![0]).not.toHaveProperty('bindAddress')
     expect(unset.body.brokers![0]).not.toHaveProperty('syslog')
     expect(unset.body.brokers![0]).not.toHaveProperty('volume')

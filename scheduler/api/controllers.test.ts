@@ -5,13 +5,20 @@
  */
 import pino from 'pino'
 import { describe, expect, test } from 'vitest'
-import { parseAttributes, parseResources, type Offer } from '../../core-cluster/proto/index.js'
+import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { newNode } from '../brokers/index.js'
 import { offlineScheduler } from '../scheduler.test-support.js'
 import { createApi } from './app.js'
 
 function offer(i: number): Offer {
-  return { id: { value: `o${i}-${Math.random()}` }, framework_id: { value: 'f' }, agent_id: { value: `a${i}` }, hostname: `127.0.1.${i}`, resources: parseResources('cpus:2;mem:4096;ports:[31000-31999]'), attributes: parseAttributes(`rack:r${i}`) }
+  return {
+    id: { value: `o${i}-${Math.random()}` },
+    framework_id: { value: 'f' },
+    agent_id: { value: `a${i}` },
+    hostname: `127.0.1.${i}`,
+    resources: parseResources('cpus:2;mem:4096;ports:[31000-31999]'),
+    attributes: parseAttributes(`rack:r${i}`),
+  }
 }
 
 function setup() {
@@ -19,7 +26,15 @@ function setup() {
   const c0 = newNode(1_000_000, 'controller')
   Object.assign(c0, { active: true, cpus: 0.5, mem: 768, heap: 256, port: { start: 1, end: 1 } })
   c0.stickiness.hostname = '127.0.1.1'
-  c0.task = { id: 't0', slaveId: 'a1', executorId: 'e', hostname: '127.0.1.1', endpoint: '127.0.1.1:1', attributes: { rack: 'r1' }, state: 'running' }
+  c0.task = {
+    id: 't0',
+    slaveId: 'a1',
+    executorId: 'e',
+    hostname: '127.0.1.1',
+    endpoint: '127.0.1.1:1',
+    attributes: { rack: 'r1' },
+    state: 'running',
+  }
   s.state.controllers.push(c0)
   const app = createApi(s, pino({ level: 'silent' }))
   return { s, app }
@@ -31,11 +46,28 @@ describe('controller list and changes over the API', () => {
     const joining = newNode(1_000_001, 'controller')
     Object.assign(joining, { active: true, cpus: 0.5, mem: 768, heap: 256, membership: 'joining' })
     s.state.controllers.push(joining)
-    s.state.quorumChange = { op: 'add', joining: 1_000_001, phase: 'placing', startedAt: Date.now(), updatedAt: Date.now(), progress: [{ time: Date.now(), text: 'controller 1000001 created' }] }
+    s.state.quorumChange = {
+      op: 'add',
+      joining: 1_000_001,
+      phase: 'placing',
+      startedAt: Date.now(),
+      updatedAt: Date.now(),
+      progress: [{ time: Date.now(), text: 'controller 1000001 created' }],
+    }
     const declined = await s.handleOffer(offer(1))
-    expect(declined.declined?.reasons).toContain('controller 1000001: controllers go on distinct hosts: 127.0.1.1 already has controller 1000000')
-    const list = (await (await app.request('/api/controller/list')).json()) as { controllers: Array<{ id: string; membership?: string; waiting?: { reason: string } }>; change: { summary: string }; quorumError?: string }
-    expect(list.controllers[1]).toMatchObject({ id: '1000001', membership: 'joining', waiting: { reason: 'controllers go on distinct hosts: 127.0.1.1 already has controller 1000000' } })
+    expect(declined.declined?.reasons).toContain(
+      'controller 1000001: controllers go on distinct hosts: 127.0.1.1 already has controller 1000000',
+    )
+    const list = (await (await app.request('/api/controller/list')).json()) as {
+      controllers: Array<{ id: string; membership?: string; waiting?: { reason: string } }>
+      change: { summary: string }
+      quorumError?: string
+    }
+    expect(list.controllers[1]).toMatchObject({
+      id: '1000001',
+      membership: 'joining',
+      waiting: { reason: 'controllers go on distinct hosts: 127.0.1.1 already has controller 1000000' },
+    })
     expect(list.change.summary).toBe('add 1000001: placing')
     expect(list.quorumError).toMatch(/no node described the KRaft quorum/)
     const placed = await s.handleOffer(offer(2))
@@ -46,7 +78,12 @@ describe('controller list and changes over the API', () => {
 
   test('refusals are HTTP answers naming the reason', async () => {
     const { app } = setup()
-    const post = (path: string, body: Record<string, string>) => app.request(`/api/controller/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() })
+    const post = (path: string, body: Record<string, string>) =>
+      app.request(`/api/controller/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body).toString(),
+      })
     const noId = await post('remove', {})
     expect(noId.status).toBe(400)
     expect(((await noId.json()) as { error: string }).error).toMatch(/^controller: required/)
@@ -54,6 +91,9 @@ describe('controller list and changes over the API', () => {
     expect(((await bad.json()) as { error: string }).error).toMatch(/^controller: expected the node id/)
     const down = await post('add', {}) // no Kafka answers DescribeQuorum here
     expect(down.status).toBe(503)
-    expect(((await down.json()) as { error: string; code: string })).toMatchObject({ code: 'KM_ERR_QUORUM_CHANGE', error: expect.stringMatching(/^the KRaft quorum cannot be described/) })
+    expect((await down.json()) as { error: string; code: string }).toMatchObject({
+      code: 'KM_ERR_QUORUM_CHANGE',
+      error: expect.stringMatching(/^the KRaft quorum cannot be described/),
+    })
   })
 })

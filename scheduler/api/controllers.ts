@@ -3,7 +3,13 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { nodeJson, parsePeriod } from '../brokers/index.js'
 import { brokersWaitFor, controllerEndpoint } from '../kafka/quorum.js'
-import { changeInProgress, describeChange, QuorumChangeRefused, type QuorumChange, type QuorumChangeOp } from '../kafka/quorum-change.js'
+import {
+  changeInProgress,
+  describeChange,
+  type QuorumChange,
+  type QuorumChangeOp,
+  QuorumChangeRefused,
+} from '../kafka/quorum-change.js'
 import type { QuorumDescription } from '../kafka/wire/index.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { ApiError, readParams, validate, via } from './params.js'
@@ -24,7 +30,13 @@ const ChangeParamsSchema = z.object({
 
 /** A quorum change for the API: the stored change plus a one-line summary. */
 export function changeJson(c: QuorumChange | undefined) {
-  return c ? { ...c, summary: describeChange(c), progress: c.progress.map((p) => ({ time: new Date(p.time).toISOString(), text: p.text })) } : null
+  return c
+    ? {
+        ...c,
+        summary: describeChange(c),
+        progress: c.progress.map((p) => ({ time: new Date(p.time).toISOString(), text: p.text })),
+      }
+    : null
 }
 
 /** One voter or observer row of `controller list`: lag in metadata-log records behind the leader. */
@@ -42,15 +54,24 @@ export interface QuorumMemberJson {
 
 /** The quorum as Kafka describes it (DescribeQuorum), shaped for the API. */
 export function quorumJson(q: QuorumDescription) {
-  const member = (role: 'follower' | 'observer') => (r: QuorumDescription['voters'][number]): QuorumMemberJson => ({
-    id: r.replicaId,
-    role: r.replicaId === q.leaderId && role === 'follower' ? 'leader' : role,
-    logEndOffset: r.logEndOffset,
-    lag: r.logEndOffset < 0 ? -1 : Math.max(0, q.highWatermark - r.logEndOffset),
-    lastCaughtUpTimestamp: r.lastCaughtUpTimestamp,
-    directoryId: r.directoryId,
-  })
-  return { leaderId: q.leaderId, leaderEpoch: q.leaderEpoch, highWatermark: q.highWatermark, voters: q.voters.map(member('follower')), observers: q.observers.map(member('observer')), nodes: q.nodes }
+  const member =
+    (role: 'follower' | 'observer') =>
+    (r: QuorumDescription['voters'][number]): QuorumMemberJson => ({
+      id: r.replicaId,
+      role: r.replicaId === q.leaderId && role === 'follower' ? 'leader' : role,
+      logEndOffset: r.logEndOffset,
+      lag: r.logEndOffset < 0 ? -1 : Math.max(0, q.highWatermark - r.logEndOffset),
+      lastCaughtUpTimestamp: r.lastCaughtUpTimestamp,
+      directoryId: r.directoryId,
+    })
+  return {
+    leaderId: q.leaderId,
+    leaderEpoch: q.leaderEpoch,
+    highWatermark: q.highWatermark,
+    voters: q.voters.map(member('follower')),
+    observers: q.observers.map(member('observer')),
+    nodes: q.nodes,
+  }
 }
 
 /**
@@ -68,13 +89,19 @@ export function quorumJson(q: QuorumDescription) {
  */
 export function controllerRoutes(app: Hono, scheduler: KafkaScheduler, log?: Logger): void {
   const controllersJson = () =>
-    scheduler.voterNodes().map((n) => ({ ...nodeJson(n, Date.now(), scheduler.waiting.get(n.id)), endpoint: controllerEndpoint(n), directoryId: n.directoryId, membership: n.membership }))
+    scheduler.voterNodes().map((n) => ({
+      ...nodeJson(n, Date.now(), scheduler.waiting.get(n.id)),
+      endpoint: controllerEndpoint(n),
+      directoryId: n.directoryId,
+      membership: n.membership,
+    }))
 
   app.on(['GET', 'POST'], '/api/controller/list', async (c) => {
     const controllers = scheduler.voterNodes()
     let quorum: ReturnType<typeof quorumJson> | null = null
     let quorumError: string | undefined
-    const placed = controllers.some((n) => controllerEndpoint(n)) || scheduler.state.brokers.some((b) => b.task?.state === 'running')
+    const placed =
+      controllers.some((n) => controllerEndpoint(n)) || scheduler.state.brokers.some((b) => b.task?.state === 'running')
     if (placed) {
       try {
         quorum = quorumJson(await scheduler.describeQuorum(3000))
@@ -94,7 +121,11 @@ export function controllerRoutes(app: Hono, scheduler: KafkaScheduler, log?: Log
   for (const op of ['add', 'remove', 'replace'] as const satisfies readonly QuorumChangeOp[]) {
     app.post(`/api/controller/${op}`, async (c) => {
       const p = validate(ChangeParamsSchema, await readParams(c))
-      if (op !== 'add' && p.controller === undefined) throw new ApiError(400, 'controller: required, the node id of a controller such as 1000001 (see controller list)')
+      if (op !== 'add' && p.controller === undefined)
+        throw new ApiError(
+          400,
+          'controller: required, the node id of a controller such as 1000001 (see controller list)',
+        )
       let change: QuorumChange
       try {
         change = await scheduler.quorumChanger.start(op, p.controller)
@@ -105,7 +136,12 @@ export function controllerRoutes(app: Hono, scheduler: KafkaScheduler, log?: Log
       log?.info({ op, controller: p.controller }, `controller ${op} started`)
       void scheduler.quorumChanger.tick()
       const timeout = p.timeout ?? DEFAULT_CHANGE_WAIT_MS
-      if (timeout > 0) await waitUntil(scheduler, () => !changeInProgress(scheduler.state.quorumChange) || scheduler.state.quorumChange !== change, Date.now() + timeout)
+      if (timeout > 0)
+        await waitUntil(
+          scheduler,
+          () => !changeInProgress(scheduler.state.quorumChange) || scheduler.state.quorumChange !== change,
+          Date.now() + timeout,
+        )
       const now = scheduler.state.quorumChange
       const status = changeInProgress(now) ? 'in progress' : now?.phase === 'failed' ? 'failed' : 'done'
       return c.json({ status, change: changeJson(now), controllers: controllersJson() })

@@ -1,2 +1,2 @@
 export { createApi, DEFAULT_WAIT_MS } from './app.js'
-export { ApiError, readParams, validate, NodeParamsSchema, StartStopSchema } from './params.js'
+export { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate } from './params.js'

@@ -17,13 +17,18 @@ export function wantsNdjson(c: Context): boolean {
  * Streams `run`'s progress lines and then its answer.
  * @param toError turns a failure into `{error, code}` (an ApiError's message and code), else `internal error`
  */
-export function streamNdjson(c: Context, log: Logger, run: (progress: (line: string) => void) => Promise<unknown>, toError: (e: unknown) => { error: string; code: string } | undefined): Response {
+export function streamNdjson(
+  c: Context,
+  log: Logger,
+  run: (progress: (line: string) => void) => Promise<unknown>,
+  toError: (e: unknown) => { error: string; code: string } | undefined,
+): Response {
   c.header('Content-Type', 'application/x-ndjson; charset=utf-8')
   return stream(c, async (s) => {
     const lines: string[] = []
     let wake: (() => void) | undefined
     const push = (obj: unknown) => {
-      lines.push(JSON.stringify(obj) + '\n')
+      lines.push(`${JSON.stringify(obj)}\n`)
       wake?.()
     }
     let done = false

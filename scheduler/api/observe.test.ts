@@ -5,21 +5,32 @@
 import { Hono } from 'hono'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
-import { newNode, type KafkaNode } from '../brokers/index.js'
+import { type KafkaNode, newNode } from '../brokers/index.js'
 import type { RequestBody, RequestOutcome } from '../observe/index.js'
 import type { KafkaScheduler } from '../scheduler.js'
-import { ApiError } from './params.js'
 import { registerObserveRoutes } from './observe.js'
+import { ApiError } from './params.js'
 
 function running(id: number, role: 'broker' | 'controller' = 'broker'): KafkaNode {
   const n = newNode(id, role)
   n.active = true
-  n.task = { id: `t${id}`, slaveId: 'a', executorId: `e${id}`, hostname: 'h', endpoint: 'h:1', attributes: {}, state: 'running' }
+  n.task = {
+    id: `t${id}`,
+    slaveId: 'a',
+    executorId: `e${id}`,
+    hostname: 'h',
+    endpoint: 'h:1',
+    attributes: {},
+    state: 'running',
+  }
   return n
 }
 
 function api(nodes: KafkaNode[], answer: (n: KafkaNode, body: RequestBody) => RequestOutcome | Error) {
-  const state = { brokers: nodes.filter((n) => n.role === 'broker'), controllers: nodes.filter((n) => n.role === 'controller') }
+  const state = {
+    brokers: nodes.filter((n) => n.role === 'broker'),
+    controllers: nodes.filter((n) => n.role === 'controller'),
+  }
   const scheduler = {
     state,
     nodes: () => [...state.controllers, ...state.brokers],
@@ -30,7 +41,9 @@ function api(nodes: KafkaNode[], answer: (n: KafkaNode, body: RequestBody) => Re
     },
   } as unknown as KafkaScheduler
   const app = new Hono()
-  app.onError((e, c) => (e instanceof ApiError ? c.json({ error: e.message, code: e.code }, e.status) : c.json({ error: String(e) }, 500)))
+  app.onError((e, c) =>
+    e instanceof ApiError ? c.json({ error: e.message, code: e.code }, e.status) : c.json({ error: String(e) }, 500),
+  )
   registerObserveRoutes(app, scheduler, pino({ level: 'silent' }))
   return async (path: string) => {
     const res = await app.request(path)
@@ -42,7 +55,13 @@ const logOk = (content: string): RequestOutcome => ({ status: 'ok', reply: { typ
 
 describe('/api/broker/log', () => {
   it('one broker: {status, content}; several: by id; a timeout and a failure say which broker', async () => {
-    const call = api([running(0), running(1), running(2)], (n) => (n.id === 0 ? logOk('a\nb\n') : n.id === 1 ? { status: 'timeout' } : { status: 'ok', reply: { type: 'log', requestId: 'x', error: "x.log doesn't exist" } }))
+    const call = api([running(0), running(1), running(2)], (n) =>
+      n.id === 0
+        ? logOk('a\nb\n')
+        : n.id === 1
+          ? { status: 'timeout' }
+          : { status: 'ok', reply: { type: 'log', requestId: 'x', error: "x.log doesn't exist" } },
+    )
     expect(await call('/api/broker/log?broker=0')).toEqual({ status: 200, body: { status: 'ok', content: 'a\nb\n' } })
     expect(await call('/api/broker/log?broker=0..2&timeout=5s')).toEqual({
       status: 200,
@@ -56,10 +75,16 @@ describe('/api/broker/log', () => {
 
   it('passes name and lines on; defaults stdout and 100', async () => {
     const seen: RequestBody[] = []
-    const call = api([running(0)], (_n, body) => (seen.push(body), logOk('')))
+    const call = api([running(0)], (_n, body) => {
+      seen.push(body)
+      return logOk('')
+    })
     await call('/api/broker/log?broker=0')
     await call('/api/broker/log?broker=0&name=server.log&lines=7')
-    expect(seen).toEqual([{ type: 'log', name: 'stdout', lines: 100 }, { type: 'log', name: 'server.log', lines: 7 }])
+    expect(seen).toEqual([
+      { type: 'log', name: 'stdout', lines: 100 },
+      { type: 'log', name: 'server.log', lines: 7 },
+    ])
   })
 
   it('400s: no broker, unknown, stopped, not yet running, bad lines or timeout', async () => {
@@ -68,18 +93,35 @@ describe('/api/broker/log', () => {
     const call = api([running(0), newNode(1), pending], () => logOk(''))
     expect((await call('/api/broker/log')).body?.error).toBe('broker: required, an id expression such as 0 or 0..2')
     expect(await call('/api/broker/log?broker=9')).toMatchObject({ status: 400, body: { error: 'broker 9 not found' } })
-    expect(await call('/api/broker/log?broker=1')).toMatchObject({ status: 400, body: { error: 'broker 1 is not active' } })
-    expect(await call('/api/broker/log?broker=3')).toMatchObject({ status: 400, body: { error: 'broker 3 is not running yet (its task is pending)' } })
-    expect(await call('/api/broker/log?broker=0&lines=-1')).toMatchObject({ status: 400, body: { error: 'lines: expected a whole number of at least 1 such as 100, got "-1"' } })
-    expect((await call('/api/broker/log?broker=0&timeout=0')).body?.error).toBe('timeout: must be more than 0, such as 30s')
+    expect(await call('/api/broker/log?broker=1')).toMatchObject({
+      status: 400,
+      body: { error: 'broker 1 is not active' },
+    })
+    expect(await call('/api/broker/log?broker=3')).toMatchObject({
+      status: 400,
+      body: { error: 'broker 3 is not running yet (its task is pending)' },
+    })
+    expect(await call('/api/broker/log?broker=0&lines=-1')).toMatchObject({
+      status: 400,
+      body: { error: 'lines: expected a whole number of at least 1 such as 100, got "-1"' },
+    })
+    expect((await call('/api/broker/log?broker=0&timeout=0')).body?.error).toBe(
+      'timeout: must be more than 0, such as 30s',
+    )
   })
 })
 
 describe('/api/broker/metrics', () => {
   it('metrics by id, filtered; errors by id; --controllers adds the quorum', async () => {
-    const m = { timestamp: 5, 'kafka.server,ReplicaManager,UnderReplicatedPartitions': 0, 'kafka.server,BrokerTopicMetrics,MessagesInPerSec': 2 }
+    const m = {
+      timestamp: 5,
+      'kafka.server,ReplicaManager,UnderReplicatedPartitions': 0,
+      'kafka.server,BrokerTopicMetrics,MessagesInPerSec': 2,
+    }
     const call = api([running(0), newNode(1), running(2), running(1_000_000, 'controller')], (n) =>
-      n.id === 2 ? new Error('not subscribed; MESSAGE not sent') : { status: 'ok', reply: { type: 'metrics', requestId: 'x', metrics: m } },
+      n.id === 2
+        ? new Error('not subscribed; MESSAGE not sent')
+        : { status: 'ok', reply: { type: 'metrics', requestId: 'x', metrics: m } },
     )
     expect(await call('/api/broker/metrics?broker=*&filter=.*UnderReplicated.*')).toEqual({
       status: 200,

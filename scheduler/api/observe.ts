@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { expandIds, ExprError, type KafkaNode } from '../brokers/index.js'
+import { ExprError, expandIds, type KafkaNode } from '../brokers/index.js'
 import { formatPeriod, parsePeriod } from '../brokers/values.js'
 import type { LogReply, MetricsReply } from '../kafka/executor-messages.js'
 import type { KafkaScheduler } from '../scheduler.js'
@@ -32,8 +32,15 @@ const timeoutParam = (dflt: number) =>
 /** `broker log` params: `broker`, `name` (stdout), `lines` (100, > 0), `timeout` (30s). */
 export const LogParamsSchema = z.object({
   broker: z.string({ error: BROKER_REQUIRED }).trim().min(1, BROKER_REQUIRED),
-  name: z.string().trim().min(1, 'name: give stdout, stderr or a *.log file such as server.log').optional().transform((s) => s ?? 'stdout'),
-  lines: number('lines', '100', { integer: true, min: 1 }).optional().transform((n) => n ?? DEFAULT_LOG_LINES),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name: give stdout, stderr or a *.log file such as server.log')
+    .optional()
+    .transform((s) => s ?? 'stdout'),
+  lines: number('lines', '100', { integer: true, min: 1 })
+    .optional()
+    .transform((n) => n ?? DEFAULT_LOG_LINES),
   timeout: timeoutParam(DEFAULT_LOG_TIMEOUT_MS),
 })
 
@@ -42,12 +49,18 @@ export const LogParamsSchema = z.object({
  * (mesos/kafka's full-match rule). @throws ApiError 400 naming the bad regex
  */
 export function parseFilters(text: string | undefined): RegExp[] {
-  const lines = (text ?? '').split('\n').map((s) => s.trim()).filter((s) => s.length > 0)
+  const lines = (text ?? '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
   return lines.map((src) => {
     try {
       return new RegExp(`^(?:${src})$`)
     } catch (e) {
-      throw new ApiError(400, `filter: invalid regular expression "${src}": ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`)
+      throw new ApiError(
+        400,
+        `filter: invalid regular expression "${src}": ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+      )
     }
   })
 }
@@ -62,9 +75,17 @@ export function filterMetrics(metrics: Record<string, number>, filters: readonly
 
 /** `broker metrics` params: `broker` (expr, default `*`), `filter` (regexes, one per line), `controllers` (also the KRaft controllers), `timeout` (10s). */
 export const MetricsParamsSchema = z.object({
-  broker: z.string().trim().min(1, BROKER_REQUIRED).optional().transform((s) => s ?? '*'),
+  broker: z
+    .string()
+    .trim()
+    .min(1, BROKER_REQUIRED)
+    .optional()
+    .transform((s) => s ?? '*'),
   filter: z.string().optional(),
-  controllers: z.string().optional().transform((s) => s !== undefined && s !== 'false'),
+  controllers: z
+    .string()
+    .optional()
+    .transform((s) => s !== undefined && s !== 'false'),
   timeout: timeoutParam(DEFAULT_METRICS_TIMEOUT_MS),
 })
 
@@ -79,7 +100,13 @@ export interface LogResult {
 function nodesOf(expr: string, scheduler: KafkaScheduler): { nodes: KafkaNode[]; missing: number[] } {
   let ids: number[]
   try {
-    ids = expandIds(expr, scheduler.state.brokers.map((b) => ({ id: b.id, task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null })))
+    ids = expandIds(
+      expr,
+      scheduler.state.brokers.map((b) => ({
+        id: b.id,
+        task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null,
+      })),
+    )
   } catch (e) {
     if (e instanceof ExprError) throw new ApiError(400, `broker: ${e.message}`, e.code)
     throw e
@@ -97,7 +124,8 @@ function nodesOf(expr: string, scheduler: KafkaScheduler): { nodes: KafkaNode[];
 
 /** Why a node's executor can't be asked now, or undefined when it can (a task past `pending`). */
 function notAskable(n: KafkaNode): string | undefined {
-  if (!n.task) return n.active ? `${n.role} ${n.id} is not running (it has no task yet)` : `${n.role} ${n.id} is not active`
+  if (!n.task)
+    return n.active ? `${n.role} ${n.id} is not running (it has no task yet)` : `${n.role} ${n.id} is not active`
   if (n.task.state === 'pending') return `${n.role} ${n.id} is not running yet (its task is pending)`
   return undefined
 }
@@ -117,15 +145,25 @@ export function registerObserveRoutes(app: Hono, scheduler: KafkaScheduler, log:
       nodes.map(async (n): Promise<LogResult> => {
         try {
           const o = await scheduler.ask(n, { type: 'log', name: p.name, lines: p.lines }, p.timeout)
-          if (o.status === 'timeout') return { status: 'timeout', content: '', error: `${n.role} ${n.id} log retrieve timeout (${formatPeriod(p.timeout)})` }
+          if (o.status === 'timeout')
+            return {
+              status: 'timeout',
+              content: '',
+              error: `${n.role} ${n.id} log retrieve timeout (${formatPeriod(p.timeout)})`,
+            }
           const r = o.reply as LogReply
-          return r.error !== undefined ? { status: 'failure', content: '', error: `${n.role} ${n.id}: ${r.error}` } : { status: 'ok', content: r.content ?? '' }
+          return r.error !== undefined
+            ? { status: 'failure', content: '', error: `${n.role} ${n.id}: ${r.error}` }
+            : { status: 'ok', content: r.content ?? '' }
         } catch (e) {
           return { status: 'failure', content: '', error: `${n.role} ${n.id} failed: ${(e as Error).message}` }
         }
       }),
     )
-    log.info({ brokers: nodes.map((n) => n.id), name: p.name, lines: p.lines, status: results.map((r) => r.status) }, 'broker log')
+    log.info(
+      { brokers: nodes.map((n) => n.id), name: p.name, lines: p.lines, status: results.map((r) => r.status) },
+      'broker log',
+    )
     if (nodes.length === 1) return c.json(results[0])
     return c.json(Object.fromEntries(nodes.map((n, i) => [String(n.id), results[i]])))
   })
@@ -147,7 +185,8 @@ export function registerObserveRoutes(app: Hono, scheduler: KafkaScheduler, log:
         }
         try {
           const o = await scheduler.ask(n, { type: 'metrics' }, p.timeout)
-          if (o.status === 'timeout') errors[n.id] = `${n.role} ${n.id} metrics retrieve timeout (${formatPeriod(p.timeout)})`
+          if (o.status === 'timeout')
+            errors[n.id] = `${n.role} ${n.id} metrics retrieve timeout (${formatPeriod(p.timeout)})`
           else {
             const r = o.reply as MetricsReply
             if (r.error !== undefined || !r.metrics) errors[n.id] = `${n.role} ${n.id}: ${r.error ?? 'no metrics'}`

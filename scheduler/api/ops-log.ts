@@ -9,13 +9,20 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
-import { redact, type OpsLog } from '../storage/ops-log.js'
 import type { KafkaScheduler } from '../scheduler.js'
+import { type OpsLog, redact } from '../storage/ops-log.js'
 import { ApiError, readParams } from './params.js'
 
 /** Calls that change nothing and are not logged. */
 function isRead(op: string, params: Record<string, string>): boolean {
-  if (op.endsWith('/list') || op.startsWith('log/') || op === 'status' || op === 'broker/log' || op === 'broker/metrics') return true
+  if (
+    op.endsWith('/list') ||
+    op.startsWith('log/') ||
+    op === 'status' ||
+    op === 'broker/log' ||
+    op === 'broker/metrics'
+  )
+    return true
   if (op === 'topic/rebalance' && (!params.topic || params.topic === 'status') && !params.cancel) return true
   return false
 }
@@ -70,7 +77,8 @@ export function registerOpsLog(app: Hono, scheduler: KafkaScheduler, log: Logger
   app.on(['GET', 'POST'], '/api/log/ops', async (c) => {
     const params = await readParams(c)
     const limit = params.limit === undefined ? 100 : Number(params.limit)
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new ApiError(400, `limit: expected a whole number from 1 to 10000 such as 50, got "${params.limit}"`)
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+      throw new ApiError(400, `limit: expected a whole number from 1 to 10000 such as 50, got "${params.limit}"`)
     return c.json({ ops: await opsLog().read(limit) })
   })
 }

@@ -7,7 +7,11 @@ import { checkLog4jOptions } from '../kafka/log4j.js'
 
 /** An API answer for bad input: HTTP status plus a message that names the field and the fix. */
 export class ApiError extends Error {
-  constructor(readonly status: 400 | 404 | 409 | 503, message: string, readonly code = 'KM_ERR_INVALID_PARAM') {
+  constructor(
+    readonly status: 400 | 404 | 409 | 503,
+    message: string,
+    readonly code = 'KM_ERR_INVALID_PARAM',
+  ) {
     super(message)
   }
 }
@@ -30,8 +34,10 @@ export async function readParams(c: Context): Promise<Record<string, string>> {
         } catch (e) {
           throw new ApiError(400, `request body is not valid JSON: ${(e as Error).message}`)
         }
-        if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ApiError(400, 'request body must be a JSON object such as {"broker":"0","cpus":0.5}')
-        for (const [k, v] of Object.entries(json)) if (v !== null && v !== undefined) out[k] = typeof v === 'string' ? v : String(v)
+        if (!json || typeof json !== 'object' || Array.isArray(json))
+          throw new ApiError(400, 'request body must be a JSON object such as {"broker":"0","cpus":0.5}')
+        for (const [k, v] of Object.entries(json))
+          if (v !== null && v !== undefined) out[k] = typeof v === 'string' ? v : String(v)
       }
     } else if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
       const form = await c.req.parseBody()
@@ -60,7 +66,10 @@ export function number(field: string, example: string, opts: { integer?: boolean
     const t = s.trim()
     const n = Number(t)
     if (t === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < opts.min) {
-      throw new ValueError(field, `expected ${opts.integer ? 'a whole number' : 'a number'} of at least ${opts.min} such as ${example}, got "${s}"`)
+      throw new ValueError(
+        field,
+        `expected ${opts.integer ? 'a whole number' : 'a number'} of at least ${opts.min} such as ${example}, got "${s}"`,
+      )
     }
     return n
   })
@@ -92,8 +101,16 @@ function boolean(field: string) {
 /** A persistent volume id (`disk.persistence.id`; the agent names a folder after it): letters, digits, `.`, `_`, `-` and `$id` only. */
 function volumeName(s: string): string {
   const t = s.trim()
-  if (!/^[A-Za-z0-9._$-]+$/.test(t) || t === '.' || t === '..' || (t.includes('$') && t.replaceAll('$id', '').includes('$'))) {
-    throw new ValueError('volume', `invalid volume id "${s}": use letters, digits, ".", "_", "-" and $id, such as kafka-$id`)
+  if (
+    !/^[A-Za-z0-9._$-]+$/.test(t) ||
+    t === '.' ||
+    t === '..' ||
+    (t.includes('$') && t.replaceAll('$id', '').includes('$'))
+  ) {
+    throw new ValueError(
+      'volume',
+      `invalid volume id "${s}": use letters, digits, ".", "_", "-" and $id, such as kafka-$id`,
+    )
   }
   return t
 }
@@ -103,7 +120,10 @@ function volumeName(s: string): string {
  * periods such as `1m`). Every field is optional; on update only given fields change.
  */
 export const NodeParamsSchema = z.object({
-  broker: z.string({ error: 'broker: required, an id expression such as 0..2' }).trim().min(1, 'broker: required, an id expression such as 0..2'),
+  broker: z
+    .string({ error: 'broker: required, an id expression such as 0..2' })
+    .trim()
+    .min(1, 'broker: required, an id expression such as 0..2'),
   cpus: number('cpus', '0.5', { min: 0.01 }).optional(),
   mem: number('mem', '1024 (MB)', { integer: true, min: 32 }).optional(),
   heap: number('heap', '512 (MB)', { integer: true, min: 64 }).optional(),
@@ -132,9 +152,15 @@ export type NodeParams = z.infer<typeof NodeParamsSchema>
 
 /** `broker start|stop` parameters: `timeout` a Period (default 60s, `0` = don't wait), `force` on stop. */
 export const StartStopSchema = z.object({
-  broker: z.string({ error: 'broker: required, an id expression such as 0..2' }).trim().min(1, 'broker: required, an id expression such as 0..2'),
+  broker: z
+    .string({ error: 'broker: required, an id expression such as 0..2' })
+    .trim()
+    .min(1, 'broker: required, an id expression such as 0..2'),
   timeout: via((s) => parsePeriod(s, 'timeout')).optional(),
-  force: z.string().optional().transform((s) => s !== undefined && s !== 'false'),
+  force: z
+    .string()
+    .optional()
+    .transform((s) => s !== undefined && s !== 'false'),
 })
 
 /**

@@ -19,7 +19,14 @@ import type { Context, Hono } from 'hono'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { kafkaAdmin, NoBrokersError } from '../kafka/admin.js'
-import { DEFAULT_ENTITY, listQuotas, QUOTA_ENTITY_TYPES, QUOTA_KEYS, setQuotas, type QuotaKey } from '../kafka/quotas.js'
+import {
+  DEFAULT_ENTITY,
+  listQuotas,
+  QUOTA_ENTITY_TYPES,
+  QUOTA_KEYS,
+  type QuotaKey,
+  setQuotas,
+} from '../kafka/quotas.js'
 import { KafkaWireError, WireError } from '../kafka/wire/index.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { ApiError, readParams, validate } from './params.js'
@@ -49,7 +56,10 @@ function quotaValue(field: string, integer: boolean, example: string) {
       const n = Number(t)
       const ok = Number.isFinite(n) && (integer ? Number.isInteger(n) && n >= 1 : n > 0)
       if (!ok) {
-        ctx.addIssue({ code: 'custom', message: `${field}: invalid quotas: expected ${integer ? 'a whole number of bytes/s of at least 1' : 'a percentage greater than 0'} such as ${example} ("" removes it), got "${s}"` })
+        ctx.addIssue({
+          code: 'custom',
+          message: `${field}: invalid quotas: expected ${integer ? 'a whole number of bytes/s of at least 1' : 'a percentage greater than 0'} such as ${example} ("" removes it), got "${s}"`,
+        })
         return z.NEVER
       }
       return n
@@ -74,7 +84,8 @@ function toApiError(e: unknown): unknown {
   if (e instanceof KafkaWireError) return new ApiError(400, `Kafka refused: ${e.message}`, e.code)
   if (e instanceof NoBrokersError) return new ApiError(503, e.message, e.code)
   if (e instanceof WireError) return new ApiError(503, `Kafka answered something unreadable: ${e.message}`, e.code)
-  if (e instanceof Error && e.message.startsWith('no broker answered')) return new ApiError(503, `Kafka is not reachable: ${e.message}`, 'KM_ERR_KAFKA_UNAVAILABLE')
+  if (e instanceof Error && e.message.startsWith('no broker answered'))
+    return new ApiError(503, `Kafka is not reachable: ${e.message}`, 'KM_ERR_KAFKA_UNAVAILABLE')
   return e
 }
 
@@ -93,20 +104,34 @@ export function registerQuotaRoutes(app: Hono, scheduler: KafkaScheduler, log: L
     }
   }
 
-  app.on(['GET', 'POST'], '/api/quota/list', handle(async (c, params) => {
-    const p = validate(QuotaListSchema, params)
-    return c.json(await listQuotas(endpoints(), p.entityType, p.entity))
-  }))
+  app.on(
+    ['GET', 'POST'],
+    '/api/quota/list',
+    handle(async (c, params) => {
+      const p = validate(QuotaListSchema, params)
+      return c.json(await listQuotas(endpoints(), p.entityType, p.entity))
+    }),
+  )
 
-  app.post('/api/quota/set', handle(async (c, params) => {
-    const p = validate(QuotaSetSchema, params)
-    const changes: Partial<Record<QuotaKey, number | null>> = {}
-    for (const [param, key] of Object.entries(QUOTA_KEYS) as Array<[keyof typeof QUOTA_KEYS, QuotaKey]>) {
-      if (p[param] !== undefined) changes[key] = p[param]
-    }
-    if (Object.keys(changes).length === 0) throw new ApiError(400, 'producerByteRate, consumerByteRate, requestPercentage: invalid quotas: give at least one, such as producerByteRate=1048576')
-    const result = await setQuotas(endpoints(), p.entityType, p.entity, changes)
-    log.info({ entityType: p.entityType, entity: p.entity, changes, now: result[p.entity] ?? {} }, 'client quotas changed')
-    return c.json(result)
-  }))
+  app.post(
+    '/api/quota/set',
+    handle(async (c, params) => {
+      const p = validate(QuotaSetSchema, params)
+      const changes: Partial<Record<QuotaKey, number | null>> = {}
+      for (const [param, key] of Object.entries(QUOTA_KEYS) as Array<[keyof typeof QUOTA_KEYS, QuotaKey]>) {
+        if (p[param] !== undefined) changes[key] = p[param]
+      }
+      if (Object.keys(changes).length === 0)
+        throw new ApiError(
+          400,
+          'producerByteRate, consumerByteRate, requestPercentage: invalid quotas: give at least one, such as producerByteRate=1048576',
+        )
+      const result = await setQuotas(endpoints(), p.entityType, p.entity, changes)
+      log.info(
+        { entityType: p.entityType, entity: p.entity, changes, now: result[p.entity] ?? {} },
+        'client quotas changed',
+      )
+      return c.json(result)
+    }),
+  )
 }

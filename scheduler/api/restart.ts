@@ -30,16 +30,16 @@
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { expandIds, ExprError, nodeJson, type KafkaNode, type NodeJson } from '../brokers/index.js'
-import { outOfSync, readReplication, rollBlockers, type ReplicationSnapshot } from '../brokers/replication.js'
+import { ExprError, expandIds, type KafkaNode, type NodeJson, nodeJson } from '../brokers/index.js'
+import { outOfSync, type ReplicationSnapshot, readReplication, rollBlockers } from '../brokers/replication.js'
 import { controllerBlockers, controllerCatchUpBlockers, nextController, rollOrder } from '../brokers/roll-order.js'
+import { parsePeriod, ValueError } from '../brokers/values.js'
+import { kafkaAdmin } from '../kafka/admin.js'
 import { bootstrapServers } from '../kafka/quorum.js'
 import { describeQuorum, type QuorumDescription } from '../kafka/wire/index.js'
-import { kafkaAdmin } from '../kafka/admin.js'
 import type { KafkaScheduler } from '../scheduler.js'
-import { parsePeriod, ValueError } from '../brokers/values.js'
-import { ApiError, readParams, validate } from './params.js'
 import { streamNdjson, wantsNdjson } from './ndjson.js'
+import { ApiError, readParams, validate } from './params.js'
 import { waitUntil } from './wait.js'
 
 /** mesos/kafka's restart waits (§2.2, §10): 5 m per broker, 2 m without replication waits. */
@@ -49,7 +49,10 @@ export const RESTART_NO_REPLICATION_TIMEOUT_MS = 2 * 60_000
 export const REPLICATION_POLL_MS = 1_000
 
 const RestartSchema = z.object({
-  broker: z.string({ error: 'broker: required, an id expression such as 0..2' }).trim().min(1, 'broker: required, an id expression such as 0..2'),
+  broker: z
+    .string({ error: 'broker: required, an id expression such as 0..2' })
+    .trim()
+    .min(1, 'broker: required, an id expression such as 0..2'),
   timeout: z
     .string()
     .transform((s, ctx) => {
@@ -82,7 +85,6 @@ interface RollOptions {
   log: Logger
 }
 
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -91,7 +93,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * naming what could not be read.
  * @returns undefined when clear, else the last reason
  */
-async function pollUntilClear<T>(read: () => Promise<T>, readFailed: string, what: string, blockers: (snapshot: T) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
+async function pollUntilClear<T>(
+  read: () => Promise<T>,
+  readFailed: string,
+  what: string,
+  blockers: (snapshot: T) => string[],
+  deadline: number,
+  o: RollOptions,
+): Promise<string | undefined> {
   let last = ''
   for (;;) {
     let reasons: string[]
@@ -113,8 +122,21 @@ async function pollUntilClear<T>(read: () => Promise<T>, readFailed: string, wha
 }
 
 /** {@link pollUntilClear} over Kafka's replication state (partitions, ISR, reassignments). */
-function waitForKafka(scheduler: KafkaScheduler, what: string, blockers: (s: ReplicationSnapshot) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
-  return pollUntilClear(async () => readReplication(await kafkaAdmin(scheduler).get()), 'cannot read replication state from Kafka', what, blockers, deadline, o)
+function waitForKafka(
+  scheduler: KafkaScheduler,
+  what: string,
+  blockers: (s: ReplicationSnapshot) => string[],
+  deadline: number,
+  o: RollOptions,
+): Promise<string | undefined> {
+  return pollUntilClear(
+    async () => readReplication(await kafkaAdmin(scheduler).get()),
+    'cannot read replication state from Kafka',
+    what,
+    blockers,
+    deadline,
+    o,
+  )
 }
 
 /** The KRaft quorum as Kafka describes it, asked through running brokers and the controllers; undefined when no one answers. */
@@ -124,7 +146,13 @@ async function readQuorum(scheduler: KafkaScheduler): Promise<QuorumDescription>
 }
 
 /** {@link pollUntilClear} over the KRaft quorum. */
-function waitForQuorum(scheduler: KafkaScheduler, what: string, blockers: (q: QuorumDescription) => string[], deadline: number, o: RollOptions): Promise<string | undefined> {
+function waitForQuorum(
+  scheduler: KafkaScheduler,
+  what: string,
+  blockers: (q: QuorumDescription) => string[],
+  deadline: number,
+  o: RollOptions,
+): Promise<string | undefined> {
   return pollUntilClear(() => readQuorum(scheduler), 'cannot describe the KRaft quorum', what, blockers, deadline, o)
 }
 
@@ -133,13 +161,20 @@ function waitForQuorum(scheduler: KafkaScheduler, what: string, blockers: (q: Qu
  * last (asked again before each controller), then brokers in the order given. Never throws for
  * Kafka trouble: it waits, then times out.
  */
-export async function rollingRestart(scheduler: KafkaScheduler, nodes: KafkaNode[], o: RollOptions): Promise<RestartResult> {
+export async function rollingRestart(
+  scheduler: KafkaScheduler,
+  nodes: KafkaNode[],
+  o: RollOptions,
+): Promise<RestartResult> {
   const timeout = (node: KafkaNode, phase: string, why?: string): RestartResult => {
     const message = `${node.role} ${node.id} timeout on ${phase}`
     o.log.warn({ node: node.id, role: node.role, phase, why }, `rolling restart stopped: ${message}`)
     return { status: 'timeout', brokers: [], message: why ? `${message}: ${why}` : message }
   }
-  o.log.info({ nodes: nodes.map((n) => n.id), timeoutMs: o.timeoutMs, waitForReplication: o.waitForReplication }, 'rolling restart started')
+  o.log.info(
+    { nodes: nodes.map((n) => n.id), timeoutMs: o.timeoutMs, waitForReplication: o.waitForReplication },
+    'rolling restart started',
+  )
   const restartOne = async (node: KafkaNode): Promise<RestartResult | undefined> => {
     const deadline = Date.now() + o.timeoutMs
     const oldTask = node.task?.id
@@ -147,8 +182,18 @@ export async function rollingRestart(scheduler: KafkaScheduler, nodes: KafkaNode
     if (o.waitForReplication) {
       // a combined broker,controller node is checked as both: a voter and a broker
       const why =
-        (node.role !== 'broker' ? await waitForQuorum(scheduler, `${what} waits before stopping`, (q) => controllerBlockers(node.id, q), deadline, o) : undefined) ??
-        (node.role !== 'controller' ? await waitForKafka(scheduler, `${what} waits before stopping`, (s) => rollBlockers(node.id, s), deadline, o) : undefined)
+        (node.role !== 'broker'
+          ? await waitForQuorum(
+              scheduler,
+              `${what} waits before stopping`,
+              (q) => controllerBlockers(node.id, q),
+              deadline,
+              o,
+            )
+          : undefined) ??
+        (node.role !== 'controller'
+          ? await waitForKafka(scheduler, `${what} waits before stopping`, (s) => rollBlockers(node.id, s), deadline, o)
+          : undefined)
       if (why) return timeout(node, 'replication', why)
     }
     o.progress(`stopping ${what}`)
@@ -156,14 +201,37 @@ export async function rollingRestart(scheduler: KafkaScheduler, nodes: KafkaNode
     if (!(await waitUntil(scheduler, () => !node.task, deadline))) return timeout(node, 'stop')
     o.progress(`starting ${what}`)
     await scheduler.activate([node])
-    if (!(await waitUntil(scheduler, () => node.task?.state === 'running' || !node.active, deadline)) || node.task?.state !== 'running') return timeout(node, 'start')
+    if (
+      !(await waitUntil(scheduler, () => node.task?.state === 'running' || !node.active, deadline)) ||
+      node.task?.state !== 'running'
+    )
+      return timeout(node, 'start')
     o.progress(`${what} running: task ${node.task.id} (was ${oldTask})`)
     if (o.waitForReplication) {
       const why =
-        (node.role !== 'broker' ? await waitForQuorum(scheduler, `${what} started; waiting for it to catch up`, (q) => controllerCatchUpBlockers(node.id, q), deadline, o) : undefined) ??
+        (node.role !== 'broker'
+          ? await waitForQuorum(
+              scheduler,
+              `${what} started; waiting for it to catch up`,
+              (q) => controllerCatchUpBlockers(node.id, q),
+              deadline,
+              o,
+            )
+          : undefined) ??
         (node.role === 'controller'
           ? undefined
-          : await waitForKafka(scheduler, `${what} started; waiting for replication`, (s) => [...(s.reassigning.length ? [`reassignment in progress`] : []), ...outOfSync(s.partitions).map((p) => `${p.topic}-${p.partition} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`)], deadline, o))
+          : await waitForKafka(
+              scheduler,
+              `${what} started; waiting for replication`,
+              (s) => [
+                ...(s.reassigning.length ? [`reassignment in progress`] : []),
+                ...outOfSync(s.partitions).map(
+                  (p) => `${p.topic}-${p.partition} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`,
+                ),
+              ],
+              deadline,
+              o,
+            ))
       if (why) return timeout(node, 'replication', why)
       o.progress(node.role === 'controller' ? `${what}: caught up with the quorum` : `${what}: every partition in sync`)
     }
@@ -171,11 +239,21 @@ export async function rollingRestart(scheduler: KafkaScheduler, nodes: KafkaNode
   }
   const pending = nodes.filter((n) => n.role === 'controller')
   if (pending.length > 0) {
-    const leader = await readQuorum(scheduler).then((q) => q.leaderId, () => undefined)
-    o.progress(`order: ${rollOrder(nodes, leader).map((n) => `${n.role} ${n.id}${n.id === leader ? ' (active controller)' : ''}`).join(', ')}`)
+    const leader = await readQuorum(scheduler).then(
+      (q) => q.leaderId,
+      () => undefined,
+    )
+    o.progress(
+      `order: ${rollOrder(nodes, leader)
+        .map((n) => `${n.role} ${n.id}${n.id === leader ? ' (active controller)' : ''}`)
+        .join(', ')}`,
+    )
   }
   while (pending.length > 0) {
-    const leader = await readQuorum(scheduler).then((q) => q.leaderId, () => undefined)
+    const leader = await readQuorum(scheduler).then(
+      (q) => q.leaderId,
+      () => undefined,
+    )
     const next = nextController(pending, leader)!
     pending.splice(pending.indexOf(next), 1)
     const r = await restartOne(next)
@@ -207,7 +285,13 @@ export function registerRestartRoutes(app: Hono, scheduler: KafkaScheduler, log:
     let list: number[]
     try {
       // `*` and attribute filters select brokers; controllers are named by their ids (1000000 up)
-      list = expandIds(p.broker, scheduler.state.brokers.map((b) => ({ id: b.id, task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null })))
+      list = expandIds(
+        p.broker,
+        scheduler.state.brokers.map((b) => ({
+          id: b.id,
+          task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null,
+        })),
+      )
     } catch (e) {
       if (e instanceof ExprError) throw new ApiError(400, `broker: ${e.message}`, e.code)
       throw e
@@ -218,21 +302,41 @@ export function registerRestartRoutes(app: Hono, scheduler: KafkaScheduler, log:
     if (missing.length > 0) throw new ApiError(400, `broker ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
     const nodes = list.map((id) => byId(id)!)
     const inactive = nodes.filter((n) => !n.active)
-    if (inactive.length > 0) throw new ApiError(400, `broker ${inactive.map((n) => n.id).join(',')} is not active; start it with: broker start ${inactive.map((n) => n.id).join(',')}`, 'KM_ERR_NOT_ACTIVE')
+    if (inactive.length > 0)
+      throw new ApiError(
+        400,
+        `broker ${inactive.map((n) => n.id).join(',')} is not active; start it with: broker start ${inactive.map((n) => n.id).join(',')}`,
+        'KM_ERR_NOT_ACTIVE',
+      )
     const notRunning = nodes.filter((n) => n.task?.state !== 'running')
-    if (notRunning.length > 0) throw new ApiError(400, `broker ${notRunning.map((n) => n.id).join(',')} is not running; wait until it runs (see broker list)`, 'KM_ERR_NOT_RUNNING')
-    if (running.has(scheduler)) throw new ApiError(409, 'a rolling restart is already running; wait for it to finish', 'KM_ERR_BUSY')
+    if (notRunning.length > 0)
+      throw new ApiError(
+        400,
+        `broker ${notRunning.map((n) => n.id).join(',')} is not running; wait until it runs (see broker list)`,
+        'KM_ERR_NOT_RUNNING',
+      )
+    if (running.has(scheduler))
+      throw new ApiError(409, 'a rolling restart is already running; wait for it to finish', 'KM_ERR_BUSY')
     if (!p.noWaitForReplication) {
       const moving = await reassigning(scheduler)
       if (moving && moving.length > 0) {
-        throw new ApiError(409, `a partition reassignment is running (${moving.slice(0, 5).join(', ')}${moving.length > 5 ? ', ...' : ''}): partitions are moving between brokers, so no broker is restarted now; try again once "topic rebalance status" is idle (or pass --noWaitForReplication to restart anyway)`, 'KM_ERR_REASSIGNING')
+        throw new ApiError(
+          409,
+          `a partition reassignment is running (${moving.slice(0, 5).join(', ')}${moving.length > 5 ? ', ...' : ''}): partitions are moving between brokers, so no broker is restarted now; try again once "topic rebalance status" is idle (or pass --noWaitForReplication to restart anyway)`,
+          'KM_ERR_REASSIGNING',
+        )
       }
     }
 
     const timeoutMs = p.timeout ?? (p.noWaitForReplication ? RESTART_NO_REPLICATION_TIMEOUT_MS : RESTART_TIMEOUT_MS)
     const roll = (progress: (line: string) => void) => {
       running.add(scheduler)
-      return rollingRestart(scheduler, nodes, { timeoutMs, waitForReplication: !p.noWaitForReplication, progress, log }).finally(() => running.delete(scheduler))
+      return rollingRestart(scheduler, nodes, {
+        timeoutMs,
+        waitForReplication: !p.noWaitForReplication,
+        progress,
+        log,
+      }).finally(() => running.delete(scheduler))
     }
     if (!wantsNdjson(c)) return c.json(await roll(() => undefined))
     return streamNdjson(c, log, roll, () => undefined)

@@ -189,7 +189,8 @@ export function displayState(node: KafkaNode, now = Date.now()): string {
   const max = f.maxTries !== undefined ? `/${f.maxTries}` : ''
   if (f.failures > 0 && f.failureTime !== undefined) {
     const until = failoverUntil(node)!
-    if (!node.task && until > now) return `failed ${f.failures}${max} ${formatDate(f.failureTime)}, next start ${formatDate(until)}`
+    if (!node.task && until > now)
+      return `failed ${f.failures}${max} ${formatDate(f.failureTime)}, next start ${formatDate(until)}`
     return `starting ${f.failures + 1}${max}, failed ${formatDate(f.failureTime)}`
   }
   return 'starting'
@@ -220,7 +221,16 @@ export interface NodeJson {
   changes?: { live: Record<string, string>; restart: string[] }
   stickiness: { period: string; hostname?: string; stopTime?: string }
   failover: { delay: string; maxDelay: string; maxTries?: number; failures: number; failureTime?: string }
-  task?: { id: string; slaveId: string; executorId: string; hostname: string; endpoint: string; attributes: Record<string, string>; state: NodeTaskState; unreachableSince?: number }
+  task?: {
+    id: string
+    slaveId: string
+    executorId: string
+    hostname: string
+    endpoint: string
+    attributes: Record<string, string>
+    state: NodeTaskState
+    unreachableSince?: number
+  }
   state: string
   /** `process.roles` when not just `broker` (a combined `broker,controller` node) */
   role?: NodeRole
@@ -272,7 +282,8 @@ export function nodeJson(node: KafkaNode, now = Date.now(), lastDecline?: LastDe
     bindAddress: node.bindAddress,
     syslog: node.syslog ? true : undefined,
     volume: node.volume,
-    log4jOptions: node.log4jOptions && Object.keys(node.log4jOptions).length > 0 ? formatMap(node.log4jOptions) : undefined,
+    log4jOptions:
+      node.log4jOptions && Object.keys(node.log4jOptions).length > 0 ? formatMap(node.log4jOptions) : undefined,
     constraints: node.constraints || undefined,
     jvmOptions: node.jvmOptions || undefined,
     javaCmd: node.javaCmd !== NODE_DEFAULTS.javaCmd ? node.javaCmd : undefined,
@@ -292,6 +303,9 @@ export function nodeJson(node: KafkaNode, now = Date.now(), lastDecline?: LastDe
     },
     task: node.task ? { ...node.task } : undefined,
     state: displayState(node, now),
-    waiting: lastDecline && node.active && !node.task ? { reason: lastDecline.reason, hostname: lastDecline.hostname, time: formatDate(lastDecline.time) } : undefined,
+    waiting:
+      lastDecline && node.active && !node.task
+        ? { reason: lastDecline.reason, hostname: lastDecline.hostname, time: formatDate(lastDecline.time) }
+        : undefined,
   }
 }

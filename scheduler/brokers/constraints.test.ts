@@ -1,14 +1,14 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import {
+  type Constraint,
   checkConstraints,
   constraintMatches,
   formatConstraint,
   formatConstraints,
+  type Placement,
   parseConstraint,
   parseConstraints,
-  type Constraint,
-  type Placement,
 } from './constraints.js'
 import { ValueError } from './values.js'
 
@@ -16,7 +16,12 @@ const at = (hostname: string, attributes: Record<string, string> = {}): Placemen
 
 const arbValue = fc.stringMatching(/^[a-z0-9.*_-]{1,8}$/)
 /** valid regexes: literals, `.` and `x*` */
-const arbRegex = fc.array(fc.constantFrom('a', 'b', '0', '.', 'a*', '\\.', '\\d', ',', '=', '\\,', '[=,]', '\\\\'), { minLength: 1, maxLength: 4 }).map((p) => p.join(''))
+const arbRegex = fc
+  .array(fc.constantFrom('a', 'b', '0', '.', 'a*', '\\.', '\\d', ',', '=', '\\,', '[=,]', '\\\\'), {
+    minLength: 1,
+    maxLength: 4,
+  })
+  .map((p) => p.join(''))
 const arbConstraint: fc.Arbitrary<Constraint> = fc.oneof(
   arbRegex.map((regex) => ({ kind: 'like' as const, regex })),
   arbRegex.map((regex) => ({ kind: 'unlike' as const, regex })),
@@ -38,16 +43,27 @@ describe('constraint syntax (mesos/kafka §5)', () => {
     ['groupBy:3', { kind: 'groupBy', groups: 3 }],
   ])('%s', (s, c) => expect(parseConstraint(s)).toEqual(c))
 
-  test.each([['likes:x'], ['unique:1'], ['like:'], ['like:[a'], ['groupBy:0'], ['groupBy:x'], ['groupBy:-1'], ['cluster:'], [''], ['Unique']])(
-    'refuses %j naming the field',
-    (s) => {
-      expect(() => parseConstraint(s)).toThrow(ValueError)
-      expect(() => parseConstraint(s)).toThrow(/^constraints: /)
-    },
-  )
+  test.each([
+    ['likes:x'],
+    ['unique:1'],
+    ['like:'],
+    ['like:[a'],
+    ['groupBy:0'],
+    ['groupBy:x'],
+    ['groupBy:-1'],
+    ['cluster:'],
+    [''],
+    ['Unique'],
+  ])('refuses %j naming the field', (s) => {
+    expect(() => parseConstraint(s)).toThrow(ValueError)
+    expect(() => parseConstraint(s)).toThrow(/^constraints: /)
+  })
 
   test('a map of attributes; escapes let regexes carry commas', () => {
-    expect(parseConstraints('rack=unique,hostname=like:slave.*')).toEqual({ rack: { kind: 'unique' }, hostname: { kind: 'like', regex: 'slave.*' } })
+    expect(parseConstraints('rack=unique,hostname=like:slave.*')).toEqual({
+      rack: { kind: 'unique' },
+      hostname: { kind: 'like', regex: 'slave.*' },
+    })
     expect(parseConstraints('hostname=like:a{1\\,2}')).toEqual({ hostname: { kind: 'like', regex: 'a{1,2}' } })
     expect(parseConstraints('')).toEqual({})
     expect(() => parseConstraints('rack')).toThrow(/^constraints: /)
@@ -58,9 +74,12 @@ describe('constraint syntax (mesos/kafka §5)', () => {
     expect(parseConstraint(formatConstraint(c))).toEqual(c)
   })
 
-  test.prop([fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), arbConstraint, { maxKeys: 4 })])('maps round-trip through format/parse', (cs) => {
-    expect(parseConstraints(formatConstraints(cs))).toEqual(cs)
-  })
+  test.prop([fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), arbConstraint, { maxKeys: 4 })])(
+    'maps round-trip through format/parse',
+    (cs) => {
+      expect(parseConstraints(formatConstraints(cs))).toEqual(cs)
+    },
+  )
 
   test.prop([fc.string({ maxLength: 12 })])('any text either parses or fails with a constraints: ValueError', (s) => {
     try {
@@ -98,13 +117,21 @@ describe('constraint evaluation (mesos/kafka §5)', () => {
     expect(constraintMatches(g(2), 'r3', ['r1', 'r2'])).toBe(false)
   })
 
-  test.prop([arbValue, fc.array(arbValue, { maxLength: 6 })])('unique holds exactly when the value is not taken', (v, others) => {
-    expect(constraintMatches({ kind: 'unique' }, v, others)).toBe(!others.includes(v))
-  })
+  test.prop([arbValue, fc.array(arbValue, { maxLength: 6 })])(
+    'unique holds exactly when the value is not taken',
+    (v, others) => {
+      expect(constraintMatches({ kind: 'unique' }, v, others)).toBe(!others.includes(v))
+    },
+  )
 
-  test.prop([arbRegex, arbValue, fc.array(arbValue, { maxLength: 4 })])('unlike is the negation of like', (regex, v, others) => {
-    expect(constraintMatches({ kind: 'unlike', regex }, v, others)).toBe(!constraintMatches({ kind: 'like', regex }, v, others))
-  })
+  test.prop([arbRegex, arbValue, fc.array(arbValue, { maxLength: 4 })])(
+    'unlike is the negation of like',
+    (regex, v, others) => {
+      expect(constraintMatches({ kind: 'unlike', regex }, v, others)).toBe(
+        !constraintMatches({ kind: 'like', regex }, v, others),
+      )
+    },
+  )
 
   // Placing brokers one after another, each on any offered value that the constraint accepts.
   function place(c: Constraint, hosts: string[], brokers: number, pick: number[]): string[] {
@@ -117,7 +144,12 @@ describe('constraint evaluation (mesos/kafka §5)', () => {
     return placed
   }
 
-  test.prop([fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 5 }), fc.array(fc.nat(), { minLength: 1, maxLength: 12 })])(
+  test.prop([
+    fc.integer({ min: 1, max: 5 }),
+    fc.integer({ min: 1, max: 12 }),
+    fc.integer({ min: 1, max: 5 }),
+    fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+  ])(
     'groupBy:N placement fills N new groups first, then keeps groups within one broker of each other',
     (values, brokers, n, pick) => {
       const hosts = Array.from({ length: values }, (_, i) => `r${i}`)
@@ -130,7 +162,11 @@ describe('constraint evaluation (mesos/kafka §5)', () => {
     },
   )
 
-  test.prop([fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 8 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 })])(
+  test.prop([
+    fc.integer({ min: 1, max: 5 }),
+    fc.integer({ min: 1, max: 8 }),
+    fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+  ])(
     'unique places at most one broker per value; cluster puts every broker on the first value',
     (values, brokers, pick) => {
       const hosts = Array.from({ length: values }, (_, i) => `r${i}`)
@@ -146,9 +182,19 @@ describe('constraint evaluation (mesos/kafka §5)', () => {
   test('checkConstraints: hostname and attributes, missing attribute, first failure explained', () => {
     const others = [at('127.0.1.1', { rack: 'r1' }), at('127.0.1.2', { rack: 'r2' }), at('127.0.1.9')]
     expect(checkConstraints({ rack: { kind: 'unique' } }, at('127.0.1.3', { rack: 'r3' }), others)).toBeUndefined()
-    expect(checkConstraints({ rack: { kind: 'unique' } }, at('127.0.1.3', { rack: 'r1' }), others)).toBe('rack=unique: rack r1 does not match (others: r1,r2)')
+    expect(checkConstraints({ rack: { kind: 'unique' } }, at('127.0.1.3', { rack: 'r1' }), others)).toBe(
+      'rack=unique: rack r1 does not match (others: r1,r2)',
+    )
     expect(checkConstraints({ rack: { kind: 'unique' } }, at('127.0.1.3'), others)).toMatch(/^no rack attribute/)
-    expect(checkConstraints({ hostname: { kind: 'like', regex: '127\\.0\\.1\\.[12]' } }, at('127.0.1.3', { rack: 'r3' }), others)).toMatch(/^hostname=like:/)
-    expect(checkConstraints({ hostname: { kind: 'unique' } }, at('127.0.1.9'), others)).toMatch(/hostname 127.0.1.9 does not match/)
+    expect(
+      checkConstraints(
+        { hostname: { kind: 'like', regex: '127\\.0\\.1\\.[12]' } },
+        at('127.0.1.3', { rack: 'r3' }),
+        others,
+      ),
+    ).toMatch(/^hostname=like:/)
+    expect(checkConstraints({ hostname: { kind: 'unique' } }, at('127.0.1.9'), others)).toMatch(
+      /hostname 127.0.1.9 does not match/,
+    )
   })
 })

@@ -43,7 +43,10 @@ function anchored(regex: string, field: string): RegExp {
   try {
     return new RegExp(`^(?:${regex})$`)
   } catch (e) {
-    throw new ValueError(field, `invalid regex "${regex}": ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`)
+    throw new ValueError(
+      field,
+      `invalid regex "${regex}": ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+    )
   }
 }
 
@@ -70,7 +73,8 @@ export function parseConstraint(s: string, field = 'constraints'): Constraint {
     case 'groupBy': {
       if (arg === undefined) return { kind: 'groupBy', groups: 1 }
       const n = Number(arg)
-      if (!/^\d+$/.test(arg) || !Number.isSafeInteger(n) || n < 1) throw new ValueError(field, `"${s}": the group count must be a whole number of at least 1, such as groupBy:3`)
+      if (!/^\d+$/.test(arg) || !Number.isSafeInteger(n) || n < 1)
+        throw new ValueError(field, `"${s}": the group count must be a whole number of at least 1, such as groupBy:3`)
       return { kind: 'groupBy', groups: n }
     }
     default:
@@ -100,7 +104,8 @@ export function formatConstraint(c: Constraint): string {
 export function parseConstraints(s: string, field = 'constraints'): Constraints {
   const out: Constraints = {}
   for (const [attr, value] of parseMapEntries(s, field)) {
-    if (Object.prototype.hasOwnProperty.call(out, attr)) throw new ValueError(field, `attribute "${attr}" has two constraints in "${s}"; give one per attribute`)
+    if (Object.hasOwn(out, attr))
+      throw new ValueError(field, `attribute "${attr}" has two constraints in "${s}"; give one per attribute`)
     out[attr] = parseConstraint(value ?? '', field)
   }
   return out
@@ -144,7 +149,7 @@ export function constraintMatches(c: Constraint, value: string, others: readonly
 /** The value of `attr` at a placement: the hostname for `hostname`, else the text attribute. */
 export function placementValue(p: Placement, attr: string): string | undefined {
   if (attr === 'hostname') return p.hostname
-  return Object.prototype.hasOwnProperty.call(p.attributes, attr) ? p.attributes[attr] : undefined
+  return Object.hasOwn(p.attributes, attr) ? p.attributes[attr] : undefined
 }
 
 /**

@@ -1,16 +1,16 @@
-import {fc, test} from '@fast-check/vitest'
-import {describe, expect} from 'vitest'
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
 
-import {type BrokerRef, expandIds, ExprError, interleaveByAttributes, MAX_EXPR_IDS} from './expr.js'
+import { type BrokerRef, ExprError, expandIds, interleaveByAttributes, MAX_EXPR_IDS } from './expr.js'
 
-const task = (hostname: string, attributes: Record<string, string> = {}) => ({hostname, attributes})
+const task = (hostname: string, attributes: Record<string, string> = {}) => ({ hostname, attributes })
 
 const cluster: BrokerRef[] = [
-  {id: 0, task: task('slave0', {rack: 'r1', dc: 'dc1'})},
-  {id: 1, task: task('slave1', {rack: 'r1', dc: 'dc2'})},
-  {id: 2, task: task('master2', {rack: 'r2', dc: 'dc1'})},
-  {id: 3, task: null},
-  {id: 5},
+  { id: 0, task: task('slave0', { rack: 'r1', dc: 'dc1' }) },
+  { id: 1, task: task('slave1', { rack: 'r1', dc: 'dc2' }) },
+  { id: 2, task: task('master2', { rack: 'r2', dc: 'dc1' }) },
+  { id: 3, task: null },
+  { id: 5 },
 ]
 
 describe('expandIds examples (mesos/kafka §4)', () => {
@@ -55,7 +55,9 @@ describe('expandIds examples (mesos/kafka §4)', () => {
   )
 
   test('message for 1*', () => {
-    expect(() => expandIds('1*', [])).toThrow('invalid broker expression "1*": "1*" is not a broker id, a range A..B or *')
+    expect(() => expandIds('1*', [])).toThrow(
+      'invalid broker expression "1*": "1*" is not a broker id, a range A..B or *',
+    )
   })
 
   test('refuses huge ranges', () => {
@@ -66,7 +68,7 @@ describe('expandIds examples (mesos/kafka §4)', () => {
 
 describe('interleaveByAttributes', () => {
   test('§4 example: r=2,0,1,1,0,0 with *[r] gives 1,2,0,4,3,5', () => {
-    const brokers = ['2', '0', '1', '1', '0', '0'].map((r, id) => ({id, task: task(`h${id}`, {r})}))
+    const brokers = ['2', '0', '1', '1', '0', '0'].map((r, id) => ({ id, task: task(`h${id}`, { r }) }))
     expect(interleaveByAttributes('*[r]', brokers)).toEqual([1, 2, 0, 4, 3, 5])
   })
 
@@ -81,36 +83,34 @@ describe('interleaveByAttributes', () => {
 
 // --- properties -------------------------------------------------------------------------------
 
-const brokerArb: fc.Arbitrary<BrokerRef[]> = fc
-  .uniqueArray(fc.nat({max: 60}), {maxLength: 15})
-  .chain((ids) =>
-    fc.tuple(
-      ...ids.map((id) =>
-        fc.record({
-          id: fc.constant(id),
-          task: fc.option(
-            fc.record({
-              hostname: fc.constantFrom('a1', 'a2', 'b1'),
-              attributes: fc.dictionary(fc.constantFrom('rack', 'dc'), fc.constantFrom('r1', 'r2', 'x')),
-            }),
-          ),
-        }),
-      ),
+const brokerArb: fc.Arbitrary<BrokerRef[]> = fc.uniqueArray(fc.nat({ max: 60 }), { maxLength: 15 }).chain((ids) =>
+  fc.tuple(
+    ...ids.map((id) =>
+      fc.record({
+        id: fc.constant(id),
+        task: fc.option(
+          fc.record({
+            hostname: fc.constantFrom('a1', 'a2', 'b1'),
+            attributes: fc.dictionary(fc.constantFrom('rack', 'dc'), fc.constantFrom('r1', 'r2', 'x')),
+          }),
+        ),
+      }),
     ),
-  )
+  ),
+)
 
 const item = fc.oneof(
-  fc.nat({max: 80}).map(String),
-  fc.tuple(fc.nat({max: 80}), fc.nat({max: 80})).map(([a, b]) => `${a}..${b}`),
+  fc.nat({ max: 80 }).map(String),
+  fc.tuple(fc.nat({ max: 80 }), fc.nat({ max: 80 })).map(([a, b]) => `${a}..${b}`),
   fc.constant('*'),
 )
-const listArb = fc.array(item, {minLength: 1, maxLength: 5})
+const listArb = fc.array(item, { minLength: 1, maxLength: 5 })
 
 /** Reference semantics for the list part: a straightforward set union. */
 function model(items: string[], brokers: BrokerRef[]): number[] {
   const s = new Set<number>()
   for (const it of items) {
-    if (it === '*') brokers.forEach((b) => s.add(b.id))
+    if (it === '*') for (const b of brokers) s.add(b.id)
     else if (it.includes('..')) {
       const [a, b] = it.split('..').map(Number)
       for (let i = a; i <= b; i++) s.add(i)

@@ -10,12 +10,12 @@
  * `*[hostname=slave*]`, `5[]` (keeps id 5 only if broker 5 exists).
  */
 
-import {parseMapEntries, ValueError} from './values.js'
+import { parseMapEntries, ValueError } from './values.js'
 
 /** The view of a broker that expressions need: its id and, if it has a task, where that task runs. */
 export interface BrokerRef {
   id: number
-  task?: {hostname: string; attributes: Record<string, string>} | null
+  task?: { hostname: string; attributes: Record<string, string> } | null
 }
 
 /** Thrown for a malformed expression. `code` is `KM_ERR_EXPR`; the message quotes the expression. */
@@ -65,7 +65,10 @@ function parse(expr: string, brokers: readonly BrokerRef[]): Parsed {
     if (open === -1) throw new ExprError(expr, 'missing "["')
     const attrs = list.slice(open + 1, -1)
     try {
-      filter = parseMapEntries(attrs, 'broker', {bareKeys: true}).map(([k, v]) => [k.trim(), v === null ? null : v.trim()])
+      filter = parseMapEntries(attrs, 'broker', { bareKeys: true }).map(([k, v]) => [
+        k.trim(),
+        v === null ? null : v.trim(),
+      ])
     } catch (e) {
       if (e instanceof ValueError) throw new ExprError(expr, `invalid attribute filter "${attrs}"`)
       throw e
@@ -90,7 +93,7 @@ function parse(expr: string, brokers: readonly BrokerRef[]): Parsed {
       ids.add(parseId(expr, part))
     }
   }
-  return {ids: [...ids].sort((a, b) => a - b), filter}
+  return { ids: [...ids].sort((a, b) => a - b), filter }
 }
 
 /** The value of attribute `name` on a broker's task, or null (no broker, no task, no attribute). */
@@ -131,7 +134,7 @@ function byId(brokers: readonly BrokerRef[]): Map<number, BrokerRef> {
  *   `[x]` (empty list), unbalanced brackets, an invalid filter, or more than {@link MAX_EXPR_IDS} ids.
  */
 export function expandIds(expr: string, brokers: readonly BrokerRef[]): number[] {
-  const {ids, filter} = parse(expr, brokers)
+  const { ids, filter } = parse(expr, brokers)
   if (filter === null) return ids
   const known = byId(brokers)
   return ids.filter((id) => matches(known.get(id), filter))
@@ -147,7 +150,7 @@ export function expandIds(expr: string, brokers: readonly BrokerRef[]): number[]
  * @throws ExprError as {@link expandIds}.
  */
 export function interleaveByAttributes(expr: string, brokers: readonly BrokerRef[]): number[] {
-  const {filter} = parse(expr, brokers)
+  const { filter } = parse(expr, brokers)
   const ids = expandIds(expr, brokers)
   if (filter === null || filter.length === 0) return ids
 
@@ -155,12 +158,12 @@ export function interleaveByAttributes(expr: string, brokers: readonly BrokerRef
   const keys = [...new Set(filter.map(([k]) => k))]
   // Group key: the tuple of attribute values, compared element-wise (not a joined string, so
   // values containing separators can't collide).
-  const groups = new Map<string, {values: string[]; ids: number[]}>()
+  const groups = new Map<string, { values: string[]; ids: number[] }>()
   for (const id of ids) {
     const values = keys.map((k) => attr(known.get(id), k) ?? '')
     const key = JSON.stringify(values)
     let g = groups.get(key)
-    if (!g) groups.set(key, (g = {values, ids: []}))
+    if (!g) groups.set(key, (g = { values, ids: [] }))
     g.ids.push(id)
   }
   const ordered = [...groups.values()].sort((a, b) => compareTuples(a.values, b.values))

@@ -1,6 +1,6 @@
 export * from './broker.js'
+export * from './constraints.js'
 export * from './expr.js'
 export * from './matching.js'
 export * from './state-machine.js'
 export * from './values.js'
-export * from './constraints.js'

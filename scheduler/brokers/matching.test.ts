@@ -3,10 +3,25 @@ import { describe, expect } from 'vitest'
 import type { Offer, Resource } from '../../core-cluster/proto/index.js'
 import { parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { newNode } from './broker.js'
-import { declineSeconds, isFit, MAINTENANCE_RETRY_SECONDS, matchOffer, NEVER_MATCH_SECONDS, type Fit, type Mismatch } from './matching.js'
+import {
+  declineSeconds,
+  type Fit,
+  isFit,
+  MAINTENANCE_RETRY_SECONDS,
+  type Mismatch,
+  matchOffer,
+  NEVER_MATCH_SECONDS,
+} from './matching.js'
 
 function offer(resources: string, hostname = '127.0.1.1', attributes = 'rack:r1'): Offer {
-  return { id: { value: 'o1' }, framework_id: { value: 'f' }, agent_id: { value: 'a1' }, hostname, resources: parseResources(resources), attributes: parseAttributes(attributes) }
+  return {
+    id: { value: 'o1' },
+    framework_id: { value: 'f' },
+    agent_id: { value: 'a1' },
+    hostname,
+    resources: parseResources(resources),
+    attributes: parseAttributes(attributes),
+  }
 }
 function broker(cpus = 0.5, mem = 768) {
   const n = newNode(0)
@@ -57,7 +72,10 @@ describe('offer matching (mesos/kafka §8.4)', () => {
   })
 
   test('maintenance: a draining machine takes no new placement, but a broker whose data is there restarts on it', () => {
-    const draining = { ...offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3'), unavailability: { start: { nanoseconds: Date.UTC(2030, 0, 1) * 1e6 } } }
+    const draining = {
+      ...offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3'),
+      unavailability: { start: { nanoseconds: Date.UTC(2030, 0, 1) * 1e6 } },
+    }
     const fresh = matchOffer(draining, broker()) as Mismatch
     expect(fresh.reason).toBe('host 127.0.1.3 is scheduled for maintenance from 2030-01-01T00:00:00.000Z')
     expect(fresh.retryAfterSeconds).toBe(MAINTENANCE_RETRY_SECONDS)
@@ -80,22 +98,49 @@ describe('offer matching (mesos/kafka §8.4)', () => {
     const n = broker()
     n.constraints = 'rack=unique'
     const others = [{ hostname: '127.0.1.2', attributes: { rack: 'r2' } }]
-    expect(isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.1', 'rack:r1'), n, Date.now(), others))).toBe(true)
-    const taken = matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.2', 'rack:r2'), n, Date.now(), others) as Mismatch
+    expect(
+      isFit(matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.1', 'rack:r1'), n, Date.now(), others)),
+    ).toBe(true)
+    const taken = matchOffer(
+      offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.2', 'rack:r2'),
+      n,
+      Date.now(),
+      others,
+    ) as Mismatch
     expect(taken.reason).toBe('rack=unique: rack r2 does not match (others: r2)')
     expect(taken.retryAfterSeconds).toBe(NEVER_MATCH_SECONDS)
     // resources come first
-    expect((matchOffer(offer('cpus:0.1;mem:4096;ports:[31000-31999]', '127.0.1.2', 'rack:r2'), n, Date.now(), others) as Mismatch).reason).toMatch(/^cpus/)
+    expect(
+      (
+        matchOffer(
+          offer('cpus:0.1;mem:4096;ports:[31000-31999]', '127.0.1.2', 'rack:r2'),
+          n,
+          Date.now(),
+          others,
+        ) as Mismatch
+      ).reason,
+    ).toMatch(/^cpus/)
     // constraints before stickiness: a sticky broker on the wrong rack hears about the constraint
     const now = 1_000_000
     n.stickiness = { periodMs: 600_000, hostname: '127.0.1.1', stopTime: now }
-    expect((matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.2', 'rack:r2'), n, now, others) as Mismatch).reason).toMatch(/^rack=unique/)
-    expect((matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3', 'rack:r3'), n, now, others) as Mismatch).reason).toMatch(/stickiness/)
+    expect(
+      (matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.2', 'rack:r2'), n, now, others) as Mismatch)
+        .reason,
+    ).toMatch(/^rack=unique/)
+    expect(
+      (matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3', 'rack:r3'), n, now, others) as Mismatch)
+        .reason,
+    ).toMatch(/stickiness/)
     // an offer without the attribute
-    expect((matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3', ''), n, now, others) as Mismatch).reason).toMatch(/^no rack attribute/)
+    expect(
+      (matchOffer(offer('cpus:2;mem:4096;ports:[31000-31999]', '127.0.1.3', ''), n, now, others) as Mismatch).reason,
+    ).toMatch(/^no rack attribute/)
   })
 
-  test.prop([fc.array(fc.integer({ min: 1, max: 7200 }), { minLength: 1, maxLength: 5 }), fc.double({ min: 0, max: 0.9999, noNaN: true })])(
+  test.prop([
+    fc.array(fc.integer({ min: 1, max: 7200 }), { minLength: 1, maxLength: 5 }),
+    fc.double({ min: 0, max: 0.9999, noNaN: true }),
+  ])(
     'refuse_seconds is the shortest wait ±1/6 (a broker due soon is never starved by one that never matches)',
     (waits, r) => {
       const s = declineSeconds(waits, () => r)
@@ -107,7 +152,14 @@ describe('offer matching (mesos/kafka §8.4)', () => {
 })
 
 describe('persistent volume (--volume, mesos/kafka §8.3/§8.4, bugs #231/#225/#226)', () => {
-  const volume = (id: string, size = 1000, containerPath = 'data'): Resource => ({ name: 'disk', type: 'SCALAR', scalar: { value: size }, role: 'kafka', reservation: { principal: 'kp' }, disk: { persistence: { id, principal: 'kp' }, volume: { container_path: containerPath, mode: 'RW' } } })
+  const volume = (id: string, size = 1000, containerPath = 'data'): Resource => ({
+    name: 'disk',
+    type: 'SCALAR',
+    scalar: { value: size },
+    role: 'kafka',
+    reservation: { principal: 'kp' },
+    disk: { persistence: { id, principal: 'kp' }, volume: { container_path: containerPath, mode: 'RW' } },
+  })
   const withVolumes = (...volumes: Resource[]): Offer => {
     const o = offer('cpus:2;mem:4096;disk:500;ports:[31000-31999]')
     return { ...o, resources: [...o.resources!, ...volumes] }
@@ -124,7 +176,10 @@ describe('persistent volume (--volume, mesos/kafka §8.3/§8.4, bugs #231/#225/#
   })
 
   test('the container path comes from the volume', () => {
-    expect((matchOffer(withVolumes(volume('v', 10, 'store/k')), volumeBroker('v')) as Fit).volume).toEqual({ id: 'v', containerPath: 'store/k' })
+    expect((matchOffer(withVolumes(volume('v', 10, 'store/k')), volumeBroker('v')) as Fit).volume).toEqual({
+      id: 'v',
+      containerPath: 'store/k',
+    })
   })
 
   test.each([
@@ -137,8 +192,12 @@ describe('persistent volume (--volume, mesos/kafka §8.3/§8.4, bugs #231/#225/#
   })
 
   test('plain disk with the right size is not the volume; checked after cpus/mem/port, before constraints', () => {
-    expect((matchOffer(offer('cpus:2;mem:4096;disk:100000;ports:[31000-31999]'), volumeBroker()) as Mismatch).reason).toMatch(/no persistent volume/)
-    expect((matchOffer(offer('cpus:0.1;mem:4096;ports:[31000-31999]'), volumeBroker()) as Mismatch).reason).toMatch(/^cpus </)
+    expect(
+      (matchOffer(offer('cpus:2;mem:4096;disk:100000;ports:[31000-31999]'), volumeBroker()) as Mismatch).reason,
+    ).toMatch(/no persistent volume/)
+    expect((matchOffer(offer('cpus:0.1;mem:4096;ports:[31000-31999]'), volumeBroker()) as Mismatch).reason).toMatch(
+      /^cpus </,
+    )
     const constrained = Object.assign(volumeBroker(), { constraints: 'rack=like:r9' })
     expect((matchOffer(withVolumes(), constrained) as Mismatch).reason).toMatch(/no persistent volume/)
     expect((matchOffer(withVolumes(volume('kafka-0')), constrained) as Mismatch).reason).not.toMatch(/volume/)

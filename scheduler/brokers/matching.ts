@@ -1,7 +1,14 @@
-import { attributeText, rangesOf, resourceRole, scalarSum, type Offer, type Resource } from '../../core-cluster/proto/index.js'
-import { failoverUntil, hasControllerRole, stickyUntil, type KafkaNode } from './broker.js'
-import { checkConstraints, parseConstraints, type Placement } from './constraints.js'
+import {
+  attributeText,
+  type Offer,
+  type Resource,
+  rangesOf,
+  resourceRole,
+  scalarSum,
+} from '../../core-cluster/proto/index.js'
 import { substituteId } from '../kafka/properties.js'
+import { failoverUntil, hasControllerRole, type KafkaNode, stickyUntil } from './broker.js'
+import { checkConstraints, type Placement, parseConstraints } from './constraints.js'
 
 /** Refuse time for offers that can never fit (mesos/kafka §8.4: 3600 s). */
 export const NEVER_MATCH_SECONDS = 3600
@@ -41,14 +48,23 @@ function takeScalar(offer: Offer, name: string, amount: number): Resource[] | un
     if (left <= 0) break
     const take = Math.min(left, p.scalar?.value ?? 0)
     if (take <= 0) continue
-    out.push({ name, type: 'SCALAR', scalar: { value: Math.round(take * 1000) / 1000 }, ...(resourceRole(p) !== '*' ? { role: resourceRole(p), reservation: p.reservation } : {}) })
+    out.push({
+      name,
+      type: 'SCALAR',
+      scalar: { value: Math.round(take * 1000) / 1000 },
+      ...(resourceRole(p) !== '*' ? { role: resourceRole(p), reservation: p.reservation } : {}),
+    })
     left = Math.round((left - take) * 1000) / 1000
   }
   return left > 1e-9 ? undefined : out
 }
 
 /** The port a node gets: the lowest offered port inside its range, or the lowest offered port (§3.1); never one in `taken`. */
-export function pickPort(offer: Offer, node: Pick<KafkaNode, 'port'>, taken: readonly number[] = []): number | undefined {
+export function pickPort(
+  offer: Offer,
+  node: Pick<KafkaNode, 'port'>,
+  taken: readonly number[] = [],
+): number | undefined {
   for (const r of rangesOf(offer.resources, 'ports')) {
     const lo = node.port ? Math.max(r.begin, node.port.start) : r.begin
     const hi = node.port ? Math.min(r.end, node.port.end) : r.end
@@ -86,17 +102,46 @@ export const MAINTENANCE_RETRY_SECONDS = 300
  * and constraint failures never match (refuse {@link NEVER_MATCH_SECONDS}); stickiness and failover
  * match later (refuse the time left). Returns what to take, or why not and for how long to refuse.
  */
-export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now(), others: readonly Placement[] = []): Fit | Mismatch {
+export function matchOffer(
+  offer: Offer,
+  node: KafkaNode,
+  now = Date.now(),
+  others: readonly Placement[] = [],
+): Fit | Mismatch {
   const cpus = takeScalar(offer, 'cpus', node.cpus)
-  if (!cpus) return { reason: `cpus < ${node.cpus} (offered ${scalarSum(offer.resources, 'cpus')})`, retryAfterSeconds: NEVER_MATCH_SECONDS }
+  if (!cpus)
+    return {
+      reason: `cpus < ${node.cpus} (offered ${scalarSum(offer.resources, 'cpus')})`,
+      retryAfterSeconds: NEVER_MATCH_SECONDS,
+    }
   const mem = takeScalar(offer, 'mem', node.mem)
-  if (!mem) return { reason: `mem < ${node.mem} (offered ${scalarSum(offer.resources, 'mem')})`, retryAfterSeconds: NEVER_MATCH_SECONDS }
+  if (!mem)
+    return {
+      reason: `mem < ${node.mem} (offered ${scalarSum(offer.resources, 'mem')})`,
+      retryAfterSeconds: NEVER_MATCH_SECONDS,
+    }
   const port = pickPort(offer, node)
-  if (port === undefined) return { reason: node.port ? `no port in ${node.port.start}..${node.port.end}` : 'no ports offered', retryAfterSeconds: NEVER_MATCH_SECONDS }
+  if (port === undefined)
+    return {
+      reason: node.port ? `no port in ${node.port.start}..${node.port.end}` : 'no ports offered',
+      retryAfterSeconds: NEVER_MATCH_SECONDS,
+    }
   let controllerPort: number | undefined
   if (node.role === 'broker,controller') {
-    controllerPort = node.controllerPort !== undefined ? (offersPort(offer, node.controllerPort) && node.controllerPort !== port ? node.controllerPort : undefined) : pickPort(offer, { port: undefined }, [port])
-    if (controllerPort === undefined) return { reason: node.controllerPort !== undefined ? `controller port ${node.controllerPort} not offered` : 'a broker,controller node needs 2 ports; one offered', retryAfterSeconds: NEVER_MATCH_SECONDS }
+    controllerPort =
+      node.controllerPort !== undefined
+        ? offersPort(offer, node.controllerPort) && node.controllerPort !== port
+          ? node.controllerPort
+          : undefined
+        : pickPort(offer, { port: undefined }, [port])
+    if (controllerPort === undefined)
+      return {
+        reason:
+          node.controllerPort !== undefined
+            ? `controller port ${node.controllerPort} not offered`
+            : 'a broker,controller node needs 2 ports; one offered',
+        retryAfterSeconds: NEVER_MATCH_SECONDS,
+      }
   }
   let volume: Resource | undefined
   if (node.volume && node.role !== 'controller') {
@@ -106,36 +151,63 @@ export function matchOffer(offer: Offer, node: KafkaNode, now = Date.now(), othe
   }
   const attributes = offerAttributes(offer)
   if (node.constraints) {
-    const failed = checkConstraints(parseConstraints(node.constraints), { hostname: offer.hostname, attributes }, others)
+    const failed = checkConstraints(
+      parseConstraints(node.constraints),
+      { hostname: offer.hostname, attributes },
+      others,
+    )
     if (failed) return { reason: failed, retryAfterSeconds: NEVER_MATCH_SECONDS }
   }
   // A KRaft controller's host holds its metadata log and is its identity in the voter set: it is
   // sticky to that host for good (issue 7), not just for the stickiness period.
   if (hasControllerRole(node) && node.stickiness.hostname && node.stickiness.hostname !== offer.hostname) {
-    return { reason: `controller is pinned to its host ${node.stickiness.hostname}, where its metadata log lives`, retryAfterSeconds: NEVER_MATCH_SECONDS }
+    return {
+      reason: `controller is pinned to its host ${node.stickiness.hostname}, where its metadata log lives`,
+      retryAfterSeconds: NEVER_MATCH_SECONDS,
+    }
   }
   // A machine scheduled for maintenance (its offers carry the unavailability) takes no new placement,
   // as Marathon's maintenance mode; a node whose data lives there may still restart on it.
   if (offer.unavailability && node.stickiness.hostname !== offer.hostname) {
     const from = new Date(offer.unavailability.start.nanoseconds / 1e6).toISOString()
-    return { reason: `host ${offer.hostname} is scheduled for maintenance from ${from}`, retryAfterSeconds: MAINTENANCE_RETRY_SECONDS }
+    return {
+      reason: `host ${offer.hostname} is scheduled for maintenance from ${from}`,
+      retryAfterSeconds: MAINTENANCE_RETRY_SECONDS,
+    }
   }
   const sticky = stickyUntil(node)
   if (sticky !== undefined && sticky > now && node.stickiness.hostname !== offer.hostname) {
-    return { reason: `hostname != stickiness host ${node.stickiness.hostname}`, retryAfterSeconds: Math.ceil((sticky - now) / 1000) }
+    return {
+      reason: `hostname != stickiness host ${node.stickiness.hostname}`,
+      retryAfterSeconds: Math.ceil((sticky - now) / 1000),
+    }
   }
   const until = failoverUntil(node)
   if (until !== undefined && until > now) {
-    return { reason: `waiting ${Math.ceil((until - now) / 1000)}s to restart after failure`, retryAfterSeconds: Math.ceil((until - now) / 1000) }
+    return {
+      reason: `waiting ${Math.ceil((until - now) / 1000)}s to restart after failure`,
+      retryAfterSeconds: Math.ceil((until - now) / 1000),
+    }
   }
   const ports = [port, ...(controllerPort !== undefined ? [controllerPort] : [])]
-  const portResource: Resource = { name: 'ports', type: 'RANGES', ranges: { range: ports.map((p) => ({ begin: p, end: p })) } }
+  const portResource: Resource = {
+    name: 'ports',
+    type: 'RANGES',
+    ranges: { range: ports.map((p) => ({ begin: p, end: p })) },
+  }
   return {
     port,
     ...(controllerPort !== undefined ? { controllerPort } : {}),
     resources: [...cpus, ...mem, portResource, ...(volume ? [volume] : [])],
     attributes,
-    ...(volume ? { volume: { id: volume.disk!.persistence!.id, containerPath: volume.disk?.volume?.container_path || DEFAULT_VOLUME_PATH } } : {}),
+    ...(volume
+      ? {
+          volume: {
+            id: volume.disk!.persistence!.id,
+            containerPath: volume.disk?.volume?.container_path || DEFAULT_VOLUME_PATH,
+          },
+        }
+      : {}),
   }
 }
 

@@ -4,19 +4,30 @@
  */
 import pino from 'pino'
 import { describe, expect, test } from 'vitest'
-import { parseAttributes, parseResources, type Offer } from '../../core-cluster/proto/index.js'
+import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/app.js'
 import { offlineScheduler } from '../scheduler.test-support.js'
 import { newNode } from './broker.js'
 
 function offer(i: number): Offer {
-  return { id: { value: `o${i}-${Math.random()}` }, framework_id: { value: 'f' }, agent_id: { value: `a${i}` }, hostname: `127.0.1.${i}`, resources: parseResources('cpus:2;mem:4096;ports:[31000-31999]'), attributes: parseAttributes(`rack:r${i}`) }
+  return {
+    id: { value: `o${i}-${Math.random()}` },
+    framework_id: { value: 'f' },
+    agent_id: { value: `a${i}` },
+    hostname: `127.0.1.${i}`,
+    resources: parseResources('cpus:2;mem:4096;ports:[31000-31999]'),
+    attributes: parseAttributes(`rack:r${i}`),
+  }
 }
 
 const scheduler = () => offlineScheduler()
 
 const post = (app: ReturnType<typeof createApi>, path: string, body: Record<string, string>) =>
-  app.request(`/api/broker/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() })
+  app.request(`/api/broker/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(body).toString(),
+  })
 
 describe('constraints in the scheduler and its API', () => {
   test('bad constraints are HTTP 400 naming the field; good ones are stored normalized', async () => {
@@ -46,20 +57,29 @@ describe('constraints in the scheduler and its API', () => {
     // every agent offers twice: the second round finds each rack taken
     const decisions = []
     for (let round = 0; round < 2; round++) for (const i of [1, 2, 3]) decisions.push(await s.handleOffer(offer(i)))
-    expect(decisions.filter((d) => d.launched), JSON.stringify(decisions)).toHaveLength(3)
+    expect(
+      decisions.filter((d) => d.launched),
+      JSON.stringify(decisions),
+    ).toHaveLength(3)
     const racks = s.state.brokers.filter((b) => b.task).map((b) => b.task!.attributes.rack)
     expect(racks.sort()).toEqual(['r1', 'r2', 'r3'])
     expect(s.state.brokers[3].task).toBeUndefined()
     expect(calls.filter((c) => c.type === 'ACCEPT')).toHaveLength(3)
-    const declines = calls.filter((c) => c.type === 'DECLINE') as unknown as Array<{ decline: { filters: { refuse_seconds: number } } }>
+    const declines = calls.filter((c) => c.type === 'DECLINE') as unknown as Array<{
+      decline: { filters: { refuse_seconds: number } }
+    }>
     expect(declines).toHaveLength(3)
     for (const d of declines) expect(d.decline.filters.refuse_seconds).toBeGreaterThanOrEqual(3000) // never match: about an hour
 
     const app = createApi(s, pino({ level: 'silent' }))
-    const list = (await (await app.request('/api/broker/list?broker=3')).json()) as { brokers: Array<{ waiting?: { reason: string; hostname: string } }> }
+    const list = (await (await app.request('/api/broker/list?broker=3')).json()) as {
+      brokers: Array<{ waiting?: { reason: string; hostname: string } }>
+    }
     expect(list.brokers[0].waiting?.reason).toMatch(/^rack=unique: rack r3 does not match \(others: r\d,r\d,r\d\)$/)
     expect(list.brokers[0].waiting?.hostname).toBe('127.0.1.3')
-    const running = (await (await app.request('/api/broker/list?broker=0')).json()) as { brokers: Array<{ waiting?: unknown }> }
+    const running = (await (await app.request('/api/broker/list?broker=0')).json()) as {
+      brokers: Array<{ waiting?: unknown }>
+    }
     expect(running.brokers[0].waiting).toBeUndefined()
   })
 })
@@ -73,9 +93,13 @@ describe('maintenance in the scheduler', () => {
     const draining = { ...offer(2), unavailability: { start: { nanoseconds: Date.UTC(2030, 0, 1) * 1e6 } } }
     const refused = await s.handleOffer(draining)
     expect(refused.launched).toBeUndefined()
-    expect(refused.declined!.reasons).toEqual(['broker 0: host 127.0.1.2 is scheduled for maintenance from 2030-01-01T00:00:00.000Z'])
+    expect(refused.declined!.reasons).toEqual([
+      'broker 0: host 127.0.1.2 is scheduled for maintenance from 2030-01-01T00:00:00.000Z',
+    ])
     const app = createApi(s, pino({ level: 'silent' }))
-    const list = (await (await app.request('/api/broker/list?broker=0')).json()) as { brokers: Array<{ waiting?: { reason: string } }> }
+    const list = (await (await app.request('/api/broker/list?broker=0')).json()) as {
+      brokers: Array<{ waiting?: { reason: string } }>
+    }
     expect(list.brokers[0].waiting?.reason).toMatch(/scheduled for maintenance/)
     expect((await s.handleOffer(offer(3))).launched?.nodeId).toBe(0)
   })

@@ -1,18 +1,27 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { minIsrBlockers, outOfSync, rollBlockers, type PartitionState } from './replication.js'
+import { minIsrBlockers, outOfSync, type PartitionState, rollBlockers } from './replication.js'
 
-const p = (topic: string, partition: number, replicas: number[], isr: number[]): PartitionState => ({ topic, partition, replicas, isr })
+const p = (topic: string, partition: number, replicas: number[], isr: number[]): PartitionState => ({
+  topic,
+  partition,
+  replicas,
+  isr,
+})
 
 describe('rolling restart checks (mesos/kafka §2.2, Strimzi KafkaAvailability)', () => {
   test('out of sync: ISR is not the replica set (order does not matter)', () => {
-    expect(outOfSync([p('t', 0, [0, 1, 2], [2, 0, 1]), p('t', 1, [0, 1, 2], [0, 1])]).map((x) => x.partition)).toEqual([1])
+    expect(outOfSync([p('t', 0, [0, 1, 2], [2, 0, 1]), p('t', 1, [0, 1, 2], [0, 1])]).map((x) => x.partition)).toEqual([
+      1,
+    ])
   })
 
   test("Strimzi's three cases", () => {
     const minIsr = new Map([['t', 2]])
     // ISR == min and the broker is in it: blocked
-    expect(minIsrBlockers(1, { partitions: [p('t', 0, [0, 1, 2], [0, 1])], minIsr })).toEqual(['t-0 would drop under min.insync.replicas=2 (ISR [0,1])'])
+    expect(minIsrBlockers(1, { partitions: [p('t', 0, [0, 1, 2], [0, 1])], minIsr })).toEqual([
+      't-0 would drop under min.insync.replicas=2 (ISR [0,1])',
+    ])
     // ISR == min but the broker is not in it: fine
     expect(minIsrBlockers(2, { partitions: [p('t', 0, [0, 1, 2], [0, 1])], minIsr })).toEqual([])
     // already under min and the broker has a replica: wait
@@ -37,10 +46,13 @@ describe('rolling restart checks (mesos/kafka §2.2, Strimzi KafkaAvailability)'
     .tuple(fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 1 }), fc.nat(), fc.integer({ min: 1, max: 4 }))
     .map(([replicas, k, min]) => ({ part: p('t', 0, replicas, replicas.slice(0, 1 + (k % replicas.length))), min }))
 
-  test.prop([arbPartition, fc.integer({ min: 0, max: 4 })])('when the rule lets a broker go, its absence keeps every judged partition at or above min ISR', ({ part, min }, broker) => {
-    const blocked = minIsrBlockers(broker, { partitions: [part], minIsr: new Map([['t', min]]) }).length > 0
-    const judged = part.replicas.includes(broker) && part.replicas.length > min
-    if (!blocked && judged) expect(part.isr.filter((b) => b !== broker).length).toBeGreaterThanOrEqual(min)
-    if (!judged) expect(blocked).toBe(false)
-  })
+  test.prop([arbPartition, fc.integer({ min: 0, max: 4 })])(
+    'when the rule lets a broker go, its absence keeps every judged partition at or above min ISR',
+    ({ part, min }, broker) => {
+      const blocked = minIsrBlockers(broker, { partitions: [part], minIsr: new Map([['t', min]]) }).length > 0
+      const judged = part.replicas.includes(broker) && part.replicas.length > min
+      if (!blocked && judged) expect(part.isr.filter((b) => b !== broker).length).toBeGreaterThanOrEqual(min)
+      if (!judged) expect(blocked).toBe(false)
+    },
+  )
 })

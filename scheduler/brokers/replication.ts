@@ -51,8 +51,10 @@ export function minIsrBlockers(broker: number, snap: Pick<ReplicationSnapshot, '
     const min = snap.minIsr.get(p.topic)
     if (min === undefined || !p.replicas.includes(broker)) continue
     if (p.replicas.length <= min) continue
-    if (p.isr.length < min) out.push(`${name(p)} is already under min.insync.replicas=${min} (ISR [${p.isr.join(',')}])`)
-    else if (p.isr.length === min && p.isr.includes(broker)) out.push(`${name(p)} would drop under min.insync.replicas=${min} (ISR [${p.isr.join(',')}])`)
+    if (p.isr.length < min)
+      out.push(`${name(p)} is already under min.insync.replicas=${min} (ISR [${p.isr.join(',')}])`)
+    else if (p.isr.length === min && p.isr.includes(broker))
+      out.push(`${name(p)} would drop under min.insync.replicas=${min} (ISR [${p.isr.join(',')}])`)
   }
   return out
 }
@@ -63,10 +65,19 @@ export function minIsrBlockers(broker: number, snap: Pick<ReplicationSnapshot, '
  */
 export function rollBlockers(broker: number, snap: ReplicationSnapshot, waitForSync = true): string[] {
   const out: string[] = []
-  if (snap.reassigning.length > 0) out.push(`partition reassignment in progress: ${snap.reassigning.slice(0, 5).join(', ')}${snap.reassigning.length > 5 ? ', ...' : ''}`)
+  if (snap.reassigning.length > 0)
+    out.push(
+      `partition reassignment in progress: ${snap.reassigning.slice(0, 5).join(', ')}${snap.reassigning.length > 5 ? ', ...' : ''}`,
+    )
   if (waitForSync) {
     const lagging = outOfSync(snap.partitions)
-    if (lagging.length > 0) out.push(`${lagging.length} partition(s) not in sync: ${lagging.slice(0, 5).map((p) => `${name(p)} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`).join(', ')}${lagging.length > 5 ? ', ...' : ''}`)
+    if (lagging.length > 0)
+      out.push(
+        `${lagging.length} partition(s) not in sync: ${lagging
+          .slice(0, 5)
+          .map((p) => `${name(p)} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`)
+          .join(', ')}${lagging.length > 5 ? ', ...' : ''}`,
+      )
   }
   out.push(...minIsrBlockers(broker, snap))
   return out
@@ -79,12 +90,18 @@ export function rollBlockers(broker: number, snap: ReplicationSnapshot, waitForS
  */
 export async function readReplication(admin: Admin): Promise<ReplicationSnapshot> {
   const { topics } = await admin.fetchTopicMetadata()
-  const partitions: PartitionState[] = topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId, replicas: p.replicas, isr: p.isr })))
+  const partitions: PartitionState[] = topics.flatMap((t) =>
+    t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId, replicas: p.replicas, isr: p.isr })),
+  )
   const minIsr = new Map<string, number>()
   if (topics.length > 0) {
     const res = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: topics.map((t) => ({ type: 2 /* ConfigResourceTypes.TOPIC */, name: t.name, configNames: ['min.insync.replicas'] })),
+      resources: topics.map((t) => ({
+        type: 2 /* ConfigResourceTypes.TOPIC */,
+        name: t.name,
+        configNames: ['min.insync.replicas'],
+      })),
     })
     for (const r of res.resources) {
       const v = r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue
@@ -94,6 +111,8 @@ export async function readReplication(admin: Admin): Promise<ReplicationSnapshot
   const ongoing = await admin.listPartitionReassignments({})
   // kafkajs 2.2.4's types say `topic` and `partitionIndex`; its decoder yields `name` and `partition` (as rebalance.ts reads them)
   type Ongoing = { topic?: string; name?: string; partitions: Array<{ partitionIndex?: number; partition?: number }> }
-  const reassigning = (ongoing.topics as Ongoing[]).flatMap((t) => t.partitions.map((p) => `${t.name ?? t.topic}-${p.partition ?? p.partitionIndex}`))
+  const reassigning = (ongoing.topics as Ongoing[]).flatMap((t) =>
+    t.partitions.map((p) => `${t.name ?? t.topic}-${p.partition ?? p.partitionIndex}`),
+  )
   return { partitions, minIsr, reassigning }
 }

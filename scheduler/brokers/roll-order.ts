@@ -48,10 +48,15 @@ export function controllerBlockers(id: number, q: QuorumView, now = Date.now()):
   if (n <= 1) return []
   const majority = Math.floor(n / 2) + 1
   const others = q.voters.filter((v) => v.replicaId !== id)
-  const ready = others.filter((v) => v.replicaId === q.leaderId || (v.lastCaughtUpTimestamp >= 0 && now - v.lastCaughtUpTimestamp <= CAUGHT_UP_MS))
+  const ready = others.filter(
+    (v) =>
+      v.replicaId === q.leaderId || (v.lastCaughtUpTimestamp >= 0 && now - v.lastCaughtUpTimestamp <= CAUGHT_UP_MS),
+  )
   if (ready.length >= majority) return []
   const behind = others.filter((v) => !ready.includes(v)).map((v) => v.replicaId)
-  return [`KRaft quorum: only ${ready.length} of the ${n - 1} other voters are caught up (${behind.join(',')} behind), ${majority} needed for a majority without controller ${id}`]
+  return [
+    `KRaft quorum: only ${ready.length} of the ${n - 1} other voters are caught up (${behind.join(',')} behind), ${majority} needed for a majority without controller ${id}`,
+  ]
 }
 
 /** Why the roll must wait after controller `id` started (empty = go on): it is a voter and caught up again. */
@@ -59,6 +64,7 @@ export function controllerCatchUpBlockers(id: number, q: QuorumView, now = Date.
   const v = q.voters.find((x) => x.replicaId === id)
   if (!v) return [`controller ${id} is not among the voters yet`]
   if (id === q.leaderId) return []
-  if (v.lastCaughtUpTimestamp < 0 || now - v.lastCaughtUpTimestamp > CAUGHT_UP_MS) return [`controller ${id} has not caught up with the leader ${q.leaderId} yet`]
+  if (v.lastCaughtUpTimestamp < 0 || now - v.lastCaughtUpTimestamp > CAUGHT_UP_MS)
+    return [`controller ${id} has not caught up with the leader ${q.leaderId} yet`]
   return []
 }

@@ -1,17 +1,28 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import type { TaskState, TaskStatus } from '../../core-cluster/proto/index.js'
-import { displayState, failoverDelayMs, newNode, type KafkaNode } from './broker.js'
+import { displayState, failoverDelayMs, type KafkaNode, newNode, stickyUntil } from './broker.js'
 import { applyStatus, giveUpUnreachable, unreachableGiveUpAt } from './state-machine.js'
-import { stickyUntil } from './broker.js'
 
 function launched(): KafkaNode {
   const n = newNode(1)
   n.active = true
-  n.task = { id: 't1', slaveId: 'a1', executorId: 't1', hostname: '127.0.1.1', endpoint: '127.0.1.1:31000', attributes: {}, state: 'pending' }
+  n.task = {
+    id: 't1',
+    slaveId: 'a1',
+    executorId: 't1',
+    hostname: '127.0.1.1',
+    endpoint: '127.0.1.1:31000',
+    attributes: {},
+    state: 'pending',
+  }
   return n
 }
-const status = (state: TaskState, extra: Partial<TaskStatus> = {}): TaskStatus => ({ task_id: { value: 't1' }, state, ...extra })
+const status = (state: TaskState, extra: Partial<TaskStatus> = {}): TaskStatus => ({
+  task_id: { value: 't1' },
+  state,
+  ...extra,
+})
 
 describe('status state machine (mesos/kafka §3.5)', () => {
   test('pending → starting → running; the endpoint comes from the RUNNING data', () => {
@@ -129,29 +140,51 @@ describe('status state machine (mesos/kafka §3.5)', () => {
     expect(displayState(n)).toBe('stopped')
   })
 
-  const states: TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_UNREACHABLE', 'TASK_UNKNOWN', 'TASK_GONE']
-  test.prop([fc.array(fc.constantFrom(...states), { maxLength: 12 }), fc.boolean()])('any update sequence keeps the node consistent', (seq, stopping) => {
-    const n = launched()
-    if (stopping) n.task!.state = 'stopping'
-    for (const s of seq) applyStatus(n, status(s))
-    // a node never has a task while its last task id is the same task; failures never negative
-    if (n.task) expect(n.lastTaskId).not.toBe(n.task.id)
-    expect(n.failover.failures).toBeGreaterThanOrEqual(0)
-    if (n.failover.failures > 0) expect(n.failover.failureTime).toBeDefined()
-    if (!n.task) expect(['running', 'pending', 'stopping', 'unreachable']).not.toContain(displayState(n))
-    // unreachable never drops the task nor counts a failure by itself
-    if (seq.length > 0 && seq[seq.length - 1] === 'TASK_UNREACHABLE' && n.task) expect(n.task.unreachableSince).toBeDefined()
-  })
+  const states: TaskState[] = [
+    'TASK_STAGING',
+    'TASK_STARTING',
+    'TASK_RUNNING',
+    'TASK_KILLING',
+    'TASK_FINISHED',
+    'TASK_FAILED',
+    'TASK_KILLED',
+    'TASK_ERROR',
+    'TASK_LOST',
+    'TASK_UNREACHABLE',
+    'TASK_UNKNOWN',
+    'TASK_GONE',
+  ]
+  test.prop([fc.array(fc.constantFrom(...states), { maxLength: 12 }), fc.boolean()])(
+    'any update sequence keeps the node consistent',
+    (seq, stopping) => {
+      const n = launched()
+      if (stopping) n.task!.state = 'stopping'
+      for (const s of seq) applyStatus(n, status(s))
+      // a node never has a task while its last task id is the same task; failures never negative
+      if (n.task) expect(n.lastTaskId).not.toBe(n.task.id)
+      expect(n.failover.failures).toBeGreaterThanOrEqual(0)
+      if (n.failover.failures > 0) expect(n.failover.failureTime).toBeDefined()
+      if (!n.task) expect(['running', 'pending', 'stopping', 'unreachable']).not.toContain(displayState(n))
+      // unreachable never drops the task nor counts a failure by itself
+      if (seq.length > 0 && seq[seq.length - 1] === 'TASK_UNREACHABLE' && n.task)
+        expect(n.task.unreachableSince).toBeDefined()
+    },
+  )
 
-  test.prop([fc.array(fc.constantFrom<TaskState>('TASK_RUNNING', 'TASK_UNREACHABLE'), { maxLength: 20 })])('partitions that heal never count a failure nor drop the task', (seq) => {
-    const n = launched()
-    for (const s of seq) applyStatus(n, status(s))
-    expect(n.task?.id).toBe('t1')
-    expect(n.failover.failures).toBe(0)
-  })
+  test.prop([fc.array(fc.constantFrom<TaskState>('TASK_RUNNING', 'TASK_UNREACHABLE'), { maxLength: 20 })])(
+    'partitions that heal never count a failure nor drop the task',
+    (seq) => {
+      const n = launched()
+      for (const s of seq) applyStatus(n, status(s))
+      expect(n.task?.id).toBe('t1')
+      expect(n.failover.failures).toBe(0)
+    },
+  )
 
   test('failover delay doubles up to the maximum (1m, 2m, 4m, 8m, 10m)', () => {
     const f = { delayMs: 60_000, maxDelayMs: 600_000, failures: 0 }
-    expect([1, 2, 3, 4, 5, 40].map((failures) => failoverDelayMs({ ...f, failures }) / 60_000)).toEqual([1, 2, 4, 8, 10, 10])
+    expect([1, 2, 3, 4, 5, 40].map((failures) => failoverDelayMs({ ...f, failures }) / 60_000)).toEqual([
+      1, 2, 4, 8, 10, 10,
+    ])
   })
 })

@@ -62,7 +62,8 @@ export function applyStatus(node: KafkaNode, status: TaskStatus, now = Date.now(
   task.unreachableSince = undefined
   if (task.state === 'unreachable' && state !== 'TASK_RUNNING') task.state = 'starting'
   if (state === 'TASK_KILLING') return { kind: 'none' }
-  if (task.state === 'stopping' && (state === 'TASK_STARTING' || state === 'TASK_RUNNING')) return { kind: 'kill', why: 'node is being stopped' }
+  if (task.state === 'stopping' && (state === 'TASK_STARTING' || state === 'TASK_RUNNING'))
+    return { kind: 'kill', why: 'node is being stopped' }
   if (state === 'TASK_STARTING') {
     if (task.state === 'pending') task.state = 'starting'
     return { kind: 'none' }

@@ -1,20 +1,18 @@
-/**
- * The scheduler is PARTITION_AWARE (mesos-api.md §4.3): a broker whose agent the master marks
- * unreachable keeps its task and is not started elsewhere until its stickiness period has passed;
- * when the agent comes back in time the broker simply runs on; when it comes back later, the old
- * task is killed because the broker runs elsewhere by then. KafkaScheduler with a recording fake
- * master client (unit test: no processes).
- */
-import pino from 'pino'
 import { describe, expect, test } from 'vitest'
-import { parseResources, type Offer, type TaskStatus } from '../../core-cluster/proto/index.js'
+import { type Offer, parseResources, type TaskStatus } from '../../core-cluster/proto/index.js'
 import { offlineScheduler } from '../scheduler.test-support.js'
 import { newNode } from './broker.js'
 
 const STICKY_MS = 600
 
 function offer(i: number): Offer {
-  return { id: { value: `o${i}-${Math.random()}` }, framework_id: { value: 'f' }, agent_id: { value: `a${i}` }, hostname: `127.0.1.${i}`, resources: parseResources('cpus:2;mem:4096;ports:[31000-31999]') }
+  return {
+    id: { value: `o${i}-${Math.random()}` },
+    framework_id: { value: 'f' },
+    agent_id: { value: `a${i}` },
+    hostname: `127.0.1.${i}`,
+    resources: parseResources('cpus:2;mem:4096;ports:[31000-31999]'),
+  }
 }
 
 function scheduler() {
@@ -36,12 +34,23 @@ describe('brokers on unreachable agents (PARTITION_AWARE scheduler)', () => {
     expect((await s.handleOffer(offer(2))).launched).toBeDefined()
     const task = broker.task!
     await update({ task_id: { value: task.id }, state: 'TASK_RUNNING', agent_id: { value: 'a2' } })
-    await update({ task_id: { value: task.id }, state: 'TASK_UNREACHABLE', agent_id: { value: 'a2' }, reason: 'REASON_AGENT_REMOVED', unreachable_time: { nanoseconds: Date.now() * 1e6 } })
+    await update({
+      task_id: { value: task.id },
+      state: 'TASK_UNREACHABLE',
+      agent_id: { value: 'a2' },
+      reason: 'REASON_AGENT_REMOVED',
+      unreachable_time: { nanoseconds: Date.now() * 1e6 },
+    })
     expect(broker.task).toMatchObject({ id: task.id, state: 'unreachable' })
     expect(broker.failover.failures).toBe(0)
     // another agent's offer does not start a second copy
     expect((await s.handleOffer(offer(3))).launched).toBeUndefined()
-    await update({ task_id: { value: task.id }, state: 'TASK_RUNNING', agent_id: { value: 'a2' }, reason: 'REASON_AGENT_REREGISTERED' })
+    await update({
+      task_id: { value: task.id },
+      state: 'TASK_RUNNING',
+      agent_id: { value: 'a2' },
+      reason: 'REASON_AGENT_REREGISTERED',
+    })
     expect(broker.task).toMatchObject({ id: task.id, state: 'running' })
     await sleep(STICKY_MS + 200) // the give-up timer was cancelled
     expect(broker.task?.id).toBe(task.id)
@@ -54,7 +63,12 @@ describe('brokers on unreachable agents (PARTITION_AWARE scheduler)', () => {
     await s.handleOffer(offer(2))
     const old = broker.task!
     await update({ task_id: { value: old.id }, state: 'TASK_RUNNING', agent_id: { value: 'a2' } })
-    await update({ task_id: { value: old.id }, state: 'TASK_UNREACHABLE', agent_id: { value: 'a2' }, reason: 'REASON_AGENT_REMOVED' })
+    await update({
+      task_id: { value: old.id },
+      state: 'TASK_UNREACHABLE',
+      agent_id: { value: 'a2' },
+      reason: 'REASON_AGENT_REMOVED',
+    })
     expect((await s.handleOffer(offer(3))).launched).toBeUndefined()
     await sleep(STICKY_MS + 300)
     expect(broker.task).toBeUndefined()
@@ -65,8 +79,15 @@ describe('brokers on unreachable agents (PARTITION_AWARE scheduler)', () => {
     expect(placed.launched).toMatchObject({ nodeId: 0 })
     expect(broker.task?.hostname).toBe('127.0.1.3')
     // the lost agent returns with the old task: it is killed, the broker keeps its new task
-    await update({ task_id: { value: old.id }, state: 'TASK_RUNNING', agent_id: { value: 'a2' }, reason: 'REASON_AGENT_REREGISTERED' })
-    expect(calls.filter((c) => c.type === 'KILL').map((c) => (c.kill as { task_id: { value: string } }).task_id.value)).toEqual([old.id])
+    await update({
+      task_id: { value: old.id },
+      state: 'TASK_RUNNING',
+      agent_id: { value: 'a2' },
+      reason: 'REASON_AGENT_REREGISTERED',
+    })
+    expect(
+      calls.filter((c) => c.type === 'KILL').map((c) => (c.kill as { task_id: { value: string } }).task_id.value),
+    ).toEqual([old.id])
     expect(broker.task?.hostname).toBe('127.0.1.3')
     s.stop()
   })

@@ -1,5 +1,5 @@
-import {fc, test} from '@fast-check/vitest'
-import {describe, expect} from 'vitest'
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
 
 import {
   formatMap,
@@ -51,14 +51,14 @@ describe('parsePeriod', () => {
     expect(() => formatPeriod(1.5)).toThrow(ValueError)
   })
 
-  test.prop([fc.nat({max: 1_000 * 86_400_000})])('parsePeriod(formatPeriod(ms)) === ms', (ms) => {
+  test.prop([fc.nat({ max: 1_000 * 86_400_000 })])('parsePeriod(formatPeriod(ms)) === ms', (ms) => {
     expect(parsePeriod(formatPeriod(ms))).toBe(ms)
   })
 
-  test.prop([fc.nat({max: 1_000_000}), fc.constantFrom('ms', 's', 'm', 'h', 'd')])(
+  test.prop([fc.nat({ max: 1_000_000 }), fc.constantFrom('ms', 's', 'm', 'h', 'd')])(
     'n<unit> parses to n * unit size',
     (n, unit) => {
-      const size = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}[unit]
+      const size = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]
       expect(parsePeriod(`${n}${unit}`)).toBe(n * size)
     },
   )
@@ -66,10 +66,10 @@ describe('parsePeriod', () => {
 
 describe('parseRange', () => {
   test('examples', () => {
-    expect(parseRange('31092', 'port')).toEqual({start: 31092, end: 31092})
-    expect(parseRange('31090..31100', 'port')).toEqual({start: 31090, end: 31100})
-    expect(formatRange({start: 5, end: 5})).toBe('5')
-    expect(formatRange({start: 5, end: 7})).toBe('5..7')
+    expect(parseRange('31092', 'port')).toEqual({ start: 31092, end: 31092 })
+    expect(parseRange('31090..31100', 'port')).toEqual({ start: 31090, end: 31100 })
+    expect(formatRange({ start: 5, end: 5 })).toBe('5')
+    expect(formatRange({ start: 5, end: 7 })).toBe('5..7')
   })
 
   test.each(['', 'x', '..5', '5..', '1...2', '-1', '1..2..3', '1,2'])('rejects %j', (s) => {
@@ -83,20 +83,20 @@ describe('parseRange', () => {
   })
 
   test.prop([fc.nat(), fc.nat()])('round-trips any valid range', (a, b) => {
-    const r = {start: Math.min(a, b), end: Math.max(a, b)}
+    const r = { start: Math.min(a, b), end: Math.max(a, b) }
     expect(parseRange(formatRange(r))).toEqual(r)
   })
 })
 
 describe('parseMap', () => {
   test('examples', () => {
-    expect(parseMap('k=v,k2=v2')).toEqual({k: 'v', k2: 'v2'})
+    expect(parseMap('k=v,k2=v2')).toEqual({ k: 'v', k2: 'v2' })
     expect(parseMap('')).toEqual({})
-    expect(parseMap('a=1\\,2,b=x\\=y,c=back\\\\slash')).toEqual({a: '1,2', b: 'x=y', c: 'back\\slash'})
-    expect(parseMap('a=b=c')).toEqual({a: 'b=c'})
-    expect(parseMap('a=,b=1,')).toEqual({a: '', b: '1'})
-    expect(parseMap('re=^a\\d+$')).toEqual({re: '^a\\d+$'})
-    expect(parseMap('a=1,a=2')).toEqual({a: '2'})
+    expect(parseMap('a=1\\,2,b=x\\=y,c=back\\\\slash')).toEqual({ a: '1,2', b: 'x=y', c: 'back\\slash' })
+    expect(parseMap('a=b=c')).toEqual({ a: 'b=c' })
+    expect(parseMap('a=,b=1,')).toEqual({ a: '', b: '1' })
+    expect(parseMap('re=^a\\d+$')).toEqual({ re: '^a\\d+$' })
+    expect(parseMap('a=1,a=2')).toEqual({ a: '2' })
   })
 
   test('errors name the field', () => {
@@ -105,19 +105,24 @@ describe('parseMap', () => {
   })
 
   test('bare keys with parseMapEntries', () => {
-    expect(parseMapEntries('rack,dc=d*', 'broker', {bareKeys: true})).toEqual([
+    expect(parseMapEntries('rack,dc=d*', 'broker', { bareKeys: true })).toEqual([
       ['rack', null],
       ['dc', 'd*'],
     ])
   })
 
   test('formatMap escapes', () => {
-    expect(formatMap({a: '1,2', 'b=c': 'x\\y'})).toBe('a=1\\,2,b\\=c=x\\\\y')
-    expect(() => formatMap({'': 'x'})).toThrow(ValueError)
+    expect(formatMap({ a: '1,2', 'b=c': 'x\\y' })).toBe('a=1\\,2,b\\=c=x\\\\y')
+    expect(() => formatMap({ '': 'x' })).toThrow(ValueError)
   })
 
-  const text = fc.string({unit: fc.constantFrom('a', 'b', ',', '=', '\\', ' ', 'é', 'z', '*')})
-  test.prop([fc.dictionary(text.filter((k) => k !== ''), text)])('parseMap(formatMap(r)) equals r', (r) => {
+  const text = fc.string({ unit: fc.constantFrom('a', 'b', ',', '=', '\\', ' ', 'é', 'z', '*') })
+  test.prop([
+    fc.dictionary(
+      text.filter((k) => k !== ''),
+      text,
+    ),
+  ])('parseMap(formatMap(r)) equals r', (r) => {
     expect(parseMap(formatMap(r))).toEqual(r)
   })
 })

@@ -22,7 +22,7 @@ export class ValueError extends Error {
 // Period
 
 /** Milliseconds per Period unit (mesos/kafka util-mesos `Period`). */
-export const PERIOD_UNITS = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000} as const
+export const PERIOD_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 export type PeriodUnit = keyof typeof PERIOD_UNITS
 
 const PERIOD_RE = /^(\d+)(ms|s|m|h|d)$/
@@ -88,7 +88,7 @@ export function parseRange(s: string, field = 'range'): Range {
     throw new ValueError(field, `invalid range "${s}", number too large`)
   }
   if (start > end) throw new ValueError(field, `invalid range "${s}", start ${start} is greater than end ${end}`)
-  return {start, end}
+  return { start, end }
 }
 
 /** Formats a Range as mesos/kafka does: `N` when start === end, else `A..B`. */
@@ -129,7 +129,7 @@ function splitEscaped(s: string, sep: string): string[] {
 }
 
 /** Resolves `\,` `\=` `\\` to the bare character; any other backslash is kept literally (e.g. regexes). */
-function unescape(s: string): string {
+function unescapeValue(s: string): string {
   let out = ''
   for (let i = 0; i < s.length; i++) {
     const c = s[i]
@@ -159,7 +159,7 @@ export function parseMapEntries(s: string, field = 'map', opts: ParseMapOptions 
   for (const raw of splitEscaped(s, ',')) {
     if (raw === '') continue
     const kv = splitEscaped(raw, '=')
-    const key = unescape(kv[0])
+    const key = unescapeValue(kv[0])
     if (key === '') throw new ValueError(field, `invalid map entry "${raw}" in "${s}", empty key`)
     if (kv.length === 1) {
       if (!opts.bareKeys) throw new ValueError(field, `invalid map entry "${raw}" in "${s}", expected k=v`)
@@ -167,7 +167,7 @@ export function parseMapEntries(s: string, field = 'map', opts: ParseMapOptions 
     } else {
       // Everything after the first unescaped '=' is the value, including further '='.
       const rawValue = raw.slice(kv[0].length + 1)
-      entries.push([key, unescape(rawValue)])
+      entries.push([key, unescapeValue(rawValue)])
     }
   }
   return entries
@@ -182,7 +182,7 @@ export function parseMapEntries(s: string, field = 'map', opts: ParseMapOptions 
 export function parseMap(s: string, field = 'map'): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>
   for (const [k, v] of parseMapEntries(s, field)) out[k] = v ?? ''
-  return {...out}
+  return { ...out }
 }
 
 function escapeMapPart(s: string): string {

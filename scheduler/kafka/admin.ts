@@ -9,7 +9,7 @@
  * keeps talking to brokers that were stopped.
  */
 
-import { Kafka, logLevel, type Admin, type logCreator } from 'kafkajs'
+import { type Admin, Kafka, type logCreator, logLevel } from 'kafkajs'
 import type { Logger } from 'pino'
 
 /** No broker is running, so there is no Kafka to ask. The API answers 503. */
@@ -84,7 +84,10 @@ export class KafkaAdmin {
       },
     )
     this.current = { key, admin, ready }
-    this.log.info({ brokers: endpoints, replaced: old?.key }, old ? 'running brokers changed; reconnecting the Kafka admin client' : 'Kafka admin client connecting')
+    this.log.info(
+      { brokers: endpoints, replaced: old?.key },
+      old ? 'running brokers changed; reconnecting the Kafka admin client' : 'Kafka admin client connecting',
+    )
     if (old) void old.admin.disconnect().catch(() => undefined)
     return ready
   }

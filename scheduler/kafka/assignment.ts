@@ -57,7 +57,8 @@ function replicaIndex(firstReplicaIndex: number, secondReplicaShift: number, j: 
 }
 
 function checkInt(field: AssignmentError['field'], value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new AssignmentError(field, `expected a whole number of at least ${min}, got ${value}`)
+  if (!Number.isInteger(value) || value < min)
+    throw new AssignmentError(field, `expected a whole number of at least ${min}, got ${value}`)
 }
 
 /**
@@ -80,7 +81,7 @@ function checkInt(field: AssignmentError['field'], value: number, min: number): 
  *   "Replication factor: R larger than available brokers: N."), duplicate or no brokers, or an index < -1
  */
 export function assignReplicas(opts: AssignOptions): Assignment {
-  const {brokers, partitions, replicas} = opts
+  const { brokers, partitions, replicas } = opts
   const fixedStartIndex = opts.fixedStartIndex ?? -1
   const startPartitionId = opts.startPartitionId ?? -1
   const random = opts.random ?? defaultRandom
@@ -89,9 +90,13 @@ export function assignReplicas(opts: AssignOptions): Assignment {
   checkInt('fixedStartIndex', fixedStartIndex, -1)
   checkInt('startPartitionId', startPartitionId, -1)
   if (brokers.length === 0) throw new AssignmentError('broker', 'no brokers to assign replicas to')
-  if (new Set(brokers).size !== brokers.length) throw new AssignmentError('broker', `duplicate broker ids in ${brokers.join(',')}`)
+  if (new Set(brokers).size !== brokers.length)
+    throw new AssignmentError('broker', `duplicate broker ids in ${brokers.join(',')}`)
   if (replicas > brokers.length) {
-    throw new AssignmentError('replicas', `Replication factor: ${replicas} larger than available brokers: ${brokers.length}.`)
+    throw new AssignmentError(
+      'replicas',
+      `Replication factor: ${replicas} larger than available brokers: ${brokers.length}.`,
+    )
   }
 
   const n = brokers.length
@@ -138,16 +143,19 @@ export interface RealignOptions {
  *   brokers can't be found (mesos/kafka's message)
  */
 export function realign(current: Assignment, opts: RealignOptions): Assignment {
-  const {brokers} = opts
+  const { brokers } = opts
   const rfOpt = opts.replicas ?? -1
   const fixedStartIndex = opts.fixedStartIndex ?? -1
   if (rfOpt !== -1) checkInt('replicas', rfOpt, 1)
   checkInt('fixedStartIndex', fixedStartIndex, -1)
   if (brokers.length === 0) throw new AssignmentError('broker', 'no brokers to assign replicas to')
   const allowed = new Set(brokers)
-  let cursor = (fixedStartIndex >= 0 ? fixedStartIndex : (opts.random ?? defaultRandom)(brokers.length)) % brokers.length
+  let cursor =
+    (fixedStartIndex >= 0 ? fixedStartIndex : (opts.random ?? defaultRandom)(brokers.length)) % brokers.length
   const out: Assignment = {}
-  for (const p of Object.keys(current).map(Number).sort((a, b) => a - b)) {
+  for (const p of Object.keys(current)
+    .map(Number)
+    .sort((a, b) => a - b)) {
     const members = current[p]
     const rf = rfOpt === -1 ? members.length : rfOpt
     if (members.length === rf && members.every((b) => allowed.has(b))) continue

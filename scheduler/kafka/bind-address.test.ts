@@ -1,11 +1,23 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { ValueError } from '../brokers/values.js'
-import { BindAddressError, formatBindAddress, parseBindAddress, resolveBindAddress, type InterfaceAddress } from './bind-address.js'
+import {
+  BindAddressError,
+  formatBindAddress,
+  type InterfaceAddress,
+  parseBindAddress,
+  resolveBindAddress,
+} from './bind-address.js'
 
 const nics: Record<string, InterfaceAddress[]> = {
-  lo: [{ address: '127.0.0.1', family: 'IPv4' }, { address: '::1', family: 'IPv6' }],
-  eth0: [{ address: 'fe80::1', family: 'IPv6' }, { address: '10.0.0.5', family: 'IPv4' }],
+  lo: [
+    { address: '127.0.0.1', family: 'IPv4' },
+    { address: '::1', family: 'IPv6' },
+  ],
+  eth0: [
+    { address: 'fe80::1', family: 'IPv6' },
+    { address: '10.0.0.5', family: 'IPv4' },
+  ],
   eth1: [{ address: '192.168.50.4', family: 'IPv4' }],
 }
 
@@ -29,32 +41,54 @@ describe('bind address: the three forms of mesos/kafka', () => {
     expect(resolveBindAddress(parseBindAddress('192.168.50.*'), '127.0.1.2', nics)).toBe('192.168.50.4')
     expect(resolveBindAddress(parseBindAddress('127.0.*'), '127.0.1.2', nics)).toBe('127.0.1.2')
     expect(resolveBindAddress(parseBindAddress('127.0.0.*'), '127.0.1.2', nics)).toBe('127.0.0.1')
-    expect(() => resolveBindAddress(parseBindAddress('if:eth9'), 'h', nics)).toThrow(/^bindAddress: no interface eth9 .*\(interfaces: lo, eth0, eth1\)/)
+    expect(() => resolveBindAddress(parseBindAddress('if:eth9'), 'h', nics)).toThrow(
+      /^bindAddress: no interface eth9 .*\(interfaces: lo, eth0, eth1\)/,
+    )
     expect(() => resolveBindAddress(parseBindAddress('172.16.*'), 'h', nics)).toThrow(BindAddressError)
   })
 
   const octet = fc.integer({ min: 0, max: 255 })
   const ipv4 = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'))
   const nicName = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/)
-  const interfaces = fc.dictionary(nicName, fc.array(ipv4.map((address): InterfaceAddress => ({ address, family: 'IPv4' })), { maxLength: 3 }), { maxKeys: 4 })
+  const interfaces = fc.dictionary(
+    nicName,
+    fc.array(
+      ipv4.map((address): InterfaceAddress => ({ address, family: 'IPv4' })),
+      { maxLength: 3 },
+    ),
+    { maxKeys: 4 },
+  )
 
-  test.prop([fc.oneof(ipv4.map((h) => h), ipv4.map((a) => `${a.slice(0, a.lastIndexOf('.') + 1)}*`), nicName.map((n) => `if:${n}`))])('format(parse(s)) gives s back', (s) => {
+  test.prop([
+    fc.oneof(
+      ipv4.map((h) => h),
+      ipv4.map((a) => `${a.slice(0, a.lastIndexOf('.') + 1)}*`),
+      nicName.map((n) => `if:${n}`),
+    ),
+  ])('format(parse(s)) gives s back', (s) => {
     expect(formatBindAddress(parseBindAddress(s))).toBe(s)
   })
 
-  test.prop([ipv4, interfaces, fc.nat({ max: 3 })])('a prefix resolves to an address of the agent or its interfaces that starts with it, or fails', (agent, ifs, cut) => {
-    const all = [agent, ...Object.values(ifs).flatMap((a) => a.map((x) => x.address))]
-    const target = all[cut % all.length]
-    const prefix = target.slice(0, target.indexOf('.') + 1)
-    const got = resolveBindAddress({ kind: 'prefix', prefix }, agent, ifs)
-    expect(got.startsWith(prefix)).toBe(true)
-    expect(all).toContain(got)
-    if (agent.startsWith(prefix)) expect(got).toBe(agent)
-  })
+  test.prop([ipv4, interfaces, fc.nat({ max: 3 })])(
+    'a prefix resolves to an address of the agent or its interfaces that starts with it, or fails',
+    (agent, ifs, cut) => {
+      const all = [agent, ...Object.values(ifs).flatMap((a) => a.map((x) => x.address))]
+      const target = all[cut % all.length]
+      const prefix = target.slice(0, target.indexOf('.') + 1)
+      const got = resolveBindAddress({ kind: 'prefix', prefix }, agent, ifs)
+      expect(got.startsWith(prefix)).toBe(true)
+      expect(all).toContain(got)
+      if (agent.startsWith(prefix)) expect(got).toBe(agent)
+    },
+  )
 
-  test.prop([ipv4, interfaces, nicName])('if:<nic> resolves to one of that interface\'s addresses, or fails naming it', (agent, ifs, nic) => {
-    const addrs = ifs[nic]
-    if (addrs && addrs.length > 0) expect(addrs.map((a) => a.address)).toContain(resolveBindAddress({ kind: 'if', nic }, agent, ifs))
-    else expect(() => resolveBindAddress({ kind: 'if', nic }, agent, ifs)).toThrow(`no interface ${nic}`)
-  })
+  test.prop([ipv4, interfaces, nicName])(
+    "if:<nic> resolves to one of that interface's addresses, or fails naming it",
+    (agent, ifs, nic) => {
+      const addrs = ifs[nic]
+      if (addrs && addrs.length > 0)
+        expect(addrs.map((a) => a.address)).toContain(resolveBindAddress({ kind: 'if', nic }, agent, ifs))
+      else expect(() => resolveBindAddress({ kind: 'if', nic }, agent, ifs)).toThrow(`no interface ${nic}`)
+    },
+  )
 })

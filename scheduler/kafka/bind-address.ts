@@ -13,7 +13,10 @@
 import { ValueError } from '../brokers/values.js'
 
 /** A parsed bind address. */
-export type BindAddress = { kind: 'host'; host: string } | { kind: 'prefix'; prefix: string } | { kind: 'if'; nic: string }
+export type BindAddress =
+  | { kind: 'host'; host: string }
+  | { kind: 'prefix'; prefix: string }
+  | { kind: 'if'; nic: string }
 
 /** One address of a network interface, as `os.networkInterfaces()` lists it. */
 export interface InterfaceAddress {
@@ -21,7 +24,8 @@ export interface InterfaceAddress {
   family: 'IPv4' | 'IPv6' | string | number
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
 const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/
 const PREFIX = /^[0-9A-Za-z.:-]+$/
@@ -34,7 +38,8 @@ const NIC = /^[A-Za-z0-9_.@-]{1,15}$/
  */
 export function parseBindAddress(s: string, field = 'bindAddress'): BindAddress {
   const t = s.trim()
-  const forms = 'expected a host name or IP such as 192.168.50.4, a prefix such as 192.168.50.*, or if:<interface> such as if:eth1'
+  const forms =
+    'expected a host name or IP such as 192.168.50.4, a prefix such as 192.168.50.*, or if:<interface> such as if:eth1'
   if (t.startsWith('if:')) {
     const nic = t.slice(3)
     if (!NIC.test(nic)) throw new ValueError(field, `invalid interface name "${nic}" in "${s}": ${forms}`)
@@ -42,7 +47,8 @@ export function parseBindAddress(s: string, field = 'bindAddress'): BindAddress 
   }
   if (t.endsWith('*')) {
     const prefix = t.slice(0, -1)
-    if (!PREFIX.test(prefix)) throw new ValueError(field, `invalid prefix "${s}": the * goes last, after the start of an address; ${forms}`)
+    if (!PREFIX.test(prefix))
+      throw new ValueError(field, `invalid prefix "${s}": the * goes last, after the start of an address; ${forms}`)
     return { kind: 'prefix', prefix }
   }
   if (IPV4.test(t) || HOSTNAME.test(t) || (IPV6.test(t) && t.split(':').length <= 9)) return { kind: 'host', host: t }
@@ -68,18 +74,32 @@ const isV4 = (a: InterfaceAddress) => a.family === 'IPv4' || a.family === 4
  * @returns the address Kafka listens on
  * @throws BindAddressError when a prefix or interface matches nothing (the message lists what there is)
  */
-export function resolveBindAddress(b: BindAddress, agentHost: string, interfaces: Readonly<Record<string, readonly InterfaceAddress[] | undefined>>): string {
+export function resolveBindAddress(
+  b: BindAddress,
+  agentHost: string,
+  interfaces: Readonly<Record<string, readonly InterfaceAddress[] | undefined>>,
+): string {
   if (b.kind === 'host') return b.host
   const nics = Object.entries(interfaces).filter((e): e is [string, readonly InterfaceAddress[]] => !!e[1])
   if (b.kind === 'if') {
     const addrs = nics.find(([name]) => name === b.nic)?.[1]
-    if (!addrs || addrs.length === 0) throw new BindAddressError(`bindAddress: no interface ${b.nic} with an address on ${agentHost} (interfaces: ${nics.map(([n]) => n).join(', ') || 'none'})`)
+    if (!addrs || addrs.length === 0)
+      throw new BindAddressError(
+        `bindAddress: no interface ${b.nic} with an address on ${agentHost} (interfaces: ${nics.map(([n]) => n).join(', ') || 'none'})`,
+      )
     return (addrs.find(isV4) ?? addrs[0]).address
   }
   const all = nics.flatMap(([, a]) => a)
-  const candidates = [agentHost, ...all.filter(isV4).map((a) => a.address), ...all.filter((a) => !isV4(a)).map((a) => a.address)]
+  const candidates = [
+    agentHost,
+    ...all.filter(isV4).map((a) => a.address),
+    ...all.filter((a) => !isV4(a)).map((a) => a.address),
+  ]
   const hit = candidates.find((a) => a.startsWith(b.prefix))
-  if (hit === undefined) throw new BindAddressError(`bindAddress: no address of ${agentHost} starts with ${b.prefix} (addresses: ${[...new Set(candidates)].join(', ')})`)
+  if (hit === undefined)
+    throw new BindAddressError(
+      `bindAddress: no address of ${agentHost} starts with ${b.prefix} (addresses: ${[...new Set(candidates)].join(', ')})`,
+    )
   return hit
 }
 

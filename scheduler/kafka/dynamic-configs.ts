@@ -122,7 +122,11 @@ export interface OptionsPlan {
  *   `server.properties` lacks the key → `remove`; when it has it, only a restart drops it → `restart`.
  * Pure.
  */
-export function planOptionsChange(launched: Readonly<Record<string, string>>, dynamic: Readonly<Record<string, string>>, next: Readonly<Record<string, string>>): OptionsPlan {
+export function planOptionsChange(
+  launched: Readonly<Record<string, string>>,
+  dynamic: Readonly<Record<string, string>>,
+  next: Readonly<Record<string, string>>,
+): OptionsPlan {
   const plan: OptionsPlan = { set: {}, remove: [], restart: [] }
   const keys = [...new Set([...Object.keys(launched), ...Object.keys(dynamic), ...Object.keys(next)])].sort()
   for (const k of keys) {

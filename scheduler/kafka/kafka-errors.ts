@@ -45,7 +45,8 @@ const CLIENT_ERRORS = new Set([
 
 /** `TYPE: message` for one kafkajs error, with its topic/partition when it names one. */
 function one(e: KafkaJsErrorLike): string {
-  const where = e.topic !== undefined ? ` (topic ${e.topic}${e.partition !== undefined ? `, partition ${e.partition}` : ''})` : ''
+  const where =
+    e.topic !== undefined ? ` (topic ${e.topic}${e.partition !== undefined ? `, partition ${e.partition}` : ''})` : ''
   return e.type ? `${e.type}: ${e.message}${where}` : `${e.message ?? String(e)}${where}`
 }
 

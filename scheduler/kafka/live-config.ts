@@ -6,16 +6,18 @@
  */
 
 import type { KafkaNode } from '../brokers/broker.js'
-import { planIsEmpty, type OptionsPlan } from './dynamic-configs.js'
+import { type OptionsPlan, planIsEmpty } from './dynamic-configs.js'
 import { substituteId } from './properties.js'
-import { alterBrokerConfigs, AlterConfigsError, type ConfigChange } from './wire/index.js'
+import { AlterConfigsError, alterBrokerConfigs, type ConfigChange } from './wire/index.js'
 
 export { AlterConfigsError }
 
 /** The Kafka config changes of a plan for one node (`$id` replaced by the node id, as in server.properties). */
 export function configChanges(nodeId: number, plan: OptionsPlan): ConfigChange[] {
   return [
-    ...Object.entries(plan.set).map(([name, value]): ConfigChange => ({ name, op: 'set', value: substituteId(value, nodeId) })),
+    ...Object.entries(plan.set).map(
+      ([name, value]): ConfigChange => ({ name, op: 'set', value: substituteId(value, nodeId) }),
+    ),
     ...plan.remove.map((name): ConfigChange => ({ name, op: 'delete' })),
   ]
 }
@@ -27,7 +29,7 @@ export function configChanges(nodeId: number, plan: OptionsPlan): ConfigChange[]
  */
 export async function applyLive(node: KafkaNode, plan: OptionsPlan, validateOnly: boolean): Promise<void> {
   if (planIsEmpty(plan)) return
-  if (!node.task || node.task.state !== 'running') throw new Error(`broker ${node.id} is not running`)
+  if (node.task?.state !== 'running') throw new Error(`broker ${node.id} is not running`)
   await alterBrokerConfigs(node.task.endpoint, node.id, configChanges(node.id, plan), { validateOnly })
   if (validateOnly) return
   const dynamic = { ...(node.dynamicConfigs ?? {}), ...plan.set }
@@ -44,10 +46,14 @@ export async function applyLive(node: KafkaNode, plan: OptionsPlan, validateOnly
 export async function dropStaleDynamicConfigs(node: KafkaNode): Promise<boolean> {
   const stale = node.staleDynamicConfigs
   if (!stale) return true
-  if (!node.task || node.task.state !== 'running') return false
+  if (node.task?.state !== 'running') return false
   const current = node.dynamicConfigs ?? {}
   const keys = Object.keys(stale).filter((k) => !Object.hasOwn(current, k))
-  await alterBrokerConfigs(node.task.endpoint, node.id, keys.map((name): ConfigChange => ({ name, op: 'delete' })))
+  await alterBrokerConfigs(
+    node.task.endpoint,
+    node.id,
+    keys.map((name): ConfigChange => ({ name, op: 'delete' })),
+  )
   if (node.staleDynamicConfigs === stale) node.staleDynamicConfigs = undefined
   return true
 }

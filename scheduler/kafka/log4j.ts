@@ -26,7 +26,10 @@ const RAW_PREFIXES = ['rootLogger.', 'logger.', 'appender.', 'filter.', 'propert
 const RAW_KEYS = ['status', 'monitorInterval', 'dest', 'name']
 const KEY = /^[A-Za-z0-9_.$-]+$/
 
-type Entry = { kind: 'root'; level: string } | { kind: 'logger'; name: string; level: string } | { kind: 'raw'; key: string; value: string }
+type Entry =
+  | { kind: 'root'; level: string }
+  | { kind: 'logger'; name: string; level: string }
+  | { kind: 'raw'; key: string; value: string }
 
 function level(v: string): string | undefined {
   const l = v.split(',')[0].trim().toUpperCase()
@@ -35,16 +38,29 @@ function level(v: string): string | undefined {
 
 /** Classifies one option (see the module doc). @throws ValueError naming `field` */
 function entry(key: string, value: string, field: string): Entry {
-  if (!KEY.test(key)) throw new ValueError(field, `invalid key "${key}": use a logger name such as kafka.controller, log4j.logger.<name>, rootLogger, or a log4j2 properties key such as appender.x.type`)
+  if (!KEY.test(key))
+    throw new ValueError(
+      field,
+      `invalid key "${key}": use a logger name such as kafka.controller, log4j.logger.<name>, rootLogger, or a log4j2 properties key such as appender.x.type`,
+    )
   const needLevel = (what: string) => {
     const l = level(value)
     if (!l) throw new ValueError(field, `${key}=${value}: ${what} takes a level, one of ${LOG_LEVELS.join('|')}`)
     return l
   }
   if (key === 'log4j.rootLogger' || key === 'rootLogger') return { kind: 'root', level: needLevel('the root logger') }
-  if (key.startsWith('log4j.logger.') && key.length > 'log4j.logger.'.length) return { kind: 'logger', name: key.slice('log4j.logger.'.length), level: needLevel(`logger ${key.slice('log4j.logger.'.length)}`) }
+  if (key.startsWith('log4j.logger.') && key.length > 'log4j.logger.'.length)
+    return {
+      kind: 'logger',
+      name: key.slice('log4j.logger.'.length),
+      level: needLevel(`logger ${key.slice('log4j.logger.'.length)}`),
+    }
   if (RAW_PREFIXES.some((p) => key.startsWith(p)) || RAW_KEYS.includes(key)) return { kind: 'raw', key, value }
-  if (key.startsWith('log4j.')) throw new ValueError(field, `${key}: only log4j.rootLogger and log4j.logger.<name> of log4j 1 are understood (Kafka 4 uses log4j2); set a logger level as <name>=LEVEL`)
+  if (key.startsWith('log4j.'))
+    throw new ValueError(
+      field,
+      `${key}: only log4j.rootLogger and log4j.logger.<name> of log4j 1 are understood (Kafka 4 uses log4j2); set a logger level as <name>=LEVEL`,
+    )
   return { kind: 'logger', name: key, level: needLevel(`logger ${key}`) }
 }
 
@@ -64,7 +80,11 @@ export function checkLog4jOptions(options: Record<string, string>, field = 'log4
  * @param syslogTag the app name of the syslog appender (e.g. `kafka-0`); with it, syslog is on
  * @throws ValueError for an option {@link checkLog4jOptions} refuses
  */
-export function renderLog4jOverrides(options: Record<string, string>, nodeId: number, syslogTag?: string): string | undefined {
+export function renderLog4jOverrides(
+  options: Record<string, string>,
+  nodeId: number,
+  syslogTag?: string,
+): string | undefined {
   const props = new Map<string, string>()
   let i = 0
   for (const [k, v0] of Object.entries(options)) {
@@ -88,5 +108,8 @@ export function renderLog4jOverrides(options: Record<string, string>, nodeId: nu
     props.set('rootLogger.appenderRef.kmSyslog.ref', 'kmSyslog')
   }
   if (props.size === 0) return undefined
-  return formatProperties(props, 'log4j2 overrides written by kafka-mesos (--log4j-options, --syslog); merged over the distribution config')
+  return formatProperties(
+    props,
+    'log4j2 overrides written by kafka-mesos (--log4j-options, --syslog); merged over the distribution config',
+  )
 }

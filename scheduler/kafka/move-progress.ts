@@ -42,7 +42,11 @@ export function bytesToMove(moves: readonly PlannedMove[], sizes: ReadonlyMap<st
  * Progress from the planned sizes and the sizes of the added replicas now (`broker/topic:partition`
  * → bytes; missing = not created yet). A move whose state is `done` counts in full.
  */
-export function progressOf(moves: readonly PlannedMove[], sizes: ReadonlyMap<string, number>, now: ReadonlyMap<string, number>): MoveProgress {
+export function progressOf(
+  moves: readonly PlannedMove[],
+  sizes: ReadonlyMap<string, number>,
+  now: ReadonlyMap<string, number>,
+): MoveProgress {
   let moved = 0
   let done = 0
   for (const m of moves) {
@@ -80,7 +84,10 @@ export async function brokerEndpoints(admin: Admin): Promise<Map<number, string>
  * (current logs only, not future ones being moved between directories). Brokers that don't answer
  * are left out.
  */
-export async function replicaSizes(endpoints: ReadonlyMap<number, string>, wanted: ReadonlyMap<number, ReadonlyArray<{ topic: string; partition: number }>>): Promise<Map<string, number>> {
+export async function replicaSizes(
+  endpoints: ReadonlyMap<number, string>,
+  wanted: ReadonlyMap<number, ReadonlyArray<{ topic: string; partition: number }>>,
+): Promise<Map<string, number>> {
   const out = new Map<string, number>()
   await Promise.all(
     [...wanted].map(async ([broker, parts]) => {
@@ -89,7 +96,10 @@ export async function replicaSizes(endpoints: ReadonlyMap<number, string>, wante
       const byTopic = new Map<string, number[]>()
       for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition])
       try {
-        const logs = await describeLogDirs(ep, [...byTopic].map(([topic, partitions]) => ({ topic, partitions })))
+        const logs = await describeLogDirs(
+          ep,
+          [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+        )
         for (const l of logs) if (!l.future) out.set(`${broker}/${key(l.topic, l.partition)}`, l.size)
       } catch {
         // a broker that is down has copied nothing we can count
@@ -102,7 +112,8 @@ export async function replicaSizes(endpoints: ReadonlyMap<number, string>, wante
 /** Each partition's size before its move: the largest copy among its current replicas. */
 export async function partitionSizes(admin: Admin, moves: readonly PlannedMove[]): Promise<Map<string, number>> {
   const wanted = new Map<number, Array<{ topic: string; partition: number }>>()
-  for (const m of moves) for (const b of m.from) wanted.set(b, [...(wanted.get(b) ?? []), { topic: m.topic, partition: m.partition }])
+  for (const m of moves)
+    for (const b of m.from) wanted.set(b, [...(wanted.get(b) ?? []), { topic: m.topic, partition: m.partition }])
   const logs = await replicaSizes(await brokerEndpoints(admin), wanted)
   const out = new Map<string, number>()
   for (const [k, size] of logs) {
@@ -117,7 +128,8 @@ export async function addedSizes(admin: Admin, moves: readonly PlannedMove[]): P
   const wanted = new Map<number, Array<{ topic: string; partition: number }>>()
   for (const m of moves) {
     if (m.state === 'done') continue
-    for (const b of addedReplicas(m)) wanted.set(b, [...(wanted.get(b) ?? []), { topic: m.topic, partition: m.partition }])
+    for (const b of addedReplicas(m))
+      wanted.set(b, [...(wanted.get(b) ?? []), { topic: m.topic, partition: m.partition }])
   }
   if (wanted.size === 0) return new Map()
   return replicaSizes(await brokerEndpoints(admin), wanted)

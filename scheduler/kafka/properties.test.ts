@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { effectiveLogDirs, formatProperties, parseProperties, renderServerProperties, serverProperties, substituteId } from './properties.js'
-import { decodeTaskData, encodeTaskData, KafkaTaskDataSchema, newClusterId, type KafkaTaskData } from './task-data.js'
+import { describe, expect, it } from 'vitest'
+import {
+  effectiveLogDirs,
+  formatProperties,
+  parseProperties,
+  renderServerProperties,
+  serverProperties,
+  substituteId,
+} from './properties.js'
+import { decodeTaskData, encodeTaskData, type KafkaTaskData, KafkaTaskDataSchema, newClusterId } from './task-data.js'
 
 const DEFAULTS = `# sample
 process.roles=broker,controller
@@ -19,27 +26,46 @@ log.retention.hours=168
 
 function data(over: Partial<KafkaTaskData> = {}): KafkaTaskData {
   return KafkaTaskDataSchema.parse({
-    role: 'broker', nodeId: 7, clusterId: 'MkU3OEVBNTcwNTJENDM2Qk', host: '127.0.1.1', port: 31000,
-    quorum: '127.0.1.2:31005', format: 'no-initial-controllers', heapMb: 256, ...over,
+    role: 'broker',
+    nodeId: 7,
+    clusterId: 'MkU3OEVBNTcwNTJENDM2Qk',
+    host: '127.0.1.1',
+    port: 31000,
+    quorum: '127.0.1.2:31005',
+    format: 'no-initial-controllers',
+    heapMb: 256,
+    ...over,
   })
 }
 
 describe('parseProperties', () => {
   it('reads separators, comments, continuations and escapes', () => {
     const p = parseProperties('# c\n! c2\n a = 1\nb:2\nc 3\nd=x\\\n   y\ne=a\\=b\\u0041\nf=\n')
-    expect([...p]).toEqual([['a', '1'], ['b', '2'], ['c', '3'], ['d', 'xy'], ['e', 'a=bA'], ['f', '']])
+    expect([...p]).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+      ['d', 'xy'],
+      ['e', 'a=bA'],
+      ['f', ''],
+    ])
   })
   it('round-trips through formatProperties', () => {
-    fc.assert(fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.string()), (obj) => {
-      const m = new Map(Object.entries(obj))
-      expect([...parseProperties(formatProperties(m, 'hdr\nline2'))]).toEqual([...m])
-    }))
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.string()), (obj) => {
+        const m = new Map(Object.entries(obj))
+        expect([...parseProperties(formatProperties(m, 'hdr\nline2'))]).toEqual([...m])
+      }),
+    )
   })
 })
 
 describe('serverProperties', () => {
   it('renders a broker over the defaults', () => {
-    const p = serverProperties(data({ rack: 'r1', internalTopicRf: 3 }), { defaults: DEFAULTS, logDirs: '/data/kafka-broker-7' })
+    const p = serverProperties(data({ rack: 'r1', internalTopicRf: 3 }), {
+      defaults: DEFAULTS,
+      logDirs: '/data/kafka-broker-7',
+    })
     expect(p.get('process.roles')).toBe('broker')
     expect(p.get('node.id')).toBe('7')
     expect(p.get('listeners')).toBe('PLAINTEXT://127.0.1.1:31000')
@@ -58,9 +84,13 @@ describe('serverProperties', () => {
   })
 
   it('renders a controller without broker-only keys', () => {
-    const p = serverProperties(data({ role: 'controller', nodeId: 100, port: 31005, host: '127.0.1.2', format: 'standalone', rack: 'r1' }), {
-      defaults: DEFAULTS + 'controller.quorum.voters=1@localhost:9093\n', logDirs: '/d',
-    })
+    const p = serverProperties(
+      data({ role: 'controller', nodeId: 100, port: 31005, host: '127.0.1.2', format: 'standalone', rack: 'r1' }),
+      {
+        defaults: `${DEFAULTS}controller.quorum.voters=1@localhost:9093\n`,
+        logDirs: '/d',
+      },
+    )
     expect(p.get('process.roles')).toBe('controller')
     expect(p.get('listeners')).toBe('CONTROLLER://127.0.1.2:31005')
     expect(p.get('advertised.listeners')).toBe('CONTROLLER://127.0.1.2:31005')
@@ -71,7 +101,10 @@ describe('serverProperties', () => {
   })
 
   it('applies user options last, with $id substituted', () => {
-    const p = serverProperties(data({ options: { 'log.dirs': '/mnt/kafka-$id', 'num.partitions': '8', 'listeners': 'PLAINTEXT://0.0.0.0:1' } }), { defaults: DEFAULTS, logDirs: '/x' })
+    const p = serverProperties(
+      data({ options: { 'log.dirs': '/mnt/kafka-$id', 'num.partitions': '8', listeners: 'PLAINTEXT://0.0.0.0:1' } }),
+      { defaults: DEFAULTS, logDirs: '/x' },
+    )
     expect(p.get('log.dirs')).toBe('/mnt/kafka-7')
     expect(p.get('num.partitions')).toBe('8')
     expect(p.get('listeners')).toBe('PLAINTEXT://0.0.0.0:1')
@@ -93,7 +126,18 @@ describe('helpers and task data', () => {
     expect(effectiveLogDirs(data({ options: { 'log.dirs': '/a/$id, /b/$id' } }), '/x')).toEqual(['/a/7', '/b/7'])
   })
   it('task data round-trips and applies defaults', () => {
-    const d = decodeTaskData(encodeTaskData({ role: 'controller', nodeId: 1, clusterId: 'MkU3OEVBNTcwNTJENDM2Qk', host: 'h', port: 1, quorum: 'h:1', format: 'standalone', heapMb: 256 }))
+    const d = decodeTaskData(
+      encodeTaskData({
+        role: 'controller',
+        nodeId: 1,
+        clusterId: 'MkU3OEVBNTcwNTJENDM2Qk',
+        host: 'h',
+        port: 1,
+        quorum: 'h:1',
+        format: 'standalone',
+        heapMb: 256,
+      }),
+    )
     expect(d.options).toEqual({})
     expect(d.javaCmd).toBe('java')
     expect(d.jvmOptions).toBe('')

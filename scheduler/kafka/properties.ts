@@ -30,19 +30,22 @@ export function parseProperties(text: string): Properties {
     let k = 0
     while (k < line.length) {
       const c = line[k]
-      if (c === '\\') { k += 2; continue }
+      if (c === '\\') {
+        k += 2
+        continue
+      }
       if (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f') break
       k++
     }
-    const key = unescape(line.slice(0, k))
+    const key = unescapeValue(line.slice(0, k))
     let rest = line.slice(k).replace(/^[ \t\f]+/, '')
     if (rest.startsWith('=') || rest.startsWith(':')) rest = rest.slice(1).replace(/^[ \t\f]+/, '')
-    out.set(key, unescape(rest))
+    out.set(key, unescapeValue(rest))
   }
   return out
 }
 
-function unescape(s: string): string {
+function unescapeValue(s: string): string {
   return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, e: string) => {
     if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16))
     return ({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[e] ?? e
@@ -50,7 +53,9 @@ function unescape(s: string): string {
 }
 
 function escapeKey(s: string): string {
-  return escapeCommon(s).replace(/[=: ]/g, (c) => `\\${c}`).replace(/^[#!]/, (c) => `\\${c}`)
+  return escapeCommon(s)
+    .replace(/[=: ]/g, (c) => `\\${c}`)
+    .replace(/^[#!]/, (c) => `\\${c}`)
 }
 
 function escapeValue(s: string): string {
@@ -72,7 +77,7 @@ export function formatProperties(props: Properties, header?: string): string {
   const lines: string[] = []
   if (header) for (const h of header.split('\n')) lines.push(`# ${h}`)
   for (const [k, v] of props) lines.push(`${escapeKey(k)}=${escapeValue(v)}`)
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }
 
 /** Replaces every `$id` in a user option value with the node id (mesos/kafka's substitution). */
@@ -171,7 +176,10 @@ export function renderServerProperties(data: KafkaTaskData, opts: RenderOptions)
 export function effectiveLogDirs(data: KafkaTaskData, fallback: string): string[] {
   const user = data.options['log.dirs']
   const value = user !== undefined ? substituteId(user, data.nodeId) : fallback
-  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
 }
 
 /** IPv6 literals go in brackets inside listener URLs. */

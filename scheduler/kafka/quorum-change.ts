@@ -1,8 +1,15 @@
 import type { Logger } from 'pino'
-import { newNode, type KafkaNode } from '../brokers/broker.js'
+import { type KafkaNode, newNode } from '../brokers/broker.js'
 import type { SchedulerState } from '../storage/state.js'
-import { controllerEndpoint, CONTROLLER_BASE_ID, newKafkaUuid, voters } from './quorum.js'
-import { addRaftVoter, removeRaftVoter, splitEndpoint, VoterChangeError, ZERO_UUID, type QuorumDescription } from './wire/index.js'
+import { CONTROLLER_BASE_ID, controllerEndpoint, newKafkaUuid, voters } from './quorum.js'
+import {
+  addRaftVoter,
+  type QuorumDescription,
+  removeRaftVoter,
+  splitEndpoint,
+  VoterChangeError,
+  ZERO_UUID,
+} from './wire/index.js'
 
 /**
  * Changing the voter set of a running KRaft quorum with Kafka's dynamic quorum (KIP-853), one change
@@ -37,7 +44,10 @@ export const MAX_VOTERS = 9
 /** A change that cannot start; the API answers `status` with the message. */
 export class QuorumChangeRefused extends Error {
   readonly code = 'KM_ERR_QUORUM_CHANGE'
-  constructor(message: string, readonly status: 400 | 409 | 503 = 400) {
+  constructor(
+    message: string,
+    readonly status: 400 | 409 | 503 = 400,
+  ) {
     super(message)
   }
 }
@@ -56,41 +66,92 @@ const running = (n: KafkaNode | undefined) => n?.task?.state === 'running'
  * Why a change of this kind cannot start now, or undefined. Pure; `q` is the quorum as DescribeQuorum
  * v2 reports it, or the error text when it could not be described.
  */
-export function refusal(state: Pick<SchedulerState, 'controllers' | 'brokers' | 'quorumChange'>, q: QuorumDescription | string, op: QuorumChangeOp, id?: number): { message: string; status: 400 | 409 | 503 } | undefined {
+export function refusal(
+  state: Pick<SchedulerState, 'controllers' | 'brokers' | 'quorumChange'>,
+  q: QuorumDescription | string,
+  op: QuorumChangeOp,
+  id?: number,
+): { message: string; status: 400 | 409 | 503 } | undefined {
   const c = state.quorumChange
-  if (changeInProgress(c)) return { status: 409, message: `another quorum change is in progress (${describeChange(c!)}); wait for it (controller list shows its progress)` }
+  if (changeInProgress(c))
+    return {
+      status: 409,
+      message: `another quorum change is in progress (${describeChange(c!)}); wait for it (controller list shows its progress)`,
+    }
   const combined = state.brokers.filter((b) => b.role === 'broker,controller')
-  if (state.controllers.length === 0 && combined.length === 0) return { status: 400, message: 'there is no KRaft quorum yet: it is created when the first broker starts (broker start)' }
+  if (state.controllers.length === 0 && combined.length === 0)
+    return {
+      status: 400,
+      message: 'there is no KRaft quorum yet: it is created when the first broker starts (broker start)',
+    }
   const node = id === undefined ? undefined : state.controllers.find((n) => n.id === id)
   if (op !== 'add') {
-    if (id === undefined) return { status: 400, message: 'controller: required, the node id of a controller such as 1000001 (see controller list)' }
-    if (combined.some((b) => b.id === id)) return { status: 400, message: `node ${id} is a broker,controller node: it stays a voter for good (it serves clients too); add controllers and remove others instead` }
-    if (!node) return { status: 400, message: `controller ${id} not found; controllers are ${state.controllers.map((n) => n.id).join(', ') || 'none'}` }
+    if (id === undefined)
+      return {
+        status: 400,
+        message: 'controller: required, the node id of a controller such as 1000001 (see controller list)',
+      }
+    if (combined.some((b) => b.id === id))
+      return {
+        status: 400,
+        message: `node ${id} is a broker,controller node: it stays a voter for good (it serves clients too); add controllers and remove others instead`,
+      }
+    if (!node)
+      return {
+        status: 400,
+        message: `controller ${id} not found; controllers are ${state.controllers.map((n) => n.id).join(', ') || 'none'}`,
+      }
     if (op === 'remove' && node.membership === 'joining') return undefined // not a voter: dropping it needs no quorum
   }
-  if (typeof q === 'string') return { status: 503, message: `the KRaft quorum cannot be described, so its voters cannot change: ${q}` }
-  if (q.leaderId < 0) return { status: 503, message: 'the KRaft quorum has no leader right now: a quorum without a running majority cannot change its voters' }
+  if (typeof q === 'string')
+    return { status: 503, message: `the KRaft quorum cannot be described, so its voters cannot change: ${q}` }
+  if (q.leaderId < 0)
+    return {
+      status: 503,
+      message: 'the KRaft quorum has no leader right now: a quorum without a running majority cannot change its voters',
+    }
   if (q.voters.some((v) => v.directoryId === ZERO_UUID)) {
-    return { status: 400, message: 'the quorum is static (kraft.version 0: its voters have no directory ids), so voters cannot be added or removed; upgrade it with kafka-features upgrade --feature kraft.version=1 first' }
+    return {
+      status: 400,
+      message:
+        'the quorum is static (kraft.version 0: its voters have no directory ids), so voters cannot be added or removed; upgrade it with kafka-features upgrade --feature kraft.version=1 first',
+    }
   }
   const voterIds = q.voters.map((v) => v.replicaId)
-  const runningVoters = voterIds.filter((v) => running([...state.controllers, ...combined].find((n) => n.id === v)) || v === q.leaderId).length
+  const runningVoters = voterIds.filter(
+    (v) => running([...state.controllers, ...combined].find((n) => n.id === v)) || v === q.leaderId,
+  ).length
   if (op === 'add' || op === 'replace') {
-    if (voterIds.length + 1 > MAX_VOTERS && op === 'add') return { status: 400, message: `the quorum already has ${voterIds.length} voters; more than ${MAX_VOTERS} only slows every metadata commit` }
+    if (voterIds.length + 1 > MAX_VOTERS && op === 'add')
+      return {
+        status: 400,
+        message: `the quorum already has ${voterIds.length} voters; more than ${MAX_VOTERS} only slows every metadata commit`,
+      }
     // The new voter set (one more voter) must commit: a majority of it has to run.
     if (runningVoters + 1 < majority(voterIds.length + 1)) {
-      return { status: 503, message: `only ${runningVoters} of ${voterIds.length} voters run: a voter set of ${voterIds.length + 1} needs ${majority(voterIds.length + 1)} to commit the change` }
+      return {
+        status: 503,
+        message: `only ${runningVoters} of ${voterIds.length} voters run: a voter set of ${voterIds.length + 1} needs ${majority(voterIds.length + 1)} to commit the change`,
+      }
     }
   }
   if (op === 'replace' || op === 'remove') {
-    if (!voterIds.includes(id!)) return { status: 400, message: `controller ${id} is not a voter of the quorum (voters: ${voterIds.join(', ')})` }
+    if (!voterIds.includes(id!))
+      return { status: 400, message: `controller ${id} is not a voter of the quorum (voters: ${voterIds.join(', ')})` }
   }
   if (op === 'remove') {
-    if (voterIds.length === 1) return { status: 400, message: `controller ${id} is the only voter: a quorum needs at least one; add another controller first (controller add)` }
+    if (voterIds.length === 1)
+      return {
+        status: 400,
+        message: `controller ${id} is the only voter: a quorum needs at least one; add another controller first (controller add)`,
+      }
     const left = voterIds.length - 1
     const leftRunning = runningVoters - (running(node) || id === q.leaderId ? 1 : 0)
     if (leftRunning < majority(left)) {
-      return { status: 400, message: `removing controller ${id} would leave ${left} voters of which ${leftRunning} run, below a majority (${majority(left)}); start or replace the stopped controllers first` }
+      return {
+        status: 400,
+        message: `removing controller ${id} would leave ${left} voters of which ${leftRunning} run, below a majority (${majority(left)}); start or replace the stopped controllers first`,
+      }
     }
   }
   return undefined
@@ -98,7 +159,12 @@ export function refusal(state: Pick<SchedulerState, 'controllers' | 'brokers' | 
 
 /** One line about a change: `add 1000003: catching-up (observer, 12 records behind)`. */
 export function describeChange(c: QuorumChange): string {
-  const who = c.op === 'replace' ? `replace ${c.leaving} by ${c.joining}` : c.op === 'add' ? `add ${c.joining}` : `remove ${c.leaving}`
+  const who =
+    c.op === 'replace'
+      ? `replace ${c.leaving} by ${c.joining}`
+      : c.op === 'add'
+        ? `add ${c.joining}`
+        : `remove ${c.leaving}`
   return `${who}: ${c.phase}${c.detail ? ` (${c.detail})` : ''}${c.error ? ` — ${c.error}` : ''}`
 }
 
@@ -155,8 +221,14 @@ export class QuorumChanger {
     c.error = error
     const leaving = c.phase === 'removing' ? this.ctx.state.controllers.find((n) => n.id === c.leaving) : undefined
     if (leaving) leaving.membership = undefined // still a voter
-    const joining = c.joining !== undefined ? this.ctx.state.controllers.find((n) => n.id === c.joining && n.membership === 'joining') : undefined
-    this.to('failed', `failed: ${error}${joining ? `; controller ${joining.id} is not a voter: drop it with controller remove ${joining.id}` : ''}`)
+    const joining =
+      c.joining !== undefined
+        ? this.ctx.state.controllers.find((n) => n.id === c.joining && n.membership === 'joining')
+        : undefined
+    this.to(
+      'failed',
+      `failed: ${error}${joining ? `; controller ${joining.id} is not a voter: drop it with controller remove ${joining.id}` : ''}`,
+    )
   }
 
   /**
@@ -180,7 +252,9 @@ export class QuorumChanger {
     if (op === 'add' || op === 'replace') {
       const node = this.newController()
       change.joining = node.id
-      this.note(`controller ${node.id} created; waiting for a host without a controller${op === 'replace' ? ` (to replace ${id})` : ''}`)
+      this.note(
+        `controller ${node.id} created; waiting for a host without a controller${op === 'replace' ? ` (to replace ${id})` : ''}`,
+      )
     }
     if (op === 'remove' || op === 'replace') change.leaving = id
     if (op === 'remove') {
@@ -238,14 +312,23 @@ export class QuorumChanger {
 
   private async step(c: QuorumChange): Promise<void> {
     const state = this.ctx.state
-    if (this.now() - c.startedAt > QUORUM_CHANGE_DEADLINE_MS) return this.fail(`not done within ${QUORUM_CHANGE_DEADLINE_MS / 60_000} minutes (${c.phase}${c.detail ? `: ${c.detail}` : ''})`)
+    if (this.now() - c.startedAt > QUORUM_CHANGE_DEADLINE_MS)
+      return this.fail(
+        `not done within ${QUORUM_CHANGE_DEADLINE_MS / 60_000} minutes (${c.phase}${c.detail ? `: ${c.detail}` : ''})`,
+      )
     const joining = state.controllers.find((n) => n.id === c.joining)
     const leaving = state.controllers.find((n) => n.id === c.leaving)
     switch (c.phase) {
       case 'placing': {
         if (!joining) return this.fail(`controller ${c.joining} is gone from the state`)
-        if (running(joining)) return this.to('catching-up', `controller ${joining.id} runs on ${controllerEndpoint(joining) ?? joining.task!.endpoint} as an observer; waiting until it has caught up with the leader`)
-        c.detail = joining.task ? `task ${joining.task.state}` : (this.ctx.waiting(joining.id) ?? 'waiting for an offer')
+        if (running(joining))
+          return this.to(
+            'catching-up',
+            `controller ${joining.id} runs on ${controllerEndpoint(joining) ?? joining.task!.endpoint} as an observer; waiting until it has caught up with the leader`,
+          )
+        c.detail = joining.task
+          ? `task ${joining.task.state}`
+          : (this.ctx.waiting(joining.id) ?? 'waiting for an offer')
         return
       }
       case 'catching-up': {
@@ -263,19 +346,30 @@ export class QuorumChanger {
           return
         }
         joining.directoryId = o.directoryId
-        return this.to('adding', `controller ${joining.id} has caught up (log end offset ${o.logEndOffset}, directory id ${o.directoryId}); AddRaftVoter to leader ${q.leaderId}`)
+        return this.to(
+          'adding',
+          `controller ${joining.id} has caught up (log end offset ${o.logEndOffset}, directory id ${o.directoryId}); AddRaftVoter to leader ${q.leaderId}`,
+        )
       }
       case 'adding': {
         if (!joining) return this.fail(`controller ${c.joining} is gone from the state`)
         const q = await this.ctx.describe()
         if (q.voters.some((v) => v.replicaId === joining.id)) return this.joined(c, joining, q)
         const endpoint = controllerEndpoint(joining)
-        if (!endpoint || !joining.directoryId) return this.fail(`controller ${joining.id} has no endpoint or directory id`)
+        if (!endpoint || !joining.directoryId)
+          return this.fail(`controller ${joining.id} has no endpoint or directory id`)
         const { host, port } = splitEndpoint(endpoint)
         try {
-          await addRaftVoter(this.leader(q), { clusterId: state.clusterId, timeoutMs: ADD_VOTER_TIMEOUT_MS, voterId: joining.id, voterDirectoryId: joining.directoryId, listeners: [{ name: 'CONTROLLER', host, port }] })
+          await addRaftVoter(this.leader(q), {
+            clusterId: state.clusterId,
+            timeoutMs: ADD_VOTER_TIMEOUT_MS,
+            voterId: joining.id,
+            voterDirectoryId: joining.directoryId,
+            listeners: [{ name: 'CONTROLLER', host, port }],
+          })
         } catch (e) {
-          if (e instanceof VoterChangeError && e.errorName === 'DUPLICATE_VOTER') return this.joined(c, joining, await this.ctx.describe())
+          if (e instanceof VoterChangeError && e.errorName === 'DUPLICATE_VOTER')
+            return this.joined(c, joining, await this.ctx.describe())
           if (e instanceof VoterChangeError && !RETRIABLE.has(e.errorName)) return this.fail(e.message)
           c.detail = `retrying: ${(e as Error).message}`
           return
@@ -288,7 +382,11 @@ export class QuorumChanger {
         const v = q.voters.find((x) => x.replicaId === leaving.id)
         if (!v) return this.left(c, leaving, q)
         try {
-          await removeRaftVoter(this.leader(q), { clusterId: state.clusterId, voterId: leaving.id, voterDirectoryId: v.directoryId })
+          await removeRaftVoter(this.leader(q), {
+            clusterId: state.clusterId,
+            voterId: leaving.id,
+            voterDirectoryId: v.directoryId,
+          })
         } catch (e) {
           if (e instanceof VoterChangeError && e.errorName === 'VOTER_NOT_FOUND') return this.left(c, leaving, q)
           if (e instanceof VoterChangeError && !RETRIABLE.has(e.errorName)) return this.fail(e.message)
@@ -307,8 +405,13 @@ export class QuorumChanger {
           return
         }
         state.controllers = state.controllers.filter((n) => n !== leaving)
-        const rest = voters([...state.controllers, ...state.brokers.filter((b) => b.role === 'broker,controller')]).map((n) => n.id).sort((x, y) => x - y)
-        return this.to('done', `controller ${leaving.id} ${stillRuns ? 'did not stop in time; forgotten anyway' : 'stopped'} and forgotten; voters: ${rest.join(', ')}${rest.length % 2 === 0 ? ` (an even number of voters tolerates no more failures than ${rest.length - 1})` : ''}`)
+        const rest = voters([...state.controllers, ...state.brokers.filter((b) => b.role === 'broker,controller')])
+          .map((n) => n.id)
+          .sort((x, y) => x - y)
+        return this.to(
+          'done',
+          `controller ${leaving.id} ${stillRuns ? 'did not stop in time; forgotten anyway' : 'stopped'} and forgotten; voters: ${rest.join(', ')}${rest.length % 2 === 0 ? ` (an even number of voters tolerates no more failures than ${rest.length - 1})` : ''}`,
+        )
       }
       default:
         return
@@ -333,14 +436,20 @@ export class QuorumChanger {
     if (c.op === 'replace') {
       const old = this.ctx.state.controllers.find((n) => n.id === c.leaving)
       if (old) old.membership = 'leaving'
-      return this.to('removing', `controller ${node.id} is a voter (voters: ${ids.join(', ')}); removing voter ${c.leaving}`)
+      return this.to(
+        'removing',
+        `controller ${node.id} is a voter (voters: ${ids.join(', ')}); removing voter ${c.leaving}`,
+      )
     }
     return this.to('done', `controller ${node.id} is a voter; voters: ${ids.join(', ')}`)
   }
 
-  private left(c: QuorumChange, node: KafkaNode, q: QuorumDescription): void {
+  private left(_c: QuorumChange, node: KafkaNode, q: QuorumDescription): void {
     node.membership = 'leaving'
-    const ids = q.voters.map((v) => v.replicaId).filter((id) => id !== node.id).sort((x, y) => x - y)
+    const ids = q.voters
+      .map((v) => v.replicaId)
+      .filter((id) => id !== node.id)
+      .sort((x, y) => x - y)
     this.to('stopping', `controller ${node.id} is no longer a voter (voters: ${ids.join(', ')}); stopping it`)
   }
 }

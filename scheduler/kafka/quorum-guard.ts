@@ -27,6 +27,9 @@ export function quorumStopProblem(nodes: readonly KafkaNode[], stopping: Readonl
   const after = voters.filter((v) => running(v) && !stopping.has(v.id)).length
   const staying = nodes.filter((n) => n.active && !stopping.has(n.id))
   if (before < majority || after >= majority || staying.length === 0) return undefined
-  const names = voters.filter((v) => stopping.has(v.id)).map((v) => v.id).join(',')
+  const names = voters
+    .filter((v) => stopping.has(v.id))
+    .map((v) => v.id)
+    .join(',')
   return `stopping ${names} leaves ${after} of ${voters.length} KRaft voters running (a majority is ${majority}) while ${staying.map((n) => n.id).join(',')} keep running without a quorum; stop those too, or stop fewer voters at a time`
 }

@@ -1,10 +1,24 @@
 import { describe, expect, test } from 'vitest'
-import { parseAttributes, parseResources, type Offer } from '../../core-cluster/proto/index.js'
-import { newNode, type KafkaNode } from '../brokers/broker.js'
-import { brokersWaitFor, bootstrapServers, controllerPlacementConflict, newControllers, placeGang, RACK_PREFERENCE_MS } from './quorum.js'
+import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
+import { type KafkaNode, newNode } from '../brokers/broker.js'
+import {
+  bootstrapServers,
+  brokersWaitFor,
+  controllerPlacementConflict,
+  newControllers,
+  placeGang,
+  RACK_PREFERENCE_MS,
+} from './quorum.js'
 
 function offer(host: string, rack?: string, resources = 'cpus:2;mem:4096;ports:[31000-31999]'): Offer {
-  return { id: { value: `o-${host}-${Math.random()}` }, framework_id: { value: 'f' }, agent_id: { value: `a-${host}` }, hostname: host, resources: parseResources(resources), attributes: rack ? parseAttributes(`rack:${rack}`) : [] }
+  return {
+    id: { value: `o-${host}-${Math.random()}` },
+    framework_id: { value: 'f' },
+    agent_id: { value: `a-${host}` },
+    hostname: host,
+    resources: parseResources(resources),
+    attributes: rack ? parseAttributes(`rack:${rack}`) : [],
+  }
 }
 
 const small = { cpus: 0.5, mem: 768, heap: 256 }
@@ -14,7 +28,15 @@ function runningController(id: number, host: string, rack?: string): KafkaNode {
   n.active = true
   n.stickiness.hostname = host
   n.port = { start: 31000, end: 31000 }
-  n.task = { id: `t${id}`, slaveId: 'a', executorId: 'e', hostname: host, endpoint: `${host}:31000`, attributes: rack ? { rack } : {}, state: 'running' }
+  n.task = {
+    id: `t${id}`,
+    slaveId: 'a',
+    executorId: 'e',
+    hostname: host,
+    endpoint: `${host}:31000`,
+    attributes: rack ? { rack } : {},
+    state: 'running',
+  }
   return n
 }
 
@@ -34,8 +56,12 @@ describe('gang placement of a new quorum', () => {
   })
 
   test('no racks: distinct hosts; too few hosts: the reason', () => {
-    expect(placeGang(newControllers(3, small), [offer('h1'), offer('h1'), offer('h2')])).toMatch(/needs 3 distinct hosts; offers came from 2/)
-    expect(placeGang(newControllers(1, small), [offer('h1', undefined, 'cpus:0.1;mem:100;ports:[1-2]')])).toMatch(/cpus < 0.5/)
+    expect(placeGang(newControllers(3, small), [offer('h1'), offer('h1'), offer('h2')])).toMatch(
+      /needs 3 distinct hosts; offers came from 2/,
+    )
+    expect(placeGang(newControllers(1, small), [offer('h1', undefined, 'cpus:0.1;mem:100;ports:[1-2]')])).toMatch(
+      /cpus < 0.5/,
+    )
   })
 })
 
@@ -46,11 +72,15 @@ describe('placing a controller added to a running quorum', () => {
   const all = [c0, joining]
 
   test('never on a host that already has a controller', () => {
-    expect(controllerPlacementConflict(joining, offer('h1', 'r9'), all, 0, 10 * RACK_PREFERENCE_MS)).toMatch(/distinct hosts: h1 already has controller 1000000/)
+    expect(controllerPlacementConflict(joining, offer('h1', 'r9'), all, 0, 10 * RACK_PREFERENCE_MS)).toMatch(
+      /distinct hosts: h1 already has controller 1000000/,
+    )
   })
 
   test('a rack of its own first; any free host after the preference period', () => {
-    expect(controllerPlacementConflict(joining, offer('h2', 'r1'), all, 0, 1000)).toMatch(/distinct racks: rack r1 already has controller 1000000/)
+    expect(controllerPlacementConflict(joining, offer('h2', 'r1'), all, 0, 1000)).toMatch(
+      /distinct racks: rack r1 already has controller 1000000/,
+    )
     expect(controllerPlacementConflict(joining, offer('h2', 'r1'), all, 0, RACK_PREFERENCE_MS + 1)).toBeUndefined()
     expect(controllerPlacementConflict(joining, offer('h3', 'r2'), all, 0, 1000)).toBeUndefined()
     expect(controllerPlacementConflict(joining, offer('h3'), all, 0, 1000)).toBeUndefined()

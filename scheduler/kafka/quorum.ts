@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Offer } from '../../core-cluster/proto/index.js'
-import { isFit, matchOffer, offerAttributes, type Fit } from '../brokers/matching.js'
-import { newNode, type KafkaNode } from '../brokers/broker.js'
+import { type KafkaNode, newNode } from '../brokers/broker.js'
+import { type Fit, isFit, matchOffer, offerAttributes } from '../brokers/matching.js'
 
 /** Node ids from this number up are KRaft controllers; brokers use lower ids (ids never collide). */
 export const CONTROLLER_BASE_ID = 1_000_000
@@ -34,7 +34,10 @@ export function newControllers(count: number, resources: { cpus: number; mem: nu
 
 /** `host:port` of a placed controller (its host and port are fixed once the quorum is formed). */
 export function controllerEndpoint(node: KafkaNode): string | undefined {
-  if (node.role === 'broker,controller') return node.stickiness.hostname && node.controllerPort ? `${node.stickiness.hostname}:${node.controllerPort}` : undefined
+  if (node.role === 'broker,controller')
+    return node.stickiness.hostname && node.controllerPort
+      ? `${node.stickiness.hostname}:${node.controllerPort}`
+      : undefined
   if (!node.stickiness.hostname || !node.port) return undefined
   return `${node.stickiness.hostname}:${node.port.start}`
 }
@@ -52,7 +55,10 @@ export function quorumPlaced(controllers: readonly KafkaNode[]): boolean {
 
 /** `controller.quorum.bootstrap.servers` for every node: the voters' endpoints. */
 export function bootstrapServers(controllers: readonly KafkaNode[]): string {
-  return voters(controllers).map(controllerEndpoint).filter((e): e is string => !!e).join(',')
+  return voters(controllers)
+    .map(controllerEndpoint)
+    .filter((e): e is string => !!e)
+    .join(',')
 }
 
 /**
@@ -63,11 +69,14 @@ export function brokersWaitFor(all: readonly KafkaNode[]): string | undefined {
   const controllers = voters(all)
   if (controllers.length === 0) return 'waiting for the KRaft controllers to be created'
   const stopped = controllers.filter((c) => !c.active && !c.task)
-  if (!quorumPlaced(controllers) && stopped.length > 0) return `waiting for the KRaft quorum: voter${stopped.length > 1 ? 's' : ''} ${stopped.map((c) => c.id).join(',')} not started (broker start ${stopped.map((c) => c.id).join(',')})`
-  if (!quorumPlaced(controllers)) return `waiting for the KRaft quorum: ${controllers.length} controllers need offers on ${controllers.length} distinct hosts`
+  if (!quorumPlaced(controllers) && stopped.length > 0)
+    return `waiting for the KRaft quorum: voter${stopped.length > 1 ? 's' : ''} ${stopped.map((c) => c.id).join(',')} not started (broker start ${stopped.map((c) => c.id).join(',')})`
+  if (!quorumPlaced(controllers))
+    return `waiting for the KRaft quorum: ${controllers.length} controllers need offers on ${controllers.length} distinct hosts`
   const running = controllers.filter((c) => c.task?.state === 'running').length
   const majority = Math.floor(controllers.length / 2) + 1
-  if (running < majority) return `waiting for the KRaft quorum: ${running} of ${controllers.length} controllers running, ${majority} needed`
+  if (running < majority)
+    return `waiting for the KRaft quorum: ${running} of ${controllers.length} controllers running, ${majority} needed`
   return undefined
 }
 
@@ -91,11 +100,16 @@ export function offerRack(offer: Offer): string | undefined {
  * backtracking; N ≤ 5, so the search is tiny.
  * @returns the placements, or the reason it cannot be done with these offers
  */
-export function placeGang(controllers: readonly KafkaNode[], offers: readonly Offer[], now = Date.now()): GangPlacement[] | string {
+export function placeGang(
+  controllers: readonly KafkaNode[],
+  offers: readonly Offer[],
+  now = Date.now(),
+): GangPlacement[] | string {
   const byHost = new Map<string, Offer>()
   for (const o of offers) if (!byHost.has(o.hostname)) byHost.set(o.hostname, o)
   const hosts = [...byHost.values()]
-  if (hosts.length < controllers.length) return `a quorum of ${controllers.length} controllers needs ${controllers.length} distinct hosts; offers came from ${hosts.length}`
+  if (hosts.length < controllers.length)
+    return `a quorum of ${controllers.length} controllers needs ${controllers.length} distinct hosts; offers came from ${hosts.length}`
   const racks = new Set(hosts.map(offerRack).filter((r): r is string => r !== undefined))
   const byRack = hosts.every((o) => offerRack(o) !== undefined) && racks.size >= controllers.length
   const reasons = new Set<string>()
@@ -137,7 +151,13 @@ export const RACK_PREFERENCE_MS = 30_000
  * @param waitingSince epoch ms since the node has been waiting for a place
  * @returns why the offer does not do, or undefined when it does
  */
-export function controllerPlacementConflict(node: KafkaNode, offer: Offer, controllers: readonly KafkaNode[], waitingSince: number, now = Date.now()): string | undefined {
+export function controllerPlacementConflict(
+  node: KafkaNode,
+  offer: Offer,
+  controllers: readonly KafkaNode[],
+  waitingSince: number,
+  now = Date.now(),
+): string | undefined {
   if (node.stickiness.hostname) return undefined // pinned: matchOffer keeps it on its host
   const others = controllers.filter((c) => c !== node)
   const onHost = others.find((c) => (c.task?.hostname ?? c.stickiness.hostname) === offer.hostname)
@@ -145,12 +165,15 @@ export function controllerPlacementConflict(node: KafkaNode, offer: Offer, contr
   const rack = offerRack(offer)
   if (rack !== undefined && now - waitingSince < RACK_PREFERENCE_MS) {
     const onRack = others.find((c) => c.task?.attributes.rack === rack)
-    if (onRack) return `controllers go on distinct racks: rack ${rack} already has controller ${onRack.id} (any free host after ${RACK_PREFERENCE_MS / 1000}s)`
+    if (onRack)
+      return `controllers go on distinct racks: rack ${rack} already has controller ${onRack.id} (any free host after ${RACK_PREFERENCE_MS / 1000}s)`
   }
   return undefined
 }
 
 /** The `--initial-controllers` list of a placed gang: `id@host:port:directoryId,...` (KIP-853). */
 export function initialControllersList(placements: readonly GangPlacement[]): string {
-  return placements.map((p) => `${p.node.id}@${p.offer.hostname}:${p.fit.controllerPort ?? p.fit.port}:${p.node.directoryId}`).join(',')
+  return placements
+    .map((p) => `${p.node.id}@${p.offer.hostname}:${p.fit.controllerPort ?? p.fit.port}:${p.node.directoryId}`)
+    .join(',')
 }

@@ -19,7 +19,11 @@ export type QuotaEntityType = (typeof QUOTA_ENTITY_TYPES)[number]
 export const KAFKA_ENTITY_TYPE: Readonly<Record<QuotaEntityType, string>> = { clients: 'client-id', users: 'user' }
 
 /** The quota keys this API sets, with the REST param each comes from. */
-export const QUOTA_KEYS = { producerByteRate: 'producer_byte_rate', consumerByteRate: 'consumer_byte_rate', requestPercentage: 'request_percentage' } as const
+export const QUOTA_KEYS = {
+  producerByteRate: 'producer_byte_rate',
+  consumerByteRate: 'consumer_byte_rate',
+  requestPercentage: 'request_percentage',
+} as const
 export type QuotaKey = (typeof QUOTA_KEYS)[keyof typeof QUOTA_KEYS]
 
 /** The name `kafka-configs.sh` gives a type's default entity. */
@@ -50,9 +54,16 @@ function toMap(entries: QuotaEntry[], type: QuotaEntityType): QuotaMap {
  * have none left out. The default entity also appears when listing all.
  * @throws KafkaWireError when Kafka refuses; Error when no broker answers
  */
-export async function listQuotas(endpoints: readonly string[], type: QuotaEntityType, entity?: string): Promise<QuotaMap> {
+export async function listQuotas(
+  endpoints: readonly string[],
+  type: QuotaEntityType,
+  entity?: string,
+): Promise<QuotaMap> {
   if (entity !== undefined) return toMap(await describeClientQuotas(endpoints, [filter(type, entity)], true), type)
-  const [named, dflt] = await Promise.all([describeClientQuotas(endpoints, [filter(type)], true), describeClientQuotas(endpoints, [filter(type, DEFAULT_ENTITY)], true)])
+  const [named, dflt] = await Promise.all([
+    describeClientQuotas(endpoints, [filter(type)], true),
+    describeClientQuotas(endpoints, [filter(type, DEFAULT_ENTITY)], true),
+  ])
   return toMap([...dflt, ...named], type)
 }
 
@@ -63,9 +74,17 @@ export async function listQuotas(endpoints: readonly string[], type: QuotaEntity
  * @returns the entity's quotas after the change, `{"<entity>":{...}}` (`{}` when none is left)
  * @throws KafkaWireError when Kafka refuses a key or value (its message says which); Error when no broker answers
  */
-export async function setQuotas(endpoints: readonly string[], type: QuotaEntityType, entity: string, changes: Partial<Record<QuotaKey, number | null>>, settleMs = 5_000): Promise<QuotaMap> {
+export async function setQuotas(
+  endpoints: readonly string[],
+  type: QuotaEntityType,
+  entity: string,
+  changes: Partial<Record<QuotaKey, number | null>>,
+  settleMs = 5_000,
+): Promise<QuotaMap> {
   const ops = Object.entries(changes).map(([key, value]) => ({ key, value: value ?? null }))
-  await alterClientQuotas(endpoints, [{ entity: [{ type: KAFKA_ENTITY_TYPE[type], name: entity === DEFAULT_ENTITY ? null : entity }], ops }])
+  await alterClientQuotas(endpoints, [
+    { entity: [{ type: KAFKA_ENTITY_TYPE[type], name: entity === DEFAULT_ENTITY ? null : entity }], ops },
+  ])
   const deadline = Date.now() + settleMs
   for (;;) {
     const now = await listQuotas(endpoints, type, entity)

@@ -24,9 +24,16 @@
 
 import type { Admin } from 'kafkajs'
 import type { Logger } from 'pino'
-import { assignReplicas, realign, sameAssignment, type Assignment } from './assignment.js'
+import { type Assignment, assignReplicas, realign, sameAssignment } from './assignment.js'
 import { KafkaRequestError } from './kafka-errors.js'
-import { addedSizes, bytesToMove, formatProgress, partitionSizes, progressOf, type MoveProgress } from './move-progress.js'
+import {
+  addedSizes,
+  bytesToMove,
+  formatProgress,
+  type MoveProgress,
+  partitionSizes,
+  progressOf,
+} from './move-progress.js'
 import { applyThrottle, removeThrottle, type Throttle } from './throttle.js'
 import { assignments, refusal, topicMetadata } from './topics.js'
 import { alterPartitionReassignments } from './wire/index.js'
@@ -81,14 +88,22 @@ export interface RebalanceAnswer {
 export function plan(current: Map<string, Assignment>, req: Omit<RebalanceRequest, 'topics' | 'dryRun'>): Move[] {
   const moves: Move[] = []
   for (const [topic, a] of [...current].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
-    const ids = Object.keys(a).map(Number).sort((x, y) => x - y)
+    const ids = Object.keys(a)
+      .map(Number)
+      .sort((x, y) => x - y)
     if (ids.length === 0) continue
     let target: Assignment
     if (req.realign) {
       target = realign(a, { brokers: req.brokers, replicas: req.replicas, fixedStartIndex: req.fixedStartIndex })
     } else {
       const rf = req.replicas !== -1 ? req.replicas : a[ids[0]].length
-      target = assignReplicas({ brokers: req.brokers, partitions: ids.length, replicas: rf, fixedStartIndex: req.fixedStartIndex, startPartitionId: req.startPartitionId })
+      target = assignReplicas({
+        brokers: req.brokers,
+        partitions: ids.length,
+        replicas: rf,
+        fixedStartIndex: req.fixedStartIndex,
+        startPartitionId: req.startPartitionId,
+      })
       // startPartitionId only shifts where the round-robin starts: the partitions are still 0..n-1
       if (req.startPartitionId > 0) target = Object.fromEntries(Object.values(target).map((r, i) => [ids[i], r]))
     }
@@ -131,7 +146,11 @@ export class Rebalancer {
     const res = await admin.listPartitionReassignments({ timeout: 10_000 })
     const out = new Map<string, number[]>()
     // kafkajs 2.2.4's types say `topic` and `partitionIndex`; its decoder yields `name` and `partition`
-    type Ongoing = { topic?: string; name?: string; partitions: Array<{ partitionIndex?: number; partition?: number; replicas: number[] }> }
+    type Ongoing = {
+      topic?: string
+      name?: string
+      partitions: Array<{ partitionIndex?: number; partition?: number; replicas: number[] }>
+    }
     for (const t of res.topics as Ongoing[]) {
       for (const p of t.partitions) out.set(`${t.name ?? t.topic}:${p.partition ?? p.partitionIndex}`, p.replicas)
     }
@@ -144,22 +163,40 @@ export class Rebalancer {
    *   AssignmentError for replicas > brokers or too few candidates (realign)
    */
   async start(admin: Admin, req: RebalanceRequest): Promise<RebalanceAnswer> {
-    if (req.topics.length === 0) throw new KafkaRequestError('topic: no topics specified (the expression matched no existing topic)', 'KM_ERR_NO_TOPICS')
+    if (req.topics.length === 0)
+      throw new KafkaRequestError(
+        'topic: no topics specified (the expression matched no existing topic)',
+        'KM_ERR_NO_TOPICS',
+      )
     if (this.starting) throw new KafkaRequestError('rebalance is already running', 'KM_ERR_REBALANCE_RUNNING')
     this.starting = true
     try {
       const running = await this.ongoing(admin)
-      if (running.size > 0 && !req.dryRun) throw new KafkaRequestError(`rebalance is already running (${running.size} partition(s) being reassigned); see: topic rebalance status`, 'KM_ERR_REBALANCE_RUNNING')
+      if (running.size > 0 && !req.dryRun)
+        throw new KafkaRequestError(
+          `rebalance is already running (${running.size} partition(s) being reassigned); see: topic rebalance status`,
+          'KM_ERR_REBALANCE_RUNNING',
+        )
       const current = await assignments(admin, req.topics)
       const missing = req.topics.filter((t) => !current.has(t))
       if (missing.length > 0) throw new KafkaRequestError(`topic(s) not found ${missing.join(',')}`, 'KM_ERR_NOT_FOUND')
       const moves = plan(current, req)
       const sizes = await this.sizesOf(admin, moves)
       if (req.dryRun) {
-        return { status: 'dry-run', state: stateText(moves), error: null, moves, throttle: null, progress: progressOf(moves, sizes, new Map()) }
+        return {
+          status: 'dry-run',
+          state: stateText(moves),
+          error: null,
+          moves,
+          throttle: null,
+          progress: progressOf(moves, sizes, new Map()),
+        }
       }
       if (moves.length === 0) {
-        this.log.info({ topics: req.topics, brokers: req.brokers, realign: req.realign }, 'rebalance needs no change: every partition already has its target replicas')
+        this.log.info(
+          { topics: req.topics, brokers: req.brokers, realign: req.realign },
+          'rebalance needs no change: every partition already has its target replicas',
+        )
         return { status: 'idle (no-op)', state: '', error: null, moves: [], throttle: null, progress: null }
       }
       const byTopic = new Map<string, Move[]>()
@@ -171,7 +208,10 @@ export class Rebalancer {
       try {
         await admin.alterPartitionReassignments({
           timeout: 30_000,
-          topics: [...byTopic].map(([topic, ms]) => ({ topic, partitionAssignment: ms.map((m) => ({ partition: m.partition, replicas: m.to })) })),
+          topics: [...byTopic].map(([topic, ms]) => ({
+            topic,
+            partitionAssignment: ms.map((m) => ({ partition: m.partition, replicas: m.to })),
+          })),
         })
       } catch (e) {
         await this.clearThrottle(admin, 'the reassignment was refused')
@@ -181,7 +221,17 @@ export class Rebalancer {
       this.sizes = sizes
       this.cancelled = false
       if (this.throttle) this.watch()
-      this.log.info({ topics: [...byTopic.keys()], partitions: moves.length, bytes: bytesToMove(moves, sizes), brokers: req.brokers, replicas: req.replicas, realign: req.realign }, 'rebalance started: partition reassignments submitted to Kafka')
+      this.log.info(
+        {
+          topics: [...byTopic.keys()],
+          partitions: moves.length,
+          bytes: bytesToMove(moves, sizes),
+          brokers: req.brokers,
+          replicas: req.replicas,
+          realign: req.realign,
+        },
+        'rebalance started: partition reassignments submitted to Kafka',
+      )
       return this.status(admin, 'started')
     } finally {
       this.starting = false
@@ -207,10 +257,20 @@ export class Rebalancer {
       }
       return { ...m, state }
     })
-    if (this.throttle && !withState.some((m) => m.state === 'running')) await this.clearThrottle(admin, 'the moves are over')
+    if (this.throttle && !withState.some((m) => m.state === 'running'))
+      await this.clearThrottle(admin, 'the moves are over')
     const status = label ?? (running.size > 0 ? 'running' : 'idle')
-    const progress = last ? progressOf(withState, this.sizes, await addedSizes(admin, withState).catch(() => new Map<string, number>())) : null
-    return { status, state: stateText(withState), error: null, moves: withState, throttle: this.throttle ?? null, progress }
+    const progress = last
+      ? progressOf(withState, this.sizes, await addedSizes(admin, withState).catch(() => new Map<string, number>()))
+      : null
+    return {
+      status,
+      state: stateText(withState),
+      error: null,
+      moves: withState,
+      throttle: this.throttle ?? null,
+      progress,
+    }
   }
 
   /** Partition sizes for the plan; an empty map (bytes unknown, 0) when the brokers can't be asked. */
@@ -219,7 +279,10 @@ export class Rebalancer {
     try {
       return await partitionSizes(admin, moves)
     } catch (e) {
-      this.log.warn({ err: (e as Error).message }, 'cannot read partition sizes (DescribeLogDirs); bytes to move are unknown')
+      this.log.warn(
+        { err: (e as Error).message },
+        'cannot read partition sizes (DescribeLogDirs); bytes to move are unknown',
+      )
       return new Map()
     }
   }
@@ -233,7 +296,11 @@ export class Rebalancer {
    */
   async cancel(admin: Admin, endpoints: readonly string[]): Promise<RebalanceAnswer> {
     const running = await this.ongoing(admin)
-    if (running.size === 0) throw new KafkaRequestError('no rebalance is running: there is no partition reassignment to cancel (see: topic rebalance status)', 'KM_ERR_NOT_RUNNING')
+    if (running.size === 0)
+      throw new KafkaRequestError(
+        'no rebalance is running: there is no partition reassignment to cancel (see: topic rebalance status)',
+        'KM_ERR_NOT_RUNNING',
+      )
     const changes = [...running.keys()].map((k) => {
       const i = k.lastIndexOf(':')
       return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)), replicas: null }
@@ -241,9 +308,15 @@ export class Rebalancer {
     const results = await alterPartitionReassignments(endpoints, changes)
     // NO_REASSIGNMENT_IN_PROGRESS: that partition finished between the list and the cancel
     const failed = results.filter((r) => r.error !== null && r.error !== 'NO_REASSIGNMENT_IN_PROGRESS')
-    if (failed.length > 0) throw new KafkaRequestError(`Kafka refused to cancel: ${failed.map((f) => `${f.topic}-${f.partition}: ${f.error}${f.message ? ` ${f.message}` : ''}`).join('; ')}`)
+    if (failed.length > 0)
+      throw new KafkaRequestError(
+        `Kafka refused to cancel: ${failed.map((f) => `${f.topic}-${f.partition}: ${f.error}${f.message ? ` ${f.message}` : ''}`).join('; ')}`,
+      )
     this.cancelled = true
-    this.log.info({ partitions: changes.map((c) => `${c.topic}-${c.partition}`) }, 'rebalance cancelled: partition reassignments cancelled in Kafka')
+    this.log.info(
+      { partitions: changes.map((c) => `${c.topic}-${c.partition}`) },
+      'rebalance cancelled: partition reassignments cancelled in Kafka',
+    )
     await this.clearThrottle(admin, 'the rebalance was cancelled')
     await this.restoreOrder(admin, endpoints, new Set(changes.map((c) => `${c.topic}:${c.partition}`)))
     return this.status(admin, 'cancelled')
@@ -267,10 +340,18 @@ export class Rebalancer {
       if (settled || Date.now() >= deadline) {
         const reorder = moves.filter((m) => set(now(m)) === set(m.from) && now(m).join(',') !== m.from.join(','))
         if (reorder.length === 0) return
-        const results = await alterPartitionReassignments(endpoints, reorder.map((m) => ({ topic: m.topic, partition: m.partition, replicas: m.from })))
+        const results = await alterPartitionReassignments(
+          endpoints,
+          reorder.map((m) => ({ topic: m.topic, partition: m.partition, replicas: m.from })),
+        )
         const failed = results.filter((r) => r.error !== null)
-        if (failed.length > 0) this.log.warn({ failed }, 'cancelled rebalance: could not restore the replica order of some partitions')
-        else this.log.info({ partitions: reorder.map((m) => `${m.topic}-${m.partition}`) }, 'cancelled rebalance: replica order restored (preferred leaders as before)')
+        if (failed.length > 0)
+          this.log.warn({ failed }, 'cancelled rebalance: could not restore the replica order of some partitions')
+        else
+          this.log.info(
+            { partitions: reorder.map((m) => `${m.topic}-${m.partition}`) },
+            'cancelled rebalance: replica order restored (preferred leaders as before)',
+          )
         return
       }
       await new Promise((r) => setTimeout(r, 200))
@@ -334,7 +415,8 @@ export class Rebalancer {
       }
       const done = s.status === 'idle' && s.moves.every((m) => m.state === 'done')
       if (done) return { ...s, status: 'completed' }
-      if (s.status === 'idle' && s.moves.some((m) => m.state === 'cancelled')) return { ...s, status: 'failed', error: 'the rebalance was cancelled' }
+      if (s.status === 'idle' && s.moves.some((m) => m.state === 'cancelled'))
+        return { ...s, status: 'failed', error: 'the rebalance was cancelled' }
       if (Date.now() >= deadline) return { ...s, status: 'timeout' }
       await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, deadline - Date.now()))))
     }

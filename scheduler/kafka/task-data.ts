@@ -37,7 +37,13 @@ export const KafkaTaskDataSchema = z.object({
    */
   format: z.enum(['standalone', 'initial-controllers', 'no-initial-controllers']),
   /** With `format: initial-controllers`: `id@host:port:directoryId,...`, identical on every voter. */
-  initialControllers: z.string().regex(/^\d+@[^@,:]+:\d+:[A-Za-z0-9_-]{22}(,\d+@[^@,:]+:\d+:[A-Za-z0-9_-]{22})*$/, 'initialControllers must be id@host:port:directoryId,...').optional(),
+  initialControllers: z
+    .string()
+    .regex(
+      /^\d+@[^@,:]+:\d+:[A-Za-z0-9_-]{22}(,\d+@[^@,:]+:\d+:[A-Za-z0-9_-]{22})*$/,
+      'initialControllers must be id@host:port:directoryId,...',
+    )
+    .optional(),
   /** JVM heap, MB; used for both `-Xmx` and `-Xms`. */
   heapMb: z.number().int().min(64),
   /** User `server.properties` overrides, applied last; `$id` in a value becomes the node id. */
@@ -61,10 +67,18 @@ export const KafkaTaskDataSchema = z.object({
    * `disk.persistence.id` and `disk.volume.container_path`, relative to the sandbox, where the agent
    * links it. The data dir (`log.dirs`) is then `<sandbox>/<containerPath>/kafka-logs` (mesos/kafka §8.3).
    */
-  volume: z.object({
-    id: z.string().min(1),
-    containerPath: z.string().min(1).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'containerPath must be relative to the sandbox, without ..'),
-  }).optional(),
+  volume: z
+    .object({
+      id: z.string().min(1),
+      containerPath: z
+        .string()
+        .min(1)
+        .refine(
+          (p) => !p.startsWith('/') && !p.split('/').includes('..'),
+          'containerPath must be relative to the sandbox, without ..',
+        ),
+    })
+    .optional(),
   /** Replication factor of the internal topics (offsets, transaction state, share state); default min(3, brokers) chosen by the scheduler. */
   internalTopicRf: z.number().int().min(1).optional(),
 })

@@ -26,7 +26,10 @@ const TOPIC_CONFIG = 1
 const DYNAMIC_BROKER_CONFIG = 2
 
 export const BROKER_RATE_KEYS = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'] as const
-export const TOPIC_REPLICA_KEYS = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'] as const
+export const TOPIC_REPLICA_KEYS = [
+  'leader.replication.throttled.replicas',
+  'follower.replication.throttled.replicas',
+] as const
 const ALL_KEYS = new Set<string>([...BROKER_RATE_KEYS, ...TOPIC_REPLICA_KEYS])
 
 /** One partition move, as planned by rebalance.ts. */
@@ -45,27 +48,41 @@ export interface Throttle {
 }
 
 /** The dynamic configs of one resource other than the throttle keys. @throws KafkaRequestError for a sensitive one */
-async function otherDynamicConfigs(admin: Admin, type: ConfigResourceTypes, name: string): Promise<Array<{ name: string; value: string }>> {
+async function otherDynamicConfigs(
+  admin: Admin,
+  type: ConfigResourceTypes,
+  name: string,
+): Promise<Array<{ name: string; value: string }>> {
   const res = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type, name }] })
   const source = type === TOPIC ? TOPIC_CONFIG : DYNAMIC_BROKER_CONFIG
   const out: Array<{ name: string; value: string }> = []
   for (const e of res.resources[0]?.configEntries ?? []) {
     if (e.configSource !== source || ALL_KEYS.has(e.configName)) continue
     if (e.isSensitive) {
-      throw new KafkaRequestError(`throttle: ${type === TOPIC ? 'topic' : 'broker'} ${name} has the sensitive dynamic config ${e.configName}, which Kafka does not return and kafkajs's AlterConfigs would erase; move without --throttle`, 'KM_ERR_THROTTLE')
+      throw new KafkaRequestError(
+        `throttle: ${type === TOPIC ? 'topic' : 'broker'} ${name} has the sensitive dynamic config ${e.configName}, which Kafka does not return and kafkajs's AlterConfigs would erase; move without --throttle`,
+        'KM_ERR_THROTTLE',
+      )
     }
     out.push({ name: e.configName, value: e.configValue })
   }
   return out
 }
 
-async function write(admin: Admin, type: ConfigResourceTypes, name: string, extra: Array<{ name: string; value: string }>): Promise<void> {
+async function write(
+  admin: Admin,
+  type: ConfigResourceTypes,
+  name: string,
+  extra: Array<{ name: string; value: string }>,
+): Promise<void> {
   const keep = await otherDynamicConfigs(admin, type, name)
   await admin.alterConfigs({ validateOnly: false, resources: [{ type, name, configEntries: [...keep, ...extra] }] })
 }
 
 /** `partition:broker` lists per topic for the leader (sources) and follower (destinations) throttles. */
-export function throttledReplicas(moves: readonly ThrottledMove[]): Map<string, { leader: string[]; follower: string[] }> {
+export function throttledReplicas(
+  moves: readonly ThrottledMove[],
+): Map<string, { leader: string[]; follower: string[] }> {
   const out = new Map<string, { leader: string[]; follower: string[] }>()
   for (const m of moves) {
     let t = out.get(m.topic)
@@ -80,11 +97,21 @@ export function throttledReplicas(moves: readonly ThrottledMove[]): Map<string, 
  * Sets the throttle for `moves` at `bytesPerSec` on every broker involved and every moving topic.
  * @throws KafkaRequestError when a resource has sensitive dynamic configs; kafkajs errors
  */
-export async function applyThrottle(admin: Admin, moves: readonly ThrottledMove[], bytesPerSec: number): Promise<Throttle> {
+export async function applyThrottle(
+  admin: Admin,
+  moves: readonly ThrottledMove[],
+  bytesPerSec: number,
+): Promise<Throttle> {
   const rate = String(Math.max(1, Math.round(bytesPerSec)))
   const brokers = [...new Set(moves.flatMap((m) => [...m.from, ...m.to]))].sort((a, b) => a - b)
   const replicas = throttledReplicas(moves)
-  for (const b of brokers) await write(admin, BROKER, String(b), BROKER_RATE_KEYS.map((name) => ({ name, value: rate })))
+  for (const b of brokers)
+    await write(
+      admin,
+      BROKER,
+      String(b),
+      BROKER_RATE_KEYS.map((name) => ({ name, value: rate })),
+    )
   for (const [topic, r] of replicas) {
     await write(admin, TOPIC, topic, [
       { name: TOPIC_REPLICA_KEYS[0], value: r.leader.join(',') },

@@ -53,7 +53,8 @@ export function expandTopics(expr: string, existing: readonly string[]): string[
     }
     if (star !== item.length - 1) throw new TopicExprError(expr, `"${item}": * may only end a name (a prefix wildcard)`)
     const prefix = item.slice(0, -1)
-    if (prefix !== '' && !/^[a-zA-Z0-9._-]*$/.test(prefix)) throw new TopicExprError(expr, `"${item}": the prefix may contain only letters, digits, ".", "_" and "-"`)
+    if (prefix !== '' && !/^[a-zA-Z0-9._-]*$/.test(prefix))
+      throw new TopicExprError(expr, `"${item}": the prefix may contain only letters, digits, ".", "_" and "-"`)
     for (const name of existing) {
       if (!name.startsWith(prefix)) continue
       if (name.startsWith('__') && !prefix.startsWith('__')) continue

@@ -25,7 +25,9 @@ export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], 
   while (Date.now() < deadline) {
     try {
       const meta = await admin.fetchTopicMetadata({ topics: names })
-      const waiting = meta.topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}-${p.partitionId}`))
+      const waiting = meta.topics.flatMap((t) =>
+        t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}-${p.partitionId}`),
+      )
       if (meta.topics.length === names.length && waiting.length === 0) return created
       last = waiting.length > 0 ? `no leader yet for ${waiting.join(', ')}` : 'metadata incomplete'
     } catch (e) {

@@ -6,8 +6,8 @@
  */
 
 import type { Admin, ConfigResourceTypes, PartitionMetadata } from 'kafkajs'
-import { assignReplicas, type Assignment } from './assignment.js'
-import { isClientError, kafkaErrorTypes, kafkaReason, KafkaRequestError } from './kafka-errors.js'
+import { type Assignment, assignReplicas } from './assignment.js'
+import { isClientError, KafkaRequestError, kafkaErrorTypes, kafkaReason } from './kafka-errors.js'
 import { expandTopics } from './topic-expr.js'
 import { createTopicsAndWait } from './topic-wait.js'
 
@@ -48,7 +48,11 @@ export async function existingTopics(admin: Admin): Promise<string[]> {
  * Expands `expr` (topic-expr.ts) against the existing topics.
  * @param onlyExisting drop names that don't exist (list, partitions) instead of passing them through
  */
-export async function resolveTopics(admin: Admin, expr: string, onlyExisting: boolean): Promise<{ names: string[]; existing: Set<string> }> {
+export async function resolveTopics(
+  admin: Admin,
+  expr: string,
+  onlyExisting: boolean,
+): Promise<{ names: string[]; existing: Set<string> }> {
   const existing = new Set(await existingTopics(admin))
   const names = expandTopics(expr, [...existing])
   return { names: onlyExisting ? names.filter((n) => existing.has(n)) : names, existing }
@@ -64,13 +68,18 @@ export async function topicMetadata(admin: Admin, names: string[]): Promise<Map<
 /** The assignment (partition → replicas) of each topic. */
 export async function assignments(admin: Admin, names: string[]): Promise<Map<string, Assignment>> {
   const meta = await topicMetadata(admin, names)
-  return new Map([...meta].map(([name, parts]) => [name, Object.fromEntries(parts.map((p) => [p.partitionId, p.replicas]))]))
+  return new Map(
+    [...meta].map(([name, parts]) => [name, Object.fromEntries(parts.map((p) => [p.partitionId, p.replicas]))]),
+  )
 }
 
 /** Config overrides per topic (DescribeConfigs, TOPIC_CONFIG source only). */
 async function overrides(admin: Admin, names: string[]): Promise<Map<string, Record<string, string>>> {
   if (names.length === 0) return new Map()
-  const res = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: TOPIC, name })) })
+  const res = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: names.map((name) => ({ type: TOPIC, name })),
+  })
   const out = new Map<string, Record<string, string>>()
   for (const r of res.resources) {
     const opts: Record<string, string> = {}
@@ -102,7 +111,13 @@ export async function partitionList(admin: Admin, names: string[]): Promise<Reco
   for (const name of names) {
     const parts = meta.get(name)
     if (!parts) continue
-    out[name] = parts.map((p) => ({ id: p.partitionId, replicas: p.replicas, isr: p.isr, leader: p.leader ?? -1, expectedLeader: p.replicas[0] ?? -1 }))
+    out[name] = parts.map((p) => ({
+      id: p.partitionId,
+      replicas: p.replicas,
+      isr: p.isr,
+      leader: p.leader ?? -1,
+      expectedLeader: p.replicas[0] ?? -1,
+    }))
   }
   return out
 }
@@ -125,13 +140,24 @@ export interface AddTopicsRequest {
  * `validateOnly` so the answer names the option(s) at fault.
  * @throws KafkaRequestError `Topic t already exists`, or Kafka's refusal; AssignmentError for replicas > brokers
  */
-export async function addTopics(admin: Admin, req: AddTopicsRequest, existing: Set<string>): Promise<Map<string, Assignment>> {
+export async function addTopics(
+  admin: Admin,
+  req: AddTopicsRequest,
+  existing: Set<string>,
+): Promise<Map<string, Assignment>> {
   const taken = req.names.filter((n) => existing.has(n))
-  if (taken.length > 0) throw new KafkaRequestError(`Topic ${taken.join(',')} already exist${taken.length > 1 ? '' : 's'}`, 'KM_ERR_EXISTS')
+  if (taken.length > 0)
+    throw new KafkaRequestError(`Topic ${taken.join(',')} already exist${taken.length > 1 ? '' : 's'}`, 'KM_ERR_EXISTS')
   const planned = new Map(
     req.names.map((name) => [
       name,
-      assignReplicas({ brokers: req.brokers, partitions: req.partitions, replicas: req.replicas, fixedStartIndex: req.fixedStartIndex, startPartitionId: req.startPartitionId }),
+      assignReplicas({
+        brokers: req.brokers,
+        partitions: req.partitions,
+        replicas: req.replicas,
+        fixedStartIndex: req.fixedStartIndex,
+        startPartitionId: req.startPartitionId,
+      }),
     ]),
   )
   const configEntries = Object.entries(req.options).map(([name, value]) => ({ name, value }))
@@ -143,7 +169,8 @@ export async function addTopics(admin: Admin, req: AddTopicsRequest, existing: S
   try {
     await createTopicsAndWait(admin, topics, 30_000)
   } catch (e) {
-    if (kafkaErrorTypes(e).includes('INVALID_CONFIG') && configEntries.length > 0) throw await explainConfig(admin, req.names[0], req.options, e)
+    if (kafkaErrorTypes(e).includes('INVALID_CONFIG') && configEntries.length > 0)
+      throw await explainConfig(admin, req.names[0], req.options, e)
     throw refusal(e, 'Kafka refused to create the topic')
   }
   return planned
@@ -153,11 +180,19 @@ export async function addTopics(admin: Admin, req: AddTopicsRequest, existing: S
  * Finds which options Kafka rejects by validating a topic with each one alone (validateOnly: nothing
  * is created). Returns the error to throw.
  */
-async function explainConfig(admin: Admin, topic: string, options: Record<string, string>, original: unknown): Promise<KafkaRequestError> {
+async function explainConfig(
+  admin: Admin,
+  topic: string,
+  options: Record<string, string>,
+  original: unknown,
+): Promise<KafkaRequestError> {
   const bad: string[] = []
   for (const [name, value] of Object.entries(options)) {
     try {
-      await admin.createTopics({ validateOnly: true, topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name, value }] }] })
+      await admin.createTopics({
+        validateOnly: true,
+        topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name, value }] }],
+      })
     } catch (e) {
       if (kafkaErrorTypes(e).includes('INVALID_CONFIG')) bad.push(`${name}=${value}`)
     }
@@ -171,15 +206,25 @@ async function explainConfig(admin: Admin, topic: string, options: Record<string
  * return to the default), as mesos/kafka's `changeTopicConfig` (§7).
  * @throws KafkaRequestError `Topic t not found`, or Kafka's refusal naming the bad option(s)
  */
-export async function updateTopics(admin: Admin, names: string[], options: Record<string, string>, existing: Set<string>): Promise<void> {
+export async function updateTopics(
+  admin: Admin,
+  names: string[],
+  options: Record<string, string>,
+  existing: Set<string>,
+): Promise<void> {
   const missing = names.filter((n) => !existing.has(n))
   if (missing.length > 0) throw new KafkaRequestError(`Topic ${missing.join(',')} not found`, 'KM_ERR_NOT_FOUND')
   const resources = (entries: Record<string, string>) =>
-    names.map((name) => ({ type: TOPIC, name, configEntries: Object.entries(entries).map(([n, value]) => ({ name: n, value })) }))
+    names.map((name) => ({
+      type: TOPIC,
+      name,
+      configEntries: Object.entries(entries).map(([n, value]) => ({ name: n, value })),
+    }))
   try {
     await admin.alterConfigs({ validateOnly: false, resources: resources(options) })
   } catch (e) {
-    if (!kafkaErrorTypes(e).includes('INVALID_CONFIG') || Object.keys(options).length === 0) throw refusal(e, 'Kafka refused the config')
+    if (!kafkaErrorTypes(e).includes('INVALID_CONFIG') || Object.keys(options).length === 0)
+      throw refusal(e, 'Kafka refused the config')
     const bad: string[] = []
     for (const [name, value] of Object.entries(options)) {
       try {
@@ -188,7 +233,10 @@ export async function updateTopics(admin: Admin, names: string[], options: Recor
         bad.push(`${name}=${value}`)
       }
     }
-    throw new KafkaRequestError(`options: ${bad.length > 0 ? `Kafka rejects ${bad.join(', ')}` : 'Kafka rejects the combination'} (${kafkaReason(e)})`, 'KM_ERR_INVALID_CONFIG')
+    throw new KafkaRequestError(
+      `options: ${bad.length > 0 ? `Kafka rejects ${bad.join(', ')}` : 'Kafka rejects the combination'} (${kafkaReason(e)})`,
+      'KM_ERR_INVALID_CONFIG',
+    )
   }
 }
 

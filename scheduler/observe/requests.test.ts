@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { filterMetrics, parseFilters } from '../api/observe.js'
-import { decodeReply, decodeRequest, encodeMessage, type ExecutorRequest } from '../kafka/executor-messages.js'
+import { decodeReply, decodeRequest, type ExecutorRequest, encodeMessage } from '../kafka/executor-messages.js'
 import { ExecutorRequests } from './requests.js'
 
 describe('ExecutorRequests', () => {
@@ -29,7 +29,9 @@ describe('ExecutorRequests', () => {
 
   it('forgets a request whose send fails', async () => {
     const reqs = new ExecutorRequests()
-    await expect(reqs.ask('e', { type: 'metrics' }, 5000, async () => Promise.reject(new Error('not subscribed')))).rejects.toThrow('not subscribed')
+    await expect(
+      reqs.ask('e', { type: 'metrics' }, 5000, async () => Promise.reject(new Error('not subscribed'))),
+    ).rejects.toThrow('not subscribed')
     expect(reqs.size).toBe(0)
   })
 })
@@ -40,14 +42,26 @@ describe('executor messages', () => {
     expect(decodeRequest(encodeMessage(req))).toEqual(req)
     expect(decodeRequest('stop')).toBeUndefined()
     expect(decodeRequest('{"type":"log"}')).toBeUndefined()
-    expect(decodeReply(encodeMessage({ type: 'metrics', requestId: 'b', metrics: { timestamp: 1, x: 2 } }))).toEqual({ type: 'metrics', requestId: 'b', metrics: { timestamp: 1, x: 2 } })
+    expect(decodeReply(encodeMessage({ type: 'metrics', requestId: 'b', metrics: { timestamp: 1, x: 2 } }))).toEqual({
+      type: 'metrics',
+      requestId: 'b',
+      metrics: { timestamp: 1, x: 2 },
+    })
   })
 })
 
 describe('metric filters', () => {
-  const m = { timestamp: 1, 'kafka.server,ReplicaManager,UnderReplicatedPartitions': 0, 'kafka.server,BrokerTopicMetrics,MessagesInPerSec': 3, 'kafka.server,BrokerTopicMetrics,MessagesInPerSec_count': 9 }
+  const m = {
+    timestamp: 1,
+    'kafka.server,ReplicaManager,UnderReplicatedPartitions': 0,
+    'kafka.server,BrokerTopicMetrics,MessagesInPerSec': 3,
+    'kafka.server,BrokerTopicMetrics,MessagesInPerSec_count': 9,
+  }
   it('keep names one regex fully matches, and the timestamp', () => {
-    expect(filterMetrics(m, parseFilters('.*MessagesInPerSec'))).toEqual({ timestamp: 1, 'kafka.server,BrokerTopicMetrics,MessagesInPerSec': 3 })
+    expect(filterMetrics(m, parseFilters('.*MessagesInPerSec'))).toEqual({
+      timestamp: 1,
+      'kafka.server,BrokerTopicMetrics,MessagesInPerSec': 3,
+    })
     expect(Object.keys(filterMetrics(m, parseFilters('MessagesIn')))).toEqual(['timestamp']) // not a full match
     expect(Object.keys(filterMetrics(m, parseFilters('.*UnderReplicated.*\n.*_count')))).toHaveLength(3)
     expect(filterMetrics(m, parseFilters(undefined))).toBe(m)

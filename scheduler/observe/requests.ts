@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { ExecutorReply, ExecutorRequest } from '../kafka/executor-messages.js'
 
 /** Distributes a request over `ExecutorRequest`'s union members, dropping `requestId`. */
-export type RequestBody = ExecutorRequest extends infer R ? (R extends ExecutorRequest ? Omit<R, 'requestId'> : never) : never
+export type RequestBody = ExecutorRequest extends infer R
+  ? R extends ExecutorRequest
+    ? Omit<R, 'requestId'>
+    : never
+  : never
 
 /** How a request to an executor ended. `ok` carries the reply; `timeout` means no reply in time. */
 export type RequestOutcome = { status: 'ok'; reply: ExecutorReply } | { status: 'timeout' }
@@ -31,7 +35,12 @@ export class ExecutorRequests {
    * Sends `body` with a new requestId through `send` and waits up to `timeoutMs` for the reply.
    * @throws whatever `send` throws (the request is then forgotten)
    */
-  async ask(executorId: string, body: RequestBody, timeoutMs: number, send: (req: ExecutorRequest) => Promise<void>): Promise<RequestOutcome> {
+  async ask(
+    executorId: string,
+    body: RequestBody,
+    timeoutMs: number,
+    send: (req: ExecutorRequest) => Promise<void>,
+  ): Promise<RequestOutcome> {
     const requestId = randomUUID()
     const outcome = new Promise<RequestOutcome>((resolve) => {
       const timer = setTimeout(() => {

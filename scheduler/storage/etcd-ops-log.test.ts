@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startEtcd, type EtcdProcess } from '../../cli/daemon/etcd-process.js'
+import { type EtcdProcess, startEtcd } from '../../cli/daemon/etcd-process.js'
 import { EtcdStateStore } from './etcd-store.js'
 import type { OpsEntry } from './ops-log.js'
 
@@ -20,7 +20,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const entry = (op: string): OpsEntry => ({ time: new Date().toISOString(), who: { user: 'sre', address: '127.0.0.1' }, op, params: { broker: '0' }, status: 200, result: 'ok', ms: 3 })
+const entry = (op: string): OpsEntry => ({
+  time: new Date().toISOString(),
+  who: { user: 'sre', address: '127.0.0.1' },
+  op,
+  params: { broker: '0' },
+  status: 200,
+  result: 'ok',
+  ms: 3,
+})
 
 describe('EtcdOpsLog', () => {
   test('a restarted scheduler (new client) reads every entry back in the order written; read(N) is the last N', async () => {

@@ -15,7 +15,10 @@ export class EtcdOpsLog implements OpsLog {
    * @param client a connected etcd client (shared with the state store)
    * @param prefix key prefix, e.g. `kafka-mesos/state/ops/`
    */
-  constructor(private readonly client: Etcd3, readonly prefix: string) {}
+  constructor(
+    private readonly client: Etcd3,
+    readonly prefix: string,
+  ) {}
 
   /** Appends one entry; puts are serialized so that create revisions follow call order. @throws etcd's error */
   append(entry: OpsEntry): Promise<void> {

@@ -1,8 +1,8 @@
 import { Etcd3 } from 'etcd3'
-import { parseState, StorageError, type StateStore } from './file-store.js'
-import type { SchedulerState } from './state.js'
 import { EtcdOpsLog } from './etcd-ops-log.js'
+import { parseState, type StateStore, StorageError } from './file-store.js'
 import type { OpsLog } from './ops-log.js'
+import type { SchedulerState } from './state.js'
 
 /**
  * Scheduler state in etcd (HA, mesos/kafka's `zk:` storage done with etcd): one key holding the
@@ -17,7 +17,10 @@ export class EtcdStateStore implements StateStore {
    * @param endpoints etcd client URL(s), comma-separated
    * @param key the key, e.g. `kafka-mesos/state`
    */
-  constructor(private readonly endpoints: string, private readonly key: string) {
+  constructor(
+    private readonly endpoints: string,
+    private readonly key: string,
+  ) {
     this.client = new Etcd3({ hosts: endpoints.split(','), dialTimeout: 3000 })
   }
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import writeFileAtomic from 'write-file-atomic'
 import { z } from 'zod'
-import { SchedulerStateSchema, type SchedulerState } from './state.js'
 import { FileOpsLog, type OpsLog } from './ops-log.js'
+import { type SchedulerState, SchedulerStateSchema } from './state.js'
 
 /** Raised when stored state cannot be used; the scheduler stops instead of overwriting it. */
 export class StorageError extends Error {
@@ -19,11 +19,15 @@ export function parseState(text: string, where: string): SchedulerState {
   try {
     json = JSON.parse(text)
   } catch (e) {
-    throw new StorageError(`${where} is not valid JSON (${(e as Error).message}); it was left untouched: restore it or move it away to start empty`)
+    throw new StorageError(
+      `${where} is not valid JSON (${(e as Error).message}); it was left untouched: restore it or move it away to start empty`,
+    )
   }
   const parsed = SchedulerStateSchema.safeParse(json)
   if (!parsed.success) {
-    throw new StorageError(`${where} is not kafka-mesos state: ${z.prettifyError(parsed.error)}; it was left untouched: use another --storage or move it away`)
+    throw new StorageError(
+      `${where} is not kafka-mesos state: ${z.prettifyError(parsed.error)}; it was left untouched: use another --storage or move it away`,
+    )
   }
   return parsed.data
 }
@@ -67,9 +71,8 @@ export class FileStateStore implements StateStore {
 
   /** Saves are serialized so an older state never lands after a newer one. */
   save(state: SchedulerState): Promise<void> {
-    const text = JSON.stringify(state, null, 2) + '\n'
+    const text = `${JSON.stringify(state, null, 2)}\n`
     this.chain = this.chain.then(() => writeFileAtomic(this.path, text, { fsync: true }))
     return this.chain
   }
 }
-

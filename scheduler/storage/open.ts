@@ -1,5 +1,5 @@
 import { EtcdStateStore } from './etcd-store.js'
-import { FileStateStore, StorageError, type StateStore } from './file-store.js'
+import { FileStateStore, type StateStore, StorageError } from './file-store.js'
 
 /**
  * Parses `--storage` (mesos/kafka's option): `file:<path>` (relative to the working directory), or
@@ -18,5 +18,7 @@ export function openStore(spec: string): StateStore {
     const key = url.pathname.replace(/^\/+|\/+$/g, '') || 'kafka-mesos'
     return new EtcdStateStore(`${url.protocol}//${url.host}`, `${key}/state`)
   }
-  throw new StorageError(`storage: unsupported "${spec}", expected file:<path> such as file:kafka-mesos.json, or etcd:http://host:2379/<prefix>`)
+  throw new StorageError(
+    `storage: unsupported "${spec}", expected file:<path> such as file:kafka-mesos.json, or etcd:http://host:2379/<prefix>`,
+  )
 }

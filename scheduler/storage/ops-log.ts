@@ -75,7 +75,7 @@ export class FileOpsLog implements OpsLog {
   /** Appends one entry (writes are serialized and fsynced). @throws the file system's error */
   append(entry: OpsEntry): Promise<void> {
     const path = this.path
-    const line = JSON.stringify(entry) + '\n'
+    const line = `${JSON.stringify(entry)}\n`
     this.chain = this.chain
       .catch(() => undefined)
       .then(async () => {

@@ -29,7 +29,11 @@ export const NodeSchema = z.object({
   constraints: z.string().optional(),
   jvmOptions: z.string(),
   javaCmd: z.string(),
-  stickiness: z.object({ periodMs: z.number().nonnegative(), hostname: z.string().optional(), stopTime: z.number().optional() }),
+  stickiness: z.object({
+    periodMs: z.number().nonnegative(),
+    hostname: z.string().optional(),
+    stopTime: z.number().optional(),
+  }),
   failover: z.object({
     delayMs: z.number().nonnegative(),
     maxDelayMs: z.number().nonnegative(),

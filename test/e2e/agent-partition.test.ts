@@ -11,14 +11,14 @@
  * again (REASON_AGENT_REREGISTERED) and its process never stopped; the other framework's task is
  * shut down on the agent. Needs root (`ip netns`); skipped otherwise. No Kafka involved.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startMaster, type RunningMaster } from '../../core-cluster/master/index.js'
+import { type RunningMaster, startMaster } from '../../core-cluster/master/index.js'
 import { parseResources, type TaskStatus } from '../../core-cluster/proto/index.js'
 import { TestFramework } from '../support/framework.js'
 
@@ -51,7 +51,13 @@ function netnsAvailable(): boolean {
 
 interface AgentState {
   id?: string
-  executors: Array<{ id: string; framework_id: string; pid?: number; subscribed: boolean; tasks: Array<{ id: string; state: string }> }>
+  executors: Array<{
+    id: string
+    framework_id: string
+    pid?: number
+    subscribed: boolean
+    tasks: Array<{ id: string; state: string }>
+  }>
 }
 
 const alive = (pid: number) => {
@@ -80,18 +86,28 @@ describe.skipIf(!netnsAvailable())('network partition of an agent (ip netns)', {
     }
   }
 
-  async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  async function until<T>(
+    what: string,
+    check: () => Promise<T | undefined | false> | T | undefined | false,
+    timeoutMs = 30_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const v = await check()
       if (v !== undefined && v !== false) return v
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; agent log tail:\n${readFileSync(logFile(), 'utf8').split('\n').slice(-20).join('\n')}`)
+      if (Date.now() > deadline)
+        throw new Error(
+          `${what}: not within ${timeoutMs} ms; agent log tail:\n${readFileSync(logFile(), 'utf8').split('\n').slice(-20).join('\n')}`,
+        )
       await new Promise((r) => setTimeout(r, 100))
     }
   }
 
   function cleanupNetwork(): void {
-    for (const args of [['link', 'del', VETH_ROOT], ['netns', 'del', NS]]) {
+    for (const args of [
+      ['link', 'del', VETH_ROOT],
+      ['netns', 'del', NS],
+    ]) {
       try {
         ip(...args)
       } catch {
@@ -112,15 +128,49 @@ describe.skipIf(!netnsAvailable())('network partition of an agent (ip netns)', {
     ip('netns', 'exec', NS, 'ip', 'link', 'set', VETH_NS, 'up')
     ip('netns', 'exec', NS, 'ip', 'link', 'set', 'lo', 'up')
 
-    master = await startMaster({ host: MASTER_IP, port: 0, logger: log, allocationIntervalMs: 200, agentPingTimeoutMs: PING_MS, maxAgentPingTimeouts: MAX_PINGS })
-    const out = createWriteStream(logFile(), { flags: 'a' })
-    agent = spawn('ip', ['netns', 'exec', NS, process.execPath, join(ROOT, 'bin/run.js'), 'agent', '--master', master.address, '--host', AGENT_IP, '--port', String(AGENT_PORT), '--work-dir', join(workDir, 'agent'), '--resources', 'cpus:2;mem:1024', '--log-level', 'info'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: undefined },
+    master = await startMaster({
+      host: MASTER_IP,
+      port: 0,
+      logger: log,
+      allocationIntervalMs: 200,
+      agentPingTimeoutMs: PING_MS,
+      maxAgentPingTimeouts: MAX_PINGS,
     })
+    const out = createWriteStream(logFile(), { flags: 'a' })
+    agent = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        NS,
+        process.execPath,
+        join(ROOT, 'bin/run.js'),
+        'agent',
+        '--master',
+        master.address,
+        '--host',
+        AGENT_IP,
+        '--port',
+        String(AGENT_PORT),
+        '--work-dir',
+        join(workDir, 'agent'),
+        '--resources',
+        'cpus:2;mem:1024',
+        '--log-level',
+        'info',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_ENV: undefined },
+      },
+    )
     agent.stdout!.pipe(out)
     agent.stderr!.pipe(out)
-    aware = new TestFramework(master.address, { name: 'partition-aware', checkpoint: true, capabilities: [{ type: 'PARTITION_AWARE' }] }).start()
+    aware = new TestFramework(master.address, {
+      name: 'partition-aware',
+      checkpoint: true,
+      capabilities: [{ type: 'PARTITION_AWARE' }],
+    }).start()
     plain = new TestFramework(master.address, { name: 'not-partition-aware', checkpoint: true }).start()
     await aware.waitFor('SUBSCRIBED', () => aware.frameworkId, 20_000)
     await plain.waitFor('SUBSCRIBED', () => plain.frameworkId, 20_000)
@@ -152,10 +202,20 @@ describe.skipIf(!netnsAvailable())('network partition of an agent (ip netns)', {
 
   test('partition: TASK_UNREACHABLE / TASK_LOST; heal: the agent is back, the partition-aware task RUNNING, the other shut down', async () => {
     // one long task per framework on the agent
-    for (const [fw, id] of [[aware, 'aware-sleep'], [plain, 'plain-sleep']] as const) {
+    for (const [fw, id] of [
+      [aware, 'aware-sleep'],
+      [plain, 'plain-sleep'],
+    ] as const) {
       const offer = await fw.nextOffer(30_000)
       expect(offer.hostname).toBe(AGENT_IP)
-      await fw.launch(offer, [{ name: id, task_id: { value: id }, resources: parseResources('cpus:0.2;mem:32'), command: { value: 'sleep 600' } }])
+      await fw.launch(offer, [
+        {
+          name: id,
+          task_id: { value: id },
+          resources: parseResources('cpus:0.2;mem:32'),
+          command: { value: 'sleep 600' },
+        },
+      ])
       await fw.waitState(id, 'TASK_RUNNING', 30_000)
     }
     const before = await until('both executors subscribed', async () => {
@@ -175,7 +235,8 @@ describe.skipIf(!netnsAvailable())('network partition of an agent (ip netns)', {
     const lost = await plain.waitState('plain-sleep', 'TASK_LOST', 5_000)
     console.log(`partition: agent marked unreachable after ${took} ms (ping ${PING_MS} ms × ${MAX_PINGS})`)
     expect(took).toBeGreaterThanOrEqual(PING_MS * (MAX_PINGS - 1))
-    for (const s of [unreachable, lost] as TaskStatus[]) expect(s).toMatchObject({ reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', agent_id: { value: agentId } })
+    for (const s of [unreachable, lost] as TaskStatus[])
+      expect(s).toMatchObject({ reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', agent_id: { value: agentId } })
     expect(unreachable.unreachable_time?.nanoseconds).toBeGreaterThan(0)
     expect(aware.failures.some((f) => f.agent_id?.value === agentId)).toBe(true)
     const state = master.master.state()
@@ -189,18 +250,28 @@ describe.skipIf(!netnsAvailable())('network partition of an agent (ip netns)', {
     expect(aware.offers.filter((o) => o.agent_id.value === agentId)).toEqual([])
 
     // the agent, pinged no more, gave the master up and tries to register again
-    await until('the agent gave up the silent master', () => readFileSync(logFile(), 'utf8').includes('no PING from the master in time') || undefined, 10_000)
+    await until(
+      'the agent gave up the silent master',
+      () => readFileSync(logFile(), 'utf8').includes('no PING from the master in time') || undefined,
+      10_000,
+    )
 
     // heal
     const healed = Date.now()
     ip('link', 'set', VETH_ROOT, 'up')
-    const back = await aware.waitFor('aware-sleep RUNNING again', () => aware.updates.find((u) => u.task_id.value === 'aware-sleep' && u.reason === 'REASON_AGENT_REREGISTERED'), 40_000)
+    const back = await aware.waitFor(
+      'aware-sleep RUNNING again',
+      () => aware.updates.find((u) => u.task_id.value === 'aware-sleep' && u.reason === 'REASON_AGENT_REREGISTERED'),
+      40_000,
+    )
     console.log(`heal: agent re-registered ${Date.now() - healed} ms after the link came back`)
     expect(back).toMatchObject({ state: 'TASK_RUNNING', source: 'SOURCE_MASTER', agent_id: { value: agentId } })
     const after = master.master.state()
     expect(after.unreachable_agents).toEqual([])
     expect(after.agents.find((a) => a.id === agentId)?.active).toBe(true)
-    expect(after.tasks.filter((t) => t.agent_id === agentId).map((t) => [t.id, t.state])).toEqual([['aware-sleep', 'TASK_RUNNING']])
+    expect(after.tasks.filter((t) => t.agent_id === agentId).map((t) => [t.id, t.state])).toEqual([
+      ['aware-sleep', 'TASK_RUNNING'],
+    ])
     // the partition-aware task never stopped; the other framework's task is shut down on the agent
     await until('the not-partition-aware executor gone', async () => {
       const s = await agentState()
@@ -208,6 +279,11 @@ describe.skipIf(!netnsAvailable())('network partition of an agent (ip netns)', {
     })
     expect(alive(awarePid)).toBe(true)
     expect((await agentState())?.executors.map((e) => e.pid)).toEqual([awarePid])
-    expect(plain.updates.filter((u) => u.task_id.value === 'plain-sleep' && u.state === 'TASK_RUNNING' && u.reason === 'REASON_AGENT_REREGISTERED')).toEqual([])
+    expect(
+      plain.updates.filter(
+        (u) =>
+          u.task_id.value === 'plain-sleep' && u.state === 'TASK_RUNNING' && u.reason === 'REASON_AGENT_REREGISTERED',
+      ),
+    ).toEqual([])
   })
 })

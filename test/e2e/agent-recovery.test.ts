@@ -5,7 +5,7 @@
  * tasks stay RUNNING and nothing is launched twice. An update the executor could not deliver while
  * the agent was down (a task that finished meanwhile) arrives after the restart. No Kafka involved.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startMaster, type RunningMaster } from '../../core-cluster/master/index.js'
+import { type RunningMaster, startMaster } from '../../core-cluster/master/index.js'
 import { parseResources } from '../../core-cluster/proto/index.js'
 import { TestFramework } from '../support/framework.js'
 
@@ -64,10 +64,29 @@ describe('agent recovery after kill -9 (checkpointing framework)', { timeout: 18
 
   function startAgentProcess(): ChildProcess {
     const out = createWriteStream(logFile(), { flags: 'a' })
-    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'agent', '--master', master.address, '--host', HOST, '--port', String(port), '--work-dir', join(workDir, 'agent'), '--resources', 'cpus:2;mem:1024', '--log-level', 'info'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: undefined },
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin/run.js'),
+        'agent',
+        '--master',
+        master.address,
+        '--host',
+        HOST,
+        '--port',
+        String(port),
+        '--work-dir',
+        join(workDir, 'agent'),
+        '--resources',
+        'cpus:2;mem:1024',
+        '--log-level',
+        'info',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_ENV: undefined },
+      },
+    )
     child.stdout!.pipe(out)
     child.stderr!.pipe(out)
     return child
@@ -82,12 +101,19 @@ describe('agent recovery after kill -9 (checkpointing framework)', { timeout: 18
     }
   }
 
-  async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  async function until<T>(
+    what: string,
+    check: () => Promise<T | undefined | false> | T | undefined | false,
+    timeoutMs = 30_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const v = await check()
       if (v !== undefined && v !== false) return v
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; agent log tail:\n${readFileSync(logFile(), 'utf8').split('\n').slice(-25).join('\n')}`)
+      if (Date.now() > deadline)
+        throw new Error(
+          `${what}: not within ${timeoutMs} ms; agent log tail:\n${readFileSync(logFile(), 'utf8').split('\n').slice(-25).join('\n')}`,
+        )
       await new Promise((r) => setTimeout(r, 100))
     }
   }
@@ -129,14 +155,26 @@ describe('agent recovery after kill -9 (checkpointing framework)', { timeout: 18
     const shortTask = `short-${marker}`
     const offer = await fw.nextOffer(30_000)
     await fw.launch(offer, [
-      { name: 'long', task_id: { value: longTask }, resources: parseResources('cpus:0.2;mem:32'), command: { value: `sleep 300; echo ${marker}-long` } },
-      { name: 'short', task_id: { value: shortTask }, resources: parseResources('cpus:0.2;mem:32'), command: { value: `sleep 4; echo ${marker}-short` } },
+      {
+        name: 'long',
+        task_id: { value: longTask },
+        resources: parseResources('cpus:0.2;mem:32'),
+        command: { value: `sleep 300; echo ${marker}-long` },
+      },
+      {
+        name: 'short',
+        task_id: { value: shortTask },
+        resources: parseResources('cpus:0.2;mem:32'),
+        command: { value: `sleep 4; echo ${marker}-short` },
+      },
     ])
     await fw.waitState(longTask, 'TASK_RUNNING', 30_000)
     await fw.waitState(shortTask, 'TASK_RUNNING', 30_000)
     const before = await until('both executors subscribed, updates acknowledged', async () => {
       const s = await agentState()
-      return s && s.executors.length === 2 && s.executors.every((e) => e.subscribed) && s.pending_updates === 0 ? s : undefined
+      return s && s.executors.length === 2 && s.executors.every((e) => e.subscribed) && s.pending_updates === 0
+        ? s
+        : undefined
     })
     const agentId = before.id!
     const executorPids = Object.fromEntries(before.executors.map((e) => [e.id, e.pid!]))
@@ -145,7 +183,10 @@ describe('agent recovery after kill -9 (checkpointing framework)', { timeout: 18
 
     // kill -9 of the agent: executors and tasks run on (own process groups).
     await kill9Agent()
-    await until('the master to see the agent gone', () => master.master.state().agents.find((a) => a.id === agentId)?.active === false)
+    await until(
+      'the master to see the agent gone',
+      () => master.master.state().agents.find((a) => a.id === agentId)?.active === false,
+    )
     expect(alive(executorPids[longTask])).toBe(true)
     expect(alive(taskPid[0])).toBe(true)
     // the short task ends while the agent is down: its executor keeps TASK_FINISHED for the next agent
@@ -154,7 +195,11 @@ describe('agent recovery after kill -9 (checkpointing framework)', { timeout: 18
 
     // Restart: same work dir, same port.
     agent = startAgentProcess()
-    await until('the agent re-registered with the same id', () => master.master.state().agents.find((a) => a.id === agentId)?.active === true, 30_000)
+    await until(
+      'the agent re-registered with the same id',
+      () => master.master.state().agents.find((a) => a.id === agentId)?.active === true,
+      30_000,
+    )
     expect(master.master.state().agents.filter((a) => a.hostname === HOST)).toHaveLength(1)
     const after = await until('the long task executor re-subscribed', async () => {
       const s = await agentState()
@@ -162,8 +207,12 @@ describe('agent recovery after kill -9 (checkpointing framework)', { timeout: 18
       return s && e?.subscribed ? s : undefined
     })
     expect(after.id).toBe(agentId)
-    const recoveryLines = readFileSync(logFile(), 'utf8').split('\n').filter((l) => /recovered|re-registered|re-subscribed/.test(l))
-    console.log(`agent recovery, from the restarted agent's log:\n${recoveryLines.map((l) => `  ${l.slice(0, 240)}`).join('\n')}`)
+    const recoveryLines = readFileSync(logFile(), 'utf8')
+      .split('\n')
+      .filter((l) => /recovered|re-registered|re-subscribed/.test(l))
+    console.log(
+      `agent recovery, from the restarted agent's log:\n${recoveryLines.map((l) => `  ${l.slice(0, 240)}`).join('\n')}`,
+    )
     expect(recoveryLines.some((l) => l.includes('recovered a running executor from the checkpoint'))).toBe(true)
     expect(after.executors.find((e) => e.id === longTask)!.pid).toBe(executorPids[longTask])
 

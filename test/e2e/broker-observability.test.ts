@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readlinkSync } from 'node:fs'
-import { Partitioners, type Kafka } from 'kafkajs'
+import { type Kafka, Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
 import { cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
@@ -57,7 +57,10 @@ describe('broker log', () => {
     expect(ok(['broker', 'log', '1', '--lines', '3']).trimEnd().split('\n')).toHaveLength(3)
     jolokiaUrl = /started with URL (\S+)/.exec(stdout)![1]
 
-    const both = JSON.parse(ok(['broker', 'log', '0..1', '--name', 'server.log', '--lines', '1', '--json'])) as Record<string, { status: string; content: string }>
+    const both = JSON.parse(ok(['broker', 'log', '0..1', '--name', 'server.log', '--lines', '1', '--json'])) as Record<
+      string,
+      { status: string; content: string }
+    >
     expect(Object.keys(both)).toEqual(['0', '1'])
     expect(both['1'].status).toBe('ok')
   })
@@ -65,19 +68,26 @@ describe('broker log', () => {
   test('a missing file, a bad name and a bad --lines say what is wrong', async () => {
     const missing = cli(api, ['broker', 'log', '0', '--name', 'nope.log'])
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toMatch(/^Error: broker 0: nope\.log doesn't exist in the Kafka log dir kafka-logs-out\/ \(there: .*server\.log.*\)$/m)
+    expect(missing.stderr).toMatch(
+      /^Error: broker 0: nope\.log doesn't exist in the Kafka log dir kafka-logs-out\/ \(there: .*server\.log.*\)$/m,
+    )
     const bad = cli(api, ['broker', 'log', '0', '--name', 'server.properties'])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain("server.properties doesn't end with .log")
     const res = await fetch(`${api}/api/broker/log?broker=0&lines=0`)
     expect(res.status).toBe(400)
-    expect(((await res.json()) as { error: string }).error).toBe('lines: expected a whole number of at least 1 such as 100, got "0"')
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'lines: expected a whole number of at least 1 such as 100, got "0"',
+    )
   })
 
   test('an executor that does not answer gives a timeout, not a hang', () => {
     // Freeze broker 1's executor (the node process in its sandbox) so the message is never answered.
     const taskId = JSON.parse(ok(['broker', 'list', '1', '--json'])).brokers[0].task.id as string
-    const pids = execFileSync('pgrep', ['-f', 'kafka-mesos-executor.cjs'], { encoding: 'utf8' }).trim().split('\n').map(Number)
+    const pids = execFileSync('pgrep', ['-f', 'kafka-mesos-executor.cjs'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number)
     const pid = pids.find((p) => {
       try {
         return readlinkSync(`/proc/${p}/cwd`).includes(taskId)
@@ -104,17 +114,24 @@ describe('broker metrics', () => {
     const admin = kafka.admin()
     await admin.connect()
     try {
-      await admin.createTopics({ topics: [{ topic: 'observed', numPartitions: 2, replicationFactor: 2 }], waitForLeaders: true })
+      await admin.createTopics({
+        topics: [{ topic: 'observed', numPartitions: 2, replicationFactor: 2 }],
+        waitForLeaders: true,
+      })
     } finally {
       await admin.disconnect()
     }
     // Each running broker reports its metrics by itself (at start, then every 60 s): broker list shows them.
     const listed = await until('broker list to show reported metrics', 30_000, async () => {
-      const b = (JSON.parse(ok(['broker', 'list', '0', '--json'])) as { brokers: Array<{ metrics?: Record<string, number> }> }).brokers[0]
+      const b = (
+        JSON.parse(ok(['broker', 'list', '0', '--json'])) as { brokers: Array<{ metrics?: Record<string, number> }> }
+      ).brokers[0]
       return b.metrics && b.metrics.timestamp > 0 ? b.metrics : undefined
     })
     expect(listed['kafka.server,ReplicaManager,UnderReplicatedPartitions']).toBe(0)
-    expect(ok(['broker', 'list', '0'])).toMatch(/\n {2}metrics:\n {4}collected: \d{4}-\d\d-\d\d [\d:.]+\n {4}under-replicated-partitions: 0\n/)
+    expect(ok(['broker', 'list', '0'])).toMatch(
+      /\n {2}metrics:\n {4}collected: \d{4}-\d\d-\d\d [\d:.]+\n {4}under-replicated-partitions: 0\n/,
+    )
 
     const before = metrics(['*'])
     expect(Object.keys(before.metrics)).toEqual(['0', '1'])
@@ -123,7 +140,8 @@ describe('broker metrics', () => {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner })
     await producer.connect()
     try {
-      for (let i = 0; i < 60; i++) await producer.send({ topic: 'observed', acks: -1, messages: [{ key: `k${i}`, value: `v${i}` }] })
+      for (let i = 0; i < 60; i++)
+        await producer.send({ topic: 'observed', acks: -1, messages: [{ key: `k${i}`, value: `v${i}` }] })
     } finally {
       await producer.disconnect()
     }
@@ -137,13 +155,30 @@ describe('broker metrics', () => {
       expect(m['kafka.server,ReplicaManager,UnderMinIsrPartitionCount']).toBe(0)
       expect(m.timestamp).toBeGreaterThan(before.metrics[id].timestamp)
     }
-    expect(Object.values(after.metrics).some((m) => (m['kafka.network,RequestMetrics,TotalTimeMs,request=Produce_count'] ?? 0) > 0)).toBe(true)
-    expect(Object.values(after.metrics).some((m) => m['kafka.network,RequestMetrics,TotalTimeMs,request=Produce_p99'] !== undefined)).toBe(true)
+    expect(
+      Object.values(after.metrics).some(
+        (m) => (m['kafka.network,RequestMetrics,TotalTimeMs,request=Produce_count'] ?? 0) > 0,
+      ),
+    ).toBe(true)
+    expect(
+      Object.values(after.metrics).some(
+        (m) => m['kafka.network,RequestMetrics,TotalTimeMs,request=Produce_p99'] !== undefined,
+      ),
+    ).toBe(true)
 
     const filtered = metrics(['0', '--filter', '.*UnderReplicatedPartitions', '--filter', '.*MessagesInPerSec'])
-    expect(Object.keys(filtered.metrics['0']).sort()).toEqual(['kafka.server,BrokerTopicMetrics,MessagesInPerSec', 'kafka.server,ReplicaManager,UnderReplicatedPartitions', 'timestamp'])
+    expect(Object.keys(filtered.metrics['0']).sort()).toEqual([
+      'kafka.server,BrokerTopicMetrics,MessagesInPerSec',
+      'kafka.server,ReplicaManager,UnderReplicatedPartitions',
+      'timestamp',
+    ])
 
-    const withControllers = metrics(['*', '--controllers', '--filter', 'kafka.controller,KafkaController,(ActiveControllerCount|OfflinePartitionsCount)'])
+    const withControllers = metrics([
+      '*',
+      '--controllers',
+      '--filter',
+      'kafka.controller,KafkaController,(ActiveControllerCount|OfflinePartitionsCount)',
+    ])
     const ctl = Object.entries(withControllers.metrics).filter(([id]) => Number(id) >= 1_000_000)
     expect(ctl).toHaveLength(1)
     expect(ctl[0][1]['kafka.controller,KafkaController,ActiveControllerCount']).toBe(1)
@@ -153,7 +188,12 @@ describe('broker metrics', () => {
     expect(table).toMatch(/metric\s+│ broker 0\s+│ broker 1/)
     expect(table).toMatch(/kafka\.server,ReplicaManager,UnderReplicatedPartitions\s+│ 0\s+│ 0/)
     // The agent only reads: invoking an operation or writing an attribute is refused (policy file).
-    const exec = (await (await fetch(`${jolokiaUrl}/`, { method: 'POST', body: JSON.stringify({ type: 'exec', mbean: 'java.lang:type=Memory', operation: 'gc' }) })).json()) as { status: number }
+    const exec = (await (
+      await fetch(`${jolokiaUrl}/`, {
+        method: 'POST',
+        body: JSON.stringify({ type: 'exec', mbean: 'java.lang:type=Memory', operation: 'gc' }),
+      })
+    ).json()) as { status: number }
     expect(exec.status).toBe(403)
     const bad = cli(api, ['broker', 'metrics', '0', '--filter', '('])
     expect(bad.code).toBe(1)

@@ -45,7 +45,21 @@ function schedulerPid(masters: string): number | undefined {
 describe('chaos: one failure at a time, no acknowledged message lost', () => {
   test('broker JVM, agent, scheduler and leading master killed while producing with acks=all', async () => {
     const workDir = cluster.options.workDir
-    expect(cli(cluster.api, ['broker', 'add', '0..2', '--cpus', '0.5', '--mem', '768', '--heap', '256', '--failover-delay', '3s']).code).toBe(0)
+    expect(
+      cli(cluster.api, [
+        'broker',
+        'add',
+        '0..2',
+        '--cpus',
+        '0.5',
+        '--mem',
+        '768',
+        '--heap',
+        '256',
+        '--failover-delay',
+        '3s',
+      ]).code,
+    ).toBe(0)
     const start = cli(cluster.api, ['broker', 'start', '0..2', '--timeout', '240s'])
     expect(start.stderr).toBe('')
     expect(start.code).toBe(0)
@@ -53,7 +67,14 @@ describe('chaos: one failure at a time, no acknowledged message lost', () => {
     const kafka = kafkaClient(brokers)
     const admin = kafka.admin()
     await admin.connect()
-    await createTopicsAndWait(admin, [{ topic: 'chaos', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }])
+    await createTopicsAndWait(admin, [
+      {
+        topic: 'chaos',
+        numPartitions: 3,
+        replicationFactor: 3,
+        configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+      },
+    ])
     await admin.disconnect()
 
     // "no broker ran twice at once": sample the process table all along
@@ -108,7 +129,9 @@ describe('chaos: one failure at a time, no acknowledged message lost', () => {
     const pid = schedulerPid(cluster.master)
     expect(pid).toBeGreaterThan(0)
     process.kill(pid!, 'SIGKILL')
-    await until('the scheduler restarted', 120_000, async () => (schedulerPid(cluster.master) !== undefined && schedulerPid(cluster.master) !== pid ? true : undefined))
+    await until('the scheduler restarted', 120_000, async () =>
+      schedulerPid(cluster.master) !== undefined && schedulerPid(cluster.master) !== pid ? true : undefined,
+    )
     await cluster.resolveSchedulerApi(120_000)
     await until('brokers running after the scheduler came back', 60_000, allRunning)
     await pause()
@@ -134,10 +157,17 @@ describe('chaos: one failure at a time, no acknowledged message lost', () => {
     await consumer.subscribe({ topic: 'chaos', fromBeginning: true })
     const consumed = new Set<string>()
     void consumer.run({ eachMessage: async ({ message }) => void consumed.add(message.value!.toString()) })
-    await until('every acknowledged message consumed', 120_000, async () => ([...acked].every((v) => consumed.has(v)) ? true : undefined), 500).catch(() => undefined)
+    await until(
+      'every acknowledged message consumed',
+      120_000,
+      async () => ([...acked].every((v) => consumed.has(v)) ? true : undefined),
+      500,
+    ).catch(() => undefined)
     await consumer.disconnect()
     const lost = [...acked].filter((v) => !consumed.has(v))
-    process.stderr.write(`[chaos] attempted ${attempted}, acked ${acked.size}, consumed ${consumed.size}, lost ${lost.length}; at most ${maxJvmsPerBroker} JVM per broker\n`)
+    process.stderr.write(
+      `[chaos] attempted ${attempted}, acked ${acked.size}, consumed ${consumed.size}, lost ${lost.length}; at most ${maxJvmsPerBroker} JVM per broker\n`,
+    )
     expect(acked.size).toBeGreaterThan(500)
     expect(lost).toEqual([])
     expect(maxJvmsPerBroker).toBe(1)

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startAgent, type RunningAgent } from '../../core-cluster/agent/index.js'
-import { parseWeights, startMaster, type RunningMaster } from '../../core-cluster/master/index.js'
-import { parseResources, scalarSum, type Offer } from '../../core-cluster/proto/index.js'
+import { type RunningAgent, startAgent } from '../../core-cluster/agent/index.js'
+import { parseWeights, type RunningMaster, startMaster } from '../../core-cluster/master/index.js'
+import { type Offer, parseResources, scalarSum } from '../../core-cluster/proto/index.js'
 import { TestFramework } from '../support/framework.js'
 
 const log = pino({ level: 'silent' })
@@ -25,9 +25,23 @@ describe('DRF with role weights (kafka=3, web=1)', { timeout: 180_000 }, () => {
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'km-drf-'))
-    master = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 200, weights: parseWeights('kafka=3,web=1') })
+    master = await startMaster({
+      host: '127.0.0.1',
+      port: 0,
+      logger: log,
+      allocationIntervalMs: 200,
+      weights: parseWeights('kafka=3,web=1'),
+    })
     for (let i = 1; i <= 3; i++) {
-      const a = await startAgent({ master: master.address, host: `127.0.1.${i}`, port: 0, resources: parseResources('cpus:2;mem:2048'), attributes: [], workDir: join(workDir, `agent${i}`), logger: log })
+      const a = await startAgent({
+        master: master.address,
+        host: `127.0.1.${i}`,
+        port: 0,
+        resources: parseResources('cpus:2;mem:2048'),
+        attributes: [],
+        workDir: join(workDir, `agent${i}`),
+        logger: log,
+      })
       await a.agent.registered
       agents.push(a)
     }
@@ -48,7 +62,18 @@ describe('DRF with role weights (kafka=3, web=1)', { timeout: 180_000 }, () => {
     f.onOffer = async (offer: Offer) => {
       if (scalarSum(offer.resources, 'cpus') + 1e-9 >= TASK_CPUS && scalarSum(offer.resources, 'mem') >= TASK_MEM) {
         const id = `${role}-${n++}`
-        await f.launch(offer, [{ name: id, task_id: { value: id }, resources: parseResources(`cpus:${TASK_CPUS};mem:${TASK_MEM}`), command: { value: 'sleep 300' } }], 0)
+        await f.launch(
+          offer,
+          [
+            {
+              name: id,
+              task_id: { value: id },
+              resources: parseResources(`cpus:${TASK_CPUS};mem:${TASK_MEM}`),
+              command: { value: 'sleep 300' },
+            },
+          ],
+          0,
+        )
       } else {
         await f.client.tryCall({ type: 'DECLINE', decline: { offer_ids: [offer.id], filters: { refuse_seconds: 2 } } })
       }
@@ -63,12 +88,20 @@ describe('DRF with role weights (kafka=3, web=1)', { timeout: 180_000 }, () => {
     const kafka = greedy('kafka')
     const totalCpus = 6
     // Until the cluster is full: every cpu is taken by a task the master knows.
-    await web.waitFor('the cluster to fill up', () => Math.abs(master.master.state().tasks.reduce((n, t) => n + scalarSum(t.resources, 'cpus'), 0) - totalCpus) < 1e-6, 120_000)
+    await web.waitFor(
+      'the cluster to fill up',
+      () =>
+        Math.abs(master.master.state().tasks.reduce((n, t) => n + scalarSum(t.resources, 'cpus'), 0) - totalCpus) <
+        1e-6,
+      120_000,
+    )
     const roles = master.master.roles()
     const cpusOf = (role: string) => scalarSum(roles.find((r) => r.name === role)?.allocated ?? [], 'cpus')
     const webCpus = cpusOf('web')
     const kafkaCpus = cpusOf('kafka')
-    console.log(`DRF measured: web (weight 1) ${webCpus} cpus, kafka (weight 3) ${kafkaCpus} cpus of ${totalCpus}: ratio 1:${(kafkaCpus / webCpus).toFixed(2)}`)
+    console.log(
+      `DRF measured: web (weight 1) ${webCpus} cpus, kafka (weight 3) ${kafkaCpus} cpus of ${totalCpus}: ratio 1:${(kafkaCpus / webCpus).toFixed(2)}`,
+    )
     expect(webCpus + kafkaCpus).toBeCloseTo(totalCpus, 6)
     // ideal: web 1.5, kafka 4.5 (1:3); one task either way is tolerated
     expect(webCpus).toBeGreaterThanOrEqual(1.5 - TASK_CPUS - 1e-9)
@@ -76,9 +109,15 @@ describe('DRF with role weights (kafka=3, web=1)', { timeout: 180_000 }, () => {
     expect(kafkaCpus / webCpus).toBeGreaterThan(2.3)
     expect(kafkaCpus / webCpus).toBeLessThan(4)
     // and the tasks really run
-    await kafka.waitFor('all tasks running', () => {
-      const running = new Set([...web.updates, ...kafka.updates].filter((u) => u.state === 'TASK_RUNNING').map((u) => u.task_id.value))
-      return running.size === totalCpus / TASK_CPUS
-    }, 60_000)
+    await kafka.waitFor(
+      'all tasks running',
+      () => {
+        const running = new Set(
+          [...web.updates, ...kafka.updates].filter((u) => u.state === 'TASK_RUNNING').map((u) => u.task_id.value),
+        )
+        return running.size === totalCpus / TASK_CPUS
+      },
+      60_000,
+    )
   })
 })

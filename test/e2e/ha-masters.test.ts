@@ -25,7 +25,12 @@ describe('HA masters elected through etcd', () => {
     const leader = await cluster.leadingMaster()
     expect(leader).toBeDefined()
     const standby = cluster.master.split(',').find((m) => m !== leader)!
-    const res = await fetch(`http://${standby}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', redirect: 'manual' })
+    const res = await fetch(`http://${standby}/api/v1/scheduler`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+      redirect: 'manual',
+    })
     expect(res.status).toBe(307)
     expect(res.headers.get('location')).toBe(`//${leader}/api/v1/scheduler`)
   })
@@ -49,10 +54,15 @@ describe('HA masters elected through etcd', () => {
     })
     await until('agents and the scheduler re-registered with the new leader', 60_000, async () => {
       const s = (await fetch(`http://${next}/state`).then((r) => r.json())) as MasterState
-      return s.agents.filter((a) => a.active).length === 3 && s.frameworks.some((f) => f.name === 'kafka' && f.connected) ? true : undefined
+      return s.agents.filter((a) => a.active).length === 3 &&
+        s.frameworks.some((f) => f.name === 'kafka' && f.connected)
+        ? true
+        : undefined
     })
     const failoverMs = Date.now() - killedAt
-    process.stderr.write(`[ha] master failover: leader killed → agents and framework re-registered in ${failoverMs} ms\n`)
+    process.stderr.write(
+      `[ha] master failover: leader killed → agents and framework re-registered in ${failoverMs} ms\n`,
+    )
 
     const after = await listBrokers(cluster.api)
     expect(after.map((b) => [b.id, b.state, b.task?.id])).toEqual(before.map((b) => [b.id, 'running', b.task!.id]))

@@ -8,8 +8,17 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, controllerList, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
+import {
+  cli,
+  controllerList,
+  javaProcesses,
+  kafkaClient,
+  listBrokers,
+  startLocalCluster,
+  stopLocalCluster,
+  until,
+} from '../harness.js'
 
 let cluster: LocalCluster
 let api = ''
@@ -112,16 +121,24 @@ describe('changing the KRaft voter set through the CLI', () => {
     process.stderr.write(`[qchange] controller replace:\n${rep.stdout}${rep.stderr}`)
     expect(rep.stderr).toBe('')
     expect(rep.code).toBe(0)
-    expect(rep.stdout).toMatch(/controller 1000002 is a voter \(voters: 1000000, 1000001, 1000002\); removing voter 1000001/)
+    expect(rep.stdout).toMatch(
+      /controller 1000002 is a voter \(voters: 1000000, 1000001, 1000002\); removing voter 1000001/,
+    )
     expect(rep.stdout).toMatch(/controller 1000001 is no longer a voter/)
     const after = await until('voters 1000000 and 1000002', 30_000, async () => {
       const l = await controllers()
       const ids = l.quorum?.voters.map((v) => v.id).sort()
-      return ids?.join() === '1000000,1000002' && l.controllers.length === 2 && l.quorum!.voters.every((v) => v.lag === 0) ? l : undefined
+      return ids?.join() === '1000000,1000002' &&
+        l.controllers.length === 2 &&
+        l.quorum!.voters.every((v) => v.lag === 0)
+        ? l
+        : undefined
     })
     const hosts = new Set([...after.controllers.map((c) => c.task!.hostname), old.task!.hostname])
     expect(hosts.size).toBe(3) // the new controller went to the one host without a controller
-    await until('the replaced controller JVM is gone', 30_000, async () => (javaProcesses(old.task!.id).length === 0 ? true : undefined))
+    await until('the replaced controller JVM is gone', 30_000, async () =>
+      javaProcesses(old.task!.id).length === 0 ? true : undefined,
+    )
     await produceAndConsume('g3')
   })
 
@@ -138,7 +155,9 @@ describe('changing the KRaft voter set through the CLI', () => {
       return l.quorum?.voters.length === 1 && l.controllers.length === 1 ? l : undefined
     })
     expect(after.quorum!.voters.map((v) => v.id)).toEqual([1_000_000])
-    await until('the removed controller JVM is gone', 30_000, async () => (javaProcesses(removed.task!.id).length === 0 ? true : undefined))
+    await until('the removed controller JVM is gone', 30_000, async () =>
+      javaProcesses(removed.task!.id).length === 0 ? true : undefined,
+    )
     await produceAndConsume('g4')
   })
 })

@@ -6,8 +6,8 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
+import { cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 
 let cluster: LocalCluster
 
@@ -19,7 +19,19 @@ afterAll(() => stopLocalCluster(cluster))
 
 test('a single broker,controller node is the whole cluster: voter and broker', async () => {
   const api = cluster.api
-  const add = cli(api, ['broker', 'add', '0', '--role', 'broker,controller', '--cpus', '0.5', '--mem', '1024', '--heap', '256'])
+  const add = cli(api, [
+    'broker',
+    'add',
+    '0',
+    '--role',
+    'broker,controller',
+    '--cpus',
+    '0.5',
+    '--mem',
+    '1024',
+    '--heap',
+    '256',
+  ])
   expect(add.stderr).toBe('')
   expect(add.stdout).toMatch(/role: broker,controller/)
   const start = cli(api, ['broker', 'start', '0', '--timeout', '180s'])
@@ -27,7 +39,10 @@ test('a single broker,controller node is the whole cluster: voter and broker', a
   expect(start.code).toBe(0)
 
   const list = await until('node 0 leads a 1-voter quorum', 60_000, async () => {
-    const l = (await (await fetch(`${api}/api/controller/list`)).json()) as { controllers: Array<{ id: string; role?: string; endpoint?: string }>; quorum: { leaderId: number; voters: Array<{ id: number; lag: number }> } | null }
+    const l = (await (await fetch(`${api}/api/controller/list`)).json()) as {
+      controllers: Array<{ id: string; role?: string; endpoint?: string }>
+      quorum: { leaderId: number; voters: Array<{ id: number; lag: number }> } | null
+    }
     return l.quorum?.leaderId === 0 && l.quorum.voters.length === 1 ? l : undefined
   })
   expect(list.controllers.map((c) => [c.id, c.role])).toEqual([['0', 'broker,controller']]) // no dedicated controller

@@ -7,14 +7,22 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, controllerList, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
+import {
+  cli,
+  controllerList,
+  javaProcesses,
+  kafkaClient,
+  listBrokers,
+  startLocalCluster,
+  stopLocalCluster,
+  until,
+} from '../harness.js'
 
 let cluster: LocalCluster
 let api = ''
 
 const controllers = () => controllerList(api)
-
 
 beforeAll(async () => {
   cluster = await startLocalCluster('quorum', 3, { controllers: 3 })
@@ -43,7 +51,9 @@ describe('KRaft quorum owned by the scheduler', () => {
     expect(start.code).toBe(0)
     const list = await until('quorum of 3 with a leader', 60_000, async () => {
       const l = await controllers()
-      return l.quorum && l.quorum.voters.length === 3 && l.controllers.every((c) => c.state === 'running') ? l : undefined
+      return l.quorum && l.quorum.voters.length === 3 && l.controllers.every((c) => c.state === 'running')
+        ? l
+        : undefined
     })
     // one controller per host, node ids that never collide with brokers
     expect(new Set(list.controllers.map((c) => c.task!.hostname)).size).toBe(3)
@@ -73,7 +83,9 @@ describe('KRaft quorum owned by the scheduler', () => {
 
     const elected = await until('a new leader', 60_000, async () => {
       const l = await controllers()
-      return l.quorum && l.quorum.leaderId !== leaderId && l.quorum.leaderEpoch > before.quorum!.leaderEpoch ? l.quorum : undefined
+      return l.quorum && l.quorum.leaderId !== leaderId && l.quorum.leaderEpoch > before.quorum!.leaderEpoch
+        ? l.quorum
+        : undefined
     })
     expect(elected.voters).toHaveLength(3)
     await produce(200) // metadata quorum still has a majority: the cluster keeps serving

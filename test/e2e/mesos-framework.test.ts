@@ -3,7 +3,7 @@
  * command task on our master and agent: SUBSCRIBE → OFFERS → ACCEPT/LAUNCH → UPDATE TASK_RUNNING →
  * ACKNOWLEDGE → KILL → TASK_KILLED, then TEARDOWN. No Kafka involved.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,9 +11,9 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startAgent, type RunningAgent } from '../../core-cluster/agent/index.js'
+import { type RunningAgent, startAgent } from '../../core-cluster/agent/index.js'
 import { groupAlive } from '../../core-cluster/agent/launcher.js'
-import { startMaster, type RunningMaster } from '../../core-cluster/master/index.js'
+import { type RunningMaster, startMaster } from '../../core-cluster/master/index.js'
 import { parseResources, type scheduler } from '../../core-cluster/proto/index.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -36,7 +36,10 @@ describe('mesos-framework 0.5.3 on our master', { timeout: 120_000 }, () => {
     for (;;) {
       const e = events.find(pred)
       if (e) return e
-      if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; framework saw: ${events.map((x) => x.ev + (x.state ? `:${x.state}` : '')).join(', ')}; stderr: ${stderr.join('').slice(-2000)}`)
+      if (Date.now() > deadline)
+        throw new Error(
+          `no ${what} within ${timeoutMs} ms; framework saw: ${events.map((x) => x.ev + (x.state ? `:${x.state}` : '')).join(', ')}; stderr: ${stderr.join('').slice(-2000)}`,
+        )
       await new Promise((r) => setTimeout(r, 50))
     }
   }
@@ -57,12 +60,26 @@ describe('mesos-framework 0.5.3 on our master', { timeout: 120_000 }, () => {
       calls.push('SUBSCRIBE')
       return subscribe(...args)
     }
-    agent = await startAgent({ master: master.address, host: '127.0.1.1', port: 0, resources: parseResources('cpus:2;mem:1024;disk:1024;ports:[31000-31099]'), attributes: [], workDir, logger: log })
+    agent = await startAgent({
+      master: master.address,
+      host: '127.0.1.1',
+      port: 0,
+      resources: parseResources('cpus:2;mem:1024;disk:1024;ports:[31000-31099]'),
+      attributes: [],
+      workDir,
+      logger: log,
+    })
     await agent.agent.registered
     const [host, port] = master.address.split(':')
     child = spawn(process.execPath, [join(ROOT, 'test/e2e/fixtures/mesos-framework-driver.cjs')], {
       cwd,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, MF_MODULE: join(ROOT, 'node_modules/mesos-framework'), MF_MASTER_HOST: host, MF_MASTER_PORT: port },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        MF_MODULE: join(ROOT, 'node_modules/mesos-framework'),
+        MF_MASTER_HOST: host,
+        MF_MASTER_PORT: port,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -94,7 +111,12 @@ describe('mesos-framework 0.5.3 on our master', { timeout: 120_000 }, () => {
     expect(sub.streamId).toMatch(/^[0-9a-f-]{36}$/)
     await waitEv('a heartbeat', (e) => e.ev === 'heartbeat')
     const fwState = master.master.state().frameworks.find((f) => f.id === sub.frameworkId)
-    expect(fwState).toMatchObject({ name: 'mesos-framework-compat', connected: true, role: '*', failover_timeout: 604800 })
+    expect(fwState).toMatchObject({
+      name: 'mesos-framework-compat',
+      connected: true,
+      role: '*',
+      failover_timeout: 604800,
+    })
 
     // OFFERS with url.address.ip, then ACCEPT with a LAUNCH of the command task.
     const offers = await waitEv('offers', (e) => e.ev === 'offers')
@@ -120,10 +142,21 @@ describe('mesos-framework 0.5.3 on our master', { timeout: 120_000 }, () => {
     // KILL → TASK_KILLED (acknowledged too), the process group gone, resources back.
     child.stdin!.write(`kill ${taskId} ${agent.agent.id}\n`)
     await waitEv('the KILL answered 202', (e) => e.ev === 'sent_kill')
-    const killed = await waitEv('TASK_KILLED', (e) => e.ev === 'update' && e.taskId === taskId && e.state === 'TASK_KILLED')
+    const killed = await waitEv(
+      'TASK_KILLED',
+      (e) => e.ev === 'update' && e.taskId === taskId && e.state === 'TASK_KILLED',
+    )
     expect(killed.uuid).toBe(true)
-    await waitEv('the task gone from the master', () => !master.master.state().tasks.some((t) => t.id === taskId), 15_000)
-    await waitEv('the executor gone from the agent', () => !agent.agent.state().executors.some((x) => x.id === taskId), 15_000)
+    await waitEv(
+      'the task gone from the master',
+      () => !master.master.state().tasks.some((t) => t.id === taskId),
+      15_000,
+    )
+    await waitEv(
+      'the executor gone from the agent',
+      () => !agent.agent.state().executors.some((x) => x.id === taskId),
+      15_000,
+    )
     expect(groupAlive(exec!.pid!)).toBe(false)
 
     // Nothing pending: the library declines what it is offered from now on.
@@ -132,7 +165,11 @@ describe('mesos-framework 0.5.3 on our master', { timeout: 120_000 }, () => {
     const beforeTeardown = events.length
     child.stdin!.write('teardown\n')
     await waitEv('the TEARDOWN answered 202', (e) => e.ev === 'sent_teardown')
-    await waitEv('the framework removed', () => !master.master.state().frameworks.some((f) => f.id === sub.frameworkId), 10_000)
+    await waitEv(
+      'the framework removed',
+      () => !master.master.state().frameworks.some((f) => f.id === sub.frameworkId),
+      10_000,
+    )
 
     // What the master saw, in order (DECLINEs and ACKNOWLEDGEs may interleave).
     const firsts = ['SUBSCRIBE', 'ACCEPT', 'ACKNOWLEDGE', 'KILL', 'TEARDOWN'].map((t) => calls.indexOf(t))

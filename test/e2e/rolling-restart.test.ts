@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { Partitioners, type Producer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { BIN, cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, type CliResult } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
+import { BIN, type CliResult, cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster } from '../harness.js'
 
 let cluster: LocalCluster
 let api = ''
@@ -28,13 +28,19 @@ function cliAsync(args: string[], timeoutMs = 600_000): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, KM_API: api }
   delete env.NODE_ENV
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env, timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr })
+      },
+    )
   })
 }
 
-const endpoints = async () => (await listBrokers(api)).filter((b) => b.task?.state === 'running').map((b) => b.task!.endpoint)
+const endpoints = async () =>
+  (await listBrokers(api)).filter((b) => b.task?.state === 'running').map((b) => b.task!.endpoint)
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs
@@ -65,13 +71,24 @@ describe('broker restart: a rolling restart on real Kafka', () => {
     expect(start.stderr).toBe('')
     const admin = kafkaClient(await endpoints()).admin()
     await admin.connect()
-    await createTopicsAndWait(admin, [{ topic: 'roll', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }])
+    await createTopicsAndWait(admin, [
+      {
+        topic: 'roll',
+        numPartitions: 3,
+        replicationFactor: 3,
+        configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+      },
+    ])
     await admin.disconnect()
   })
 
   test('bad requests are refused before anything restarts; a broker whose absence breaks min ISR is not stopped', async () => {
     expect(cli(api, ['broker', 'restart', '7']).stderr).toMatch(/^Error: broker 7 not found/m)
-    const res = await fetch(`${api}/api/broker/restart`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'broker=0&timeout=soon' })
+    const res = await fetch(`${api}/api/broker/restart`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'broker=0&timeout=soon',
+    })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: string }).error).toMatch(/^timeout: /)
 
@@ -95,7 +112,10 @@ describe('broker restart: a rolling restart on real Kafka', () => {
     expect(update.stdout).toMatch(/state: running \(modified, needs restart\)/)
     const before = await listBrokers(api)
     const kafka = kafkaClient(await endpoints())
-    const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 10, initialRetryTime: 200 } })
+    const producer: Producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 10, initialRetryTime: 200 },
+    })
     await producer.connect()
     const acked: string[] = []
     let failedSends = 0
@@ -108,7 +128,12 @@ describe('broker restart: a rolling restart on real Kafka', () => {
           // One partition per send: kafkajs 2.2.4 can resolve a multi-leader send whose retry skipped a
           // partition that moved to a broker that had already answered (tulios/kafkajs PR #1798, open):
           // "acknowledged" messages that were never written. Seen here before this workaround.
-          await producer.send({ topic: 'roll', acks: -1, timeout: 10_000, messages: values.map((value) => ({ key: value, value, partition: batch % 3 })) })
+          await producer.send({
+            topic: 'roll',
+            acks: -1,
+            timeout: 10_000,
+            messages: values.map((value) => ({ key: value, value, partition: batch % 3 })),
+          })
           acked.push(...values)
         } catch {
           failedSends++ // not acknowledged: these may or may not be stored, and are not counted
@@ -118,7 +143,13 @@ describe('broker restart: a rolling restart on real Kafka', () => {
     })()
 
     const restart = await cliAsync(['broker', 'restart', '0..2', '--timeout', '4m'])
-    process.stderr.write(restart.stdout.split('\n').filter((l) => l !== '' && !l.startsWith(' ')).map((l) => `[rolling] ${l}\n`).join(''))
+    process.stderr.write(
+      restart.stdout
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith(' '))
+        .map((l) => `[rolling] ${l}\n`)
+        .join(''),
+    )
     const ackedDuringRoll = acked.length
     stop = true
     await writer
@@ -130,27 +161,49 @@ describe('broker restart: a rolling restart on real Kafka', () => {
       expect(restart.stdout).toMatch(new RegExp(`^broker ${id} running: task `, 'm'))
       expect(restart.stdout).toMatch(new RegExp(`^broker ${id}: every partition in sync$`, 'm'))
     }
-    expect(restart.stdout.indexOf('stopping broker 1')).toBeGreaterThan(restart.stdout.indexOf('broker 0: every partition in sync'))
+    expect(restart.stdout.indexOf('stopping broker 1')).toBeGreaterThan(
+      restart.stdout.indexOf('broker 0: every partition in sync'),
+    )
     expect(restart.stdout).toMatch(/^brokers restarted:/m)
     expect(ackedDuringRoll).toBeGreaterThan(100)
-    process.stderr.write(`[rolling] ${acked.length} messages acknowledged, ${failedSends} sends failed during the roll\n`)
+    process.stderr.write(
+      `[rolling] ${acked.length} messages acknowledged, ${failedSends} sends failed during the roll\n`,
+    )
 
     const after = await listBrokers(api)
     expect(after.map((b) => b.state)).toEqual(['running', 'running', 'running'])
     for (const b of after) expect(b.task!.id).not.toBe(before.find((x) => x.id === b.id)!.task!.id)
     expect(cli(api, ['broker', 'list']).stdout).not.toMatch(/needs restart/)
     for (const b of after) {
-      const sandbox = execFileSync('find', [cluster.options.workDir, '-type', 'd', '-path', `*/slaves/*/executors/${b.task!.id}/runs/*`, '-prune'], { encoding: 'utf8' }).trim().split('\n')[0]
+      const sandbox = execFileSync(
+        'find',
+        [cluster.options.workDir, '-type', 'd', '-path', `*/slaves/*/executors/${b.task!.id}/runs/*`, '-prune'],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')[0]
       expect(readFileSync(join(sandbox, 'server.properties'), 'utf8')).toMatch(/^num\.partitions=2$/m)
     }
 
-    const consumer = kafkaClient(await endpoints()).consumer({ groupId: `g-${tag}`, sessionTimeout: 10_000, heartbeatInterval: 1000 })
+    const consumer = kafkaClient(await endpoints()).consumer({
+      groupId: `g-${tag}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+    })
     await consumer.connect()
     await consumer.subscribe({ topic: 'roll', fromBeginning: true })
     const got = new Set<string>()
     const want = new Set(acked)
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumed ${[...want].filter((v) => got.has(v)).length} of ${want.size} acknowledged messages in 120 s`)), 120_000)
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `consumed ${[...want].filter((v) => got.has(v)).length} of ${want.size} acknowledged messages in 120 s`,
+            ),
+          ),
+        120_000,
+      )
       let seen = 0
       void consumer.run({
         eachMessage: async ({ message }) => {

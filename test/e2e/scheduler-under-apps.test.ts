@@ -19,7 +19,13 @@ afterAll(() => stopLocalCluster(cluster))
 /** pid of the scheduler process started under the meta-framework (its command line names our work dir). */
 function schedulerPid(): number | undefined {
   const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n')
-  const line = lines.find((l) => l.includes('run.js') && l.includes(' scheduler ') && l.includes(cluster.options.workDir) && !l.includes('/bin/sh'))
+  const line = lines.find(
+    (l) =>
+      l.includes('run.js') &&
+      l.includes(' scheduler ') &&
+      l.includes(cluster.options.workDir) &&
+      !l.includes('/bin/sh'),
+  )
   return line ? Number(line.trim().split(/\s+/)[0]) : undefined
 }
 

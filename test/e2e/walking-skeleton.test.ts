@@ -6,8 +6,8 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, until, type BrokerJson } from '../harness.js'
 import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
+import { type BrokerJson, cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, until } from '../harness.js'
 
 let cluster: LocalCluster
 let api = ''
@@ -55,11 +55,16 @@ async function roundTrip(brokers: string[], topic: string, count: number): Promi
   return { sent, got }
 }
 
-const endpoints = (brokers: BrokerJson[]) => brokers.filter((b) => b.task?.state === 'running').map((b) => b.task!.endpoint)
+const endpoints = (brokers: BrokerJson[]) =>
+  brokers.filter((b) => b.task?.state === 'running').map((b) => b.task!.endpoint)
 
 describe('walking skeleton: real Kafka brokers on our own cluster', () => {
   test('bad input is answered clearly: HTTP 400 JSON naming the field, CLI Error: and exit 1', async () => {
-    const res = await fetch(`${api}/api/broker/add`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'broker=0&cpus=abc' })
+    const res = await fetch(`${api}/api/broker/add`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'broker=0&cpus=abc',
+    })
     expect(res.status).toBe(400)
     const body = (await res.json()) as { error: string }
     expect(body.error).toMatch(/^cpus: /)
@@ -72,7 +77,11 @@ describe('walking skeleton: real Kafka brokers on our own cluster', () => {
     const start = cli(api, ['broker', 'start', '99'])
     expect(start.code).toBe(1)
     expect(start.stderr).toMatch(/^Error: broker 99 not found/m)
-    const rest = await fetch(`${api}/api/broker/start`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ broker: '99' }) })
+    const rest = await fetch(`${api}/api/broker/start`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ broker: '99' }),
+    })
     expect(rest.status).toBe(400)
     expect(((await rest.json()) as { error: string }).error).toMatch(/broker 99 not found/)
     expect(await listBrokers(api)).toEqual([])
@@ -89,7 +98,11 @@ describe('walking skeleton: real Kafka brokers on our own cluster', () => {
     const json = JSON.parse(start.stdout) as { status: string; brokers: BrokerJson[] }
     expect(json.status).toBe('started')
     const brokers = await listBrokers(api)
-    expect(brokers.map((b) => [b.id, b.state])).toEqual([['0', 'running'], ['1', 'running'], ['2', 'running']])
+    expect(brokers.map((b) => [b.id, b.state])).toEqual([
+      ['0', 'running'],
+      ['1', 'running'],
+      ['2', 'running'],
+    ])
     // KRaft brokers are Kafka processes of their own, on the agents' loopback addresses
     for (const b of brokers) expect(b.task!.endpoint).toMatch(/^127\.0\.1\.[1-3]:3\d{4}$/)
     expect(new Set(brokers.map((b) => b.task!.hostname)).size).toBe(3)
@@ -148,7 +161,9 @@ describe('walking skeleton: real Kafka brokers on our own cluster', () => {
     expect(scheduled.stderr).toBe('')
     expect(scheduled.stdout).toContain(`machines ${host} are DRAINING`)
     const answer = await until('the scheduler answers the inverse offer', 30_000, async () => {
-      const s = JSON.parse(km('status', '--json').stdout) as { status: { draining_machines: Array<{ statuses: Array<{ status: string }> }> } }
+      const s = JSON.parse(km('status', '--json').stdout) as {
+        status: { draining_machines: Array<{ statuses: Array<{ status: string }> }> }
+      }
       return s.status.draining_machines[0]?.statuses[0]?.status
     })
     expect(answer).toBe('DECLINE')

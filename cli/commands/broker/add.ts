@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import {BrokersResponse, type JsonValue} from '../../api.js'
-import {apiFlags, BrokerCommand, settingsFlags, settingsParams} from '../../broker-command.js'
-import {formatAddUpdate} from '../../format.js'
+import { BrokersResponse, type JsonValue } from '../../api.js'
+import { apiFlags, BrokerCommand, settingsFlags, settingsParams } from '../../broker-command.js'
+import { formatAddUpdate } from '../../format.js'
 
 /** `broker add <expr>` (alias `add`): POST /api/broker/add, mesos/kafka §1.3. */
 export default class BrokerAdd extends BrokerCommand {
@@ -17,12 +17,12 @@ cpus 1, mem 2048, heap 1024, port auto, failover delay 1m / max 10m, stickiness 
     '<%= config.bin %> broker add 0..2 --cpus 0.5 --mem 768 --heap 256',
     '<%= config.bin %> add 3 --port 31090..31100 --options "log.retention.hours=24,num.io.threads=4"',
     '<%= config.bin %> broker add 4 --options file:server.properties --constraints hostname=unique',
-    '<%= config.bin %> broker add 0..2 --volume kafka-$id   # data on persistent volumes kafka-0..kafka-2, reserved for the scheduler\'s --framework-role',
+    "<%= config.bin %> broker add 0..2 --volume kafka-$id   # data on persistent volumes kafka-0..kafka-2, reserved for the scheduler's --framework-role",
     '<%= config.bin %> broker add 5 --jvm-options="-XX:+UseG1GC" --api http://127.0.0.1:7000',
     '<%= config.bin %> broker add 0 --role broker,controller --cpus 0.5 --mem 1024 --heap 384   # a tiny cluster: one node, also the KRaft voter',
   ]
   static args = {
-    expr: Args.string({description: 'broker id expression, e.g. 0..2', required: true}),
+    expr: Args.string({ description: 'broker id expression, e.g. 0..2', required: true }),
   }
   static flags = {
     ...apiFlags,
@@ -36,8 +36,12 @@ cpus 1, mem 2048, heap 1024, port auto, failover delay 1m / max 10m, stickiness 
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(BrokerAdd)
-    const json = await this.call('add', flags.api, {broker: args.expr, ...settingsParams(flags), ...(flags.role ? {role: flags.role} : {})})
+    const { args, flags } = await this.parse(BrokerAdd)
+    const json = await this.call('add', flags.api, {
+      broker: args.expr,
+      ...settingsParams(flags),
+      ...(flags.role ? { role: flags.role } : {}),
+    })
     if (!this.jsonEnabled()) this.log(formatAddUpdate('added', this.decode(BrokersResponse, 'add', json).brokers))
     return json
   }

@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import {BrokersResponse, type JsonValue} from '../../api.js'
-import {apiFlags, BrokerCommand} from '../../broker-command.js'
-import {formatAddUpdate} from '../../format.js'
+import { BrokersResponse, type JsonValue } from '../../api.js'
+import { apiFlags, BrokerCommand } from '../../broker-command.js'
+import { formatAddUpdate } from '../../format.js'
 
 /** `broker clone <expr> --source <id>` (alias `clone`): POST /api/broker/clone, mesos/kafka §1.3, §2.2. */
 export default class BrokerClone extends BrokerCommand {
@@ -13,16 +13,20 @@ options, JVM options, java command, stickiness period and failover settings. The
   static aliases = ['clone']
   static examples = ['<%= config.bin %> broker clone 3..5 --source 0', '<%= config.bin %> clone 7 --source 2 --json']
   static args = {
-    expr: Args.string({description: 'new broker ids, e.g. 3..5', required: true}),
+    expr: Args.string({ description: 'new broker ids, e.g. 3..5', required: true }),
   }
   static flags = {
     ...apiFlags,
-    source: Flags.string({description: 'id of the broker whose settings are copied', helpValue: '<id>', required: true}),
+    source: Flags.string({
+      description: 'id of the broker whose settings are copied',
+      helpValue: '<id>',
+      required: true,
+    }),
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(BrokerClone)
-    const json = await this.call('clone', flags.api, {broker: args.expr, source: flags.source})
+    const { args, flags } = await this.parse(BrokerClone)
+    const json = await this.call('clone', flags.api, { broker: args.expr, source: flags.source })
     if (!this.jsonEnabled()) this.log(formatAddUpdate('cloned', this.decode(BrokersResponse, 'clone', json).brokers))
     return json
   }

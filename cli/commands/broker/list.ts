@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import {BrokersResponse, type JsonValue} from '../../api.js'
-import {apiFlags, BrokerCommand} from '../../broker-command.js'
-import {formatList} from '../../format.js'
+import { BrokersResponse, type JsonValue } from '../../api.js'
+import { apiFlags, BrokerCommand } from '../../broker-command.js'
+import { formatList } from '../../format.js'
 
 /** `broker list [<expr>]` (alias `list`): POST /api/broker/list, mesos/kafka §1.3. */
 export default class BrokerList extends BrokerCommand {
@@ -17,16 +17,16 @@ export default class BrokerList extends BrokerCommand {
     '<%= config.bin %> broker list --json',
   ]
   static args = {
-    expr: Args.string({description: 'broker id expression', default: '*'}),
+    expr: Args.string({ description: 'broker id expression', default: '*' }),
   }
   static flags = {
     ...apiFlags,
-    quiet: Flags.boolean({char: 'q', description: 'hide options, log4j-options and jvm-options'}),
+    quiet: Flags.boolean({ char: 'q', description: 'hide options, log4j-options and jvm-options' }),
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(BrokerList)
-    const json = await this.call('list', flags.api, {broker: args.expr})
+    const { args, flags } = await this.parse(BrokerList)
+    const json = await this.call('list', flags.api, { broker: args.expr })
     if (!this.jsonEnabled()) this.log(formatList(this.decode(BrokersResponse, 'list', json).brokers, flags.quiet))
     return json
   }

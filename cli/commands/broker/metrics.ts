@@ -1,10 +1,9 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 import Table from 'cli-table3'
-import {z} from 'zod'
-
-import {type JsonValue} from '../../api.js'
-import {CONTROLLER_BASE_ID} from '../../../scheduler/kafka/quorum.js'
-import {apiFlags, BrokerCommand} from '../../broker-command.js'
+import { z } from 'zod'
+import { CONTROLLER_BASE_ID } from '../../../scheduler/kafka/quorum.js'
+import type { JsonValue } from '../../api.js'
+import { apiFlags, BrokerCommand } from '../../broker-command.js'
 
 const MetricsResponse = z.looseObject({
   metrics: z.record(z.string(), z.record(z.string(), z.number())),
@@ -25,7 +24,10 @@ export function formatMetricValue(v: number | undefined): string {
 export function metricsTable(metrics: Record<string, Record<string, number>>): string {
   const ids = Object.keys(metrics)
   const names = [...new Set(ids.flatMap((id) => Object.keys(metrics[id])))].filter((n) => n !== 'timestamp').sort()
-  const table = new Table({head: ['metric', ...ids.map((id) => `${Number(id) >= CONTROLLER_BASE_ID ? 'controller' : 'broker'} ${id}`)], style: {head: [], border: [], compact: true}})
+  const table = new Table({
+    head: ['metric', ...ids.map((id) => `${Number(id) >= CONTROLLER_BASE_ID ? 'controller' : 'broker'} ${id}`)],
+    style: { head: [], border: [], compact: true },
+  })
   const time = (ms: number | undefined) => (ms ? new Date(ms).toISOString().slice(11, 19) : '-')
   table.push(['collected (UTC)', ...ids.map((id) => time(metrics[id].timestamp))])
   for (const n of names) table.push([n, ...ids.map((id) => formatMetricValue(metrics[id][n]))])
@@ -48,17 +50,24 @@ export default class BrokerMetrics extends BrokerCommand {
     '<%= config.bin %> broker metrics 0 --json',
   ]
   static args = {
-    expr: Args.string({description: 'broker id expression, e.g. 0..2 or *', required: true}),
+    expr: Args.string({ description: 'broker id expression, e.g. 0..2 or *', required: true }),
   }
   static flags = {
     ...apiFlags,
-    filter: Flags.string({description: 'keep only metrics whose whole name matches this regular expression (repeatable: any may match)', multiple: true, helpValue: '<regex>'}),
-    controllers: Flags.boolean({description: 'also show the KRaft controllers the scheduler runs'}),
-    timeout: Flags.string({description: 'how long to wait for each broker, a period such as 10s', helpValue: '<period>'}),
+    filter: Flags.string({
+      description: 'keep only metrics whose whole name matches this regular expression (repeatable: any may match)',
+      multiple: true,
+      helpValue: '<regex>',
+    }),
+    controllers: Flags.boolean({ description: 'also show the KRaft controllers the scheduler runs' }),
+    timeout: Flags.string({
+      description: 'how long to wait for each broker, a period such as 10s',
+      helpValue: '<period>',
+    }),
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(BrokerMetrics)
+    const { args, flags } = await this.parse(BrokerMetrics)
     const json = await this.call('metrics', flags.api, {
       broker: args.expr,
       filter: flags.filter?.join('\n'),
@@ -73,7 +82,13 @@ export default class BrokerMetrics extends BrokerCommand {
     }
     if (got > 0) this.log(metricsTable(res.metrics))
     for (const e of Object.values(res.errors)) process.stderr.write(`${got > 0 ? 'warning: ' : ''}${e}\n`)
-    if (got === 0) this.fail(Object.keys(res.errors).length > 0 ? 'no broker answered with metrics' : `broker ${args.expr}: no broker matched`, 'KM_ERR_METRICS')
+    if (got === 0)
+      this.fail(
+        Object.keys(res.errors).length > 0
+          ? 'no broker answered with metrics'
+          : `broker ${args.expr}: no broker matched`,
+        'KM_ERR_METRICS',
+      )
     return json
   }
 }

@@ -1,8 +1,8 @@
-import {Args} from '@oclif/core'
+import { Args } from '@oclif/core'
 
-import {type JsonValue, RemoveResponse} from '../../api.js'
-import {apiFlags, BrokerCommand} from '../../broker-command.js'
-import {formatRemoved} from '../../format.js'
+import { type JsonValue, RemoveResponse } from '../../api.js'
+import { apiFlags, BrokerCommand } from '../../broker-command.js'
+import { formatRemoved } from '../../format.js'
 
 /** `broker remove <expr>` (alias `remove`): POST /api/broker/remove, mesos/kafka §1.3. */
 export default class BrokerRemove extends BrokerCommand {
@@ -11,13 +11,13 @@ export default class BrokerRemove extends BrokerCommand {
   static aliases = ['remove']
   static examples = ['<%= config.bin %> broker remove 0', '<%= config.bin %> remove 0..2']
   static args = {
-    expr: Args.string({description: 'broker id expression, e.g. 0..2', required: true}),
+    expr: Args.string({ description: 'broker id expression, e.g. 0..2', required: true }),
   }
-  static flags = {...apiFlags}
+  static flags = { ...apiFlags }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(BrokerRemove)
-    const json = await this.call('remove', flags.api, {broker: args.expr})
+    const { args, flags } = await this.parse(BrokerRemove)
+    const json = await this.call('remove', flags.api, { broker: args.expr })
     if (!this.jsonEnabled()) this.log(formatRemoved(this.decode(RemoveResponse, 'remove', json)))
     return json
   }

@@ -1,18 +1,18 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import {ApiError, type JsonValue, postStream, resolveApi, RestartResponse} from '../../api.js'
-import {apiFlags, BrokerCommand} from '../../broker-command.js'
-import {formatRestarted} from '../../format.js'
+import { ApiError, type JsonValue, postStream, RestartResponse, resolveApi } from '../../api.js'
+import { apiFlags, BrokerCommand } from '../../broker-command.js'
+import { formatRestarted } from '../../format.js'
 
 /** `broker restart <expr>` (alias `restart`): POST /api/broker/restart, mesos/kafka §1.3, §2.2. */
 export default class BrokerRestart extends BrokerCommand {
   static summary = 'Rolling restart: restart brokers one at a time, keeping partitions available.'
   static description = [
-  'Refused (exit 1) while a partition reassignment runs. KRaft controllers are restarted when named by their ids (1000000 up; "*" means every broker): controllers go first, the active controller (the quorum leader) last, each only while the other voters can still form a caught-up majority, then the brokers.',
-  'For each broker in id order: wait until no partition reassignment runs, every partition is in sync (ISR = replicas) and stopping the broker leaves no partition under its topic\'s min.insync.replicas (Strimzi\'s rule); then stop it (clean Kafka shutdown), start it, wait until it runs and every partition is in sync again. Prints progress as it goes.',
-  '--timeout is per broker (server default 5m, 2m with --noWaitForReplication). --noWaitForReplication skips every Kafka check (only stop and start are waited for).',
-  'On a timeout it fails with "broker N timeout on stop|start|replication"; the brokers after it are not restarted.',
-].join('\n\n')
+    'Refused (exit 1) while a partition reassignment runs. KRaft controllers are restarted when named by their ids (1000000 up; "*" means every broker): controllers go first, the active controller (the quorum leader) last, each only while the other voters can still form a caught-up majority, then the brokers.',
+    "For each broker in id order: wait until no partition reassignment runs, every partition is in sync (ISR = replicas) and stopping the broker leaves no partition under its topic's min.insync.replicas (Strimzi's rule); then stop it (clean Kafka shutdown), start it, wait until it runs and every partition is in sync again. Prints progress as it goes.",
+    '--timeout is per broker (server default 5m, 2m with --noWaitForReplication). --noWaitForReplication skips every Kafka check (only stop and start are waited for).',
+    'On a timeout it fails with "broker N timeout on stop|start|replication"; the brokers after it are not restarted.',
+  ].join('\n\n')
   static aliases = ['restart']
   static examples = [
     '<%= config.bin %> broker restart 0..2',
@@ -21,23 +21,30 @@ export default class BrokerRestart extends BrokerCommand {
     '<%= config.bin %> broker restart 1000000..1000002,0..2   # the 3 controllers (active one last), then brokers 0..2',
   ]
   static args = {
-    expr: Args.string({description: 'broker id expression, e.g. 0..2 or *', required: true}),
+    expr: Args.string({ description: 'broker id expression, e.g. 0..2 or *', required: true }),
   }
   static flags = {
     ...apiFlags,
-    timeout: Flags.string({description: 'how long each broker may take, a period such as 5m', helpValue: '<period>'}),
-    noWaitForReplication: Flags.boolean({description: 'do not wait for partitions to get back in sync (and skip the min.insync.replicas, reassignment and controller quorum checks)'}),
+    timeout: Flags.string({ description: 'how long each broker may take, a period such as 5m', helpValue: '<period>' }),
+    noWaitForReplication: Flags.boolean({
+      description:
+        'do not wait for partitions to get back in sync (and skip the min.insync.replicas, reassignment and controller quorum checks)',
+    }),
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(BrokerRestart)
+    const { args, flags } = await this.parse(BrokerRestart)
     const json = this.jsonEnabled()
     let answer: JsonValue
     try {
       answer = await postStream(
-        resolveApi({flag: flags.api}),
+        resolveApi({ flag: flags.api }),
         'broker/restart',
-        {broker: args.expr, timeout: flags.timeout, noWaitForReplication: flags.noWaitForReplication ? 'true' : undefined},
+        {
+          broker: args.expr,
+          timeout: flags.timeout,
+          noWaitForReplication: flags.noWaitForReplication ? 'true' : undefined,
+        },
         (line) => {
           if (!json) this.log(line)
         },

@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import {type JsonValue, StartStopResponse} from '../../api.js'
-import {apiFlags, BrokerCommand} from '../../broker-command.js'
-import {formatStartStop, startStopTimeoutMessage} from '../../format.js'
+import { type JsonValue, StartStopResponse } from '../../api.js'
+import { apiFlags, BrokerCommand } from '../../broker-command.js'
+import { formatStartStop, startStopTimeoutMessage } from '../../format.js'
 
 /** `broker start <expr>` (alias `start`): POST /api/broker/start, mesos/kafka §1.3, §2.2. */
 export default class BrokerStart extends BrokerCommand {
@@ -18,16 +18,19 @@ and the brokers stay active: see "broker list" for why they are not running.`
     '<%= config.bin %> broker start "*" --timeout 0',
   ]
   static args = {
-    expr: Args.string({description: 'broker id expression, e.g. 0..2 or *', required: true}),
+    expr: Args.string({ description: 'broker id expression, e.g. 0..2 or *', required: true }),
   }
   static flags = {
     ...apiFlags,
-    timeout: Flags.string({description: 'how long to wait, a period such as 60s or 5m; 0 = do not wait', helpValue: '<period>'}),
+    timeout: Flags.string({
+      description: 'how long to wait, a period such as 60s or 5m; 0 = do not wait',
+      helpValue: '<period>',
+    }),
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(BrokerStart)
-    const json = await this.call('start', flags.api, {broker: args.expr, timeout: flags.timeout})
+    const { args, flags } = await this.parse(BrokerStart)
+    const json = await this.call('start', flags.api, { broker: args.expr, timeout: flags.timeout })
     const res = this.decode(StartStopResponse, 'start', json)
     if (res.status === 'timeout') {
       if (!this.jsonEnabled()) this.fail(startStopTimeoutMessage('start', res), 'KM_ERR_TIMEOUT')

@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import {type JsonValue, StartStopResponse} from '../../api.js'
-import {apiFlags, BrokerCommand} from '../../broker-command.js'
-import {formatStartStop, startStopTimeoutMessage} from '../../format.js'
+import { type JsonValue, StartStopResponse } from '../../api.js'
+import { apiFlags, BrokerCommand } from '../../broker-command.js'
+import { formatStartStop, startStopTimeoutMessage } from '../../format.js'
 
 /** `broker stop <expr>` (alias `stop`): POST /api/broker/stop, mesos/kafka §1.3, §2.2. */
 export default class BrokerStop extends BrokerCommand {
@@ -17,16 +17,19 @@ Waits up to --timeout (server default 60s); --timeout 0 returns at once.
     '<%= config.bin %> broker stop 1 --force',
   ]
   static args = {
-    expr: Args.string({description: 'broker id expression, e.g. 0..2 or *', required: true}),
+    expr: Args.string({ description: 'broker id expression, e.g. 0..2 or *', required: true }),
   }
   static flags = {
     ...apiFlags,
-    timeout: Flags.string({description: 'how long to wait, a period such as 60s or 5m; 0 = do not wait', helpValue: '<period>'}),
-    force: Flags.boolean({description: 'stop the executor at once instead of a clean Kafka shutdown'}),
+    timeout: Flags.string({
+      description: 'how long to wait, a period such as 60s or 5m; 0 = do not wait',
+      helpValue: '<period>',
+    }),
+    force: Flags.boolean({ description: 'stop the executor at once instead of a clean Kafka shutdown' }),
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(BrokerStop)
+    const { args, flags } = await this.parse(BrokerStop)
     const json = await this.call('stop', flags.api, {
       broker: args.expr,
       timeout: flags.timeout,

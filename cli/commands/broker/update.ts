@@ -1,8 +1,8 @@
-import {Args} from '@oclif/core'
+import { Args } from '@oclif/core'
 
-import {BrokersResponse, type JsonValue} from '../../api.js'
-import {apiFlags, BrokerCommand, settingsFlags, settingsParams} from '../../broker-command.js'
-import {formatAddUpdate} from '../../format.js'
+import { BrokersResponse, type JsonValue } from '../../api.js'
+import { apiFlags, BrokerCommand, settingsFlags, settingsParams } from '../../broker-command.js'
+import { formatAddUpdate } from '../../format.js'
 
 /** `broker update <expr>` (alias `update`): POST /api/broker/update, mesos/kafka §1.3. */
 export default class BrokerUpdate extends BrokerCommand {
@@ -25,13 +25,13 @@ what needs the restart (broker restart <expr> rolls it in).`
     '<%= config.bin %> broker update 0 --bind-address "192.168.50.*" --log4j-options kafka.controller=DEBUG --syslog',
   ]
   static args = {
-    expr: Args.string({description: 'broker id expression, e.g. 0..2 or *', required: true}),
+    expr: Args.string({ description: 'broker id expression, e.g. 0..2 or *', required: true }),
   }
-  static flags = {...apiFlags, ...settingsFlags}
+  static flags = { ...apiFlags, ...settingsFlags }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(BrokerUpdate)
-    const json = await this.call('update', flags.api, {broker: args.expr, ...settingsParams(flags)})
+    const { args, flags } = await this.parse(BrokerUpdate)
+    const json = await this.call('update', flags.api, { broker: args.expr, ...settingsParams(flags) })
     if (!this.jsonEnabled()) this.log(formatAddUpdate('updated', this.decode(BrokersResponse, 'update', json).brokers))
     return json
   }

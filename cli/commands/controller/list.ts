@@ -1,10 +1,16 @@
 import { Flags } from '@oclif/core'
 import Table from 'cli-table3'
 import { z } from 'zod'
-import { type JsonValue } from '../../api.js'
+import type { JsonValue } from '../../api.js'
 import { apiFlags, BrokerCommand } from '../../broker-command.js'
 
-const Member = z.looseObject({ id: z.number(), role: z.string(), logEndOffset: z.number(), lag: z.number(), lastCaughtUpTimestamp: z.number() })
+const Member = z.looseObject({
+  id: z.number(),
+  role: z.string(),
+  logEndOffset: z.number(),
+  lag: z.number(),
+  lastCaughtUpTimestamp: z.number(),
+})
 const ControllerListResponse = z.looseObject({
   controllers: z.array(
     z.looseObject({
@@ -17,14 +23,22 @@ const ControllerListResponse = z.looseObject({
     }),
   ),
   brokersWaitFor: z.string().nullish(),
-  quorum: z.looseObject({ leaderId: z.number(), leaderEpoch: z.number(), highWatermark: z.number(), voters: z.array(Member), observers: z.array(Member) }).nullable(),
+  quorum: z
+    .looseObject({
+      leaderId: z.number(),
+      leaderEpoch: z.number(),
+      highWatermark: z.number(),
+      voters: z.array(Member),
+      observers: z.array(Member),
+    })
+    .nullable(),
   quorumError: z.string().optional(),
   change: z.looseObject({ summary: z.string(), phase: z.string() }).nullish(),
 })
 
 /** `controller list`: the KRaft quorum the scheduler runs, with Kafka's own view of it (issue 7). */
 export default class ControllerList extends BrokerCommand {
-  static summary = 'Show the KRaft controller quorum: leader, epoch, and each voter\'s lag.'
+  static summary = "Show the KRaft controller quorum: leader, epoch, and each voter's lag."
   static description = `The scheduler runs the KRaft controllers itself (--controllers on "scheduler" and "local").
 This lists them with their state and endpoint, and asks Kafka (DescribeQuorum) for the leader, the
 epoch and how far each voter and observer (broker) is behind the leader's high watermark.`
@@ -40,18 +54,37 @@ epoch and how far each voter and observer (broker) is behind the leader's high w
     if (q) this.log(`quorum: leader ${q.leaderId}, epoch ${q.leaderEpoch}, high watermark ${q.highWatermark}`)
     else this.log(`quorum: unknown (${res.quorumError ?? 'not described'})`)
     if (res.brokersWaitFor) this.log(`brokers: ${res.brokersWaitFor}`)
-    if (res.change) this.log(`${res.change.phase === 'done' || res.change.phase === 'failed' ? 'last change' : 'change'}: ${res.change.summary}`)
-    const table = new Table({ head: ['id', 'state', 'endpoint', 'rack', 'role', 'lag', 'task'], style: { head: [], border: [] } })
+    if (res.change)
+      this.log(
+        `${res.change.phase === 'done' || res.change.phase === 'failed' ? 'last change' : 'change'}: ${res.change.summary}`,
+      )
+    const table = new Table({
+      head: ['id', 'state', 'endpoint', 'rack', 'role', 'lag', 'task'],
+      style: { head: [], border: [] },
+    })
     const waits: string[] = []
     for (const c of res.controllers) {
       const m = q?.voters.find((v) => String(v.id) === c.id)
       const o = q?.observers.find((v) => String(v.id) === c.id)
-      const role = m?.role ?? (o ? `observer${c.membership ? ` (${c.membership})` : ''}` : c.membership ?? (q ? 'not a voter' : '?'))
+      const role =
+        m?.role ??
+        (o ? `observer${c.membership ? ` (${c.membership})` : ''}` : (c.membership ?? (q ? 'not a voter' : '?')))
       const lag = m ?? o
-      table.push([c.id, c.state, c.endpoint ?? '-', c.task?.attributes?.rack ?? '-', role, lag ? String(lag.lag) : '?', c.task?.id ?? '-'])
+      table.push([
+        c.id,
+        c.state,
+        c.endpoint ?? '-',
+        c.task?.attributes?.rack ?? '-',
+        role,
+        lag ? String(lag.lag) : '?',
+        c.task?.id ?? '-',
+      ])
       if (c.waiting) waits.push(`controller ${c.id} waits: ${c.waiting.reason}`)
     }
-    if (flags.observers && q) for (const o of q.observers) if (!res.controllers.some((c) => c.id === String(o.id))) table.push([String(o.id), '', '', '', 'observer', String(o.lag), ''])
+    if (flags.observers && q)
+      for (const o of q.observers)
+        if (!res.controllers.some((c) => c.id === String(o.id)))
+          table.push([String(o.id), '', '', '', 'observer', String(o.lag), ''])
     this.log(table.toString())
     for (const w of waits) this.log(w)
     return json

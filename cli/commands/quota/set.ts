@@ -1,31 +1,43 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import type {JsonValue} from '../../api.js'
-import {apiFlags} from '../../broker-command.js'
-import {formatQuotas, QuotaResponse} from '../../quota-format.js'
-import {TopicCommand} from '../../topic-command.js'
+import type { JsonValue } from '../../api.js'
+import { apiFlags } from '../../broker-command.js'
+import { formatQuotas, QuotaResponse } from '../../quota-format.js'
+import { TopicCommand } from '../../topic-command.js'
 
 /** `quota set <entity>`: POST /api/quota/set (reference kafka-mesos.md §2.4) through Kafka's AlterClientQuotas. */
 export default class QuotaSet extends TopicCommand {
   static summary = 'Set or remove client quotas of a client id (default) or a user.'
-  static description = `Only the given quotas change; the entity's other quotas stay. "" removes a quota. Kafka enforces them on every broker: --producer-byte-rate and --consumer-byte-rate in bytes/s per broker, --request-percentage in % of one request-handler and network thread. Prints the entity's quotas after the change.`
+  static description =
+    `Only the given quotas change; the entity's other quotas stay. "" removes a quota. Kafka enforces them on every broker: --producer-byte-rate and --consumer-byte-rate in bytes/s per broker, --request-percentage in % of one request-handler and network thread. Prints the entity's quotas after the change.`
   static examples = [
     '<%= config.bin %> quota set app-1 --producer-byte-rate 1048576 --consumer-byte-rate 2097152',
     '<%= config.bin %> quota set alice --users --request-percentage 50',
     '<%= config.bin %> quota set "<default>" --producer-byte-rate 10485760',
     '<%= config.bin %> quota set app-1 --producer-byte-rate ""',
   ]
-  static args = {entity: Args.string({description: 'client id or user name, or <default> for the default entity', required: true})}
+  static args = {
+    entity: Args.string({ description: 'client id or user name, or <default> for the default entity', required: true }),
+  }
   static flags = {
     ...apiFlags,
-    users: Flags.boolean({description: 'a user quota instead of a client-id quota (entityType=users)'}),
-    'producer-byte-rate': Flags.string({description: 'produce bytes/s per broker ("" removes it)', helpValue: '<bytes/s>'}),
-    'consumer-byte-rate': Flags.string({description: 'fetch bytes/s per broker ("" removes it)', helpValue: '<bytes/s>'}),
-    'request-percentage': Flags.string({description: '% of one request-handler and network thread per broker ("" removes it)', helpValue: '<percent>'}),
+    users: Flags.boolean({ description: 'a user quota instead of a client-id quota (entityType=users)' }),
+    'producer-byte-rate': Flags.string({
+      description: 'produce bytes/s per broker ("" removes it)',
+      helpValue: '<bytes/s>',
+    }),
+    'consumer-byte-rate': Flags.string({
+      description: 'fetch bytes/s per broker ("" removes it)',
+      helpValue: '<bytes/s>',
+    }),
+    'request-percentage': Flags.string({
+      description: '% of one request-handler and network thread per broker ("" removes it)',
+      helpValue: '<percent>',
+    }),
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(QuotaSet)
+    const { args, flags } = await this.parse(QuotaSet)
     const entityType = flags.users ? 'users' : 'clients'
     const json = await this.call('quota/set', flags.api, {
       entityType,
@@ -34,7 +46,8 @@ export default class QuotaSet extends TopicCommand {
       consumerByteRate: flags['consumer-byte-rate'],
       requestPercentage: flags['request-percentage'],
     })
-    if (!this.jsonEnabled()) this.log(`quotas set:\n${formatQuotas(this.decode(QuotaResponse, 'quota/set', json), entityType)}`)
+    if (!this.jsonEnabled())
+      this.log(`quotas set:\n${formatQuotas(this.decode(QuotaResponse, 'quota/set', json), entityType)}`)
     return json
   }
 }

@@ -1,32 +1,42 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import type {JsonValue} from '../../api.js'
-import {apiFlags, expandFileValue} from '../../broker-command.js'
-import {assignFlags, TopicCommand, TopicsResponse} from '../../topic-command.js'
-import {formatTopics} from '../../topic-format.js'
+import type { JsonValue } from '../../api.js'
+import { apiFlags, expandFileValue } from '../../broker-command.js'
+import { assignFlags, TopicCommand, TopicsResponse } from '../../topic-command.js'
+import { formatTopics } from '../../topic-format.js'
 
 /** `topic add <topic-expr>`: POST /api/topic/add, mesos/kafka §1.4, §2.3, §7. */
 export default class TopicAdd extends TopicCommand {
-  static summary = 'Create topics, placing replicas with Kafka\'s own assignment algorithm.'
-  static description = `Replicas are assigned as Kafka's AdminUtils.assignReplicasToBrokers does: first replicas round-robin over the --broker list from a start index, followers at an increasing shift. With an attribute filter (--broker "*[rack]") the brokers are interleaved by rack first, so each partition's replicas land on different racks. Kafka validates --options; its refusal is shown.`
+  static summary = "Create topics, placing replicas with Kafka's own assignment algorithm."
+  static description =
+    `Replicas are assigned as Kafka's AdminUtils.assignReplicasToBrokers does: first replicas round-robin over the --broker list from a start index, followers at an increasing shift. With an attribute filter (--broker "*[rack]") the brokers are interleaved by rack first, so each partition's replicas land on different racks. Kafka validates --options; its refusal is shown.`
   static examples = [
     '<%= config.bin %> topic add t --partitions 3 --replicas 3',
     '<%= config.bin %> topic add a,b --broker 0..2 --options retention.ms=3600000,cleanup.policy=compact',
     '<%= config.bin %> topic add t --broker "*[rack]" --partitions 6 --replicas 2',
     '<%= config.bin %> topic add t --partitions 4 --replicas 2 --fixedStartIndex 0 --startPartitionId 0',
   ]
-  static args = {expr: Args.string({description: 'topic expression, e.g. t or a,b', required: true})}
+  static args = { expr: Args.string({ description: 'topic expression, e.g. t or a,b', required: true }) }
   static flags = {
     ...apiFlags,
     ...assignFlags,
-    partitions: Flags.string({description: 'number of partitions (default 1)', helpValue: '<count>'}),
-    replicas: Flags.string({description: 'replication factor, at most the number of brokers (default 1)', helpValue: '<count>'}),
-    options: Flags.string({description: 'topic config k=v,... such as retention.ms=3600000,flush.ms=1000, or file:topic.properties', helpValue: '<k=v,...>'}),
-    startPartitionId: Flags.string({description: 'partition id the round-robin starts at (default -1 = 0)', helpValue: '<id>'}),
+    partitions: Flags.string({ description: 'number of partitions (default 1)', helpValue: '<count>' }),
+    replicas: Flags.string({
+      description: 'replication factor, at most the number of brokers (default 1)',
+      helpValue: '<count>',
+    }),
+    options: Flags.string({
+      description: 'topic config k=v,... such as retention.ms=3600000,flush.ms=1000, or file:topic.properties',
+      helpValue: '<k=v,...>',
+    }),
+    startPartitionId: Flags.string({
+      description: 'partition id the round-robin starts at (default -1 = 0)',
+      helpValue: '<id>',
+    }),
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(TopicAdd)
+    const { args, flags } = await this.parse(TopicAdd)
     const json = await this.call('add', flags.api, {
       topic: args.expr,
       broker: flags.broker,

@@ -1,21 +1,21 @@
-import {Args} from '@oclif/core'
+import { Args } from '@oclif/core'
 
-import type {JsonValue} from '../../api.js'
-import {apiFlags} from '../../broker-command.js'
-import {TopicCommand, TopicsResponse} from '../../topic-command.js'
-import {formatTopics} from '../../topic-format.js'
+import type { JsonValue } from '../../api.js'
+import { apiFlags } from '../../broker-command.js'
+import { TopicCommand, TopicsResponse } from '../../topic-command.js'
+import { formatTopics } from '../../topic-format.js'
 
 /** `topic delete <topic-expr>`: POST /api/topic/delete, mesos/kafka §1.4, §2.3. */
 export default class TopicDelete extends TopicCommand {
   static summary = 'Delete topics.'
   static description = 'Fails with "topic(s) not found a,b" when a named topic does not exist; nothing is deleted then.'
   static examples = ['<%= config.bin %> topic delete t', '<%= config.bin %> topic delete "tmp-*"']
-  static args = {expr: Args.string({description: 'topic expression', required: true})}
-  static flags = {...apiFlags}
+  static args = { expr: Args.string({ description: 'topic expression', required: true }) }
+  static flags = { ...apiFlags }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(TopicDelete)
-    const json = await this.call('delete', flags.api, {topic: args.expr})
+    const { args, flags } = await this.parse(TopicDelete)
+    const json = await this.call('delete', flags.api, { topic: args.expr })
     if (!this.jsonEnabled()) this.log(formatTopics('deleted', this.decode(TopicsResponse, 'delete', json).topics))
     return json
   }

@@ -1,9 +1,9 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import type {JsonValue} from '../../api.js'
-import {apiFlags} from '../../broker-command.js'
-import {TopicCommand, TopicsResponse} from '../../topic-command.js'
-import {formatTopics} from '../../topic-format.js'
+import type { JsonValue } from '../../api.js'
+import { apiFlags } from '../../broker-command.js'
+import { TopicCommand, TopicsResponse } from '../../topic-command.js'
+import { formatTopics } from '../../topic-format.js'
 
 /** `topic list [<topic-expr>]`: POST /api/topic/list, mesos/kafka §1.4, §2.3. */
 export default class TopicList extends TopicCommand {
@@ -14,14 +14,19 @@ topic-expr examples:
   t0,t1     topics t0 and t1
   t*        topics starting with "t"
   *         every topic`
-  static examples = ['<%= config.bin %> topic list', '<%= config.bin %> topic list "logs-*" --quiet', '<%= config.bin %> topic list t0 --json']
-  static args = {expr: Args.string({description: 'topic expression', default: '*'})}
-  static flags = {...apiFlags, quiet: Flags.boolean({char: 'q', description: 'names only'})}
+  static examples = [
+    '<%= config.bin %> topic list',
+    '<%= config.bin %> topic list "logs-*" --quiet',
+    '<%= config.bin %> topic list t0 --json',
+  ]
+  static args = { expr: Args.string({ description: 'topic expression', default: '*' }) }
+  static flags = { ...apiFlags, quiet: Flags.boolean({ char: 'q', description: 'names only' }) }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(TopicList)
-    const json = await this.call('list', flags.api, {topic: args.expr})
-    if (!this.jsonEnabled()) this.log(formatTopics('list', this.decode(TopicsResponse, 'list', json).topics, flags.quiet))
+    const { args, flags } = await this.parse(TopicList)
+    const json = await this.call('list', flags.api, { topic: args.expr })
+    if (!this.jsonEnabled())
+      this.log(formatTopics('list', this.decode(TopicsResponse, 'list', json).topics, flags.quiet))
     return json
   }
 }

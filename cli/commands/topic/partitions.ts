@@ -1,21 +1,22 @@
-import {Args} from '@oclif/core'
+import { Args } from '@oclif/core'
 
-import type {JsonValue} from '../../api.js'
-import {apiFlags} from '../../broker-command.js'
-import {PartitionsResponse, TopicCommand} from '../../topic-command.js'
-import {formatPartitions} from '../../topic-format.js'
+import type { JsonValue } from '../../api.js'
+import { apiFlags } from '../../broker-command.js'
+import { PartitionsResponse, TopicCommand } from '../../topic-command.js'
+import { formatPartitions } from '../../topic-format.js'
 
 /** `topic partitions [<topic-expr>]`: POST /api/partition/list, mesos/kafka §1.4, §2.4. */
 export default class TopicPartitions extends TopicCommand {
-  static summary = 'Show each partition\'s leader, preferred leader and replicas.'
-  static description = `Columns: part | leader | expected | brokers (*not-isr). "expected" is the preferred leader (the first replica); a replica outside the in-sync set is marked *, and a row whose ISR differs from its replicas starts with !. Leader -1 means the partition has no leader.`
+  static summary = "Show each partition's leader, preferred leader and replicas."
+  static description =
+    `Columns: part | leader | expected | brokers (*not-isr). "expected" is the preferred leader (the first replica); a replica outside the in-sync set is marked *, and a row whose ISR differs from its replicas starts with !. Leader -1 means the partition has no leader.`
   static examples = ['<%= config.bin %> topic partitions t', '<%= config.bin %> topic partitions "*" --json']
-  static args = {expr: Args.string({description: 'topic expression', default: '*'})}
-  static flags = {...apiFlags}
+  static args = { expr: Args.string({ description: 'topic expression', default: '*' }) }
+  static flags = { ...apiFlags }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(TopicPartitions)
-    const json = await this.call('partition/list', flags.api, {topic: args.expr})
+    const { args, flags } = await this.parse(TopicPartitions)
+    const json = await this.call('partition/list', flags.api, { topic: args.expr })
     if (!this.jsonEnabled()) this.log(formatPartitions(this.decode(PartitionsResponse, 'partition/list', json)))
     return json
   }

@@ -1,12 +1,13 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import type {JsonValue} from '../../api.js'
-import {rebalanceFlags, TopicCommand} from '../../topic-command.js'
+import type { JsonValue } from '../../api.js'
+import { rebalanceFlags, TopicCommand } from '../../topic-command.js'
 
 /** `topic rebalance <topic-expr>|status`: POST /api/topic/rebalance, mesos/kafka §1.4, §2.3, §7. */
 export default class TopicRebalance extends TopicCommand {
-  static summary = 'Recompute every partition\'s replicas over the chosen brokers and move them.'
-  static description = `Every partition of the topics is reassigned with Kafka's algorithm over --broker (as topic add); Kafka then copies the data (partition reassignment) while the topics stay readable and writable. Refused while any reassignment runs. "status" shows the last rebalance, one line per partition: "p: old -> new - running|done|error|cancelled", and its progress (partitions moved, bytes copied). "cancel" cancels the running reassignments: Kafka puts the partitions back on their replicas from before, and the --throttle is removed. --timeout waits and prints a progress line whenever it changes. --replicas N changes the replication factor. See also "topic realign", which moves only what must move.`
+  static summary = "Recompute every partition's replicas over the chosen brokers and move them."
+  static description =
+    `Every partition of the topics is reassigned with Kafka's algorithm over --broker (as topic add); Kafka then copies the data (partition reassignment) while the topics stay readable and writable. Refused while any reassignment runs. "status" shows the last rebalance, one line per partition: "p: old -> new - running|done|error|cancelled", and its progress (partitions moved, bytes copied). "cancel" cancels the running reassignments: Kafka puts the partitions back on their replicas from before, and the --throttle is removed. --timeout waits and prints a progress line whenever it changes. --replicas N changes the replication factor. See also "topic realign", which moves only what must move.`
   static examples = [
     '<%= config.bin %> topic rebalance t --broker 0..3 --dry-run',
     '<%= config.bin %> topic rebalance t --broker 0..3 --timeout 5m',
@@ -16,11 +17,17 @@ export default class TopicRebalance extends TopicCommand {
     '<%= config.bin %> topic rebalance status',
     '<%= config.bin %> topic rebalance cancel',
   ]
-  static args = {expr: Args.string({description: 'topic expression, or "status", or "cancel"', required: true})}
-  static flags = {...rebalanceFlags, startPartitionId: Flags.string({description: 'partition index the round-robin starts at (default -1 = 0)', helpValue: '<id>'})}
+  static args = { expr: Args.string({ description: 'topic expression, or "status", or "cancel"', required: true }) }
+  static flags = {
+    ...rebalanceFlags,
+    startPartitionId: Flags.string({
+      description: 'partition index the round-robin starts at (default -1 = 0)',
+      helpValue: '<id>',
+    }),
+  }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(TopicRebalance)
-    return this.rebalance('Rebalance', args.expr, flags, {startPartitionId: flags.startPartitionId})
+    const { args, flags } = await this.parse(TopicRebalance)
+    return this.rebalance('Rebalance', args.expr, flags, { startPartitionId: flags.startPartitionId })
   }
 }

@@ -1,24 +1,35 @@
-import {Args, Flags} from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 
-import type {JsonValue} from '../../api.js'
-import {apiFlags, expandFileValue} from '../../broker-command.js'
-import {TopicCommand, TopicsResponse} from '../../topic-command.js'
-import {formatTopics} from '../../topic-format.js'
+import type { JsonValue } from '../../api.js'
+import { apiFlags, expandFileValue } from '../../broker-command.js'
+import { TopicCommand, TopicsResponse } from '../../topic-command.js'
+import { formatTopics } from '../../topic-format.js'
 
 /** `topic update <topic-expr> --options ...`: POST /api/topic/update, mesos/kafka §1.4, §2.3. */
 export default class TopicUpdate extends TopicCommand {
   static summary = "Replace topics' config overrides."
-  static description = `--options replaces the whole set of overrides, as mesos/kafka did: keys left out go back to the broker default, and --options "" clears every override. Kafka validates the values.`
-  static examples = ['<%= config.bin %> topic update t --options retention.ms=60000', '<%= config.bin %> topic update "logs-*" --options ""']
-  static args = {expr: Args.string({description: 'topic expression', required: true})}
+  static description =
+    `--options replaces the whole set of overrides, as mesos/kafka did: keys left out go back to the broker default, and --options "" clears every override. Kafka validates the values.`
+  static examples = [
+    '<%= config.bin %> topic update t --options retention.ms=60000',
+    '<%= config.bin %> topic update "logs-*" --options ""',
+  ]
+  static args = { expr: Args.string({ description: 'topic expression', required: true }) }
   static flags = {
     ...apiFlags,
-    options: Flags.string({description: 'topic config k=v,... (required; "" clears), or file:topic.properties', helpValue: '<k=v,...>', required: true}),
+    options: Flags.string({
+      description: 'topic config k=v,... (required; "" clears), or file:topic.properties',
+      helpValue: '<k=v,...>',
+      required: true,
+    }),
   }
 
   async run(): Promise<JsonValue> {
-    const {args, flags} = await this.parse(TopicUpdate)
-    const json = await this.call('update', flags.api, {topic: args.expr, options: expandFileValue('options', flags.options)})
+    const { args, flags } = await this.parse(TopicUpdate)
+    const json = await this.call('update', flags.api, {
+      topic: args.expr,
+      options: expandFileValue('options', flags.options),
+    })
     if (!this.jsonEnabled()) this.log(formatTopics('updated', this.decode(TopicsResponse, 'update', json).topics))
     return json
   }

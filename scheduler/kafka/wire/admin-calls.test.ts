@@ -1,19 +1,21 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { Reader, WireError, Writer } from './codec.js'
-import { electLeadersRequest, ElectionType, parseElectLeaders } from './elect-leaders.js'
+import { ElectionType, electLeadersRequest, parseElectLeaders } from './elect-leaders.js'
 import { describeLogDirsRequest, parseDescribeLogDirs } from './log-dirs.js'
 import { alterPartitionReassignmentsRequest, parseAlterPartitionReassignments } from './reassignments.js'
 
 /** Bytes written by Kafka 4.4.0's own message classes (kafka-clients, `MessageUtil.toByteBufferAccessor`), printed by scripts/kafka/wire-fixtures.jsh. */
 const FIXTURE = {
   electRequest: '00020274030000000000000002000000753000', // v2: PREFERRED, t-0 and t-2, 30000 ms
-  electResponse: '000000000000020274030000000000000000000000020054304c656164657220656c656374696f6e206e6f74206e656564656420666f7220746f70696320706172746974696f6e2e000000',
+  electResponse:
+    '000000000000020274030000000000000000000000020054304c656164657220656c656374696f6e206e6f74206e656564656420666f7220746f70696320706172746974696f6e2e000000',
   reassignRequest: '000075300202740300000001000000000002030000000300000001000000', // v0: cancel t-1 (null replicas), t-2 -> [3,1]
   reassignResponse: '0000000000000002027403000000010055106e6f20726561737369676e6d656e740000000002000000000000',
   logDirsRequest: '0202740300000000000000010000', // v3: t-0, t-1
   logDirsRequestAll: '0000', // v3: null topics = everything
-  logDirsResponse: '0000000000000200000c2f646174612f6b61666b61020274030000000000000002dfdc1c350000000000000000000000000001000000000000002a00000000000000070100000000',
+  logDirsResponse:
+    '0000000000000200000c2f646174612f6b61666b61020274030000000000000002dfdc1c350000000000000000000000000001000000000000002a00000000000000070100000000',
 }
 
 const int32s = fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { maxLength: 5 })
@@ -21,17 +23,29 @@ const topicName = fc.stringMatching(/^[a-zA-Z0-9._-]{1,30}$/)
 
 describe('ElectLeaders v2 (API key 43)', () => {
   test('the request is byte for byte what Kafka writes', () => {
-    expect(electLeadersRequest(ElectionType.PREFERRED, [{ topic: 't', partitions: [0, 2] }], 30_000).toString('hex')).toBe(FIXTURE.electRequest)
+    expect(
+      electLeadersRequest(ElectionType.PREFERRED, [{ topic: 't', partitions: [0, 2] }], 30_000).toString('hex'),
+    ).toBe(FIXTURE.electRequest)
   })
 
   test("Kafka's response decodes per partition; ELECTION_NOT_NEEDED is named", () => {
     expect(parseElectLeaders(new Reader(Buffer.from(FIXTURE.electResponse, 'hex')))).toEqual([
       { topic: 't', partition: 0, errorCode: 0, error: null, message: null },
-      { topic: 't', partition: 2, errorCode: 84, error: 'ELECTION_NOT_NEEDED', message: 'Leader election not needed for topic partition.' },
+      {
+        topic: 't',
+        partition: 2,
+        errorCode: 84,
+        error: 'ELECTION_NOT_NEEDED',
+        message: 'Leader election not needed for topic partition.',
+      },
     ])
   })
 
-  test.prop([fc.array(fc.record({ topic: topicName, partitions: int32s }), { maxLength: 4 }), fc.constantFrom(0, 1), fc.integer({ min: 0, max: 600_000 })])('a broker decodes what we encode', (topics, type, timeout) => {
+  test.prop([
+    fc.array(fc.record({ topic: topicName, partitions: int32s }), { maxLength: 4 }),
+    fc.constantFrom(0, 1),
+    fc.integer({ min: 0, max: 600_000 }),
+  ])('a broker decodes what we encode', (topics, type, timeout) => {
     const r = new Reader(electLeadersRequest(type, topics, timeout))
     expect(r.int8()).toBe(type)
     const got = r.compactArray((t) => {
@@ -50,7 +64,12 @@ describe('ElectLeaders v2 (API key 43)', () => {
   })
 
   test('a top-level error is thrown', () => {
-    const body = new Writer().int32(0).int16(31).compactArray([], () => undefined).tags().build()
+    const body = new Writer()
+      .int32(0)
+      .int16(31)
+      .compactArray([], () => undefined)
+      .tags()
+      .build()
     expect(() => parseElectLeaders(new Reader(body))).toThrow(/CLUSTER_AUTHORIZATION_FAILED/)
   })
 })
@@ -74,7 +93,16 @@ describe('AlterPartitionReassignments v0 (API key 45)', () => {
     ])
   })
 
-  test.prop([fc.array(fc.record({ topic: topicName, partition: fc.integer({ min: 0, max: 1000 }), replicas: fc.option(int32s, { nil: null }) }), { maxLength: 6 })])('a broker decodes what we encode (grouped by topic)', (changes) => {
+  test.prop([
+    fc.array(
+      fc.record({
+        topic: topicName,
+        partition: fc.integer({ min: 0, max: 1000 }),
+        replicas: fc.option(int32s, { nil: null }),
+      }),
+      { maxLength: 6 },
+    ),
+  ])('a broker decodes what we encode (grouped by topic)', (changes) => {
     const r = new Reader(alterPartitionReassignmentsRequest(changes, 5000))
     expect(r.int32()).toBe(5000)
     const got: typeof changes = []

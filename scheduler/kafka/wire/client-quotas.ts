@@ -9,7 +9,7 @@
  * `consumer_byte_rate`, `request_percentage`, ...).
  */
 
-import { Writer, type Reader } from './codec.js'
+import { type Reader, Writer } from './codec.js'
 import { requestAny } from './connection.js'
 import { KafkaWireError } from './errors.js'
 
@@ -94,7 +94,10 @@ export function parseDescribeClientQuotas(r: Reader): QuotaEntry[] {
 }
 
 /** Encodes an AlterClientQuotas v1 request body (a removal sends value 0 with remove = true). */
-export function alterClientQuotasRequest(entries: ReadonlyArray<{ entity: EntityPart[]; ops: QuotaOp[] }>, validateOnly: boolean): Buffer {
+export function alterClientQuotasRequest(
+  entries: ReadonlyArray<{ entity: EntityPart[]; ops: QuotaOp[] }>,
+  validateOnly: boolean,
+): Buffer {
   return new Writer()
     .compactArray(entries, (w, e) => {
       w.compactArray(e.entity, (we, p) => {
@@ -137,8 +140,23 @@ export function parseAlterClientQuotas(r: Reader): Array<{ entity: EntityPart[] 
  * Asks any of `endpoints` (brokers) for the quotas matching `filters`.
  * @throws KafkaWireError when Kafka refuses; Error when no broker answers
  */
-export async function describeClientQuotas(endpoints: readonly string[], filters: readonly QuotaFilter[], strict = true, timeoutMs = 10_000): Promise<QuotaEntry[]> {
-  const { reader } = await requestAny(endpoints, { apiKey: DESCRIBE_CLIENT_QUOTAS_API_KEY, apiVersion: VERSION, body: describeClientQuotasRequest(filters, strict), flexible: true, timeoutMs }, 'DescribeClientQuotas')
+export async function describeClientQuotas(
+  endpoints: readonly string[],
+  filters: readonly QuotaFilter[],
+  strict = true,
+  timeoutMs = 10_000,
+): Promise<QuotaEntry[]> {
+  const { reader } = await requestAny(
+    endpoints,
+    {
+      apiKey: DESCRIBE_CLIENT_QUOTAS_API_KEY,
+      apiVersion: VERSION,
+      body: describeClientQuotasRequest(filters, strict),
+      flexible: true,
+      timeoutMs,
+    },
+    'DescribeClientQuotas',
+  )
   return parseDescribeClientQuotas(reader)
 }
 
@@ -146,7 +164,22 @@ export async function describeClientQuotas(endpoints: readonly string[], filters
  * Sets and removes quota values through any of `endpoints` (a broker forwards to the active controller).
  * @throws KafkaWireError when Kafka refuses (bad key or value: Kafka's message); Error when no broker answers
  */
-export async function alterClientQuotas(endpoints: readonly string[], entries: ReadonlyArray<{ entity: EntityPart[]; ops: QuotaOp[] }>, validateOnly = false, timeoutMs = 10_000): Promise<void> {
-  const { reader } = await requestAny(endpoints, { apiKey: ALTER_CLIENT_QUOTAS_API_KEY, apiVersion: VERSION, body: alterClientQuotasRequest(entries, validateOnly), flexible: true, timeoutMs }, 'AlterClientQuotas')
+export async function alterClientQuotas(
+  endpoints: readonly string[],
+  entries: ReadonlyArray<{ entity: EntityPart[]; ops: QuotaOp[] }>,
+  validateOnly = false,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const { reader } = await requestAny(
+    endpoints,
+    {
+      apiKey: ALTER_CLIENT_QUOTAS_API_KEY,
+      apiVersion: VERSION,
+      body: alterClientQuotasRequest(entries, validateOnly),
+      flexible: true,
+      timeoutMs,
+    },
+    'AlterClientQuotas',
+  )
   parseAlterClientQuotas(reader)
 }

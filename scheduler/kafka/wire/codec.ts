@@ -65,7 +65,8 @@ export class Writer {
    */
   uuid(id: string): this {
     const b = Buffer.from(id, 'base64url')
-    if (b.length !== 16 || b.toString('base64url') !== id) throw new WireError(`not a Kafka Uuid (22 base64url characters): "${id}"`)
+    if (b.length !== 16 || b.toString('base64url') !== id)
+      throw new WireError(`not a Kafka Uuid (22 base64url characters): "${id}"`)
     return this.raw(b)
   }
 
@@ -133,7 +134,8 @@ export class Reader {
   constructor(private readonly buf: Buffer) {}
 
   private need(n: number): void {
-    if (this.offset + n > this.buf.length) throw new WireError(`response ends early: need ${n} bytes at offset ${this.offset} of ${this.buf.length}`)
+    if (this.offset + n > this.buf.length)
+      throw new WireError(`response ends early: need ${n} bytes at offset ${this.offset} of ${this.buf.length}`)
   }
 
   int8(): number {

@@ -26,14 +26,21 @@ let correlation = 0
  */
 export function request(opts: RequestOptions): Promise<Reader> {
   const id = (correlation = (correlation + 1) & 0x7fffffff)
-  const header = new Writer().int16(opts.apiKey).int16(opts.apiVersion).int32(id).nullableString(opts.clientId ?? 'kafka-mesos')
+  const header = new Writer()
+    .int16(opts.apiKey)
+    .int16(opts.apiVersion)
+    .int32(id)
+    .nullableString(opts.clientId ?? 'kafka-mesos')
   if (opts.flexible) header.tags()
   const payload = Buffer.concat([header.build(), opts.body])
   const frame = Buffer.concat([new Writer().int32(payload.length).build(), payload])
   return new Promise((resolve, reject) => {
     const socket = connect({ host: opts.host, port: opts.port })
     let data = Buffer.alloc(0)
-    const timer = setTimeout(() => fail(new Error(`no answer from ${opts.host}:${opts.port} within ${opts.timeoutMs ?? 5000} ms`)), opts.timeoutMs ?? 5000)
+    const timer = setTimeout(
+      () => fail(new Error(`no answer from ${opts.host}:${opts.port} within ${opts.timeoutMs ?? 5000} ms`)),
+      opts.timeoutMs ?? 5000,
+    )
     const fail = (e: Error) => {
       clearTimeout(timer)
       socket.destroy()
@@ -75,7 +82,11 @@ export function splitEndpoint(endpoint: string): { host: string; port: number } 
  * @returns the response body reader and the endpoint that answered
  * @throws Error naming every endpoint's failure when none answers
  */
-export async function requestAny(endpoints: readonly string[], opts: Omit<RequestOptions, 'host' | 'port'>, what: string): Promise<{ reader: Reader; endpoint: string }> {
+export async function requestAny(
+  endpoints: readonly string[],
+  opts: Omit<RequestOptions, 'host' | 'port'>,
+  what: string,
+): Promise<{ reader: Reader; endpoint: string }> {
   const failures: string[] = []
   for (const endpoint of endpoints) {
     try {

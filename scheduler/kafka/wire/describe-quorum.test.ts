@@ -4,7 +4,15 @@ import { Reader, WireError, Writer } from './codec.js'
 import { describeQuorumRequest, parseDescribeQuorum, QuorumError, type QuorumReplica } from './describe-quorum.js'
 
 /** Encodes a DescribeQuorum v2 response body as a Kafka node would (schema: DescribeQuorumResponse.json v2). */
-function responseBody(opts: { top?: number; partitionError?: number; leader: number; epoch: number; hw: number; voters: QuorumReplica[]; observers: QuorumReplica[] }): Buffer {
+function responseBody(opts: {
+  top?: number
+  partitionError?: number
+  leader: number
+  epoch: number
+  hw: number
+  voters: QuorumReplica[]
+  observers: QuorumReplica[]
+}): Buffer {
   const replica = (w: Writer, r: QuorumReplica) => {
     const b = Buffer.alloc(24)
     b.writeBigInt64BE(BigInt(r.logEndOffset), 0)
@@ -20,12 +28,24 @@ function responseBody(opts: { top?: number; partitionError?: number; leader: num
     .compactArray(['__cluster_metadata'], (w, name) => {
       w.compactString(name)
         .compactArray([0], (p) => {
-          p.int32(0).int16(opts.partitionError ?? 0).compactNullableString(opts.partitionError ? 'partition trouble' : null).int32(opts.leader).int32(opts.epoch).raw(hw)
+          p.int32(0)
+            .int16(opts.partitionError ?? 0)
+            .compactNullableString(opts.partitionError ? 'partition trouble' : null)
+            .int32(opts.leader)
+            .int32(opts.epoch)
+            .raw(hw)
           p.compactArray(opts.voters, replica).compactArray(opts.observers, replica).tags()
         })
         .tags()
     })
-    .compactArray(opts.voters, (w, v) => w.int32(v.replicaId).compactArray([{ name: 'CONTROLLER', host: '127.0.1.1', port: 31000 }], (l, x) => l.compactString(x.name).compactString(x.host).uint16(x.port).tags()).tags())
+    .compactArray(opts.voters, (w, v) =>
+      w
+        .int32(v.replicaId)
+        .compactArray([{ name: 'CONTROLLER', host: '127.0.1.1', port: 31000 }], (l, x) =>
+          l.compactString(x.name).compactString(x.host).uint16(x.port).tags(),
+        )
+        .tags(),
+    )
     .tags()
     .build()
 }
@@ -42,7 +62,9 @@ const replicaArb = fc.record({
 describe('DescribeQuorum v2 (API key 55)', () => {
   test('the request names __cluster_metadata partition 0 in compact form', () => {
     // 02 = one topic; 13 = 18-char name + 1; 02 = one partition; int32 0; tags...
-    expect(describeQuorumRequest().toString('hex')).toBe('0213' + Buffer.from('__cluster_metadata').toString('hex') + '02' + '00000000' + '00' + '00' + '00')
+    expect(describeQuorumRequest().toString('hex')).toBe(
+      `0213${Buffer.from('__cluster_metadata').toString('hex')}0200000000000000`,
+    )
   })
 
   test('decodes the bytes Kafka 4.4.0 itself writes', () => {
@@ -55,27 +77,80 @@ describe('DescribeQuorum v2 (API key 55)', () => {
       leaderId: 1000000,
       leaderEpoch: 3,
       highWatermark: 1234,
-      voters: [{ replicaId: 1000000, directoryId: 'J8aAPcfLQt2bqs0JT_rckQ', logEndOffset: 1234, lastFetchTimestamp: -1, lastCaughtUpTimestamp: 1700000000000 }],
-      observers: [{ replicaId: 0, directoryId: 'AAAAAAAAAAAAAAAAAAAAAA', logEndOffset: 1200, lastFetchTimestamp: 1700000000001, lastCaughtUpTimestamp: 1700000000002 }],
+      voters: [
+        {
+          replicaId: 1000000,
+          directoryId: 'J8aAPcfLQt2bqs0JT_rckQ',
+          logEndOffset: 1234,
+          lastFetchTimestamp: -1,
+          lastCaughtUpTimestamp: 1700000000000,
+        },
+      ],
+      observers: [
+        {
+          replicaId: 0,
+          directoryId: 'AAAAAAAAAAAAAAAAAAAAAA',
+          logEndOffset: 1200,
+          lastFetchTimestamp: 1700000000001,
+          lastCaughtUpTimestamp: 1700000000002,
+        },
+      ],
       nodes: [{ nodeId: 1000000, listeners: [{ name: 'CONTROLLER', host: '127.0.1.1', port: 31000 }] }],
     })
   })
 
-  test.prop([fc.integer({ min: 0, max: 2_000_000 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 2 ** 40 }), fc.array(replicaArb, { maxLength: 5 }), fc.array(replicaArb, { maxLength: 5 })])(
-    'decodes what a node encodes',
-    (leader, epoch, hw, voters, observers) => {
-      const q = parseDescribeQuorum(new Reader(responseBody({ leader, epoch, hw, voters, observers })), 'test')
-      expect(q).toEqual({ leaderId: leader, leaderEpoch: epoch, highWatermark: hw, voters, observers, nodes: voters.map((v) => ({ nodeId: v.replicaId, listeners: [{ name: 'CONTROLLER', host: '127.0.1.1', port: 31000 }] })) })
-    },
-  )
+  test.prop([
+    fc.integer({ min: 0, max: 2_000_000 }),
+    fc.integer({ min: 0, max: 1000 }),
+    fc.integer({ min: 0, max: 2 ** 40 }),
+    fc.array(replicaArb, { maxLength: 5 }),
+    fc.array(replicaArb, { maxLength: 5 }),
+  ])('decodes what a node encodes', (leader, epoch, hw, voters, observers) => {
+    const q = parseDescribeQuorum(new Reader(responseBody({ leader, epoch, hw, voters, observers })), 'test')
+    expect(q).toEqual({
+      leaderId: leader,
+      leaderEpoch: epoch,
+      highWatermark: hw,
+      voters,
+      observers,
+      nodes: voters.map((v) => ({
+        nodeId: v.replicaId,
+        listeners: [{ name: 'CONTROLLER', host: '127.0.1.1', port: 31000 }],
+      })),
+    })
+  })
 
   test('error codes become QuorumError with their names and messages', () => {
-    expect(() => parseDescribeQuorum(new Reader(responseBody({ partitionError: 6, leader: -1, epoch: 0, hw: 0, voters: [], observers: [] })), 'c1')).toThrow(/NOT_LEADER_OR_FOLLOWER: partition trouble/)
-    expect(() => parseDescribeQuorum(new Reader(responseBody({ top: 35, leader: -1, epoch: 0, hw: 0, voters: [], observers: [] })), 'c1')).toThrow(QuorumError)
+    expect(() =>
+      parseDescribeQuorum(
+        new Reader(responseBody({ partitionError: 6, leader: -1, epoch: 0, hw: 0, voters: [], observers: [] })),
+        'c1',
+      ),
+    ).toThrow(/NOT_LEADER_OR_FOLLOWER: partition trouble/)
+    expect(() =>
+      parseDescribeQuorum(
+        new Reader(responseBody({ top: 35, leader: -1, epoch: 0, hw: 0, voters: [], observers: [] })),
+        'c1',
+      ),
+    ).toThrow(QuorumError)
   })
 
   test.prop([fc.integer({ min: 1, max: 60 })])('a truncated body is a WireError, never a wrong answer', (cut) => {
-    const body = responseBody({ leader: 1, epoch: 2, hw: 3, voters: [{ replicaId: 1, directoryId: 'J8aAPcfLQt2bqs0JT_rckQ', logEndOffset: 3, lastFetchTimestamp: 4, lastCaughtUpTimestamp: 5 }], observers: [] })
+    const body = responseBody({
+      leader: 1,
+      epoch: 2,
+      hw: 3,
+      voters: [
+        {
+          replicaId: 1,
+          directoryId: 'J8aAPcfLQt2bqs0JT_rckQ',
+          logEndOffset: 3,
+          lastFetchTimestamp: 4,
+          lastCaughtUpTimestamp: 5,
+        },
+      ],
+      observers: [],
+    })
     const short = body.subarray(0, Math.max(0, body.length - cut))
     expect(() => parseDescribeQuorum(new Reader(short), 'x')).toThrow(WireError)
   })

@@ -1,4 +1,4 @@
-import { Writer, type Reader } from './codec.js'
+import { type Reader, Writer } from './codec.js'
 import { request, splitEndpoint } from './connection.js'
 import { KafkaWireError } from './errors.js'
 
@@ -50,7 +50,13 @@ export class QuorumError extends KafkaWireError {
 }
 
 function replica(r: Reader): QuorumReplica {
-  const out = { replicaId: r.int32(), directoryId: r.uuid(), logEndOffset: r.int64(), lastFetchTimestamp: r.int64(), lastCaughtUpTimestamp: r.int64() }
+  const out = {
+    replicaId: r.int32(),
+    directoryId: r.uuid(),
+    logEndOffset: r.int64(),
+    lastFetchTimestamp: r.int64(),
+    lastCaughtUpTimestamp: r.int64(),
+  }
   r.tags()
   return out
 }
@@ -108,7 +114,14 @@ export function parseDescribeQuorum(r: Reader, where: string): QuorumDescription
   const p = topics.find((t) => t.name === METADATA_TOPIC)?.partitions[0]
   if (!p) throw new QuorumError(3, where)
   if (p.errorCode !== 0) throw new QuorumError(p.errorCode, where, p.errorMessage)
-  return { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch, highWatermark: p.highWatermark, voters: p.voters, observers: p.observers, nodes }
+  return {
+    leaderId: p.leaderId,
+    leaderEpoch: p.leaderEpoch,
+    highWatermark: p.highWatermark,
+    voters: p.voters,
+    observers: p.observers,
+    nodes,
+  }
 }
 
 /**
@@ -123,7 +136,15 @@ export async function describeQuorum(endpoints: readonly string[], timeoutMs = 5
   for (const ep of endpoints) {
     const { host, port } = splitEndpoint(ep)
     try {
-      const r = await request({ host, port, apiKey: DESCRIBE_QUORUM_API_KEY, apiVersion: VERSION, body: describeQuorumRequest(), flexible: true, timeoutMs })
+      const r = await request({
+        host,
+        port,
+        apiKey: DESCRIBE_QUORUM_API_KEY,
+        apiVersion: VERSION,
+        body: describeQuorumRequest(),
+        flexible: true,
+        timeoutMs,
+      })
       return parseDescribeQuorum(r, ep)
     } catch (e) {
       failures.push(`${ep}: ${(e as Error).message}`)

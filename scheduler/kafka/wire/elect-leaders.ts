@@ -4,9 +4,9 @@
  * A broker forwards it to the active controller.
  */
 
-import { Writer, type Reader } from './codec.js'
+import { type Reader, Writer } from './codec.js'
 import { requestAny } from './connection.js'
-import { KafkaWireError, readPartitionResults, type PartitionResult } from './errors.js'
+import { KafkaWireError, type PartitionResult, readPartitionResults } from './errors.js'
 
 export const ELECT_LEADERS_API_KEY = 43
 const VERSION = 2
@@ -18,7 +18,11 @@ export const ElectionType = { PREFERRED: 0, UNCLEAN: 1 } as const
 export type ElectionResult = PartitionResult
 
 /** Encodes an ElectLeaders v2 request body; `partitions` null elects for every partition. */
-export function electLeadersRequest(type: number, partitions: ReadonlyArray<{ topic: string; partitions: number[] }> | null, timeoutMs: number): Buffer {
+export function electLeadersRequest(
+  type: number,
+  partitions: ReadonlyArray<{ topic: string; partitions: number[] }> | null,
+  timeoutMs: number,
+): Buffer {
   return new Writer()
     .int8(type)
     .compactNullableArray(partitions, (w, t) => {
@@ -50,7 +54,22 @@ export function parseElectLeaders(r: Reader): ElectionResult[] {
  * Runs a leader election through any of `endpoints`.
  * @throws KafkaWireError for a top-level refusal; Error when no broker answers
  */
-export async function electLeaders(endpoints: readonly string[], type: number, partitions: ReadonlyArray<{ topic: string; partitions: number[] }> | null, timeoutMs = 30_000): Promise<ElectionResult[]> {
-  const { reader } = await requestAny(endpoints, { apiKey: ELECT_LEADERS_API_KEY, apiVersion: VERSION, body: electLeadersRequest(type, partitions, timeoutMs), flexible: true, timeoutMs: timeoutMs + 5_000 }, 'ElectLeaders')
+export async function electLeaders(
+  endpoints: readonly string[],
+  type: number,
+  partitions: ReadonlyArray<{ topic: string; partitions: number[] }> | null,
+  timeoutMs = 30_000,
+): Promise<ElectionResult[]> {
+  const { reader } = await requestAny(
+    endpoints,
+    {
+      apiKey: ELECT_LEADERS_API_KEY,
+      apiVersion: VERSION,
+      body: electLeadersRequest(type, partitions, timeoutMs),
+      flexible: true,
+      timeoutMs: timeoutMs + 5_000,
+    },
+    'ElectLeaders',
+  )
   return parseElectLeaders(reader)
 }

@@ -1,4 +1,4 @@
-import { Writer, type Reader } from './codec.js'
+import { type Reader, Writer } from './codec.js'
 import { request, splitEndpoint } from './connection.js'
 import { kafkaErrorName } from './errors.js'
 
@@ -38,7 +38,12 @@ export class AlterConfigsError extends Error {
 }
 
 /** Encodes an IncrementalAlterConfigs v1 request body for one resource. */
-export function incrementalAlterConfigsRequest(resourceType: number, resourceName: string, changes: readonly ConfigChange[], validateOnly: boolean): Buffer {
+export function incrementalAlterConfigsRequest(
+  resourceType: number,
+  resourceName: string,
+  changes: readonly ConfigChange[],
+  validateOnly: boolean,
+): Buffer {
   return new Writer()
     .compactArray([resourceName], (w, name) => {
       w.int8(resourceType)
@@ -63,7 +68,12 @@ export function incrementalAlterConfigsRequest(resourceType: number, resourceNam
 export function parseIncrementalAlterConfigs(r: Reader): void {
   r.int32() // throttle time ms
   const resources = r.compactArray((x) => {
-    const out = { errorCode: x.int16(), errorMessage: x.compactNullableString(), resourceType: x.int8(), resourceName: x.compactString() }
+    const out = {
+      errorCode: x.int16(),
+      errorMessage: x.compactNullableString(),
+      resourceType: x.int8(),
+      resourceName: x.compactString(),
+    }
     x.tags()
     return out
   })
@@ -76,7 +86,12 @@ export function parseIncrementalAlterConfigs(r: Reader): void {
  * `validateOnly` asks Kafka to check the change without making it.
  * @throws AlterConfigsError when Kafka refuses (bad value, unknown config ...); Error when the broker can't be reached
  */
-export async function alterBrokerConfigs(endpoint: string, nodeId: number, changes: readonly ConfigChange[], opts: { validateOnly?: boolean; timeoutMs?: number } = {}): Promise<void> {
+export async function alterBrokerConfigs(
+  endpoint: string,
+  nodeId: number,
+  changes: readonly ConfigChange[],
+  opts: { validateOnly?: boolean; timeoutMs?: number } = {},
+): Promise<void> {
   if (changes.length === 0) return
   const { host: h, port } = splitEndpoint(endpoint)
   const host = h.replace(/^\[(.*)\]$/, '$1')

@@ -4,7 +4,7 @@
  * broker describes only its own log directories, so it is sent to every broker of interest.
  */
 
-import { Writer, type Reader } from './codec.js'
+import { type Reader, Writer } from './codec.js'
 import { request, splitEndpoint } from './connection.js'
 import { KafkaWireError } from './errors.js'
 
@@ -67,7 +67,18 @@ export function parseDescribeLogDirs(r: Reader): ReplicaLog[] {
  * The replica logs one broker holds for `topics` (null: all).
  * @throws KafkaWireError when the broker refuses; Error when it does not answer in time
  */
-export async function describeLogDirs(endpoint: string, topics: ReadonlyArray<{ topic: string; partitions: number[] }> | null, timeoutMs = 5_000): Promise<ReplicaLog[]> {
-  const r = await request({ ...splitEndpoint(endpoint), apiKey: DESCRIBE_LOG_DIRS_API_KEY, apiVersion: VERSION, body: describeLogDirsRequest(topics), flexible: true, timeoutMs })
+export async function describeLogDirs(
+  endpoint: string,
+  topics: ReadonlyArray<{ topic: string; partitions: number[] }> | null,
+  timeoutMs = 5_000,
+): Promise<ReplicaLog[]> {
+  const r = await request({
+    ...splitEndpoint(endpoint),
+    apiKey: DESCRIBE_LOG_DIRS_API_KEY,
+    apiVersion: VERSION,
+    body: describeLogDirsRequest(topics),
+    flexible: true,
+    timeoutMs,
+  })
   return parseDescribeLogDirs(r)
 }

@@ -1,7 +1,7 @@
-import { Writer, type Reader } from './codec.js'
+import { type Reader, Writer } from './codec.js'
 import { request } from './connection.js'
-import { KafkaWireError } from './errors.js'
 import type { QuorumListener } from './describe-quorum.js'
+import { KafkaWireError } from './errors.js'
 
 /**
  * KIP-853 voter changes of a dynamic KRaft quorum: AddRaftVoter (API key 80) and RemoveRaftVoter
@@ -70,10 +70,25 @@ export function parseVoterChangeResponse(r: Reader): VoterChangeResponse {
 /** Raised when the leader refuses a voter change; `errorName` is e.g. `DUPLICATE_VOTER`. */
 export class VoterChangeError extends KafkaWireError {}
 
-async function send(endpoint: { host: string; port: number }, apiKey: number, body: Buffer, what: string, timeoutMs: number): Promise<void> {
-  const r = await request({ host: endpoint.host, port: endpoint.port, apiKey, apiVersion: 0, body, flexible: true, timeoutMs })
+async function send(
+  endpoint: { host: string; port: number },
+  apiKey: number,
+  body: Buffer,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
+  const r = await request({
+    host: endpoint.host,
+    port: endpoint.port,
+    apiKey,
+    apiVersion: 0,
+    body,
+    flexible: true,
+    timeoutMs,
+  })
   const res = parseVoterChangeResponse(r)
-  if (res.errorCode !== 0) throw new VoterChangeError(res.errorCode, res.errorMessage, `${what} at ${endpoint.host}:${endpoint.port}`)
+  if (res.errorCode !== 0)
+    throw new VoterChangeError(res.errorCode, res.errorMessage, `${what} at ${endpoint.host}:${endpoint.port}`)
 }
 
 /**
@@ -91,6 +106,10 @@ export function addRaftVoter(leader: { host: string; port: number }, v: NewVoter
  * Stop the controller only after this succeeded.
  * @throws VoterChangeError when the leader refuses (VOTER_NOT_FOUND, ...); Error when it does not answer
  */
-export function removeRaftVoter(leader: { host: string; port: number }, v: OldVoter, timeoutMs = 30_000): Promise<void> {
+export function removeRaftVoter(
+  leader: { host: string; port: number },
+  v: OldVoter,
+  timeoutMs = 30_000,
+): Promise<void> {
   return send(leader, REMOVE_RAFT_VOTER_API_KEY, removeRaftVoterRequest(v), `RemoveRaftVoter ${v.voterId}`, timeoutMs)
 }

@@ -4,9 +4,9 @@
  * requires an array). Layout from Kafka 4.4.0's `AlterPartitionReassignments{Request,Response}.json`.
  */
 
-import { Writer, type Reader } from './codec.js'
+import { type Reader, Writer } from './codec.js'
 import { requestAny } from './connection.js'
-import { KafkaWireError, readPartitionResults, type PartitionResult } from './errors.js'
+import { KafkaWireError, type PartitionResult, readPartitionResults } from './errors.js'
 
 export const ALTER_PARTITION_REASSIGNMENTS_API_KEY = 45
 const VERSION = 0
@@ -61,7 +61,21 @@ export function parseAlterPartitionReassignments(r: Reader): ReassignmentResult[
  * @returns one result per partition; per-partition errors (e.g. NO_REASSIGNMENT_IN_PROGRESS) are not thrown
  * @throws KafkaWireError for a top-level refusal; Error when no broker answers
  */
-export async function alterPartitionReassignments(endpoints: readonly string[], changes: readonly ReassignmentChange[], timeoutMs = 30_000): Promise<ReassignmentResult[]> {
-  const { reader } = await requestAny(endpoints, { apiKey: ALTER_PARTITION_REASSIGNMENTS_API_KEY, apiVersion: VERSION, body: alterPartitionReassignmentsRequest(changes, timeoutMs), flexible: true, timeoutMs: timeoutMs + 5_000 }, 'AlterPartitionReassignments')
+export async function alterPartitionReassignments(
+  endpoints: readonly string[],
+  changes: readonly ReassignmentChange[],
+  timeoutMs = 30_000,
+): Promise<ReassignmentResult[]> {
+  const { reader } = await requestAny(
+    endpoints,
+    {
+      apiKey: ALTER_PARTITION_REASSIGNMENTS_API_KEY,
+      apiVersion: VERSION,
+      body: alterPartitionReassignmentsRequest(changes, timeoutMs),
+      flexible: true,
+      timeoutMs: timeoutMs + 5_000,
+    },
+    'AlterPartitionReassignments',
+  )
   return parseAlterPartitionReassignments(reader)
 }
