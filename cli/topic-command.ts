@@ -1,66 +1,16 @@
 /**
  * Shared base of the thin `topic *` commands: calls `/api/topic/<op>` (or another group's path such
  * as `partition/list`) through cli/api.ts's `post`, with the broker commands' error reporting
- * (`Error: <message>`, exit 1; `--json` prints `{"error","code"}`). Also the answer schemas.
+ * (`Error: <message>`, exit 1; `--json` prints `{"error","code"}`).
  */
 
 import { Flags } from '@oclif/core'
-import { z } from 'zod'
+import type { z } from 'zod'
 
 import { ApiError, decode, type JsonValue, type Params, post, postStream, resolveApi } from './api.js'
 import { apiFlags, BrokerCommand, KmCliError } from './broker-command.js'
 import { formatRebalance } from './topic-format.js'
-
-/** mesos/kafka's Topic (§2.6). */
-export const TopicJson = z.looseObject({
-  name: z.string(),
-  partitions: z.record(z.string(), z.array(z.number())),
-  options: z.record(z.string(), z.string()).nullish(),
-})
-export type TopicJson = z.infer<typeof TopicJson>
-
-/** `{"topics":[Topic]}` of topic list/add/update/delete. */
-export const TopicsResponse = z.looseObject({ topics: z.array(TopicJson) })
-
-/** `/api/partition/list`: `{"<topic>":[{id,replicas,isr,leader,expectedLeader}]}` (§2.4). */
-export const PartitionsResponse = z.record(
-  z.string(),
-  z.array(
-    z.looseObject({
-      id: z.number(),
-      replicas: z.array(z.number()),
-      isr: z.array(z.number()),
-      leader: z.number(),
-      expectedLeader: z.number(),
-    }),
-  ),
-)
-export type PartitionsResponse = z.infer<typeof PartitionsResponse>
-
-/** `/api/topic/rebalance` (§2.3), plus `moves`. */
-export const RebalanceResponse = z.looseObject({
-  status: z.string(),
-  state: z.string().default(''),
-  error: z.string().nullish(),
-  moves: z
-    .array(
-      z.looseObject({
-        topic: z.string(),
-        partition: z.number(),
-        from: z.array(z.number()),
-        to: z.array(z.number()),
-        state: z.string().optional(),
-      }),
-    )
-    .optional(),
-  progress: z
-    .looseObject({
-      partitions: z.looseObject({ done: z.number(), total: z.number() }),
-      bytes: z.looseObject({ moved: z.number(), total: z.number() }),
-    })
-    .nullish(),
-})
-export type RebalanceResponse = z.infer<typeof RebalanceResponse>
+import { RebalanceResponse } from './topic-responses.js'
 
 /** Flags of topic add and rebalance/realign for the replica assignment (§1.4). */
 export const assignFlags = {

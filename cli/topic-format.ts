@@ -5,7 +5,7 @@
 
 import { formatMap } from '../scheduler/brokers/values.js'
 import { formatProgress } from '../scheduler/kafka/move-progress.js'
-import type { PartitionsResponse, RebalanceResponse, TopicJson } from './topic-command.js'
+import type { PartitionsResponse, RebalanceResponse, TopicJson } from './topic-responses.js'
 
 const pad = (n: number) => '  '.repeat(n)
 

@@ -172,6 +172,19 @@ export function mockApi() {
   }
 }
 
+/** The cells of a cli-table3 table in `stdout`, row by row (the header row first), trimmed. */
+export function tableCells(stdout: string): string[][] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('│'))
+    .map((l) =>
+      l
+        .split('│')
+        .map((c) => c.trim())
+        .slice(1, -1),
+    )
+}
+
 /** A broker as the REST API answers it (mesos/kafka's `Broker` JSON); `extra` overrides fields. */
 export function brokerJson(id: string, extra: Record<string, JsonBodyType> = {}): Record<string, JsonBodyType> {
   return {

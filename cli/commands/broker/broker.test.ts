@@ -35,23 +35,11 @@ describe('broker add', () => {
       brokers: [brokerJson('0', { role: 'broker,controller', options: 'num.io.threads=4' }), brokerJson('1')],
     }
     api.answer('broker/add', answer)
+    const settings = ['--cpus', '0.5', '--mem', '768', '--heap', '256', '--options', 'num.io.threads=4']
     const r = await runCommand(BrokerAdd, [
       '0..1',
-      '--cpus',
-      '0.5',
-      '--mem',
-      '768',
-      '--heap',
-      '256',
-      '--options',
-      'num.io.threads=4',
-      '--failover-max-tries',
-      '',
-      '--no-syslog',
-      '--role',
-      'broker,controller',
-      '--api',
-      API,
+      ...settings,
+      ...['--failover-max-tries', '', '--no-syslog', '--role', 'broker,controller', '--api', API],
     ])
     expect(api.seen[0].form).toEqual({
       broker: '0..1',

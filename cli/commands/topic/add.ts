@@ -2,8 +2,9 @@ import { Args, Flags } from '@oclif/core'
 
 import type { JsonValue } from '../../api.js'
 import { apiFlags, expandFileValue } from '../../broker-command.js'
-import { assignFlags, TopicCommand, TopicsResponse } from '../../topic-command.js'
+import { assignFlags, TopicCommand } from '../../topic-command.js'
 import { formatTopics } from '../../topic-format.js'
+import { TopicsResponse } from '../../topic-responses.js'
 
 /** `topic add <topic-expr>`: POST /api/topic/add, mesos/kafka §1.4, §2.3, §7. */
 export default class TopicAdd extends TopicCommand {

@@ -2,8 +2,9 @@ import { Args } from '@oclif/core'
 
 import type { JsonValue } from '../../api.js'
 import { apiFlags } from '../../broker-command.js'
-import { PartitionsResponse, TopicCommand } from '../../topic-command.js'
+import { TopicCommand } from '../../topic-command.js'
 import { formatPartitions } from '../../topic-format.js'
+import { PartitionsResponse } from '../../topic-responses.js'
 
 /** `topic partitions [<topic-expr>]`: POST /api/partition/list, mesos/kafka §1.4, §2.4. */
 export default class TopicPartitions extends TopicCommand {
