@@ -25,9 +25,13 @@ import Table from 'cli-table3'
 import { pino } from 'pino'
 import { Agent } from '../core-cluster/agent/agent.js'
 import type { EventStream } from '../core-cluster/http/index.js'
-import { type AllocatorAgent, type AllocatorFramework, allocate } from '../core-cluster/master/allocator.js'
-import { Master } from '../core-cluster/master/master.js'
-import { startMaster } from '../core-cluster/master/server.js'
+import {
+  type AllocatorAgent,
+  type AllocatorFramework,
+  allocate,
+  Master,
+  startMaster,
+} from '../core-cluster/master/index.js'
 import { JSON_TYPE, PROTOBUF_TYPE, parseResources, type scheduler } from '../core-cluster/proto/index.js'
 import { masterFailover } from './master-failover.js'
 

@@ -25,7 +25,7 @@ import {
   toPreRefinement,
 } from '../proto/index.js'
 import { AGENT_HEALTH_DEFAULTS, AgentHealth } from './agent-health.js'
-import { allocate, validateRoleName } from './allocator.js'
+import { allocate, type RoleQuota, validateRoleName } from './allocator/index.js'
 import { CallError } from './errors.js'
 import { OfferFilters } from './filters.js'
 import { IdMinter, ipv4ToUint32 } from './ids.js'
@@ -38,7 +38,7 @@ import {
 } from './maintenance.js'
 import * as ops from './operations.js'
 import { OperatorEvents } from './operator-events.js'
-import { parseQuotaConfigs, quotaJson, type RoleQuota } from './quota.js'
+import { parseQuotaConfigs, quotaJson } from './quota.js'
 
 /** Master settings. Durations in ms unless named otherwise. */
 export interface MasterOptions {

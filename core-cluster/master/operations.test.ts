@@ -12,7 +12,7 @@ import {
   subtractResources,
   toPreRefinement,
 } from '../proto/index.js'
-import { offerableTo } from './allocator.js'
+import { offerableTo } from './allocator/index.js'
 import {
   applyCheckpointed,
   applyConversion,

@@ -10,7 +10,7 @@ import {
   subtractResources,
   withoutVolume,
 } from '../proto/index.js'
-import { roleMayUse } from './allocator.js'
+import { roleMayUse } from './allocator/index.js'
 
 /**
  * Offer operations that change resources rather than launch tasks: RESERVE, UNRESERVE, CREATE and

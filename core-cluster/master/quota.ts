@@ -1,15 +1,7 @@
-import { validateRoleName } from './allocator.js'
-import { CallError } from './errors.js'
+/** Role quotas as the operator API writes them: parsing UPDATE_QUOTA's configs and GET_QUOTA's JSON shape. */
 
-/**
- * Quota of a role (Mesos 1.9+ `QuotaConfig`, mesos-api.md §5): `guarantees` the allocator sets aside
- * for the role (headroom held even while none of its frameworks wants them; deprecated in Mesos but
- * honoured) and `limits` it never exceeds. cpus (cores) and mem (MB); other names are not enforced.
- */
-export interface RoleQuota {
-  guarantees: { cpus?: number; mem?: number }
-  limits: { cpus?: number; mem?: number }
-}
+import { type RoleQuota, validateRoleName } from './allocator/index.js'
+import { CallError } from './errors.js'
 
 const NAMES = ['cpus', 'mem'] as const
 

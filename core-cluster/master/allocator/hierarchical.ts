@@ -1,11 +1,10 @@
-import { type Resource, resourceRole, scalarSum, subtractResources } from '../proto/index.js'
-import { type AllocatorAgent, type AllocatorFramework, allocatable, roleMayUse } from './allocator.js'
-import type { RoleQuota } from './quota.js'
+/** The role hierarchy: one allocation run for hierarchical roles (`eng/backend`) and quotas. */
 
 /**
- * The allocation cycle for hierarchical roles (`eng/backend`) and quotas, as Mesos's
- * HierarchicalDRF (mesos-api.md §5), used when some role has a `/` or a quota (flat roles without
- * quota take the heap-based fast path in ./allocator.ts):
+ * The allocation cycle for hierarchical roles and quotas, as Mesos's HierarchicalDRF
+ * (`src/master/allocator/mesos/hierarchical.cpp`, `docs/roles.md`, `docs/quota.md`), used when some
+ * role has a `/` or a quota (flat roles without quota take the heap-based fast path in
+ * ./drf-sorter.ts):
  *
  * 1. **Guarantees first**: for each agent, roles whose quota guarantee is not met yet (in DRF order)
  *    get their reservations plus unreserved cpus/mem up to what is missing of the guarantee (never
@@ -20,6 +19,11 @@ import type { RoleQuota } from './quota.js'
  *
  * Cost: O(agents · roles log roles); meant for clusters with tens of roles.
  */
+
+import { type Resource, resourceRole, scalarSum, subtractResources } from '../../proto/index.js'
+import type { AllocatorAgent, AllocatorFramework, Grants, IsFiltered, RoleQuota } from './interface.js'
+import { roleMayUse } from './roles.js'
+import { allocatable } from './share.js'
 
 interface Usage {
   cpus: number
@@ -61,16 +65,21 @@ function unreservedUsage(resources: readonly Resource[]): Usage {
   return { cpus: scalarSum(u, 'cpus'), mem: scalarSum(u, 'mem') }
 }
 
+/**
+ * One allocation run over the role tree with quota guarantees and limits (the two stages above).
+ * Arguments as `allocate` in ./allocate.ts.
+ * @returns grants: framework id -> list of (agent id, resources)
+ */
 export function allocateHierarchical(
   frameworks: AllocatorFramework[],
   agents: AllocatorAgent[],
   total: Usage,
-  isFiltered: (frameworkId: string, agentId: string, resources: Resource[]) => boolean,
+  isFiltered: IsFiltered,
   weights: ReadonlyMap<string, number>,
   random: () => number,
   quotas: ReadonlyMap<string, RoleQuota>,
-): Map<string, Array<{ agentId: string; resources: Resource[] }>> {
-  const grants = new Map<string, Array<{ agentId: string; resources: Resource[] }>>()
+): Grants {
+  const grants: Grants = new Map()
   const share = (u: Usage, weight: number) =>
     Math.max(total.cpus > 0 ? u.cpus / total.cpus : 0, total.mem > 0 ? u.mem / total.mem : 0) / weight
 

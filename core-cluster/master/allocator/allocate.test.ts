@@ -1,16 +1,11 @@
+/** The allocator's tests: DRF order, role weights, reservations, and the heap-based sorter against a textbook one. */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { parseResources } from '../proto/index.js'
-import {
-  type AllocatorAgent,
-  type AllocatorFramework,
-  allocate,
-  dominantShare,
-  offerableTo,
-  parseWeights,
-  validateRoleName,
-} from './allocator.js'
-import { OfferFilters } from './filters.js'
+import { parseResources } from '../../proto/index.js'
+import { allocate } from './allocate.js'
+import type { AllocatorAgent, AllocatorFramework } from './interface.js'
+import { offerableTo } from './roles.js'
+import { dominantShare } from './share.js'
 
 const total = { cpus: 10, mem: 10_000 }
 const fw = (id: string, cpus: number, mem: number, active = true, role = '*'): AllocatorFramework => ({
@@ -147,20 +142,6 @@ describe('DRF with role weights', () => {
     expect([...grants].filter(([id]) => id.startsWith('crowd')).reduce((n, [, l]) => n + l.length, 0)).toBe(10)
   })
 
-  test('--weights parsing and role names', () => {
-    expect([...parseWeights('kafka=3,web=1, eng/backend=0.5')]).toEqual([
-      ['kafka', 3],
-      ['web', 1],
-      ['eng/backend', 0.5],
-    ])
-    expect(() => parseWeights('kafka=0')).toThrow(/above 0/)
-    expect(() => parseWeights('kafka')).toThrow(/role=weight/)
-    expect(() => parseWeights('/x=1')).toThrow(/must not start/)
-    expect(validateRoleName('a/./b')).toMatch(/invalid component/)
-    expect(validateRoleName('-x')).toMatch(/starting with '-'/)
-    expect(validateRoleName('*')).toBeUndefined()
-  })
-
   test.prop([
     fc.array(
       fc.record({
@@ -198,18 +179,5 @@ describe('DRF with role weights', () => {
     const expected = naiveAllocate(frameworks, agents, tot, isFiltered, weights)
     const got = new Map([...fast].map(([id, l]) => [id, l.map((g) => g.agentId)]))
     expect(new Map([...got].sort())).toEqual(new Map([...expected].sort()))
-  })
-})
-
-describe('refuse filters (Mesos subset semantics)', () => {
-  test('filter a refused agent until expiry, unless it now has more', () => {
-    const f = new OfferFilters()
-    const refused = parseResources('cpus:2;mem:1024')
-    f.add('fw', 'a1', refused, 10, 0, 1000)
-    expect(f.isFiltered('fw', 'a1', parseResources('cpus:1;mem:512'), 5000)).toBe(true)
-    expect(f.isFiltered('fw', 'a1', parseResources('cpus:4;mem:1024'), 5000)).toBe(false)
-    expect(f.isFiltered('fw', 'a1', refused, 10_000)).toBe(false)
-    f.add('fw', 'a1', refused, 0, 0, 1000)
-    expect(f.isFiltered('fw', 'a1', refused, 1)).toBe(false)
   })
 })
