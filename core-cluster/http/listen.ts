@@ -1,3 +1,5 @@
+/** The HTTP listener every daemon uses: a hono fetch handler served on host:port, with keep-alive tuned for event streams. */
+
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type HttpBindings, serve } from '@hono/node-server'

@@ -1,3 +1,4 @@
+/** RecordIO framing tests: the wire form, any chunking, and malformed streams. */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { encodeRecord, RecordIODecoder, RecordIOError } from './recordio.js'

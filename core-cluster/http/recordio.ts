@@ -1,5 +1,9 @@
+/** RecordIO framing of the v1 API event streams: encoding one record, decoding a chunked stream. */
+
+import { KmError } from '../../errors/index.js'
+
 /**
- * RecordIO framing of the v1 API event streams (mesos-api.md §1.3):
+ * As Mesos's `docs/recordio.md` and `docs/scheduler-http-api.md` ("RecordIO response format"):
  * `record = 1*DIGIT LF <length octets>`; the length is the payload's byte count in ASCII decimal.
  */
 
@@ -10,8 +14,10 @@ export function encodeRecord(payload: Uint8Array | string): Buffer {
 }
 
 /** Raised when a stream does not follow the RecordIO grammar. */
-export class RecordIOError extends Error {
-  readonly code = 'KM_ERR_RECORDIO'
+export class RecordIOError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_RECORDIO', message)
+  }
 }
 
 /** Longest length prefix accepted (20 digits hold any unsigned 64-bit number). */

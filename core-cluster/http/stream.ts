@@ -1,9 +1,11 @@
+/** One open RecordIO event stream on a Node HTTP response. */
+
 import type { ServerResponse } from 'node:http'
 import { encodeRecord } from './recordio.js'
 
 /**
  * One open RecordIO event stream on a Node HTTP response: each `send` is one record in one HTTP
- * chunk (the npm `mesos-framework` client needs that, mesos-api.md §1.3).
+ * chunk (the npm `mesos-framework` client needs that; `docs/recordio.md` allows any chunking).
  */
 export class EventStream {
   private closedFlag = false

@@ -1,3 +1,4 @@
+/** The agent health check's tests: pings, misses, PONG resets, per-agent counts, bad settings. */
 import { fc, test as prop } from '@fast-check/vitest'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { AgentHealth, checkHealthOptions } from './agent-health.js'
@@ -13,7 +14,7 @@ function harness(pingTimeoutMs = 1000, maxPingTimeouts = 3) {
   return { health, pings, unreachable }
 }
 
-describe('agent health check (Mesos SlaveObserver, mesos-api.md §4.3)', () => {
+describe('agent health check (Mesos SlaveObserver, src/master/master.cpp)', () => {
   beforeEach(() => {
     vi.useFakeTimers()
     vi.setSystemTime(0)

@@ -1,5 +1,7 @@
+/** The master's health check of agents: pings, misses, and when an agent becomes unreachable. */
 /**
- * The master's health check of agents, as Mesos's SlaveObserver (mesos-api.md §4.3): every
+ * The master's health check of agents, as Mesos's SlaveObserver (`src/master/master.cpp`; the flags
+ * in `docs/configuration/master.md`): every
  * `pingTimeoutMs` the master PINGs each registered agent; a ping not answered by a PONG before the
  * next one is a miss; `maxPingTimeouts` consecutive misses make the agent **unreachable**. A PONG
  * resets the count. An agent whose link is down cannot be pinged, so every period counts as a miss:

@@ -1,3 +1,4 @@
+/** Leader election and the masters' registry on a real etcd: who leads, and what survives a failover. */
 /**
  * Leader election on a real etcd (Debian etcd-server): every master's view of the leader is the
  * master that actually won, also when all candidates appear at once, and after the leader resigns.
@@ -139,7 +140,7 @@ describe('MasterElection on etcd', () => {
     }
   }, 60_000)
 
-  test('the registry keeps admitted and unreachable agents apart (§4.2): marked unreachable, admitted again', async () => {
+  test('the registry keeps admitted and unreachable agents apart (src/master/registry.proto): marked unreachable, admitted again', async () => {
     const client = new Etcd3({ hosts: etcd.url })
     const registry = new MasterRegistry(client, log)
     const ids = (list: Array<{ id: string }>) =>

@@ -1,3 +1,5 @@
+/** HA masters on etcd: leader election, and the registry that outlives a master (agents, weights, maintenance, quotas). */
+
 import { type Campaign, type Election, Etcd3, type Watcher } from 'etcd3'
 import type { Logger } from 'pino'
 import type { Resource } from '../proto/index.js'
@@ -112,7 +114,7 @@ export class MasterElection {
 }
 
 /**
- * The masters' registry in etcd (Mesos keeps it in its replicated log, mesos-api.md §4.2): the
+ * The masters' registry in etcd (Mesos keeps it in its replicated log, `src/master/registry.proto`): the
  * agents admitted to the cluster and the agents marked unreachable (with the time), so that a newly
  * elected master knows which agents may still re-register and which are unreachable; each agent's
  * reservations and persistent volumes; the role weights, quotas and the maintenance schedule, so

@@ -1,3 +1,4 @@
+/** Test support for master tests: raw v1 frameworks over HTTP and fake agents on the agent link. */
 /**
  * Test support for master tests (not a test file): raw v1 frameworks over HTTP and fake agents on
  * the agent link that register, answer PINGs while "connected" and report launched tasks RUNNING.

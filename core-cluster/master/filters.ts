@@ -1,9 +1,12 @@
+/** Refuse filters: after a DECLINE, which resources of an agent a framework is not offered again, and until when. */
+
 import { containsResources, type Resource } from '../proto/index.js'
 
 /**
  * Refuse filters per (framework, agent): after a DECLINE with `refuse_seconds`, the agent's resources
  * are not offered again to that framework until the filter expires, **unless** the agent now has
- * resources that are not a subset of the refused ones (Mesos subset semantics, mesos-api.md §1.8).
+ * resources that are not a subset of the refused ones (Mesos subset semantics: `include/mesos/v1/mesos.proto` Filters,
+ * `src/master/allocator/mesos/hierarchical.cpp` RefusedOfferFilter).
  */
 export class OfferFilters {
   private readonly filters = new Map<string, { resources: Resource[]; expiresAt: number }>()

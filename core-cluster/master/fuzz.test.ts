@@ -1,3 +1,4 @@
+/** The fuzzed v1 API test: random and mutated calls never get a 5xx, and a 4xx always says why. */
 /**
  * Fuzzed v1 API: thousands of random and mutated calls to `POST /api/v1/scheduler` and `POST /api/v1`
  * (valid calls of every type with fields dropped, nulled or replaced by random JSON; protobuf bodies

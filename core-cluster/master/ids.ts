@@ -1,8 +1,11 @@
+/** Id minting: the master id, and framework, agent and offer ids as Mesos forms them. */
+
 import { randomUUID } from 'node:crypto'
 
 /**
  * Id minting as Mesos: master id is a random UUID; frameworks `<masterId>-<4-digit counter>`,
- * agents `<masterId>-S<n>`, offers `<masterId>-O<n>` (mesos-api.md §1.4). Ids are opaque to clients.
+ * agents `<masterId>-S<n>`, offers `<masterId>-O<n>` (Mesos `src/master/master.cpp`
+ * `newFrameworkId`, `newSlaveId`, `newOfferId`). Ids are opaque to clients.
  */
 export class IdMinter {
   readonly masterId = randomUUID()

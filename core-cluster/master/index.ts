@@ -1,3 +1,5 @@
+/** The master's public face: starting a master, its HTTP app, and the allocator pieces the CLI, tests and bench use. */
+
 export {
   type AllocatorAgent,
   type AllocatorFramework,

@@ -1,3 +1,5 @@
+/** The master's maintenance tests: schedule, inverse offers, DOWN and UP again, through the operator API. */
+
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { encode, JSON_TYPE, type Offer, PROTOBUF_TYPE, parseResources } from '../proto/index.js'

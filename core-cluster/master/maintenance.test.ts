@@ -1,3 +1,5 @@
+/** The maintenance state's tests: machine modes, rule breaks, inverse-offer answers, registry round trip. */
+
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { type MachineMode, Maintenance, MaintenanceError } from './maintenance.js'

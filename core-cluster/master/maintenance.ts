@@ -1,3 +1,6 @@
+/** Mesos maintenance primitives, the pure state: the schedule, machine modes and inverse-offer answers. */
+
+import { KmError } from '../../errors/index.js'
 import type { Id, MachineID, Unavailability } from '../proto/index.js'
 
 /**
@@ -43,8 +46,10 @@ export interface MaintenanceRecord {
 }
 
 /** A maintenance call that breaks Mesos's rules; the message names the machine and the rule. */
-export class MaintenanceError extends Error {
-  readonly code = 'KM_ERR_MAINTENANCE'
+export class MaintenanceError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_MAINTENANCE', message)
+  }
 }
 
 /** Canonical key of a machine: lower-case hostname and ip. */

@@ -1,3 +1,5 @@
+/** The master's v1 scheduler and operator API tests: SUBSCRIBE, offers, filters, reconciliation, weights, views. */
+
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readRecords } from '../http/index.js'

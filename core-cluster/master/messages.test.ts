@@ -1,5 +1,6 @@
+/** Framework messages through the master, both ways, with the bytes intact. */
 /**
- * Framework messages pass through the master both ways (mesos-api.md §1: scheduler MESSAGE call →
+ * Framework messages pass through the master both ways (`include/mesos/v1/scheduler/scheduler.proto`: scheduler MESSAGE call →
  * agent → executor; executor MESSAGE call → agent → scheduler MESSAGE event), with the bytes intact.
  * `broker log` and `broker metrics` ride on them.
  */

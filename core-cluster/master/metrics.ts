@@ -1,3 +1,5 @@
+/** The master's Prometheus metrics: cluster state at scrape time, allocation runs, scheduler calls. */
+
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { scalarSum } from '../proto/index.js'
 import type { Master } from './master.js'

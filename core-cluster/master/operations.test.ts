@@ -1,3 +1,4 @@
+/** The resource operations' tests: resource identity, RESERVE/UNRESERVE properties, CREATE/DESTROY of volumes. */
 import { fc, test as fcTest } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
 import {

@@ -1,3 +1,5 @@
+/** Resource operations: RESERVE, UNRESERVE, CREATE and DESTROY as pure conversions of resources. */
+
 import {
   addResources,
   containsResources,
@@ -14,7 +16,7 @@ import { roleMayUse } from './allocator/index.js'
 
 /**
  * Offer operations that change resources rather than launch tasks: RESERVE, UNRESERVE, CREATE and
- * DESTROY (mesos-api.md §1.5, §5 "Reservations"). Each turns some of an offer's resources
+ * DESTROY (`include/mesos/v1/mesos.proto` Offer.Operation, `docs/reservation.md`, `docs/persistent-volume.md`). Each turns some of an offer's resources
  * (`consumed`) into others (`produced`); the master applies the same conversion to the offer's
  * remainder and to the agent's total. Pure functions: no master state.
  */

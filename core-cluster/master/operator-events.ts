@@ -1,3 +1,5 @@
+/** The v1 operator API's event stream: its subscribers, heartbeats and agent events. */
+
 import type { EventStream } from '../http/index.js'
 
 /** A v1 operator API event (Mesos `mesos.v1.master.Event`), JSON form. */

@@ -1,3 +1,5 @@
+/** The v1 operator API's calls (`POST /api/v1`, JSON): parsing each call and answering it from the master. */
+
 import type { Resource } from '../proto/index.js'
 import { CallError } from './errors.js'
 import type { Master } from './master.js'
@@ -130,7 +132,6 @@ export function operatorCall(master: Master, call: unknown): object | undefined 
 
 type View = ReturnType<Master['operatorView']>
 
-/** The call's `name` object (e.g. `start_maintenance`). @throws CallError 400 when it is missing or not an object */
 /** A JSON list of mesos.v1.Resource, checked for the fields the arithmetic needs. @throws CallError 400 */
 function resourceList(value: unknown, where: string): Resource[] {
   if (!Array.isArray(value) || value.length === 0)
@@ -159,6 +160,7 @@ function resourceList(value: unknown, where: string): Resource[] {
   })
 }
 
+/** The call's `name` object (e.g. `start_maintenance`). @throws CallError 400 when it is missing or not an object */
 function field(c: Record<string, unknown>, name: string): Record<string, unknown> {
   const v = c[name]
   if (!v || typeof v !== 'object' || Array.isArray(v))

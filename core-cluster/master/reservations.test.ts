@@ -1,3 +1,5 @@
+/** The master's reservation tests: reservations and volumes rebuilt after a restart, the pre-refinement format, operator RESERVE. */
+
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readRecords } from '../http/index.js'

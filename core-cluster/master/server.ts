@@ -1,3 +1,5 @@
+/** The master's HTTP face: the v1 scheduler and operator APIs, the agent link, state, metrics, and HA redirects. */
+
 import type { Server } from 'node:http'
 import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
@@ -21,10 +23,10 @@ import { operatorCall } from './operator.js'
 
 type Env = { Bindings: HttpBindings }
 
-/** Paths only the leading master serves; the others redirect them (mesos-api.md §1.1, §4). */
+/** Paths only the leading master serves; the others redirect them (`docs/scheduler-http-api.md`, `docs/high-availability.md`). */
 const LEADER_ONLY = new Set(['/api/v1/scheduler', '/api/v1', '/internal/agent'])
 
-/** Reads and decodes a v1 call body, mapping problems to Mesos's status codes (§1.1). */
+/** Reads and decodes a v1 call body, mapping problems to Mesos's status codes (`src/master/http.cpp` `Master::Http::scheduler`). */
 async function readCall<T>(
   c: Context<Env>,
   name: 'mesos.v1.scheduler.Call' | 'kafka_mesos.agent.Call',

@@ -1,3 +1,5 @@
+/** The master's unreachable-agent tests: the health check, coming back, failover recovery, the operator event stream. */
+
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readRecords } from '../http/index.js'
@@ -6,7 +8,7 @@ import { fakeAgent, framework, until } from './fake-cluster.test-support.js'
 import { type RunningMaster, startMaster } from './server.js'
 
 /**
- * Agents marked unreachable by the master's health check and coming back (mesos-api.md §4.3), with
+ * Agents marked unreachable by the master's health check and coming back (`docs/high-availability-framework-guide.md`, "Dealing with Partitioned or Failed Agents"), with
  * fake agents on the agent link that answer PINGs only while "connected", and raw v1 frameworks.
  */
 
@@ -14,7 +16,7 @@ const log = pino({ level: 'silent' })
 const PING_MS = 150
 const MAX_PINGS = 3
 
-describe('master: unreachable agents (§4.3)', () => {
+describe('master: unreachable agents (Mesos markUnreachable)', () => {
   let m: RunningMaster
   beforeAll(async () => {
     m = await startMaster({
@@ -182,7 +184,7 @@ describe('master: unreachable agents (§4.3)', () => {
     expect(await ask('S-gone', 't-gone')).toEqual([
       expect.objectContaining({ state: 'TASK_UNREACHABLE', unreachable_time: { nanoseconds: 1000 * 1e6 } }),
     ])
-    expect(await ask('S-late', 't-late')).toEqual([]) // may still re-register: no answer (§1.9)
+    expect(await ask('S-late', 't-late')).toEqual([]) // may still re-register: no answer (docs/reconciliation.md)
     await until(
       'S-late unreachable',
       () => (m.master.state().unreachable_agents as Array<{ id: string }>).find((u) => u.id === 'S-late'),

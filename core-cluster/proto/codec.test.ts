@@ -1,3 +1,4 @@
+/** The codec's tests: JSON and protobuf round trips, Mesos's JSON rules, content negotiation, resource arithmetic. */
 import { describe, expect, test } from 'vitest'
 import {
   acceptedContentType,

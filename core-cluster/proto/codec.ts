@@ -1,8 +1,11 @@
+/** The v1 API codec: Mesos JSON and protobuf bodies to checked plain objects and back, and content negotiation. */
+
 import { randomUUID } from 'node:crypto'
 import protobuf from 'protobufjs'
+import { KmError } from '../../errors/index.js'
 import { descriptor } from './descriptor.js'
 
-/** Wire encodings the v1 APIs accept (Mesos compares the Content-Type string exactly, §1.1). */
+/** Wire encodings the v1 APIs accept (Mesos compares the Content-Type string exactly, `docs/scheduler-http-api.md`). */
 export type ContentType = 'application/json' | 'application/x-protobuf'
 export const JSON_TYPE: ContentType = 'application/json'
 export const PROTOBUF_TYPE: ContentType = 'application/x-protobuf'
@@ -19,8 +22,10 @@ export type MessageName =
   | 'mesos.v1.TaskStatus'
 
 /** Raised when a body cannot be turned into a message: bad JSON, bad protobuf, or a missing required field. */
-export class CodecError extends Error {
-  readonly code = 'KM_ERR_DECODE'
+export class CodecError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_DECODE', message)
+  }
 }
 
 const root = protobuf.Root.fromJSON(descriptor as unknown as protobuf.INamespace)
@@ -36,7 +41,7 @@ function type(name: MessageName): protobuf.Type {
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, bytes: String, defaults: false }
 
-/** Drops `null` values recursively: Mesos treats JSON null as "unset" (mesos-api.md §1.2). */
+/** Drops `null` values recursively: Mesos treats JSON null as "unset" (stout `3rdparty/stout/include/stout/protobuf.hpp`). */
 function stripNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((v) => v !== null).map(stripNulls)
   if (value && typeof value === 'object') {
@@ -174,7 +179,7 @@ export function requestContentType(header: string | null | undefined): ContentTy
 
 /**
  * Picks the stream encoding from an `Accept` header: JSON preferred, absent means JSON,
- * `undefined` when neither is acceptable (406), as Mesos (§1.2).
+ * `undefined` when neither is acceptable (406), as Mesos (`docs/scheduler-http-api.md`).
  */
 export function acceptedContentType(header: string | null | undefined): ContentType | undefined {
   if (!header) return JSON_TYPE

@@ -1,3 +1,5 @@
+/** The Mesos v1 protocol's public face: message types, the codec, resource arithmetic. */
+
 export * from './codec.js'
 export * from './resources.js'
 export * from './types.js'

@@ -1,8 +1,13 @@
+/** Resource arithmetic and text: parsing `--resources`/`--attributes`, reservations, sums, containment. */
+
+import { KmError } from '../../errors/index.js'
 import type { Attribute, Labels, Range, ReservationInfo, Resource } from './types.js'
 
 /** Raised for a malformed `--resources` or `--attributes` text; the message names the bad part. */
-export class ResourceParseError extends Error {
-  readonly code = 'KM_ERR_RESOURCES'
+export class ResourceParseError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_RESOURCES', message)
+  }
 }
 
 function parseRanges(text: string, name: string): Range[] {
@@ -96,7 +101,7 @@ export function attributeText(a: Attribute): string {
 /**
  * The reservation stack of a resource, outermost first, whichever format it came in: the v1
  * refinement format (`reservations`) as is; the pre-refinement format (`role` plus an optional
- * `reservation`) as one entry, STATIC when there is no `reservation`, else DYNAMIC (mesos-api.md §3).
+ * `reservation`) as one entry, STATIC when there is no `reservation`, else DYNAMIC (`include/mesos/v1/mesos.proto` Resource.ReservationInfo).
  * Empty for unreserved (`*`) resources.
  */
 export function reservationStack(r: Resource): ReservationInfo[] {
@@ -146,7 +151,7 @@ export function normalizeResource(r: Resource): Resource {
 
 /**
  * The resource as a framework without RESERVATION_REFINEMENT sees it (Mesos converts offers to the
- * pre-refinement format for them, mesos-api.md §1.6): `role`, plus `reservation` (principal, labels)
+ * pre-refinement format for them, `docs/reservation.md`): `role`, plus `reservation` (principal, labels)
  * for a dynamic reservation. Refined stacks (2+ entries) stay in the refinement format.
  */
 export function toPreRefinement(r: Resource): Resource {

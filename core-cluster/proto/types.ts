@@ -1,6 +1,7 @@
+/** The TypeScript shapes of the Mesos v1 messages, in Mesos JSON form. */
 /**
  * TypeScript shapes of the Mesos v1 messages in Mesos JSON form (snake_case keys, enum names as
- * strings, bytes as base64 strings), as produced by `codec.ts`. Field numbers: mesos-api.md §3.
+ * strings, bytes as base64 strings), as produced by `codec.ts`. Field numbers: `include/mesos/v1/mesos.proto`.
  * Only the fields kafka-mesos reads or writes are typed; the .proto files hold the rest.
  */
 export interface Id {
@@ -131,7 +132,7 @@ export type TaskState =
   | 'TASK_GONE_BY_OPERATOR'
   | 'TASK_UNKNOWN'
 
-/** Terminal states: resources are released (mesos-api.md §1.10). */
+/** Terminal states: resources are released (`include/mesos/v1/mesos.proto` TaskState). */
 export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
   'TASK_FINISHED',
   'TASK_FAILED',
