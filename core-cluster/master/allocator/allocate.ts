@@ -26,7 +26,6 @@ export function allocate(
   random: () => number = Math.random,
   quotas: ReadonlyMap<string, RoleQuota> = new Map(),
 ): Grants {
-  if (quotas.size > 0 || frameworks.some((f) => f.role.includes('/')))
-    return allocateHierarchical(frameworks, agents, total, isFiltered, weights, random, quotas)
-  return allocateDrf(frameworks, agents, total, isFiltered, weights, random)
+  const run = { frameworks, agents, total, isFiltered, weights, random, quotas }
+  return quotas.size > 0 || frameworks.some((f) => f.role.includes('/')) ? allocateHierarchical(run) : allocateDrf(run)
 }

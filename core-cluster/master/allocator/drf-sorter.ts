@@ -2,7 +2,7 @@
 
 import { scalarSum } from '../../proto/index.js'
 import { Heap } from './heap.js'
-import type { AllocatorAgent, AllocatorFramework, CpusMem, Grants, IsFiltered } from './interface.js'
+import type { AllocationRun, AllocatorFramework, Grants } from './interface.js'
 import { offerableTo } from './roles.js'
 import { allocatable, MIN_ALLOCATABLE } from './share.js'
 
@@ -34,19 +34,9 @@ interface RoleSlot {
  * Cost: roles and frameworks sit in binary heaps, so a cycle is O(agents · log frameworks) when
  * filters do not get in the way (nothing is re-sorted per agent).
  *
- * @param isFiltered refuse-filter check (framework id, agent id, resources) as OfferFilters
- * @param weights role → weight (default 1)
- * @param random the shuffle's source of randomness, in [0, 1)
  * @returns grants: framework id -> list of (agent id, resources)
  */
-export function allocateDrf(
-  frameworks: AllocatorFramework[],
-  agents: AllocatorAgent[],
-  total: CpusMem,
-  isFiltered: IsFiltered,
-  weights: ReadonlyMap<string, number>,
-  random: () => number,
-): Grants {
+export function allocateDrf({ frameworks, agents, total, isFiltered, weights, random }: AllocationRun): Grants {
   const grants: Grants = new Map()
   const share = (cpus: number, mem: number, weight: number) =>
     Math.max(total.cpus > 0 ? cpus / total.cpus : 0, total.mem > 0 ? mem / total.mem : 0) / weight

@@ -21,7 +21,7 @@
  */
 
 import { type Resource, resourceRole, scalarSum, subtractResources } from '../../proto/index.js'
-import type { AllocatorAgent, AllocatorFramework, Grants, IsFiltered, RoleQuota } from './interface.js'
+import type { AllocationRun, AllocatorFramework, Grants } from './interface.js'
 import { roleMayUse } from './roles.js'
 import { allocatable } from './share.js'
 
@@ -67,18 +67,10 @@ function unreservedUsage(resources: readonly Resource[]): Usage {
 
 /**
  * One allocation run over the role tree with quota guarantees and limits (the two stages above).
- * Arguments as `allocate` in ./allocate.ts.
  * @returns grants: framework id -> list of (agent id, resources)
  */
-export function allocateHierarchical(
-  frameworks: AllocatorFramework[],
-  agents: AllocatorAgent[],
-  total: Usage,
-  isFiltered: IsFiltered,
-  weights: ReadonlyMap<string, number>,
-  random: () => number,
-  quotas: ReadonlyMap<string, RoleQuota>,
-): Grants {
+export function allocateHierarchical(run: AllocationRun): Grants {
+  const { frameworks, agents, total, isFiltered, weights, random, quotas } = run
   const grants: Grants = new Map()
   const share = (u: Usage, weight: number) =>
     Math.max(total.cpus > 0 ? u.cpus / total.cpus : 0, total.mem > 0 ? u.mem / total.mem : 0) / weight

@@ -46,5 +46,21 @@ export interface CpusMem {
 /** The refuse-filter check the master passes in (framework id, agent id, resources to offer). */
 export type IsFiltered = (frameworkId: string, agentId: string, resources: Resource[]) => boolean
 
+/** One allocation run's input: a snapshot the master takes just before the run. */
+export interface AllocationRun {
+  frameworks: AllocatorFramework[]
+  agents: AllocatorAgent[]
+  /** cpus and mem (MB) of every linked agent: the denominator of the shares */
+  total: CpusMem
+  /** refuse-filter check (framework id, agent id, resources) as OfferFilters */
+  isFiltered: IsFiltered
+  /** role → weight (roles not listed weigh 1) */
+  weights: ReadonlyMap<string, number>
+  /** the agents' shuffle, in [0, 1) (tests pass a fixed one) */
+  random: () => number
+  /** role → quota guarantees and limits (cpus, mem) */
+  quotas: ReadonlyMap<string, RoleQuota>
+}
+
 /** One allocation run's answer: framework id → the agents and resources it is to be offered. */
 export type Grants = Map<string, Array<{ agentId: string; resources: Resource[] }>>
