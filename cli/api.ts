@@ -11,6 +11,14 @@ import { join } from 'node:path'
 
 import { z } from 'zod'
 
+import {
+  FailoverJsonSchema,
+  lenientObject,
+  NodeJsonSchema,
+  NodeTaskSchema,
+  StickinessJsonSchema,
+  WaitingJsonSchema,
+} from '../contract/index.js'
 import { parseProperties } from './properties.js'
 
 /** The properties file looked up in the working directory for `api=` (mesos/kafka §1.1). */
@@ -229,62 +237,37 @@ export async function postStream(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Broker responses (mesos/kafka §2.2, §2.6). Lenient: only what the human output reads is typed.
+// Broker responses (mesos/kafka `scheduler/http/api/BrokerApi.scala`), read leniently.
 
 const Id = z.union([z.string(), z.number()]).transform(String)
 const Str = z.string().nullish()
 
-/** A broker's task in the REST answer (§2.6); `task` is absent/null when the broker has none. */
-export const TaskJson = z.looseObject({
-  id: z.string(),
-  slaveId: Str,
-  executorId: Str,
-  hostname: Str,
-  endpoint: Str,
-  attributes: z.record(z.string(), z.string()).nullish(),
-  state: z.string(),
-})
+/**
+ * A broker's task in the REST answer (contract/node.ts `NodeTaskSchema`, read leniently); `task` is
+ * absent/null when the broker has none. Any task state string is accepted.
+ */
+export const TaskJson = lenientObject(NodeTaskSchema).extend({ id: z.string(), state: z.string() })
 
-/** A broker in the REST answer (§2.6). `state` is the displayed state of §3.3. */
-export const BrokerJson = z.looseObject({
+/**
+ * A broker in the REST answer: the contract's `NodeJsonSchema`, read leniently (every field may be
+ * missing or null, unknown keys kept), plus what a mesos/kafka scheduler also sends
+ * (`executionOptions`, `stickiness.expires`; `json/Model.scala`). `state` is the displayed state.
+ */
+export const BrokerJson = lenientObject(NodeJsonSchema).extend({
   id: Id,
   /** `broker,controller` for a combined node; absent for a plain broker */
   role: Str,
   active: z.boolean().optional(),
-  state: Str,
-  cpus: z.number().nullish(),
-  mem: z.number().nullish(),
-  heap: z.number().nullish(),
-  port: Str,
-  volume: Str,
-  bindAddress: Str,
-  syslog: z.boolean().nullish(),
-  constraints: Str,
-  options: Str,
-  log4jOptions: Str,
-  jvmOptions: Str,
-  javaCmd: Str,
-  needsRestart: z.boolean().nullish(),
   /** changes since the task's launch: options applied live, and what needs a restart (our addition) */
   changes: z
     .looseObject({ live: z.record(z.string(), z.string()).default({}), restart: z.array(z.string()).default([]) })
     .nullish(),
-  stickiness: z.looseObject({ period: Str, hostname: Str, stopTime: Str, expires: Str }).nullish(),
-  failover: z
-    .looseObject({
-      delay: Str,
-      maxDelay: Str,
-      maxTries: z.number().nullish(),
-      failures: z.number().nullish(),
-      failureTime: Str,
-    })
-    .nullish(),
+  stickiness: lenientObject(StickinessJsonSchema).extend({ expires: Str }).nullish(),
+  failover: lenientObject(FailoverJsonSchema).nullish(),
   executionOptions: z.looseObject({ jvmOptions: Str, javaCmd: Str }).nullish(),
   task: TaskJson.nullish(),
   /** why an active broker without a task did not take its last offer (our addition; in memory on the scheduler) */
-  waiting: z.looseObject({ reason: z.string(), hostname: Str, time: Str }).nullish(),
-  /** metrics the running task last reported (`timestamp` 0 = not yet), mesos/kafka §2.6 */
-  metrics: z.record(z.string(), z.number()).nullish(),
+  waiting: lenientObject(WaitingJsonSchema).extend({ reason: z.string() }).nullish(),
 })
 export type BrokerJson = z.infer<typeof BrokerJson>
 

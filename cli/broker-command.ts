@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 import type { z } from 'zod'
 
-import { formatMap, ValueError } from '../scheduler/brokers/values.js'
+import { formatMap, ValueError } from '../contract/index.js'
 import { ApiError, decode, type JsonValue, type Params, post, resolveApi } from './api.js'
 import { parseProperties } from './properties.js'
 

@@ -7,7 +7,7 @@
 import { Flags } from '@oclif/core'
 import { z } from 'zod'
 
-import { parsePeriod, type ValueError } from '../scheduler/brokers/values.js'
+import { parsePeriod, type ValueError } from '../contract/index.js'
 import type { JsonValue } from './api.js'
 import { apiFlags, BrokerCommand } from './broker-command.js'
 

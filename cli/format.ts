@@ -4,7 +4,7 @@
  * spaces per level, as mesos/kafka's `printLine`.
  */
 
-import { parsePeriod, ValueError } from '../scheduler/brokers/values.js'
+import { parsePeriod, ValueError } from '../contract/index.js'
 import type { BrokerJson, RemoveResponse, StartStopResponse } from './api.js'
 
 /** Options for {@link formatBroker}. */

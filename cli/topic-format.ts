@@ -3,8 +3,7 @@
  * Functions return text without a trailing newline; two spaces per indent level.
  */
 
-import { formatMap } from '../scheduler/brokers/values.js'
-import { formatProgress } from '../scheduler/kafka/move-progress.js'
+import { formatMap, formatProgress } from '../contract/index.js'
 import type { PartitionsResponse, RebalanceResponse, TopicJson } from './topic-responses.js'
 
 const pad = (n: number) => '  '.repeat(n)

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decodeReply, encodeMessage } from '../scheduler/kafka/executor-messages.js'
+import { decodeReply, encodeMessage } from '../contract/index.js'
 import { KafkaExecutor } from './executor.js'
 import { silentLogger } from './log.js'
 

@@ -12,9 +12,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { encodeTaskData, type KafkaTaskDataInput, newClusterId } from '../contract/index.js'
 import { encodeRecord } from '../core-cluster/http/recordio.js'
 import type { executor, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
-import { encodeTaskData, type KafkaTaskDataInput, newClusterId } from '../scheduler/kafka/task-data.js'
 import { acquireKafkaTestLock } from './kafka-test-lock.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

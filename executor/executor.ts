@@ -1,17 +1,19 @@
 import { networkInterfaces } from 'node:os'
 import path from 'node:path'
-import type { StatusInput } from '../core-cluster/client/executor-client.js'
-import type { Id, KillPolicy, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
 import {
+  decodeRequest,
+  decodeTaskData,
+  encodeMessage,
   type InterfaceAddress,
   isWildcard,
+  type KafkaTaskData,
   parseBindAddress,
+  renderLog4jOverrides,
   resolveBindAddress,
-} from '../scheduler/kafka/bind-address.js'
-import { decodeRequest, encodeMessage } from '../scheduler/kafka/executor-messages.js'
-import { renderLog4jOverrides } from '../scheduler/kafka/log4j.js'
-import { substituteId } from '../scheduler/kafka/properties.js'
-import { decodeTaskData, type KafkaTaskData } from '../scheduler/kafka/task-data.js'
+  substituteId,
+} from '../contract/index.js'
+import type { StatusInput } from '../core-cluster/client/executor-client.js'
+import type { Id, KillPolicy, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
 import { findJolokiaJar, jolokiaJvmArg, readMetrics } from './jolokia.js'
 import { findKafkaDir, KafkaProcess } from './kafka-process.js'
 import type { ExecutorLogger } from './log.js'

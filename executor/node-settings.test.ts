@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { parseProperties, renderServerProperties } from '../scheduler/kafka/properties.js'
-import { KafkaTaskDataSchema } from '../scheduler/kafka/task-data.js'
+import { KafkaTaskDataSchema, parseProperties, renderServerProperties } from '../contract/index.js'
 import { nodeSettings } from './executor.js'
 
 const base = KafkaTaskDataSchema.parse({

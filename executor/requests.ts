@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { ExecutorReply, ExecutorRequest } from '../scheduler/kafka/executor-messages.js'
+import type { ExecutorReply, ExecutorRequest } from '../contract/index.js'
 import { readMetrics } from './jolokia.js'
 import { LogFileError, listLogFiles, resolveLogFile, tailFile } from './log-tail.js'
 

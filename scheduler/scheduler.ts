@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
 import type { Logger } from 'pino'
+import {
+  CONTROLLER_BASE_ID,
+  decodeReply,
+  decodeReport,
+  encodeMessage,
+  encodeTaskData,
+  type KafkaNode,
+  newClusterId,
+} from '../contract/index.js'
 import { SchedulerClient } from '../core-cluster/client/index.js'
 import {
   type InverseOffer,
@@ -17,19 +26,16 @@ import {
   hasBrokerRole,
   hasControllerRole,
   isFit,
-  type KafkaNode,
   type LastDecline,
   type Mismatch,
   matchOffer,
   type Placement,
   unreachableGiveUpAt,
 } from './brokers/index.js'
-import { decodeReply, decodeReport, encodeMessage } from './kafka/executor-messages.js'
 import { dropStaleDynamicConfigs } from './kafka/live-config.js'
 import {
   bootstrapServers,
   brokersWaitFor,
-  CONTROLLER_BASE_ID,
   controllerPlacementConflict,
   initialControllersList,
   newControllers,
@@ -37,12 +43,11 @@ import {
   quorumPlaced,
 } from './kafka/quorum.js'
 import { changeInProgress, QuorumChanger } from './kafka/quorum-change.js'
-import { encodeTaskData, newClusterId } from './kafka/task-data.js'
 import { describeQuorum, type QuorumDescription } from './kafka/wire/index.js'
 import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
 import type { SchedulerState, StateStore } from './storage/index.js'
 
-export { CONTROLLER_BASE_ID } from './kafka/quorum.js'
+export { CONTROLLER_BASE_ID } from '../contract/index.js'
 
 /** Scheduler settings. */
 export interface SchedulerOptions {

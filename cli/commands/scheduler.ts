@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os'
 import { Command, Flags } from '@oclif/core'
-import { parsePeriod, ValueError } from '../../scheduler/brokers/values.js'
+import { parsePeriod, ValueError } from '../../contract/index.js'
 import { openStore, StorageError, startScheduler } from '../../scheduler/index.js'
 import { daemonLogger, onShutdown } from '../daemon/logger.js'
 import { EXECUTOR_BUNDLE, kafkaArchive, metricsAgentJar } from '../daemon/paths.js'

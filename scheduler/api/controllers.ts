@@ -1,7 +1,8 @@
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { nodeJson, parsePeriod } from '../brokers/index.js'
+import { parsePeriod } from '../../contract/index.js'
+import { nodeJson } from '../brokers/index.js'
 import { brokersWaitFor, controllerEndpoint } from '../kafka/quorum.js'
 import {
   changeInProgress,

@@ -1,9 +1,9 @@
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { ExprError, expandIds, type KafkaNode } from '../brokers/index.js'
-import { formatPeriod, parsePeriod } from '../brokers/values.js'
-import type { LogReply, MetricsReply } from '../kafka/executor-messages.js'
+import type { LogReply, MetricsReply } from '../../contract/index.js'
+import { formatPeriod, type KafkaNode, parsePeriod } from '../../contract/index.js'
+import { ExprError, expandIds } from '../brokers/index.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { ApiError, number, readParams, validate, via } from './params.js'
 

@@ -1,9 +1,15 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
+import {
+  checkLog4jOptions,
+  formatBindAddress,
+  parseBindAddress,
+  parseMap,
+  parsePeriod,
+  parseRange,
+  ValueError,
+} from '../../contract/index.js'
 import { formatConstraints, parseConstraints } from '../brokers/constraints.js'
-import { parseMap, parsePeriod, parseRange, ValueError } from '../brokers/values.js'
-import { formatBindAddress, parseBindAddress } from '../kafka/bind-address.js'
-import { checkLog4jOptions } from '../kafka/log4j.js'
 
 /** An API answer for bad input: HTTP status plus a message that names the field and the fix. */
 export class ApiError extends Error {

@@ -1,49 +1,14 @@
-import { formatMap, formatPeriod, formatRange, type Range } from './values.js'
+/** A node's lifecycle rules (defaults, failover back-off, stickiness, displayed state) and its REST JSON. */
 
-/**
- * Task states of a node's task as the scheduler sees them (mesos/kafka §3.2), plus `unreachable`:
- * the master lost the task's agent (TASK_UNREACHABLE); the task may still run there.
- */
-export type NodeTaskState = 'pending' | 'starting' | 'running' | 'stopping' | 'reconciling' | 'unreachable'
-
-/** The task a node currently runs (mesos/kafka Broker.Task, §3.1). */
-export interface NodeTask {
-  id: string
-  slaveId: string
-  executorId: string
-  hostname: string
-  /** `host:port` the node listens on; known from launch (mesos/kafka #310), confirmed by TASK_RUNNING. */
-  endpoint: string
-  /** Offer text attributes captured at launch, e.g. `{rack: 'r1'}`. */
-  attributes: Record<string, string>
-  state: NodeTaskState
-  /** epoch ms since when the task's agent is unreachable (TASK_UNREACHABLE); unset once it is heard from again */
-  unreachableSince?: number
-}
-
-/** Stickiness (mesos/kafka §6): the node prefers its last host for `periodMs` after it stopped. */
-export interface Stickiness {
-  periodMs: number
-  hostname?: string
-  /** epoch ms of the stop (or of the first failure of a run of failures) */
-  stopTime?: number
-}
-
-/** Failover back-off (mesos/kafka §6). Delays in ms. */
-export interface Failover {
-  delayMs: number
-  maxDelayMs: number
-  maxTries?: number
-  failures: number
-  /** epoch ms of the last failure */
-  failureTime?: number
-}
-
-/**
- * Kafka `process.roles` of a node: a broker, a KRaft controller run by the scheduler, or a combined
- * `broker,controller` node (for tiny clusters: a broker the user added that is also a voter).
- */
-export type NodeRole = 'broker' | 'controller' | 'broker,controller'
+import {
+  type Failover,
+  formatMap,
+  formatPeriod,
+  formatRange,
+  type KafkaNode,
+  type NodeJson,
+  type NodeRole,
+} from '../../contract/index.js'
 
 /** True for nodes that are (or may become) KRaft voters: controllers and combined nodes. */
 export function hasControllerRole(node: Pick<KafkaNode, 'role'>): boolean {
@@ -55,71 +20,7 @@ export function hasBrokerRole(node: Pick<KafkaNode, 'role'>): boolean {
   return node.role !== 'controller'
 }
 
-/**
- * A Kafka node the scheduler manages: a broker the user added, or a KRaft controller the scheduler
- * runs itself. Fields and defaults as mesos/kafka's Broker (§3.1): cpus 1, mem 2048 MB, heap 1024 MB.
- */
-export interface KafkaNode {
-  id: number
-  role: NodeRole
-  /** Desired state: the scheduler keeps an active node running. */
-  active: boolean
-  cpus: number
-  /** task memory, MB */
-  mem: number
-  /** Kafka JVM heap, MB */
-  heap: number
-  /** port range to take the port from; undefined = the lowest offered port */
-  port?: Range
-  options: Record<string, string>
-  /**
-   * Address Kafka listens on, resolved by the executor on the agent (mesos/kafka §3.1): a host name
-   * or IP, `prefix*` (the agent's address or a local interface address starting with the prefix)
-   * or `if:<nic>` (that interface's first IPv4 address). Undefined = the agent's address from the offer.
-   */
-  bindAddress?: string
-  /** Also send Kafka's log to the local syslog (UDP localhost:514, facility USER), as mesos/kafka `--syslog`. */
-  syslog?: boolean
-  /**
-   * Id of a pre-reserved persistent volume holding the broker's data (mesos/kafka `--volume`, §8.3;
-   * `$id` = the broker id): only offers with a `disk` of that `disk.persistence.id` match, the task
-   * takes that disk as offered, and `log.dirs` = `<sandbox>/<container_path>/kafka-logs`
-   * (brokers/matching.ts). The operator reserves and creates the volume for the framework's role.
-   */
-  volume?: string
-  /** log4j2 overrides `k=v` merged over the distribution's log4j2 config (executor/log4j.ts). */
-  log4jOptions?: Record<string, string>
-  constraints?: string
-  jvmOptions: string
-  javaCmd: string
-  stickiness: Stickiness
-  failover: Failover
-  needsRestart: boolean
-  /** Settings other than `options` changed while a task ran (REST param names, e.g. `mem`); cleared at launch and when the task ends. */
-  restartFields?: string[]
-  /** The `options` the current task was launched with (its server.properties); set at launch. */
-  launchedOptions?: Record<string, string>
-  /**
-   * Per-broker dynamic configs kafka-mesos set in Kafka for this node id (raw option values),
-   * i.e. option changes applied to the running broker without a restart (kafka/dynamic-configs.ts).
-   */
-  dynamicConfigs?: Record<string, string>
-  /** Dynamic configs of an earlier task, deleted in Kafka once the new task runs (its server.properties has the values). */
-  staleDynamicConfigs?: Record<string, string>
-  task?: NodeTask
-  /** id of the last task that ended; used to re-attach an orphaned running task (§3.5) */
-  lastTaskId?: string
-  /** KRaft controllers: the metadata log directory id (Kafka Uuid, base64url) given at format time */
-  directoryId?: string
-  /**
-   * KRaft controllers added to a running quorum (KIP-853): `joining` while it runs as an observer and
-   * catches up, before AddRaftVoter; `leaving` once RemoveRaftVoter is under way. Unset = a voter.
-   */
-  membership?: 'joining' | 'leaving'
-  /** combined `broker,controller` nodes: the CONTROLLER listener's port, pinned once placed (the broker listener uses `port`) */
-  controllerPort?: number
-}
-
+/** mesos/kafka's `Broker` defaults (`Broker.scala`); periods in ms. */
 export const NODE_DEFAULTS = {
   cpus: 1,
   mem: 2048,
@@ -150,7 +51,7 @@ export function newNode(id: number, role: NodeRole = 'broker'): KafkaNode {
 
 /**
  * Delay before the next start after `failures` failures: `min(delay × 2^(failures−1), maxDelay)`,
- * exponent capped at 30 (mesos/kafka §6). 0 when there were no failures.
+ * exponent capped at 30 (mesos/kafka `Broker.Failover.currentDelay`). 0 when there were no failures.
  */
 export function failoverDelayMs(f: Failover): number {
   if (f.failures <= 0) return 0
@@ -178,7 +79,7 @@ export function formatDate(ms: number): string {
 }
 
 /**
- * The state shown to users (mesos/kafka §3.3): the task state when a task exists (and is not
+ * The state shown to users (mesos/kafka `Broker.state()`): the task state when a task exists (and is not
  * `starting`), `failed N[/max] <time>, next start <time>` while waiting out a failover delay,
  * `starting N+1[/max], failed <time>` after failures, `starting`, or `stopped`.
  */
@@ -194,48 +95,6 @@ export function displayState(node: KafkaNode, now = Date.now()): string {
     return `starting ${f.failures + 1}${max}, failed ${formatDate(f.failureTime)}`
   }
   return 'starting'
-}
-
-/** The broker JSON of mesos/kafka's REST API (§2.6), plus `state`, the displayed state. */
-export interface NodeJson {
-  id: string
-  active: boolean
-  cpus: number
-  mem: number
-  heap: number
-  port?: string
-  options?: string
-  bindAddress?: string
-  syslog?: boolean
-  volume?: string
-  log4jOptions?: string
-  constraints?: string
-  jvmOptions?: string
-  javaCmd?: string
-  needsRestart: boolean
-  /**
-   * While a task exists and something changed since its launch: `live` the options applied to the
-   * running broker without a restart (`{key: value}`), `restart` what only a restart applies
-   * (option keys and setting names such as `mem`).
-   */
-  changes?: { live: Record<string, string>; restart: string[] }
-  stickiness: { period: string; hostname?: string; stopTime?: string }
-  failover: { delay: string; maxDelay: string; maxTries?: number; failures: number; failureTime?: string }
-  task?: {
-    id: string
-    slaveId: string
-    executorId: string
-    hostname: string
-    endpoint: string
-    attributes: Record<string, string>
-    state: NodeTaskState
-    unreachableSince?: number
-  }
-  state: string
-  /** `process.roles` when not just `broker` (a combined `broker,controller` node) */
-  role?: NodeRole
-  /** Why an active broker without a task did not take its last offer (not persisted), e.g. `{"reason":"rack=unique: ...","hostname":"127.0.1.1","time":"2026-..."}`. */
-  waiting?: { reason: string; hostname: string; time: string }
 }
 
 /**
@@ -266,7 +125,7 @@ export interface LastDecline {
 }
 
 /**
- * Serializes a node as mesos/kafka's broker JSON (§2.6), plus `waiting` (from `lastDecline`) while
+ * Serializes a node as mesos/kafka's broker JSON (contract/node-json.ts), plus `waiting` (from `lastDecline`) while
  * the node is active and has no task: why it is not running yet.
  */
 export function nodeJson(node: KafkaNode, now = Date.now(), lastDecline?: LastDecline): NodeJson {

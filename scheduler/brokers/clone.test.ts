@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { type KafkaNode, newNode } from './broker.js'
+import type { KafkaNode } from '../../contract/index.js'
+import { newNode } from './broker.js'
 import { cloneBroker } from './clone.js'
 
 const arbBroker: fc.Arbitrary<KafkaNode> = fc

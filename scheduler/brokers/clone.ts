@@ -1,4 +1,4 @@
-import type { KafkaNode } from './broker.js'
+import type { KafkaNode } from '../../contract/index.js'
 
 /**
  * A new broker `id` with the settings of `source`, as mesos/kafka `broker clone` (reference

@@ -1,5 +1,6 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
+import { ValueError } from '../../contract/index.js'
 import {
   type Constraint,
   checkConstraints,
@@ -10,7 +11,6 @@ import {
   parseConstraint,
   parseConstraints,
 } from './constraints.js'
-import { ValueError } from './values.js'
 
 const at = (hostname: string, attributes: Record<string, string> = {}): Placement => ({ hostname, attributes })
 

@@ -18,7 +18,7 @@
  * for offer declines (§8.4). Regexes are JavaScript regexes (mesos/kafka used Java's).
  */
 
-import { parseMapEntries, ValueError } from './values.js'
+import { parseMapEntries, ValueError } from '../../contract/index.js'
 
 /** One parsed constraint (§5). */
 export type Constraint =

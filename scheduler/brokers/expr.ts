@@ -10,7 +10,7 @@
  * `*[hostname=slave*]`, `5[]` (keeps id 5 only if broker 5 exists).
  */
 
-import { parseMapEntries, ValueError } from './values.js'
+import { parseMapEntries, ValueError } from '../../contract/index.js'
 
 /** The view of a broker that expressions need: its id and, if it has a task, where that task runs. */
 export interface BrokerRef {

@@ -1,3 +1,4 @@
+import { type KafkaNode, substituteId } from '../../contract/index.js'
 import {
   attributeText,
   type Offer,
@@ -6,8 +7,7 @@ import {
   resourceRole,
   scalarSum,
 } from '../../core-cluster/proto/index.js'
-import { substituteId } from '../kafka/properties.js'
-import { failoverUntil, hasControllerRole, type KafkaNode, stickyUntil } from './broker.js'
+import { failoverUntil, hasControllerRole, stickyUntil } from './broker.js'
 import { checkConstraints, type Placement, parseConstraints } from './constraints.js'
 
 /** Refuse time for offers that can never fit (mesos/kafka §8.4: 3600 s). */

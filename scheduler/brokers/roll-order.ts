@@ -1,3 +1,4 @@
+import type { KafkaNode } from '../../contract/index.js'
 /**
  * The order of a rolling restart that includes KRaft controllers, and when a controller may stop,
  * following Strimzi's KafkaRoller (reference modern-anchors.md, "Rolling restarts"): controllers
@@ -5,8 +6,6 @@
  * during the roll; a controller stops only while the other voters can still form a majority that
  * is caught up with the leader.
  */
-
-import type { KafkaNode } from './broker.js'
 
 /** The voters of the quorum as DescribeQuorum reports them (kafka/wire describe-quorum.ts). */
 export interface QuorumView {

@@ -1,7 +1,8 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
+import type { KafkaNode } from '../../contract/index.js'
 import type { TaskState, TaskStatus } from '../../core-cluster/proto/index.js'
-import { displayState, failoverDelayMs, type KafkaNode, newNode, stickyUntil } from './broker.js'
+import { displayState, failoverDelayMs, newNode, stickyUntil } from './broker.js'
 import { applyStatus, giveUpUnreachable, unreachableGiveUpAt } from './state-machine.js'
 
 function launched(): KafkaNode {

@@ -1,5 +1,5 @@
+import type { KafkaNode } from '../../contract/index.js'
 import { isTerminal, type TaskStatus } from '../../core-cluster/proto/index.js'
-import type { KafkaNode } from './broker.js'
 
 /** What the scheduler must do after applying a status update to a node. */
 export type Reaction =

@@ -6,6 +6,7 @@
  */
 import pino from 'pino'
 import { describe, expect, test } from 'vitest'
+import { decodeTaskData } from '../../contract/index.js'
 import {
   type Offer,
   parseAttributes,
@@ -14,7 +15,6 @@ import {
   type TaskInfo,
 } from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/app.js'
-import { decodeTaskData } from '../kafka/task-data.js'
 import { offlineScheduler } from '../scheduler.test-support.js'
 import { newNode } from './broker.js'
 

@@ -4,12 +4,11 @@
  */
 import pino from 'pino'
 import { describe, expect, test } from 'vitest'
+import { decodeTaskData, KafkaTaskDataSchema, serverProperties } from '../../contract/index.js'
 import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/app.js'
 import { isFit, matchOffer, newNode } from '../brokers/index.js'
 import { offlineScheduler } from '../scheduler.test-support.js'
-import { serverProperties } from './properties.js'
-import { decodeTaskData, KafkaTaskDataSchema } from './task-data.js'
 
 function offer(i: number, ports = '[31000-31999]'): Offer {
   return {

@@ -5,9 +5,8 @@
  * Which keys go live: dynamic-configs.ts.
  */
 
-import type { KafkaNode } from '../brokers/broker.js'
+import { type KafkaNode, substituteId } from '../../contract/index.js'
 import { type OptionsPlan, planIsEmpty } from './dynamic-configs.js'
-import { substituteId } from './properties.js'
 import { AlterConfigsError, alterBrokerConfigs, type ConfigChange } from './wire/index.js'
 
 export { AlterConfigsError }

@@ -1,7 +1,9 @@
+/** Rebalance progress: bytes to move, bytes moved (capped, done moves in full), and its invariants. */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 
-import { addedReplicas, bytesToMove, formatProgress, type PlannedMove, progressOf } from './move-progress.js'
+import { formatProgress } from '../../contract/index.js'
+import { addedReplicas, bytesToMove, type PlannedMove, progressOf } from './move-progress.js'
 
 const moves: PlannedMove[] = [
   { topic: 't', partition: 2, from: [2, 0], to: [2, 3] },

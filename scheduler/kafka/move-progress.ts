@@ -1,3 +1,5 @@
+/** Progress of partition moves in bytes and partitions, measured from the brokers' log sizes. */
+
 /**
  * Progress of partition moves in bytes and partitions (past mesos/kafka, toward Cruise Control's
  * executor state). Sizes come from DescribeLogDirs (our wire client), asked of each broker:
@@ -9,6 +11,7 @@
  */
 
 import type { Admin } from 'kafkajs'
+import type { MoveProgress } from '../../contract/index.js'
 import { describeLogDirs } from './wire/index.js'
 
 /** One planned move as rebalance.ts keeps it. */
@@ -18,12 +21,6 @@ export interface PlannedMove {
   from: number[]
   to: number[]
   state?: string
-}
-
-/** What the API shows: `partitions` done of those planned, `bytes` copied of those to copy. */
-export interface MoveProgress {
-  partitions: { done: number; total: number }
-  bytes: { moved: number; total: number }
 }
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`
@@ -60,17 +57,6 @@ export function progressOf(
     for (const b of added) moved += Math.min(size, now.get(`${b}/${key(m.topic, m.partition)}`) ?? 0)
   }
   return { partitions: { done, total: moves.length }, bytes: { moved, total: bytesToMove(moves, sizes) } }
-}
-
-/** `MB` with one decimal (10^6 bytes, as Kafka's tools print sizes). */
-function mb(bytes: number): string {
-  return (bytes / 1e6).toFixed(1)
-}
-
-/** `2/4 partitions moved, 6.1 of 12.0 MB copied (51%)`. */
-export function formatProgress(p: MoveProgress): string {
-  const pct = p.bytes.total > 0 ? ` (${Math.floor((100 * p.bytes.moved) / p.bytes.total)}%)` : ''
-  return `${p.partitions.done}/${p.partitions.total} partitions moved, ${mb(p.bytes.moved)} of ${mb(p.bytes.total)} MB copied${pct}`
 }
 
 /** `host:port` of every broker Kafka has registered, by node id. */

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino'
-import { type KafkaNode, newNode } from '../brokers/broker.js'
+import { CONTROLLER_BASE_ID, type KafkaNode, newKafkaUuid } from '../../contract/index.js'
+import { newNode } from '../brokers/broker.js'
 import type { SchedulerState } from '../storage/state.js'
-import { CONTROLLER_BASE_ID, controllerEndpoint, newKafkaUuid, voters } from './quorum.js'
+import { controllerEndpoint, voters } from './quorum.js'
 import {
   addRaftVoter,
   type QuorumDescription,

@@ -1,8 +1,9 @@
 import { fc, test } from '@fast-check/vitest'
 import { pino } from 'pino'
 import { describe, expect } from 'vitest'
+import type { KafkaNode } from '../../contract/index.js'
 import { createApi } from '../api/app.js'
-import { type KafkaNode, newNode } from '../brokers/index.js'
+import { newNode } from '../brokers/index.js'
 import { offlineScheduler } from '../scheduler.test-support.js'
 import { quorumStopProblem } from './quorum-guard.js'
 

@@ -1,4 +1,4 @@
-import type { KafkaNode } from '../brokers/index.js'
+import type { KafkaNode } from '../../contract/index.js'
 
 /** Whether a node is a KRaft voter the scheduler runs: a dedicated controller or a combined node. */
 function isVoter(n: KafkaNode): boolean {

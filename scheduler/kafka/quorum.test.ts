@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
+import type { KafkaNode } from '../../contract/index.js'
 import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
-import { type KafkaNode, newNode } from '../brokers/broker.js'
+import { newNode } from '../brokers/broker.js'
 import {
   bootstrapServers,
   brokersWaitFor,

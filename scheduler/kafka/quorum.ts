@@ -1,21 +1,10 @@
-import { randomBytes } from 'node:crypto'
+import { CONTROLLER_BASE_ID, type KafkaNode, newKafkaUuid } from '../../contract/index.js'
 import type { Offer } from '../../core-cluster/proto/index.js'
-import { type KafkaNode, newNode } from '../brokers/broker.js'
+import { newNode } from '../brokers/broker.js'
 import { type Fit, isFit, matchOffer, offerAttributes } from '../brokers/matching.js'
-
-/** Node ids from this number up are KRaft controllers; brokers use lower ids (ids never collide). */
-export const CONTROLLER_BASE_ID = 1_000_000
 
 /** Quorum sizes we form: an odd number of voters, as Kafka's docs advise (1 for tiny clusters). */
 export const QUORUM_SIZES = [1, 3, 5] as const
-
-/** A Kafka Uuid in base64url (22 chars), never starting with `-` (Kafka's `Uuid.randomUuid` rule). */
-export function newKafkaUuid(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url')
-    if (!id.startsWith('-')) return id
-  }
-}
 
 /** Creates `count` inactive controller nodes (ids CONTROLLER_BASE_ID + i) with fresh directory ids. */
 export function newControllers(count: number, resources: { cpus: number; mem: number; heap: number }): KafkaNode[] {

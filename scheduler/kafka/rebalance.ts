@@ -24,16 +24,10 @@
 
 import type { Admin } from 'kafkajs'
 import type { Logger } from 'pino'
+import { formatProgress, type MoveProgress } from '../../contract/index.js'
 import { type Assignment, assignReplicas, realign, sameAssignment } from './assignment.js'
 import { KafkaRequestError } from './kafka-errors.js'
-import {
-  addedSizes,
-  bytesToMove,
-  formatProgress,
-  type MoveProgress,
-  partitionSizes,
-  progressOf,
-} from './move-progress.js'
+import { addedSizes, bytesToMove, partitionSizes, progressOf } from './move-progress.js'
 import { applyThrottle, removeThrottle, type Throttle } from './throttle.js'
 import { assignments, refusal, topicMetadata } from './topics.js'
 import { alterPartitionReassignments } from './wire/index.js'

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ExecutorReply, ExecutorRequest } from '../kafka/executor-messages.js'
+import type { ExecutorReply, ExecutorRequest } from '../../contract/index.js'
 
 /** Distributes a request over `ExecutorRequest`'s union members, dropping `requestId`. */
 export type RequestBody = ExecutorRequest extends infer R

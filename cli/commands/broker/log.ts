@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { z } from 'zod'
-import { CONTROLLER_BASE_ID } from '../../../scheduler/kafka/quorum.js'
+import { CONTROLLER_BASE_ID } from '../../../contract/index.js'
 import type { JsonValue } from '../../api.js'
 import { apiFlags, BrokerCommand } from '../../broker-command.js'
 

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import Table from 'cli-table3'
 import { z } from 'zod'
-import { CONTROLLER_BASE_ID } from '../../../scheduler/kafka/quorum.js'
+import { CONTROLLER_BASE_ID } from '../../../contract/index.js'
 import type { JsonValue } from '../../api.js'
 import { apiFlags, BrokerCommand } from '../../broker-command.js'
 

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 
-import { parsePeriod, type ValueError } from '../../../scheduler/brokers/values.js'
+import { parsePeriod, type ValueError } from '../../../contract/index.js'
 import type { JsonValue } from '../../api.js'
 import { MaintenanceCommand, machineName, masterFlags, parseMachineList } from '../../maintenance-command.js'
 

@@ -1,5 +1,7 @@
+/** A broker's bind address (`--bind-address`): its forms, parsed by the scheduler and resolved by the executor. */
+
 /**
- * A broker's bind address (mesos/kafka `--bind-address`, reference kafka-mesos.md §1.3, §3.1):
+ * As mesos/kafka's `--bind-address` (`Util.BindAddress` in `src/scala/ly/stealth/mesos/kafka/Util.scala`):
  * parsed and checked by the scheduler, resolved by the executor on the agent, where the addresses
  * are. Forms:
  * - `host`: a host name or an IP literal, used as given (`0.0.0.0` / `::` listen on every
@@ -10,7 +12,8 @@
  * - `if:<nic>`: the first IPv4 address of interface `<nic>` (else its first IPv6 address).
  */
 
-import { ValueError } from '../brokers/values.js'
+import { KmError } from '../errors/index.js'
+import { ValueError } from './value-error.js'
 
 /** A parsed bind address. */
 export type BindAddress =
@@ -61,8 +64,10 @@ export function formatBindAddress(b: BindAddress): string {
 }
 
 /** Raised on the agent when a bind address matches no local address. */
-export class BindAddressError extends Error {
-  readonly code = 'KM_ERR_BIND_ADDRESS'
+export class BindAddressError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_BIND_ADDRESS', message)
+  }
 }
 
 const isV4 = (a: InterfaceAddress) => a.family === 'IPv4' || a.family === 4

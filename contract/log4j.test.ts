@@ -1,6 +1,7 @@
+/** log4j options: every accepted key form, refused keys and levels, and the syslog appender. */
 import { describe, expect, test } from 'vitest'
+import { parseProperties } from './java-properties.js'
 import { checkLog4jOptions, renderLog4jOverrides } from './log4j.js'
-import { parseProperties } from './properties.js'
 
 describe('log4j options for log4j2', () => {
   test('logger levels in every accepted form, log4j2 keys as they are, $id replaced', () => {

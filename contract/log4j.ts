@@ -1,6 +1,8 @@
+/** A broker's log4j options and `--syslog`, checked by the scheduler and rendered as log4j2 overrides by the executor. */
+
 /**
- * A broker's log4j options (mesos/kafka `--log4j-options`, reference kafka-mesos.md §1.3, §3.1)
- * and `--syslog`, for Kafka 4.x's log4j2. The executor writes them as a log4j2 properties file and
+ * mesos/kafka's `--log4j-options` and `--syslog` (`Broker.scala` fields, applied by
+ * `executor/BrokerServer.scala`), for Kafka 4.x's log4j2. The executor writes them as a log4j2 properties file and
  * starts Kafka with `-Dlog4j2.configurationFile=<distribution log4j2.yaml>,<that file>`; log4j2
  * merges the two (CompositeConfiguration: later settings win per logger and attribute, appenders
  * and appender refs add up).
@@ -17,8 +19,9 @@
  * tag) to the root logger, as mesos/kafka's syslog appender (localhost, LOG_USER).
  */
 
-import { ValueError } from '../brokers/values.js'
-import { formatProperties, substituteId } from './properties.js'
+import { formatProperties } from './java-properties.js'
+import { substituteId } from './server-properties.js'
+import { ValueError } from './value-error.js'
 
 /** log4j2 levels. */
 export const LOG_LEVELS = ['OFF', 'FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'ALL'] as const

@@ -1,84 +1,16 @@
+/** The server.properties of one KRaft node (broker, controller or combined), rendered from its task data. */
+
+import { formatProperties, type Properties, parseProperties } from './java-properties.js'
 import type { KafkaTaskData } from './task-data.js'
 
 /**
- * `server.properties` rendering for one KRaft node (broker or controller).
- *
  * Layering, lowest first:
- * 1. the distribution's `config/server.properties` (4.x sample defaults),
- * 2. the KRaft settings kafka-mesos owns (kafka-kraft-ops.md §4 "Minimal configs per role"),
+ * 1. the distribution's `config/server.properties` (Kafka 4.x sample defaults),
+ * 2. the KRaft settings kafka-mesos owns (Kafka docs, `docs/operations/kraft.md`, "Configuration": what
+ *    each role needs; the 4.x samples `config/controller.properties` and `config/broker.properties`),
  * 3. the user's `options`, with `$id` replaced by the node id.
+ * See docs/contract.md.
  */
-
-/** An ordered `key → value` map of Java properties. */
-export type Properties = Map<string, string>
-
-/**
- * Parses Java `.properties` text: `#`/`!` comments, `=`, `:` or whitespace separators, `\` line
- * continuations and the `\t \n \r \f \uXXXX` escapes (java.util.Properties#load rules).
- * Later duplicates win, keeping the first key's position.
- */
-export function parseProperties(text: string): Properties {
-  const out: Properties = new Map()
-  const raw = text.split(/\r\n|\r|\n/)
-  for (let i = 0; i < raw.length; i++) {
-    let line = raw[i].replace(/^[ \t\f]+/, '')
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue
-    // A line ending in an odd number of backslashes continues on the next line.
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < raw.length) {
-      line = line.slice(0, -1) + raw[++i].replace(/^[ \t\f]+/, '')
-    }
-    let k = 0
-    while (k < line.length) {
-      const c = line[k]
-      if (c === '\\') {
-        k += 2
-        continue
-      }
-      if (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f') break
-      k++
-    }
-    const key = unescapeValue(line.slice(0, k))
-    let rest = line.slice(k).replace(/^[ \t\f]+/, '')
-    if (rest.startsWith('=') || rest.startsWith(':')) rest = rest.slice(1).replace(/^[ \t\f]+/, '')
-    out.set(key, unescapeValue(rest))
-  }
-  return out
-}
-
-function unescapeValue(s: string): string {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, e: string) => {
-    if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16))
-    return ({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[e] ?? e
-  })
-}
-
-function escapeKey(s: string): string {
-  return escapeCommon(s)
-    .replace(/[=: ]/g, (c) => `\\${c}`)
-    .replace(/^[#!]/, (c) => `\\${c}`)
-}
-
-function escapeValue(s: string): string {
-  return escapeCommon(s).replace(/^ /, '\\ ')
-}
-
-function escapeCommon(s: string): string {
-  return s
-    .replace(/\\/g, '\\\\')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    .replace(/\f/g, '\\f')
-    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-/** Renders properties as `key=value` lines (escaped so that {@link parseProperties} reads them back). */
-export function formatProperties(props: Properties, header?: string): string {
-  const lines: string[] = []
-  if (header) for (const h of header.split('\n')) lines.push(`# ${h}`)
-  for (const [k, v] of props) lines.push(`${escapeKey(k)}=${escapeValue(v)}`)
-  return `${lines.join('\n')}\n`
-}
 
 /** Replaces every `$id` in a user option value with the node id (mesos/kafka's substitution). */
 export function substituteId(value: string, nodeId: number): string {
@@ -88,7 +20,7 @@ export function substituteId(value: string, nodeId: number): string {
 /** Keys that only make sense on a broker; dropped from the defaults of a controller-only node. */
 const BROKER_ONLY_KEYS = ['inter.broker.listener.name', 'broker.rack']
 
-/** Keys that would switch the node to a static quorum; dropped unless the user sets them (kafka-kraft-ops.md §4). */
+/** Keys that would switch the node to a static quorum; dropped unless the user sets them (KIP-853: the dynamic quorum needs it unset). */
 const STATIC_QUORUM_KEYS = ['controller.quorum.voters']
 
 /** Inputs to {@link renderServerProperties}. */
@@ -108,14 +40,16 @@ export interface RenderOptions {
  * Computes the effective properties of one node: defaults, then the KRaft settings, then the user
  * options (with `$id` substituted). Pure; see the module doc for the layering.
  *
- * Broker (kafka-kraft-ops.md §4b): `process.roles=broker`, `listeners`/`advertised.listeners`
+ * Broker (`config/broker.properties`): `process.roles=broker`, `listeners`/`advertised.listeners`
  * `PLAINTEXT://host:port` (`listeners` on `listenHost` when given), `inter.broker.listener.name=PLAINTEXT`.
- * Controller (§4a): `process.roles=controller`, `listeners`/`advertised.listeners` `CONTROLLER://host:port`.
- * Combined (§4c): `process.roles=broker,controller`, both listeners (`PLAINTEXT://host:port,CONTROLLER://host:controllerPort`).
+ * Controller (`config/controller.properties`): `process.roles=controller`, `listeners`/`advertised.listeners` `CONTROLLER://host:port`.
+ * Combined (`config/server.properties`): `process.roles=broker,controller`, both listeners (`PLAINTEXT://host:port,CONTROLLER://host:controllerPort`).
  * Both: `node.id`, `controller.quorum.bootstrap.servers`, `controller.listener.names=CONTROLLER`,
  * `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT`, `log.dirs`,
- * `group.initial.rebalance.delay.ms=0` (§3: the 3000 ms default delays the first consumer join),
- * internal-topic replication factors from `internalTopicRf` with min.isr 1 (§4 "Small clusters").
+ * `group.initial.rebalance.delay.ms=0` (the 3000 ms default of
+ * `GroupCoordinatorConfig.java` delays the first consumer join),
+ * internal-topic replication factors from `internalTopicRf` with min.isr 1 (as the
+ * 4.x samples; a factor may not exceed the live brokers).
  */
 export function serverProperties(data: KafkaTaskData, opts: RenderOptions): Properties {
   const p = parseProperties(opts.defaults)
@@ -134,7 +68,7 @@ export function serverProperties(data: KafkaTaskData, opts: RenderOptions): Prop
     set('inter.broker.listener.name', 'PLAINTEXT')
     if (data.rack) set('broker.rack', data.rack)
   } else if (data.role === 'broker,controller') {
-    // §4c: the union of both; the controller listener is advertised too (KIP-853 voters' endpoints)
+    // combined: the union of both; the controller listener is advertised too (KIP-853 voters' endpoints)
     const eps = `PLAINTEXT://${hostForUrl(data.host)}:${data.port},CONTROLLER://${hostForUrl(data.host)}:${data.controllerPort ?? data.port + 1}`
     set('listeners', eps)
     set('advertised.listeners', eps)

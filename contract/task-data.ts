@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto'
+/** The task data (`TaskInfo.data`) the scheduler gives each Kafka node's executor: role, node id, quorum, listener, settings. */
+
 import { z } from 'zod'
+import { newKafkaUuid } from './kafka-uuid.js'
 
 /**
  * The contract between the scheduler and the executor: `TaskInfo.data` is the base64 of this JSON.
@@ -22,7 +24,7 @@ export const KafkaTaskDataSchema = z.object({
   nodeId: z.number().int().nonnegative(),
   /** KRaft cluster id (`kafka-storage random-uuid` form: 22 chars of base64url), same on all nodes. */
   clusterId: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'clusterId must be 22 base64url characters'),
-  /** Listener host: the agent's hostname or ip from the offer; never 0.0.0.0 (kafka-kraft-ops.md §7). */
+  /** Listener host: the agent's hostname or ip from the offer; never 0.0.0.0 (Kafka docs: `advertised.listeners` may not be a wildcard). */
   host: z.string().min(1),
   /** Listener port from the offer's `ports` resource (the broker listener of a combined node). */
   port: z.number().int().min(1).max(65535),
@@ -65,7 +67,8 @@ export const KafkaTaskDataSchema = z.object({
   /**
    * The persistent volume among the task's resources (KafkaNode.volume, `$id` already replaced): its
    * `disk.persistence.id` and `disk.volume.container_path`, relative to the sandbox, where the agent
-   * links it. The data dir (`log.dirs`) is then `<sandbox>/<containerPath>/kafka-logs` (mesos/kafka §8.3).
+   * links it. The data dir (`log.dirs`) is then `<sandbox>/<containerPath>/kafka-logs` (mesos/kafka `--volume`,
+   * `Broker.scala` and `scheduler/mesos/MesosTaskFactory.scala`).
    */
   volume: z
     .object({
@@ -107,12 +110,9 @@ export function decodeTaskData(base64: string): KafkaTaskData {
 }
 
 /**
- * A new KRaft cluster id: 16 random bytes as 22 base64url characters, never starting with `-`
- * (Kafka's `Uuid.randomUuid` rule: such ids read as options on the kafka-storage command line).
+ * A new KRaft cluster id: a Kafka Uuid ({@link newKafkaUuid}), 22 base64url characters never
+ * starting with `-`.
  */
 export function newClusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url')
-    if (!id.startsWith('-')) return id
-  }
+  return newKafkaUuid()
 }

@@ -1,6 +1,6 @@
+/** Bind addresses: the accepted forms, the round trip, and resolution on an agent's interfaces. */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { ValueError } from '../brokers/values.js'
 import {
   BindAddressError,
   formatBindAddress,
@@ -8,6 +8,7 @@ import {
   parseBindAddress,
   resolveBindAddress,
 } from './bind-address.js'
+import { ValueError } from './value-error.js'
 
 const nics: Record<string, InterfaceAddress[]> = {
   lo: [

@@ -1,14 +1,8 @@
-import fc from 'fast-check'
+/** server.properties per role: the KRaft settings over the distribution's defaults, user options last. */
 import { describe, expect, it } from 'vitest'
-import {
-  effectiveLogDirs,
-  formatProperties,
-  parseProperties,
-  renderServerProperties,
-  serverProperties,
-  substituteId,
-} from './properties.js'
-import { decodeTaskData, encodeTaskData, type KafkaTaskData, KafkaTaskDataSchema, newClusterId } from './task-data.js'
+import { parseProperties } from './java-properties.js'
+import { effectiveLogDirs, renderServerProperties, serverProperties, substituteId } from './server-properties.js'
+import { type KafkaTaskData, KafkaTaskDataSchema } from './task-data.js'
 
 const DEFAULTS = `# sample
 process.roles=broker,controller
@@ -37,28 +31,6 @@ function data(over: Partial<KafkaTaskData> = {}): KafkaTaskData {
     ...over,
   })
 }
-
-describe('parseProperties', () => {
-  it('reads separators, comments, continuations and escapes', () => {
-    const p = parseProperties('# c\n! c2\n a = 1\nb:2\nc 3\nd=x\\\n   y\ne=a\\=b\\u0041\nf=\n')
-    expect([...p]).toEqual([
-      ['a', '1'],
-      ['b', '2'],
-      ['c', '3'],
-      ['d', 'xy'],
-      ['e', 'a=bA'],
-      ['f', ''],
-    ])
-  })
-  it('round-trips through formatProperties', () => {
-    fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.string()), (obj) => {
-        const m = new Map(Object.entries(obj))
-        expect([...parseProperties(formatProperties(m, 'hdr\nline2'))]).toEqual([...m])
-      }),
-    )
-  })
-})
 
 describe('serverProperties', () => {
   it('renders a broker over the defaults', () => {
@@ -117,40 +89,12 @@ describe('serverProperties', () => {
   })
 })
 
-describe('helpers and task data', () => {
+describe('helpers', () => {
   it('substituteId replaces every $id', () => {
     expect(substituteId('/a/$id/b-$id', 3)).toBe('/a/3/b-3')
   })
   it('effectiveLogDirs prefers the user option', () => {
     expect(effectiveLogDirs(data(), '/sandbox/kafka-broker-7')).toEqual(['/sandbox/kafka-broker-7'])
     expect(effectiveLogDirs(data({ options: { 'log.dirs': '/a/$id, /b/$id' } }), '/x')).toEqual(['/a/7', '/b/7'])
-  })
-  it('task data round-trips and applies defaults', () => {
-    const d = decodeTaskData(
-      encodeTaskData({
-        role: 'controller',
-        nodeId: 1,
-        clusterId: 'MkU3OEVBNTcwNTJENDM2Qk',
-        host: 'h',
-        port: 1,
-        quorum: 'h:1',
-        format: 'standalone',
-        heapMb: 256,
-      }),
-    )
-    expect(d.options).toEqual({})
-    expect(d.javaCmd).toBe('java')
-    expect(d.jvmOptions).toBe('')
-    expect(() => decodeTaskData(Buffer.from('{"role":"x"}').toString('base64'))).toThrow(/invalid task data/)
-    expect(() => decodeTaskData('!!!')).toThrow()
-  })
-})
-
-describe('newClusterId', () => {
-  it('22 base64url characters, never a leading dash (kafka-storage would read it as an option)', () => {
-    for (let i = 0; i < 2000; i++) {
-      const id = newClusterId()
-      expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/)
-    }
   })
 })

@@ -1,9 +1,12 @@
+/** The framework messages between the scheduler and a broker's executor: `stop`, log and metrics requests, their replies, metrics reports. */
+
 import { z } from 'zod'
 
 /**
  * The framework messages between the scheduler and a broker's executor (Mesos v1 scheduler MESSAGE →
  * agent → executor event MESSAGE, and back with the executor MESSAGE call). Like mesos/kafka
- * (kafka-mesos.md §8.6-8.7), except that requests and replies are JSON:
+ * (`executor/Executor.scala` answers them, `scheduler/BrokerLogManager.scala` asks for logs), except
+ * that requests and replies are JSON:
  *
  * ```
  * scheduler → executor   stop                                           (plain text: SIGKILL, force stop)
@@ -54,7 +57,7 @@ export const MetricsReplySchema = z.object({
   error: z.string().optional(),
 })
 
-/** Metrics the executor reports by itself (mesos/kafka §8.6: at start, then every 60 s); shown by `broker list`. */
+/** Metrics the executor reports by itself (as mesos/kafka's `executor/Executor.scala`: at start, then every 60 s); shown by `broker list`. */
 export const MetricsReportSchema = z.object({
   type: z.literal('report'),
   metrics: z.record(z.string(), z.number()),
