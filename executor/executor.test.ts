@@ -13,8 +13,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeTaskData, type KafkaTaskDataInput, newClusterId } from '../contract/index.js'
-import { encodeRecord } from '../core-cluster/http/recordio.js'
-import type { executor, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
+import { encodeRecord } from '../core-cluster/http/index.js'
+import type { executor, TaskInfo, TaskStatus } from '../core-cluster/proto/index.js'
 import { acquireKafkaTestLock } from './kafka-test-lock.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

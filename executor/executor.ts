@@ -12,8 +12,8 @@ import {
   resolveBindAddress,
   substituteId,
 } from '../contract/index.js'
-import type { StatusInput } from '../core-cluster/client/executor-client.js'
-import type { Id, KillPolicy, TaskInfo, TaskStatus } from '../core-cluster/proto/types.js'
+import type { StatusInput } from '../core-cluster/client/index.js'
+import type { Id, KillPolicy, TaskInfo, TaskStatus } from '../core-cluster/proto/index.js'
 import { findJolokiaJar, jolokiaJvmArg, readMetrics } from './jolokia.js'
 import { findKafkaDir, KafkaProcess } from './kafka-process.js'
 import type { ExecutorLogger } from './log.js'

@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Writable } from 'node:stream'
 import type { KafkaTaskData } from '../contract/index.js'
 import { effectiveLogDirs, renderServerProperties } from '../contract/index.js'
+import { KmError } from '../errors/index.js'
 import { jolokiaUrlFrom } from './jolokia.js'
 import type { ExecutorLogger } from './log.js'
 import { waitReady } from './readiness.js'
@@ -84,8 +85,10 @@ export interface KafkaExit {
 }
 
 /** Raised when storage formatting or the start fails; `message` says why, with the tool's last output line. */
-export class KafkaStartError extends Error {
-  readonly code = 'KM_ERR_KAFKA_START'
+export class KafkaStartError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_KAFKA_START', message)
+  }
 }
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }

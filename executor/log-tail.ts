@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs'
 import path from 'node:path'
+import { KmError } from '../errors/index.js'
 
 /**
  * `broker log` on the executor side (mesos/kafka kafka-mesos.md §8.7): which file a name means, and
@@ -10,8 +11,10 @@ import path from 'node:path'
 export const LOG_CAP_BYTES = 102_400
 
 /** Raised for a name that is not allowed or a file that is missing or unreadable; the message says which and why. */
-export class LogFileError extends Error {
-  readonly code = 'KM_ERR_LOG_FILE'
+export class LogFileError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_LOG_FILE', message)
+  }
 }
 
 /** Where the executor's files are. */

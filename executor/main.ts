@@ -8,7 +8,7 @@
  * data dirs that survive task restarts) and KM_LOG_LEVEL. Exit codes: 0 after TASK_KILLED, 1 after
  * TASK_FAILED or a lost agent, 2 on a bad environment.
  */
-import { ExecutorClient, type ExecutorEnv, executorEnvFrom } from '../core-cluster/client/executor-client.js'
+import { ExecutorClient, type ExecutorEnv, executorEnvFrom } from '../core-cluster/client/index.js'
 import { KafkaExecutor } from './executor.js'
 import { createExecutorLogger } from './log.js'
 

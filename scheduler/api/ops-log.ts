@@ -10,7 +10,7 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import type { KafkaScheduler } from '../scheduler.js'
-import { type OpsLog, redact } from '../storage/ops-log.js'
+import { type OpsLog, redact } from '../storage/index.js'
 import { ApiError, readParams } from './params.js'
 
 /** Calls that change nothing and are not logged. */

@@ -3,7 +3,7 @@ import pino from 'pino'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { KafkaNode } from '../../contract/index.js'
 import { newNode } from '../brokers/broker.js'
-import type { SchedulerState } from '../storage/state.js'
+import type { SchedulerState } from '../storage/index.js'
 import { type QuorumChangeContext, QuorumChanger, refusal } from './quorum-change.js'
 import { type QuorumDescription, type QuorumReplica, Writer } from './wire/index.js'
 

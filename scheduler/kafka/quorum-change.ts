@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { CONTROLLER_BASE_ID, type KafkaNode, newKafkaUuid } from '../../contract/index.js'
 import { newNode } from '../brokers/broker.js'
-import type { SchedulerState } from '../storage/state.js'
+import type { SchedulerState } from '../storage/index.js'
 import { controllerEndpoint, voters } from './quorum.js'
 import {
   addRaftVoter,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type EtcdProcess, startEtcd } from '../../cli/daemon/etcd-process.js'
+import { type EtcdProcess, startEtcd } from '../../test/support/etcd.js'
 import { EtcdStateStore } from './etcd-store.js'
 import type { OpsEntry } from './ops-log.js'
 

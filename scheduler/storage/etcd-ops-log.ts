@@ -1,3 +1,5 @@
+/** The audit log of operations kept in etcd, in write order across scheduler hosts. */
+
 import { randomBytes } from 'node:crypto'
 import type { Etcd3 } from 'etcd3'
 import type { OpsEntry, OpsLog } from './ops-log.js'

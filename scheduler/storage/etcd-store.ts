@@ -1,8 +1,11 @@
+/** Scheduler state in etcd (one key, atomic puts), with the audit log beside it: for HA. */
+
 import { Etcd3 } from 'etcd3'
 import { EtcdOpsLog } from './etcd-ops-log.js'
-import { parseState, type StateStore, StorageError } from './file-store.js'
 import type { OpsLog } from './ops-log.js'
-import type { SchedulerState } from './state.js'
+import { parseState, type SchedulerState } from './state.js'
+import type { StateStore } from './state-store.js'
+import { StorageError } from './storage-error.js'
 
 /**
  * Scheduler state in etcd (HA, mesos/kafka's `zk:` storage done with etcd): one key holding the

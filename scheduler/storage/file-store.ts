@@ -1,47 +1,11 @@
+/** Scheduler state in one JSON file, written atomically, with the audit log beside it. */
+
 import { readFile } from 'node:fs/promises'
 import writeFileAtomic from 'write-file-atomic'
-import { z } from 'zod'
 import { FileOpsLog, type OpsLog } from './ops-log.js'
-import { type SchedulerState, SchedulerStateSchema } from './state.js'
-
-/** Raised when stored state cannot be used; the scheduler stops instead of overwriting it. */
-export class StorageError extends Error {
-  readonly code = 'KM_ERR_STORAGE'
-}
-
-/**
- * Parses and checks a stored state document.
- * @param where names the source in messages, e.g. `state file kafka-mesos.json`
- * @throws StorageError for bad JSON or a document that is not kafka-mesos state (never overwritten)
- */
-export function parseState(text: string, where: string): SchedulerState {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw new StorageError(
-      `${where} is not valid JSON (${(e as Error).message}); it was left untouched: restore it or move it away to start empty`,
-    )
-  }
-  const parsed = SchedulerStateSchema.safeParse(json)
-  if (!parsed.success) {
-    throw new StorageError(
-      `${where} is not kafka-mesos state: ${z.prettifyError(parsed.error)}; it was left untouched: use another --storage or move it away`,
-    )
-  }
-  return parsed.data
-}
-
-/** Where state lives: `file:<path>` (relative to the working directory), as mesos/kafka `--storage`. */
-export interface StateStore {
-  readonly description: string
-  /** @returns the stored state, or undefined when nothing is stored yet. @throws StorageError */
-  load(): Promise<SchedulerState | undefined>
-  /** Writes the whole state atomically (temp file, fsync, rename). */
-  save(state: SchedulerState): Promise<void>
-  /** The durable audit log of operations kept with this state (issue 6). */
-  opsLog(): OpsLog
-}
+import { parseState, type SchedulerState } from './state.js'
+import type { StateStore } from './state-store.js'
+import { StorageError } from './storage-error.js'
 
 /** State in one JSON file, written atomically with write-file-atomic (temp + fsync + rename). */
 export class FileStateStore implements StateStore {

@@ -1,5 +1,9 @@
+/** `--storage`: the store a spec names (`file:<path>` or `etcd:http://host:port/<prefix>`). */
+
 import { EtcdStateStore } from './etcd-store.js'
-import { FileStateStore, type StateStore, StorageError } from './file-store.js'
+import { FileStateStore } from './file-store.js'
+import type { StateStore } from './state-store.js'
+import { StorageError } from './storage-error.js'
 
 /**
  * Parses `--storage` (mesos/kafka's option): `file:<path>` (relative to the working directory), or

@@ -1,3 +1,5 @@
+/** The audit log of operations: the entry shape, the file log and the in-memory log. */
+
 /**
  * The audit log of operations (issue 6, past mesos/kafka): one JSON line per mutating API call, who
  * made it, when, what and with which result, appended to `<state file>.ops.jsonl` beside the

@@ -2,6 +2,7 @@
 
 import { z } from 'zod'
 import { NodeSchema } from '../../contract/index.js'
+import { StorageError } from './storage-error.js'
 
 /** The scheduler's whole persisted state (one JSON document). */
 export const SchedulerStateSchema = z.object({
@@ -35,3 +36,26 @@ export const SchedulerStateSchema = z.object({
 })
 
 export type SchedulerState = z.infer<typeof SchedulerStateSchema>
+
+/**
+ * Parses and checks a stored state document.
+ * @param where names the source in messages, e.g. `state file kafka-mesos.json`
+ * @throws StorageError for bad JSON or a document that is not kafka-mesos state (never overwritten)
+ */
+export function parseState(text: string, where: string): SchedulerState {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new StorageError(
+      `${where} is not valid JSON (${(e as Error).message}); it was left untouched: restore it or move it away to start empty`,
+    )
+  }
+  const parsed = SchedulerStateSchema.safeParse(json)
+  if (!parsed.success) {
+    throw new StorageError(
+      `${where} is not kafka-mesos state: ${z.prettifyError(parsed.error)}; it was left untouched: use another --storage or move it away`,
+    )
+  }
+  return parsed.data
+}

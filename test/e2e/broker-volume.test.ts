@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 import { cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
+import { createTopicsAndWait } from '../support/topics.js'
 
 let cluster: LocalCluster
 

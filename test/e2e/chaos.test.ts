@@ -12,8 +12,8 @@ import { execFileSync } from 'node:child_process'
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 import { cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
+import { createTopicsAndWait } from '../support/topics.js'
 
 let cluster: LocalCluster
 

@@ -7,7 +7,6 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 import {
   cli,
   controllerList,
@@ -18,6 +17,7 @@ import {
   stopLocalCluster,
   until,
 } from '../harness.js'
+import { createTopicsAndWait } from '../support/topics.js'
 
 let cluster: LocalCluster
 let api = ''

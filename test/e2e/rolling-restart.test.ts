@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { Partitioners, type Producer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 import { BIN, type CliResult, cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster } from '../harness.js'
+import { createTopicsAndWait } from '../support/topics.js'
 
 let cluster: LocalCluster
 let api = ''

@@ -6,8 +6,8 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { createTopicsAndWait } from '../../scheduler/kafka/topic-wait.js'
 import { type BrokerJson, cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, until } from '../harness.js'
+import { createTopicsAndWait } from '../support/topics.js'
 
 let cluster: LocalCluster
 let api = ''
