@@ -133,7 +133,7 @@ export class KafkaExecutor {
 
   /**
    * Framework MESSAGE. `stop` = immediate SIGKILL and TASK_KILLED; a `log` or `metrics` request
-   * (scheduler/kafka/executor-messages.ts) is answered with a MESSAGE; anything else is logged and ignored.
+   * (contract/executor-messages.ts) is answered with a MESSAGE; anything else is logged and ignored.
    */
   message(data: Buffer): void {
     const text = data.toString('utf8').trim()
@@ -331,9 +331,9 @@ export class KafkaExecutor {
  * - the data dir: `<sandbox>/<volume container path>/kafka-logs` with a persistent volume (the agent
  *   links the volume there, mesos/kafka §8.3 `data/kafka-logs`), else `<dataRoot>/kafka-<role>-<id>`
  *   (`kafka-combined-<id>` for a broker,controller node);
- * - the bind address resolved here (scheduler/kafka/bind-address.ts): Kafka listens on it and it is
+ * - the bind address resolved here (contract/bind-address.ts): Kafka listens on it and it is
  *   advertised (and reported in TASK_RUNNING) instead of the offer's host, unless it is a wildcard;
- * - the log4j2 overrides (scheduler/kafka/log4j.ts) from `log4jOptions` and `syslog`.
+ * - the log4j2 overrides (contract/log4j.ts) from `log4jOptions` and `syslog`.
  * @throws Error `bindAddress: ...` when the bind address matches no address here; `log4jOptions: ...`
  */
 export function nodeSettings(

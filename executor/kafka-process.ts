@@ -66,7 +66,7 @@ export interface KafkaProcessOptions {
   dataDir: string
   /** Address to listen on when it is not `data.host` (a resolved bind address; `data.host` is advertised). */
   listenHost?: string
-  /** log4j2 properties merged over the distribution's log4j2 config (scheduler/kafka/log4j.ts), written to `log4j2-overrides.properties`. */
+  /** log4j2 properties merged over the distribution's log4j2 config (contract/log4j.ts), written to `log4j2-overrides.properties`. */
   log4jOverrides?: string
   /** Where the JVM's stdout/stderr are appended (default: this process's). */
   stdout?: Writable

@@ -18,7 +18,7 @@ export interface RequestContext {
 }
 
 /**
- * Answers one scheduler request (scheduler/kafka/executor-messages.ts). Never throws: every problem
+ * Answers one scheduler request (contract/executor-messages.ts). Never throws: every problem
  * becomes the reply's `error`, phrased for the user of `broker log` / `broker metrics`.
  */
 export async function answerRequest(req: ExecutorRequest, ctx: RequestContext): Promise<ExecutorReply> {

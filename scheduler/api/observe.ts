@@ -9,7 +9,7 @@ import { ApiError, number, readParams, validate, via } from './params.js'
 
 /**
  * `broker log` and `broker metrics` (mesos/kafka §1.3, §2.2, §8.7): the scheduler asks each broker's
- * executor through a framework message and waits for its reply (scheduler/kafka/executor-messages.ts).
+ * executor through a framework message and waits for its reply (contract/executor-messages.ts).
  *
  * Metrics travel the same way, not by the scheduler calling the broker's metrics agent over HTTP:
  * the Jolokia agent then listens on the broker host's loopback only (no JMX on the network, no port
