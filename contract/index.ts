@@ -1,8 +1,6 @@
 /** Public face of the contract between the scheduler, the executor and the CLI: what crosses between them (docs/contract.md). */
 
 export {
-  type BindAddress,
-  BindAddressError,
   formatBindAddress,
   type InterfaceAddress,
   isWildcard,
@@ -18,9 +16,8 @@ export {
   encodeMessage,
   type LogReply,
   type MetricsReply,
-  type MetricsReport,
 } from './executor-messages.js'
-export { formatProperties, type Properties, parseProperties } from './java-properties.js'
+export { parseProperties } from './java-properties.js'
 export { newKafkaUuid } from './kafka-uuid.js'
 export { formatMap, parseMap, parseMapEntries } from './kv-map.js'
 export { lenientObject } from './lenient.js'
@@ -31,10 +28,7 @@ export {
   type KafkaNode,
   type NodeRole,
   NodeSchema,
-  type NodeTask,
   NodeTaskSchema,
-  type NodeTaskState,
-  type Stickiness,
 } from './node.js'
 export { CONTROLLER_BASE_ID } from './node-id.js'
 export {
@@ -46,10 +40,9 @@ export {
   WaitingJsonSchema,
 } from './node-json.js'
 export { formatPeriod, parsePeriod } from './period.js'
-export { formatRange, parseRange, type Range } from './range.js'
+export { formatRange, parseRange } from './range.js'
 export {
   effectiveLogDirs,
-  type RenderOptions,
   renderServerProperties,
   serverProperties,
   substituteId,

@@ -2,6 +2,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 
+import type { ErrorCode } from '../errors/index.js'
 import { formatPeriod, parsePeriod } from './period.js'
 import { ValueError } from './value-error.js'
 
@@ -27,7 +28,7 @@ describe('parsePeriod', () => {
       err = e
     }
     expect(err).toBeInstanceOf(ValueError)
-    expect((err as ValueError).code).toBe('KM_ERR_VALUE')
+    expect((err as ValueError).code).toBe('KM_ERR_VALUE' satisfies ErrorCode)
     expect((err as ValueError).field).toBe('timeout')
     expect((err as ValueError).message).toBe(
       `timeout: invalid period "${s}", expected a number and a unit ms|s|m|h|d such as 60s`,

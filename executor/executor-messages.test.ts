@@ -1,3 +1,4 @@
+/** The executor's side of `broker log` and `broker metrics`: each request is answered with its requestId. */
 /**
  * The executor's side of `broker log` / `broker metrics`: a framework MESSAGE with a request is
  * answered with a MESSAGE carrying the same requestId (no Kafka needed: before LAUNCH the log dir is

@@ -1,6 +1,7 @@
+/** The bundled executor against a fake agent and a real Kafka controller: launch, re-subscribe, kill, failure. */
 /**
  * The bundled executor (`node dist/executor/kafka-mesos-executor.cjs`) against a fake agent speaking the
- * v1 executor API (mesos-api.md §2) and a REAL Kafka 4.4.0 controller: LAUNCH → STARTING → RUNNING,
+ * v1 executor API (Mesos `docs/executor-http-api.md`) and a REAL Kafka 4.4.0 controller: LAUNCH → STARTING → RUNNING,
  * re-subscription with unacknowledged updates/tasks after the stream drops, KILL → KILLING → KILLED,
  * and a Kafka that exits → TASK_FAILED with its error. Heaps 256 MB; every wait is bounded.
  */
@@ -248,7 +249,7 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
     })
     expect(Buffer.from(bRunning.data as string, 'base64').toString()).toBe(`127.0.0.1:${bport}`)
     expect(b.stderr()).toMatch(/Kafka is ready/)
-    // Brokers stop before controllers (kafka-kraft-ops.md §5); framework message 'stop' = SIGKILL.
+    // Brokers stop before controllers (a broker's controlled shutdown needs them); framework message 'stop' = SIGKILL.
     b.agent.send({ type: 'MESSAGE', message: { data: Buffer.from('stop').toString('base64') } })
     expect(
       await Promise.race([

@@ -1,3 +1,5 @@
+/** The executor's task loop: one Kafka node per executor, from LAUNCH to the terminal status update. */
+
 import { networkInterfaces } from 'node:os'
 import path from 'node:path'
 import {
@@ -31,7 +33,7 @@ import { answerRequest } from './requests.js'
 
 /** Default grace between SIGTERM and SIGKILL of the JVM, ms (the agent waits 60 s by default for KILL). */
 export const DEFAULT_KILL_GRACE_MS = 60_000
-/** How often a running node reports its metrics unasked (mesos/kafka §8.6: at start, then every 60 s), ms. */
+/** How often a running node reports its metrics unasked (as mesos/kafka's `executor/Executor.scala`: at start, then every 60 s), ms. */
 export const METRICS_REPORT_MS = 60_000
 /** How long to wait for the ACKNOWLEDGED of the terminal update before exiting anyway, ms. */
 export const TERMINAL_ACK_WAIT_MS = 5_000
@@ -329,7 +331,7 @@ export class KafkaExecutor {
 /**
  * Where and how a node runs on this agent, from its task data:
  * - the data dir: `<sandbox>/<volume container path>/kafka-logs` with a persistent volume (the agent
- *   links the volume there, mesos/kafka §8.3 `data/kafka-logs`), else `<dataRoot>/kafka-<role>-<id>`
+ *   links the volume there, as mesos/kafka's `data/kafka-logs`), else `<dataRoot>/kafka-<role>-<id>`
  *   (`kafka-combined-<id>` for a broker,controller node);
  * - the bind address resolved here (contract/bind-address.ts): Kafka listens on it and it is
  *   advertised (and reported in TASK_RUNNING) instead of the offer's host, unless it is a wildcard;

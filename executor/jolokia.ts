@@ -1,9 +1,11 @@
+/** The Jolokia JVM agent in the Kafka JVM: its jar, its arguments and the URL it prints, for `broker metrics`. */
+
 import { readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { flattenJolokia, type JolokiaResponse, METRIC_READS } from './metrics.js'
 
 /**
- * The Jolokia JVM agent (`org.jolokia:jolokia-agent-jvm`, javaagent jar; kafka-kraft-ops.md §6) in
+ * The Jolokia JVM agent (`org.jolokia:jolokia-agent-jvm`, javaagent jar; the Jolokia reference manual, "JVM agent") in
  * the Kafka JVM: JMX over HTTP for `broker metrics`. It binds 127.0.0.1 on a free port (port 0) —
  * only the executor on the same host reads it, so JMX never reaches a network interface and needs no
  * port from the offer — and it allows reads only (a policy file in the sandbox). The agent prints

@@ -1,3 +1,4 @@
+/** The Kafka supervisor with real Kafka: a controller and a broker start, serve, and stop with SIGTERM. */
 /**
  * REAL Kafka test of the supervisor: assembles Kafka 4.4.0 if needed, starts a KRaft controller and a
  * broker on 127.0.0.1 free ports, checks readiness detection, produces and consumes with kafkajs,
@@ -208,7 +209,7 @@ describe('KafkaProcess on real Kafka 4.4.0', { timeout: 300_000 }, () => {
     await consumer.disconnect()
     expect(got.sort()).toEqual(['one', 'three', 'two'])
 
-    // Brokers before controllers (kafka-kraft-ops.md §5): SIGTERM, no SIGKILL needed.
+    // Brokers before controllers (a broker's controlled shutdown needs them): SIGTERM, no SIGKILL needed.
     // Generous bounds: the machine is shared (2 cores); a SIGKILL would show as signal 'SIGKILL'.
     const bExit = await within(120_000, 'broker stop', broker.stop(90_000))
     expect(bExit?.signal).not.toBe('SIGKILL')

@@ -1,3 +1,5 @@
+/** The supervisor of one Kafka JVM: server.properties, storage formatting, start, readiness and stop. */
+
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -12,10 +14,11 @@ import { waitReady } from './readiness.js'
 /**
  * Supervisor of one Kafka JVM (broker or KRaft controller): writes `server.properties`, formats the
  * storage once, starts `kafka.Kafka`, detects readiness and stops it (SIGTERM = controlled shutdown,
- * then SIGKILL). Command lines follow kafka-kraft-ops.md §2 ("Direct launch equivalent").
+ * then SIGKILL). Command lines are what Kafka's `bin/kafka-server-start.sh` and
+ * `bin/kafka-run-class.sh` run, without the scripts.
  */
 
-/** JVM performance flags of `kafka-run-class.sh` (kafka-kraft-ops.md §2 "Performance options"). */
+/** JVM performance flags of `kafka-run-class.sh` (`KAFKA_JVM_PERFORMANCE_OPTS` there). */
 export const KAFKA_JVM_PERFORMANCE_OPTS = [
   '-server',
   '-XX:+UseG1GC',
@@ -26,7 +29,7 @@ export const KAFKA_JVM_PERFORMANCE_OPTS = [
   '-Djava.awt.headless=true',
 ]
 
-/** Heap of the one-shot StorageTool run, MB (tools default to 256 MB, kafka-kraft-ops.md §2). */
+/** Heap of the one-shot StorageTool run, MB (Kafka's tools default to 256 MB in `kafka-run-class.sh`). */
 const TOOL_HEAP_MB = 256
 
 /**
@@ -178,7 +181,7 @@ export class KafkaProcess {
     return this.exitInfo
   }
 
-  /** True once "Kafka Server started" was printed (KafkaRaftServer, kafka-kraft-ops.md §5 "Readiness"). */
+  /** True once "Kafka Server started" was printed (Kafka's `core/src/main/scala/kafka/server/KafkaRaftServer.scala`). */
   get serverStarted(): boolean {
     return this.serverStartedSeen
   }
@@ -424,7 +427,8 @@ export class KafkaProcess {
 }
 
 /**
- * kafka-storage format's quorum flags for a node (kafka-kraft-ops.md §2 "kafka-storage"): exactly one
+ * kafka-storage format's quorum flags for a node (Kafka's `StorageTool`; KIP-853 and Kafka docs
+ * `docs/operations/kraft.md`): exactly one
  * of `--standalone`, `--initial-controllers <list>` (same list on every initial voter) or
  * `--no-initial-controllers`.
  * @throws KafkaStartError when `initial-controllers` comes without its list

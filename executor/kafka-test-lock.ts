@@ -1,3 +1,5 @@
+/** A machine-wide lock so that only one test file runs Kafka JVMs at a time. */
+
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -1,3 +1,5 @@
+/** `broker log` on the executor: tails of small and big files, which names are allowed, and missing files. */
+
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -1,9 +1,11 @@
+/** `broker log` on the executor side: which file a log name means, and its last lines, capped at 100 KB. */
+
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs'
 import path from 'node:path'
 import { KmError } from '../errors/index.js'
 
 /**
- * `broker log` on the executor side (mesos/kafka kafka-mesos.md §8.7): which file a name means, and
+ * `broker log` on the executor side (as mesos/kafka's `executor/Executor.scala` answers it): which file a name means, and
  * the last lines of it, capped at 100 KB.
  */
 

@@ -1,3 +1,5 @@
+/** The executor's structured logger: pino JSON lines on stderr, which the agent keeps as `<sandbox>/stderr`. */
+
 import { pino } from 'pino'
 
 /** The executor's structured logger (pino, JSON lines on stderr, which the agent writes to `<sandbox>/stderr`). */

@@ -1,8 +1,9 @@
+/** The executor process: reads the agent's environment, runs the task loop, exits with its code. */
 /**
  * Entry point of the Kafka executor, bundled into `dist/executor/kafka-mesos-executor.cjs` and started
  * by the agent in the task sandbox as `node kafka-mesos-executor.cjs`.
  *
- * Reads (mesos-api.md §2): MESOS_AGENT_ENDPOINT, MESOS_FRAMEWORK_ID, MESOS_EXECUTOR_ID, MESOS_SANDBOX
+ * Reads (Mesos `docs/executor-http-api.md`, "Environment variables"): MESOS_AGENT_ENDPOINT, MESOS_FRAMEWORK_ID, MESOS_EXECUTOR_ID, MESOS_SANDBOX
  * (else MESOS_DIRECTORY), MESOS_CHECKPOINT, MESOS_SUBSCRIPTION_BACKOFF_MAX, MESOS_RECOVERY_TIMEOUT,
  * MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD, MESOS_EXECUTOR_AUTHENTICATION_TOKEN; plus KM_DATA_DIR (root of
  * data dirs that survive task restarts) and KM_LOG_LEVEL. Exit codes: 0 after TASK_KILLED, 1 after

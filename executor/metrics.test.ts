@@ -1,3 +1,5 @@
+/** `broker metrics` on the executor: metric names from ObjectNames, and Jolokia answers flattened per MBean kind. */
+
 import { describe, expect, it } from 'vitest'
 import { jolokiaUrlFrom } from './jolokia.js'
 import { flattenJolokia, METRIC_READS, metricName } from './metrics.js'

@@ -1,7 +1,8 @@
+/** `broker metrics` on the executor: which MBeans are read through Jolokia and the flat metrics map they become. */
 /**
  * `broker metrics` on the executor side: which MBeans are read through Jolokia and how its answer
- * becomes mesos/kafka's flat metrics map (kafka-mesos.md §2.6, §8.6; MBean names from
- * kafka-kraft-ops.md §6 "Health MBeans").
+ * becomes mesos/kafka's flat metrics map (`executor/MetricCollectorProxy.scala`; MBean names from
+ * the Kafka docs, `docs/operations/monitoring.md`).
  *
  * Names: `domain,type,name` plus any further ObjectName keys as `key=value`, e.g.
  * `kafka.server,ReplicaManager,UnderReplicatedPartitions` or

@@ -1,3 +1,5 @@
+/** Where a node runs on the agent: data dir, listener and bind address, log4j overrides, from its task data. */
+
 import { describe, expect, test } from 'vitest'
 import { KafkaTaskDataSchema, parseProperties, renderServerProperties } from '../contract/index.js'
 import { nodeSettings } from './executor.js'

@@ -1,3 +1,5 @@
+/** Readiness probes: when a broker or a KRaft controller accepts Kafka requests. */
+
 import net from 'node:net'
 import { Kafka, logLevel } from 'kafkajs'
 import type { ExecutorLogger } from './log.js'
@@ -7,9 +9,9 @@ import type { ExecutorLogger } from './log.js'
  * - broker: a kafkajs 2.2.4 admin `describeCluster()` against the broker's own listener succeeds and
  *   lists this node id (a KRaft broker answers Metadata only after catching up with the metadata log,
  *   and lists itself once unfenced);
- * - controller: it printed "Kafka Server started" (KafkaRaftServer, kafka-kraft-ops.md §5) and its
+ * - controller: it printed "Kafka Server started" (Kafka's `KafkaRaftServer.scala`) and its
  *   listener accepts a TCP connection. kafkajs cannot be used: controllers do not serve client APIs
- *   (tulios/kafkajs#1651, kafka-kraft-ops.md §8).
+ *   (tulios/kafkajs#1651).
  */
 
 /** Resolves true when a TCP connection to host:port opens within `timeoutMs` (ms). Never rejects. */

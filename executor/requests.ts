@@ -1,3 +1,5 @@
+/** The executor's answers to the scheduler's log and metrics requests. */
+
 import path from 'node:path'
 import type { ExecutorReply, ExecutorRequest } from '../contract/index.js'
 import { readMetrics } from './jolokia.js'

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { Kafka, logLevel } from 'kafkajs'
 import { expect } from 'vitest'
 import { LocalCluster } from '../cli/daemon/local-cluster.js'
+import type { NodeJson } from '../contract/index.js'
 import { acquireKafkaTestLock } from '../executor/kafka-test-lock.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -93,13 +94,8 @@ export function kafkaClient(brokers: string[]): Kafka {
   return new Kafka({ clientId: 'km-e2e', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } })
 }
 
-/** Broker JSON as the REST API answers it (fields the tests read). */
-export interface BrokerJson {
-  id: string
-  active: boolean
-  state: string
-  task?: { id: string; hostname: string; endpoint: string; state: string; attributes: Record<string, string> }
-}
+/** Broker JSON as the REST API answers it (contract/node-json.ts). */
+export type BrokerJson = NodeJson
 
 export async function listBrokers(api: string): Promise<BrokerJson[]> {
   const res = await fetch(`${api}/api/broker/list`)

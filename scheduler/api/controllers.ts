@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { parsePeriod } from '../../contract/index.js'
+import { type ControllerJson, parsePeriod } from '../../contract/index.js'
 import { nodeJson } from '../brokers/index.js'
 import { brokersWaitFor, controllerEndpoint } from '../kafka/quorum.js'
 import {
@@ -89,7 +89,7 @@ export function quorumJson(q: QuorumDescription) {
  * without a quorum leader) naming the reason.
  */
 export function controllerRoutes(app: Hono, scheduler: KafkaScheduler, log?: Logger): void {
-  const controllersJson = () =>
+  const controllersJson = (): ControllerJson[] =>
     scheduler.voterNodes().map((n) => ({
       ...nodeJson(n, Date.now(), scheduler.waiting.get(n.id)),
       endpoint: controllerEndpoint(n),

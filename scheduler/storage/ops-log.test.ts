@@ -1,3 +1,5 @@
+/** The audit log of operations: the file log across restarts and torn lines, the memory log, and redaction of secrets. */
+
 import { mkdtempSync } from 'node:fs'
 import { appendFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
