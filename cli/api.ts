@@ -289,7 +289,7 @@ export const StartStopResponse = z.looseObject({
 })
 export type StartStopResponse = z.infer<typeof StartStopResponse>
 
-/** Answer of broker restart: `{"status":"restarted|timeout","brokers":[Broker],"message"?}` (mesos/kafka §2.2). */
+/** Answer of broker restart: `{"status":"restarted|timeout","brokers":[Broker],"message"?}` (mesos/kafka `BrokerApi.scala`). */
 export const RestartResponse = StartStopResponse
 export type RestartResponse = StartStopResponse
 
