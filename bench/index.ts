@@ -23,7 +23,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Table from 'cli-table3'
 import { pino } from 'pino'
-import { Agent } from '../core-cluster/agent/agent.js'
+import { Agent } from '../core-cluster/agent/index.js'
 import type { EventStream } from '../core-cluster/http/index.js'
 import {
   type AllocatorAgent,

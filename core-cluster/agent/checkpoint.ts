@@ -1,11 +1,13 @@
+/** The agent's checkpoint files: its id and address, the executor runs and the unacknowledged status updates of checkpointing frameworks. */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import type { ExecutorInfo, FrameworkInfo, TaskInfo, TaskState, TaskStatus } from '../proto/index.js'
 
 /**
- * The agent's checkpoint (as Mesos's `<work_dir>/meta`, mesos-api.md §4.4), for frameworks with
- * `checkpoint=true` only. Layout, every file JSON and written atomically:
+ * The agent's checkpoint (as Mesos's `<work_dir>/meta`, `src/slave/paths.hpp` and
+ * `docs/agent-recovery.md`), for frameworks with `checkpoint=true` only. Layout, every file JSON
+ * and written atomically:
  *
  * ```
  * meta/slaves/latest                                      the agent id
@@ -37,37 +39,9 @@ export interface RunCheckpoint {
   queued: string[]
 }
 
-/** Start time (clock ticks since boot, field 22 of /proc/<pid>/stat) of a process, or undefined. */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // the command name (field 2) may contain spaces and parentheses: fields restart after the last ')'
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-  } catch {
-    return undefined
-  }
-}
-
-/** True when the process `pid` is alive and (when known) is the one started at `start`. */
-export function sameProcessAlive(pid: number, start: string | undefined): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  let stat: string
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  } catch {
-    return true // no /proc: trust kill(pid, 0)
-  }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  if (fields[0] === 'Z' || fields[0] === 'X') return false // exited, not reaped (its parent, the old agent, is gone)
-  return start === undefined || fields[19] === start
-}
-
 const safe = (id: string) => encodeURIComponent(id)
 
+/** Reads and writes the checkpoint under `<work dir>/meta`. */
 export class Checkpoint {
   readonly meta: string
 

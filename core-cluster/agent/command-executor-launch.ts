@@ -1,13 +1,12 @@
+/** The agent's side of its built-in executors: the ExecutorInfo it synthesises for a command task or a task group, and how to start the executor program. */
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ExecutorInfo, TaskInfo } from '../proto/index.js'
 
-/**
- * Agent side of the built-in command executor (./command-executor.ts): the ExecutorInfo synthesised
- * for a command task and how to start the executor process.
- */
+// The built-in command executor is ./command-executor.ts, the default executor ./default-executor.ts;
+// both are the one program ./command-executor-main.ts.
 
 /** Name of the ExecutorInfo the agent synthesises for a command task (as Mesos). */
 export function commandExecutorName(taskId: string): string {
@@ -36,6 +35,30 @@ export function commandExecutorInfo(
       arguments: [entry.file, ...entry.args],
     },
     resources: [],
+  }
+}
+
+/**
+ * The ExecutorInfo of a LAUNCH_GROUP's executor (type DEFAULT), run by the agent's built-in default
+ * executor: the scheduler's ExecutorInfo with `node <command executor>` and `KM_DEFAULT_EXECUTOR=1`
+ * as its command (argv form, no shell), and a name `Default Executor (<executor id>)` unless it has one.
+ */
+export function defaultExecutorInfo(
+  executor: ExecutorInfo,
+  frameworkId: string,
+  entry: { file: string; args: string[] },
+): ExecutorInfo {
+  return {
+    ...executor,
+    type: 'DEFAULT',
+    framework_id: { value: frameworkId },
+    name: executor.name ?? `Default Executor (${executor.executor_id.value})`,
+    command: {
+      shell: false,
+      value: entry.file,
+      arguments: [entry.file, ...entry.args],
+      environment: { variables: [{ name: 'KM_DEFAULT_EXECUTOR', value: '1' }] },
+    },
   }
 }
 

@@ -8,7 +8,7 @@ import { type RunningMaster, startMaster } from '../master/index.js'
 import { type Offer, parseResources, scalarSum, type TaskInfo } from '../proto/index.js'
 import { describeExit } from './command-executor.js'
 import { commandExecutorInfo, commandExecutorName } from './command-executor-launch.js'
-import { groupAlive } from './launcher.js'
+import { groupAlive } from './containerizer/index.js'
 import { type RunningAgent, startAgent } from './server.js'
 
 const log = pino({ level: 'silent' })

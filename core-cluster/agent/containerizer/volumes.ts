@@ -1,7 +1,8 @@
+/** The agent's store of dynamic reservations and persistent volumes: the checkpointed resources, the volume directories, their links into sandboxes. */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
-import { isPersistentVolume, type Resource, resourceRole } from '../proto/index.js'
+import { isPersistentVolume, type Resource, resourceRole } from '../../proto/index.js'
 
 /**
  * The agent's dynamic reservations and persistent volumes (Mesos

@@ -1,10 +1,11 @@
+/** cgroup v2 access for memory isolation: one cgroup per container, its memory limit, its OOM kills and peak use. */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
  * Memory isolation with **cgroup v2** (the agent's `cgroups/mem`), used when the unified hierarchy
  * is mounted at `/sys/fs/cgroup` (or `KM_CGROUP2_ROOT`), offers the `memory` controller and is
- * writable by the agent; otherwise the agent falls back to its /proc supervisor (./monitor.ts).
+ * writable by the agent; otherwise the agent falls back to its /proc supervisor (./memory-supervisor.ts).
  *
  * Layout: `<root>/kafka-mesos/<container id>` per executor run, `memory.max` = the run's limit,
  * `memory.swap.max` = 0; the executor's pid goes into `cgroup.procs` right after it is spawned, so

@@ -1,3 +1,4 @@
+/** The fetcher: downloads a task's URIs into its sandbox, extracts archives, and keeps cached URIs for later tasks. */
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { chmod, copyFile, mkdir, rename, stat } from 'node:fs/promises'
@@ -5,11 +6,14 @@ import { basename, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar'
-import type { CommandURI } from '../proto/index.js'
+import { KmError } from '../../../errors/index.js'
+import type { CommandURI } from '../../proto/index.js'
 
-/** Raised when a URI cannot be fetched or extracted; the message names the URI. */
-export class FetchError extends Error {
-  readonly code = 'KM_ERR_FETCH'
+/** Raised when a URI cannot be fetched or extracted; the message names the URI. Code `KM_ERR_FETCH`. */
+export class FetchError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_FETCH', message)
+  }
 }
 
 const ARCHIVE = /\.(tgz|tar\.gz|tar)$/
@@ -39,7 +43,7 @@ async function download(uri: string, to: string): Promise<void> {
 }
 
 /**
- * The agent's fetcher (as the Mesos fetcher): downloads each CommandInfo.URI into the sandbox,
+ * The agent's fetcher (as Mesos's, `src/slave/containerizer/fetcher.hpp` and `docs/fetcher.md`): downloads each CommandInfo.URI into the sandbox,
  * extracts `.tgz`/`.tar.gz`/`.tar` when `extract` (default true), marks `executable` files +x.
  * URIs with `cache: true` are kept in `cacheDir`, keyed by URI, and reused by later tasks.
  * @throws FetchError naming the URI that failed

@@ -1,10 +1,9 @@
+/** Process-tree accounting from /proc: which processes belong to a container, their cpu time and resident memory. */
 import { readdirSync, readFileSync } from 'node:fs'
 
-/**
- * Process-tree accounting from /proc (the agent's `posix` isolation): which processes belong to an
- * executor, their cpu time and resident memory. Used for `/monitor/statistics`, GET_CONTAINERS and
- * the memory supervisor.
- */
+// As Mesos's `posix/cpu` and `posix/mem` isolators (`src/slave/containerizer/mesos/isolators/posix.hpp`),
+// which sum /proc over a container's processes. Used for `/monitor/statistics`, GET_CONTAINERS and
+// the memory supervisor.
 
 /** Clock ticks per second of /proc/<pid>/stat times (`getconf CLK_TCK`, 100 on Linux). */
 const CLK_TCK = 100

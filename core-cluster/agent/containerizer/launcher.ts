@@ -1,7 +1,11 @@
+/** The launcher: starts an executor as the leader of its own process group, signals and stops the group, finds it again after a restart. */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { closeSync, openSync } from 'node:fs'
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { CommandInfo } from '../proto/index.js'
+import type { CommandInfo } from '../../proto/index.js'
+
+// As Mesos's POSIX launcher (`src/slave/containerizer/mesos/launcher.hpp`): a container is one
+// process group, so that signalling the group reaches everything the executor started.
 
 /** One process group started for an executor; stdout/stderr go to `<sandbox>/stdout|stderr`. */
 export interface LaunchedProcess {
@@ -71,4 +75,51 @@ export async function stopGroup(pid: number, graceMs: number): Promise<void> {
   }
   signalGroup(pid, 'SIGKILL')
   for (let i = 0; i < 50 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
+}
+
+/** Start time (clock ticks since boot, field 22 of /proc/<pid>/stat) of a process, or undefined. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // the command name (field 2) may contain spaces and parentheses: fields restart after the last ')'
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch {
+    return undefined
+  }
+}
+
+/** True when the process `pid` is alive and (when known) is the one started at `start`. */
+export function sameProcessAlive(pid: number, start: string | undefined): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  let stat: string
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return true // no /proc: trust kill(pid, 0)
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  if (fields[0] === 'Z' || fields[0] === 'X') return false // exited, not reaped (its parent, the old agent, is gone)
+  return start === undefined || fields[19] === start
+}
+
+/**
+ * Re-attaches to an executor that outlived an agent restart (not our child, so no exit event): the
+ * process when `pid` still runs and started at `start`, else undefined. Its `exited` resolves with
+ * -1 (the exit status of a process that is not our child is unknown) once it is gone, polled every 250 ms.
+ */
+export function recoverProcess(pid: number, start: string | undefined): LaunchedProcess | undefined {
+  if (!sameProcessAlive(pid, start)) return undefined
+  const exited = new Promise<number>((resolve) => {
+    const timer = setInterval(() => {
+      if (sameProcessAlive(pid, start)) return
+      clearInterval(timer)
+      resolve(-1)
+    }, 250)
+    timer.unref()
+  })
+  return { pid, exited }
 }
