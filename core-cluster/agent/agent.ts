@@ -1,33 +1,13 @@
-/** The agent: wires its master link, containerizer, executor API, status-update manager and recovery, and dispatches the master's events to them. */
+/** The agent: wires its master link, containerizer, executor API, executors' life, status-update manager and recovery, and dispatches the master's events to them. */
 import type { Logger } from 'pino'
 import type { EventStream } from '../http/index.js'
-import {
-  type AgentInfo,
-  type Attribute,
-  type agent as agentMsg,
-  type ExecutorInfo,
-  type executor as executorMsg,
-  type FrameworkInfo,
-  isTerminal,
-  newUuidBase64,
-  type Resource,
-  type TaskGroupInfo,
-  type TaskInfo,
-  type TaskState,
-  type TaskStatus,
-} from '../proto/index.js'
-import { commandExecutorEntry, commandExecutorInfo, defaultExecutorInfo } from './command-executor-launch.js'
-import {
-  AgentResources,
-  BUILTIN_EXECUTOR_ALLOWANCE_MB,
-  Containerizer,
-  type ResourceStatistics,
-} from './containerizer/index.js'
+import type { AgentInfo, Attribute, agent as agentMsg, executor as executorMsg, Resource } from '../proto/index.js'
+import { AgentResources, Containerizer, type ResourceStatistics } from './containerizer/index.js'
 import { ExecutorApi } from './executor-api.js'
-import { executorEnvironment } from './executor-env.js'
+import { ExecutorLifecycle } from './executor-lifecycle.js'
 import { MasterLink } from './master-link.js'
 import { Recovery } from './recovery.js'
-import { type ExecutorRun, ExecutorRuns, runResources } from './runs.js'
+import { ExecutorRuns } from './runs.js'
 import { StatusUpdateManager } from './status-updates.js'
 
 /** Agent settings. Durations in ms. */
@@ -73,10 +53,11 @@ export interface ExecutorStatistics {
 
 /**
  * The agent, as a Mesos agent (`src/slave/slave.cpp`): registers with the master (./master-link.ts),
- * launches executors in containers (./containerizer/), serves the v1 executor API
- * (./executor-api.ts), forwards status updates until acknowledged (./status-updates.ts), and
- * checkpoints so that a restart re-attaches its executors (./recovery.ts). This class holds the
- * executors' life: launch, kill, shutdown and exit.
+ * leads its executors' life (./executor-lifecycle.ts) in containers (./containerizer/), serves the
+ * v1 executor API (./executor-api.ts), forwards status updates until acknowledged
+ * (./status-updates.ts), and checkpoints so that a restart re-attaches its executors
+ * (./recovery.ts). This class wires them together, dispatches the master's events, and gives the
+ * read views.
  */
 export class Agent {
   private agentId?: string
@@ -85,9 +66,9 @@ export class Agent {
   private readonly link: MasterLink
   private readonly containerizer: Containerizer
   private readonly executorApi: ExecutorApi
+  private readonly executors: ExecutorLifecycle
   private readonly recovery: Recovery
   private readonly log: Logger
-  private readonly graceMs: number
   private registeredOnce?: () => void
   readonly registered: Promise<void>
   /** dynamic reservations and persistent volumes (checkpointed; reported on REGISTER) */
@@ -96,11 +77,11 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger
-    this.graceMs = options.executorShutdownGraceMs ?? 5_000
+    const shutdownGraceMs = options.executorShutdownGraceMs ?? 5_000
     this.resources = new AgentResources(options.workDir)
     this.containerizer = new Containerizer({
       workDir: options.workDir,
-      shutdownGraceMs: this.graceMs,
+      shutdownGraceMs,
       enforceMemoryLimits: options.enforceMemoryLimits !== false,
       volumes: this.resources,
       log: this.log,
@@ -123,8 +104,8 @@ export class Agent {
       },
       enqueue: (frameworkId, status) => this.updates.enqueue(frameworkId, status),
       agentStatus: (run, task, state, reason, message) =>
-        this.agentStatus(run, run.frameworkId, task, state, reason, message),
-      watch: (run) => this.watch(run),
+        this.executors.agentStatus(run, run.frameworkId, task, state, reason, message),
+      watch: (run) => this.executors.watch(run),
       log: this.log,
     })
     this.updates = new StatusUpdateManager(
@@ -140,6 +121,19 @@ export class Agent {
       agentInfo: () => this.info,
       enqueue: (frameworkId, status) => this.updates.enqueue(frameworkId, status),
       saveRun: (run) => this.recovery.saveRun(run),
+      post: (call) => this.link.post(call),
+      log: this.log,
+    })
+    this.executors = new ExecutorLifecycle({
+      host: options.host,
+      port: options.port,
+      shutdownGraceMs,
+      runs: this.runs,
+      containerizer: this.containerizer,
+      recovery: this.recovery,
+      executorApi: this.executorApi,
+      agentId: () => this.agentId,
+      enqueue: (frameworkId, status) => this.updates.enqueue(frameworkId, status),
       post: (call) => this.link.post(call),
       log: this.log,
     })
@@ -180,7 +174,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.link.stop()
     this.containerizer.stopMonitor()
-    await Promise.all([...this.runs.values()].map((run) => this.shutdownExecutor(run, 'agent stopping')))
+    await Promise.all([...this.runs.values()].map((run) => this.executors.shutdownExecutor(run, 'agent stopping')))
     this.updates.stop()
     this.link.disconnect()
   }
@@ -208,10 +202,10 @@ export class Agent {
         this.updates.resendAll()
         return
       case 'RUN_TASK':
-        return this.runTask(event.run_task!.framework_info, event.run_task!.task)
+        return this.executors.runTask(event.run_task!.framework_info, event.run_task!.task)
       case 'RUN_TASK_GROUP': {
         const g = event.run_task_group!
-        return this.runTaskGroup(g.framework_info, g.executor, g.task_group)
+        return this.executors.runTaskGroup(g.framework_info, g.executor, g.task_group)
       }
       case 'CHECKPOINT_RESOURCES': {
         const list = event.checkpoint_resources?.resources ?? []
@@ -228,7 +222,7 @@ export class Agent {
         return
       }
       case 'KILL_TASK':
-        return this.killTask(
+        return this.executors.killTask(
           event.kill_task!.framework_id.value,
           event.kill_task!.task_id.value,
           event.kill_task!.kill_policy?.grace_period?.nanoseconds,
@@ -247,318 +241,12 @@ export class Agent {
       case 'SHUTDOWN_FRAMEWORK': {
         const fw = event.shutdown_framework!.framework_id.value
         for (const run of this.runs.values())
-          if (run.frameworkId === fw) void this.shutdownExecutor(run, 'framework removed')
+          if (run.frameworkId === fw) void this.executors.shutdownExecutor(run, 'framework removed')
         return
       }
       default:
         return
     }
-  }
-
-  // ------------------------------------------------------------------ tasks and executors
-
-  /** A status update of the agent's own (SOURCE_AGENT) for a task, queued for the master. */
-  private agentStatus(
-    run: ExecutorRun | undefined,
-    frameworkId: string,
-    task: TaskInfo,
-    state: TaskState,
-    reason: string,
-    message: string,
-    extra: Partial<TaskStatus> = {},
-  ): void {
-    const status: TaskStatus = {
-      ...extra,
-      task_id: task.task_id,
-      state,
-      reason,
-      message,
-      source: 'SOURCE_AGENT',
-      agent_id: this.agentId ? { value: this.agentId } : undefined,
-      executor_id: run ? { value: run.executorId } : undefined,
-      timestamp: Date.now() / 1000,
-      uuid: newUuidBase64(),
-    }
-    const t = run?.tasks.get(task.task_id.value)
-    if (t) t.state = state
-    this.updates.enqueue(frameworkId, status)
-    if (run && this.runs.isCurrent(run)) this.recovery.saveRun(run)
-  }
-
-  /** RUN_TASK: a task with its own executor, or a command task under the built-in command executor. */
-  private async runTask(framework: FrameworkInfo, task: TaskInfo): Promise<void> {
-    const frameworkId = framework.id!.value
-    if (!task.executor && !task.command) {
-      this.agentStatus(
-        undefined,
-        frameworkId,
-        task,
-        'TASK_ERROR',
-        'REASON_TASK_INVALID',
-        'Task has neither CommandInfo nor ExecutorInfo',
-      )
-      return
-    }
-    let executorInfo: ExecutorInfo
-    const isCommandTask = !task.executor
-    if (task.executor) executorInfo = task.executor
-    else {
-      // A command task runs under the built-in command executor (its ExecutorInfo is synthesised, as Mesos).
-      try {
-        executorInfo = commandExecutorInfo(task, frameworkId, await commandExecutorEntry())
-      } catch (e) {
-        this.agentStatus(
-          undefined,
-          frameworkId,
-          task,
-          'TASK_FAILED',
-          'REASON_CONTAINER_LAUNCH_FAILED',
-          `Cannot start the command executor: ${(e as Error).message}`,
-        )
-        return
-      }
-    }
-    return this.launchOn(framework, executorInfo, [task], isCommandTask ? 'command' : 'custom')
-  }
-
-  /**
-   * LAUNCH_GROUP: the group's tasks under one executor of type DEFAULT, run by the agent's built-in
-   * default executor (the command executor program with KM_DEFAULT_EXECUTOR=1).
-   */
-  private async runTaskGroup(framework: FrameworkInfo, executor: ExecutorInfo, group: TaskGroupInfo): Promise<void> {
-    const frameworkId = framework.id!.value
-    const tasks = group.tasks ?? []
-    let entry: { file: string; args: string[] }
-    try {
-      entry = await commandExecutorEntry()
-    } catch (e) {
-      for (const t of tasks)
-        this.agentStatus(
-          undefined,
-          frameworkId,
-          t,
-          'TASK_FAILED',
-          'REASON_CONTAINER_LAUNCH_FAILED',
-          `Cannot start the default executor: ${(e as Error).message}`,
-        )
-      return
-    }
-    return this.launchOn(framework, defaultExecutorInfo(executor, frameworkId, entry), tasks, 'default')
-  }
-
-  /** Starts the executor of `tasks` in a new container, or hands them to its running one. */
-  private async launchOn(
-    framework: FrameworkInfo,
-    executorInfo: ExecutorInfo,
-    tasks: TaskInfo[],
-    kind: 'command' | 'custom' | 'default',
-  ): Promise<void> {
-    const frameworkId = framework.id!.value
-    const executorId = executorInfo.executor_id.value
-    this.recovery.track(framework)
-    const running = this.runs.get(frameworkId, executorId)
-    if (running && !running.shuttingDown) return this.addTasks(running, tasks)
-    const run: ExecutorRun = {
-      frameworkId,
-      framework,
-      executorId,
-      info: executorInfo,
-      container: this.containerizer.create({
-        agentId: this.agentId,
-        frameworkId,
-        executorId,
-        builtin: kind !== 'custom',
-        perTaskSandboxes: kind === 'default',
-        resources: () => runResources(run),
-      }),
-      commandExecutor: kind === 'command',
-      defaultExecutor: kind === 'default',
-      queued: [...tasks],
-      tasks: new Map(),
-      shuttingDown: false,
-      subscribedOnce: false,
-    }
-    for (const task of tasks)
-      run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
-    this.runs.add(run)
-    this.log.info(
-      { tasks: tasks.map((t) => t.task_id.value), executor: executorId, sandbox: run.container.sandbox, kind },
-      'launching executor',
-    )
-    try {
-      await this.containerizer.launch(run.container, {
-        command: executorInfo.command ?? {},
-        tasks,
-        env: () =>
-          executorEnvironment(run, {
-            host: this.options.host,
-            port: this.options.port,
-            agentId: this.agentId,
-            shutdownGraceMs: this.graceMs,
-            dataDir: this.containerizer.dataDir,
-          }),
-        cancelled: () => run.shuttingDown,
-      })
-      this.recovery.saveRun(run)
-    } catch (e) {
-      const message = `Failed to launch the executor: ${(e as Error).message}`
-      this.log.error({ tasks: tasks.map((t) => t.task_id.value), err: (e as Error).message }, 'executor launch failed')
-      for (const task of tasks)
-        this.agentStatus(run, frameworkId, task, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message)
-      this.runs.delete(run)
-      return
-    }
-    this.watch(run)
-  }
-
-  /** More tasks for a running executor: their volumes are linked, its limits raised, then they are sent (or queued until it subscribes). */
-  private addTasks(run: ExecutorRun, tasks: TaskInfo[]): void {
-    for (const task of tasks)
-      run.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', killRequested: false })
-    try {
-      this.containerizer.update(run.container, tasks)
-    } catch (e) {
-      for (const task of tasks)
-        this.agentStatus(
-          run,
-          run.frameworkId,
-          task,
-          'TASK_FAILED',
-          'REASON_CONTAINER_LAUNCH_FAILED',
-          `Cannot link the task's persistent volumes: ${(e as Error).message}`,
-        )
-      return
-    }
-    if (run.stream) this.executorApi.deliver(run, tasks)
-    else run.queued.push(...tasks)
-    this.recovery.saveRun(run)
-  }
-
-  /** Handles the exit of a run's executor (launched here, or re-attached after a restart). */
-  private watch(run: ExecutorRun): void {
-    void run.container.process!.exited.then((code) => this.executorExited(run, code))
-  }
-
-  /**
-   * The executor exited: what is left of its container is killed, its tasks that are not over fail
-   * (or are KILLED when a kill or shutdown was asked for; a memory limit says so), and the master
-   * hears EXITED_EXECUTOR (not for a command task's executor, as Mesos).
-   */
-  private async executorExited(run: ExecutorRun, code: number): Promise<void> {
-    this.containerizer.destroy(run.container)
-    run.stream?.close()
-    this.runs.delete(run)
-    this.log.info({ executor: run.executorId, exitCode: code }, 'executor exited')
-    const why = run.reregistrationTimedOut
-      ? 'Executor did not re-subscribe after the agent restarted'
-      : code === -1
-        ? 'Executor terminated (its exit status is unknown after an agent restart)'
-        : `Executor exited with status ${code}`
-    const limitation = run.container.limitation
-    for (const t of run.tasks.values()) {
-      if (isTerminal(t.state)) continue
-      if (limitation) {
-        const { limitMb, usedMb, by } = limitation
-        const how =
-          by === 'cgroup'
-            ? `the kernel OOM-killed it in its cgroup, whose limit includes ${BUILTIN_EXECUTOR_ALLOWANCE_MB}MB for a built-in executor`
-            : "resident memory of the task's process tree; killed by the agent"
-        this.agentStatus(
-          run,
-          run.frameworkId,
-          t.info,
-          'TASK_FAILED',
-          'REASON_CONTAINER_LIMITATION_MEMORY',
-          `Memory limit exceeded: Requested: ${limitMb}MB Maximum Used: ${usedMb}MB (${how})`,
-          {
-            limitation: { resources: [{ name: 'mem', type: 'SCALAR', scalar: { value: limitMb } }] },
-          },
-        )
-        continue
-      }
-      const state: TaskState = t.killRequested || run.shuttingDown ? 'TASK_KILLED' : 'TASK_FAILED'
-      this.agentStatus(
-        run,
-        run.frameworkId,
-        t.info,
-        state,
-        run.reregistrationTimedOut ? 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT' : 'REASON_EXECUTOR_TERMINATED',
-        why,
-      )
-    }
-    // Its unacknowledged updates stay checkpointed on their own (task.updates) until acknowledged.
-    if (run.framework.checkpoint) this.recovery.removeRun(run)
-    // As Mesos, the exit of an executor the agent generated for a command task is not reported.
-    if (run.commandExecutor) return
-    await this.link.post({
-      type: 'EXITED_EXECUTOR',
-      exited_executor: {
-        framework_id: { value: run.frameworkId },
-        executor_id: { value: run.executorId },
-        status: code,
-      },
-    })
-  }
-
-  /**
-   * KILL: forwards to the executor; if the executor has not subscribed, or is still alive after the
-   * kill policy's grace period (+ the shutdown grace), its process group is stopped (SIGTERM, SIGKILL).
-   */
-  private async killTask(frameworkId: string, taskId: string, graceNanos?: number): Promise<void> {
-    const found = this.runs.findTask(frameworkId, taskId)
-    if (!found) {
-      this.log.warn({ task: taskId }, 'KILL for an unknown task')
-      return
-    }
-    const { run, task } = found
-    task.killRequested = true
-    this.recovery.saveRun(run)
-    this.log.info({ task: taskId, executor: run.executorId }, 'killing task')
-    if (!run.stream || !run.container.process) {
-      run.queued = run.queued.filter((q) => q.task_id.value !== taskId)
-      if (run.container.process) await this.containerizer.stop(run.container)
-      else {
-        run.shuttingDown = true
-        this.agentStatus(
-          run,
-          frameworkId,
-          task.info,
-          'TASK_KILLED',
-          'REASON_TASK_KILLED_DURING_LAUNCH',
-          'Task killed before its executor started',
-        )
-      }
-      return
-    }
-    this.executorApi.send(run, {
-      type: 'KILL',
-      kill: {
-        task_id: { value: taskId },
-        kill_policy: graceNanos ? { grace_period: { nanoseconds: graceNanos } } : undefined,
-      },
-    })
-    const waitMs = (graceNanos ? graceNanos / 1e6 : 60_000) + this.graceMs
-    const timer = setTimeout(() => {
-      if (this.runs.isCurrent(run) && !isTerminal(task.state)) {
-        this.log.warn({ task: taskId, waitMs }, 'executor did not finish the kill in time; stopping its process group')
-        void this.containerizer.stop(run.container)
-      }
-    }, waitMs)
-    timer.unref()
-  }
-
-  /** SHUTDOWN an executor: SHUTDOWN event, then SIGTERM/SIGKILL of its group after the grace period. */
-  private async shutdownExecutor(run: ExecutorRun, why: string): Promise<void> {
-    run.shuttingDown = true
-    this.log.info({ executor: run.executorId, why }, 'shutting down executor')
-    if (run.stream) this.executorApi.send(run, { type: 'SHUTDOWN' })
-    const launched = run.container.process
-    if (!launched) return
-    const exited = await Promise.race([
-      launched.exited.then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), this.graceMs * 3)),
-    ])
-    if (!exited) await this.containerizer.stop(run.container)
   }
 
   // ------------------------------------------------------------------ the v1 executor API (./server.ts)
