@@ -1,3 +1,4 @@
+/** The meta-framework's health checks: one HTTP, TCP or COMMAND check against a task, and the checker that kills tasks failing them. */
 import { exec } from 'node:child_process'
 import { connect } from 'node:net'
 import type { Logger } from 'pino'
@@ -5,10 +6,11 @@ import type { HealthCheck } from './app.js'
 import type { AppsFramework, AppTask } from './framework.js'
 
 /**
- * Runs one health check against a task. HTTP: GET http://host:port/path answered 200–399; TCP: a
- * connection opens; COMMAND: a shell command exits 0 (with HOST and PORT0.. set). All bounded by
- * timeoutSeconds. Marathon's semantics (reference mesos-api.md §7).
- * @returns undefined when healthy, else the cause
+ * Runs one health check against a task, on the task's port `ports[portIndex]`. HTTP: GET
+ * `http://host:port/path` answered 200–399; TCP: a connection opens; COMMAND: a shell command exits
+ * 0 (with HOST and PORT0.. set). All bounded by timeoutSeconds. Marathon's semantics (Marathon
+ * `docs/docs/health-checks.md`, `src/main/scala/mesosphere/marathon/core/health/impl/HealthCheckWorker.scala`).
+ * @returns undefined when healthy, else the cause (e.g. `HTTP 503`)
  */
 export async function runCheck(check: HealthCheck, task: Pick<AppTask, 'host' | 'ports'>): Promise<string | undefined> {
   const timeoutMs = check.timeoutSeconds * 1000
@@ -45,16 +47,20 @@ export async function runCheck(check: HealthCheck, task: Pick<AppTask, 'host' | 
 }
 
 /**
- * Checks the running tasks of every app each second against the checks that are due; after
- * maxConsecutiveFailures (outside the grace period) the task is killed and replaced.
+ * Checks the running tasks of every app each second against the checks that are due (every
+ * intervalSeconds); a task's `health` holds one result per check. Failures before a task's first
+ * success within gracePeriodSeconds of its start do not count; after maxConsecutiveFailures (0 =
+ * never) the task is killed as unhealthy, and the framework replaces it (Marathon's health checks,
+ * as above).
  */
 export class HealthChecker {
   private timer?: NodeJS.Timeout
   private readonly lastRun = new Map<string, number>()
   private readonly inFlight = new Set<string>()
 
+  /** @param framework the apps, their tasks, and how to kill one (`health` = true: killed as unhealthy) */
   constructor(
-    private readonly framework: AppsFramework,
+    private readonly framework: Pick<AppsFramework, 'apps' | 'appTasks' | 'kill'>,
     private readonly log: Logger,
   ) {}
 
