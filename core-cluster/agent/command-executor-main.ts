@@ -6,7 +6,7 @@
  * TASK_FINISHED/TASK_KILLED, 1 after TASK_FAILED or a lost agent, 2 on a bad environment.
  */
 import { pino } from 'pino'
-import { ExecutorClient, type ExecutorEnv, executorEnvFrom } from '../client/executor-client.js'
+import { ExecutorClient, type ExecutorEnv, executorEnvFrom } from '../client/index.js'
 import { CommandExecutor, type CommandExecutorOptions } from './command-executor.js'
 import { DefaultExecutor } from './default-executor.js'
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import type { ClientLogger, StatusInput } from '../client/executor-client.js'
+import type { ClientLogger, StatusInput } from '../client/index.js'
 import type { FrameworkInfo, Id, KillPolicy, TaskInfo, TaskState, TaskStatus } from '../proto/index.js'
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { StatusInput } from '../client/executor-client.js'
+import type { StatusInput } from '../client/index.js'
 import type { TaskInfo, TaskStatus } from '../proto/index.js'
 import { DefaultExecutor } from './default-executor.js'
 

@@ -3,7 +3,7 @@ import type { ExecutorRun } from './runs.js'
 
 /**
  * The environment of an executor process, as Mesos sets it (`docs/executor-http-api.md`,
- * "Environment variables"; read back by the executor client, `core-cluster/client`):
+ * "Executor Environment Variables"; read back by the executor client, `core-cluster/client`):
  * - PATH, HOME and JAVA_HOME of the agent, then the ExecutorInfo's `command.environment`;
  * - `MESOS_FRAMEWORK_ID`, `MESOS_EXECUTOR_ID`, `MESOS_DIRECTORY` and `MESOS_SANDBOX` (the sandbox),
  *   `MESOS_AGENT_ENDPOINT` (`host:port` of the executor API), `MESOS_SLAVE_ID`, `MESOS_SLAVE_PID`,

@@ -1,15 +1,11 @@
+/** The v1 executor client against a fake agent, and the executor environment it reads. */
 import http from 'node:http'
 import type net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { encodeRecord } from '../http/recordio.js'
-import type { executor } from '../proto/types.js'
-import {
-  ExecutorClient,
-  type ExecutorEnv,
-  ExecutorEnvError,
-  executorEnvFrom,
-  parseMesosDuration,
-} from './executor-client.js'
+import { encodeRecord } from '../http/index.js'
+import type { executor } from '../proto/index.js'
+import { ExecutorClient } from './executor-client.js'
+import { type ExecutorEnv, ExecutorEnvError, executorEnvFrom, parseMesosDuration } from './executor-env.js'
 
 describe('executor environment', () => {
   it('parses Mesos durations to ms', () => {

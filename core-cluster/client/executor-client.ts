@@ -1,14 +1,28 @@
+/** The v1 executor API client: SUBSCRIBE to the agent and read its events, UPDATE and MESSAGE calls, re-subscription with unacknowledged updates. */
 import http from 'node:http'
 import { Readable } from 'node:stream'
-import { readRecords } from '../http/recordio.js'
-import { decode, encode, JSON_TYPE, newUuidBase64 } from '../proto/codec.js'
-import type { executor, Id, KillPolicy, TaskInfo, TaskState, TaskStatus } from '../proto/types.js'
+import { KmError } from '../../errors/index.js'
+import { readRecords } from '../http/index.js'
+import {
+  decode,
+  encode,
+  type executor,
+  type Id,
+  JSON_TYPE,
+  type KillPolicy,
+  newUuidBase64,
+  type TaskInfo,
+  type TaskState,
+  type TaskStatus,
+} from '../proto/index.js'
+import type { ExecutorEnv } from './executor-env.js'
 
 /**
- * Mesos v1 **executor** HTTP API client (mesos-api.md §2): SUBSCRIBE to the agent and read its
- * RecordIO stream of `executor.Event`s (JSON form, §1.2-1.3), send UPDATE and MESSAGE calls, keep
- * every status update until the agent ACKNOWLEDGEs it and re-send unacknowledged updates and tasks
- * in the next SUBSCRIBE. When the stream drops, a checkpointing executor re-subscribes with backoff
+ * Mesos v1 **executor** HTTP API client (`include/mesos/v1/executor/executor.proto`,
+ * `docs/executor-http-api.md`): SUBSCRIBE to the agent and read its RecordIO stream of
+ * `executor.Event`s (JSON form; `docs/recordio.md`), send UPDATE and MESSAGE calls, keep every
+ * status update until the agent ACKNOWLEDGEs it and re-send unacknowledged updates and tasks in the
+ * next SUBSCRIBE. When the stream drops, a checkpointing executor re-subscribes with backoff
  * (≤ `MESOS_SUBSCRIPTION_BACKOFF_MAX`) for up to `MESOS_RECOVERY_TIMEOUT`; otherwise it gives up.
  */
 
@@ -21,78 +35,6 @@ export interface ClientLogger {
 }
 
 const silent: ClientLogger = { debug() {}, info() {}, warn() {}, error() {} }
-
-/** Executor settings from the environment the agent sets (mesos-api.md §2 table). */
-export interface ExecutorEnv {
-  /** `MESOS_AGENT_ENDPOINT`: agent `ip:port` of the executor API. */
-  agentEndpoint: string
-  /** `MESOS_FRAMEWORK_ID`. */
-  frameworkId: string
-  /** `MESOS_EXECUTOR_ID`. */
-  executorId: string
-  /** `MESOS_SANDBOX`, else `MESOS_DIRECTORY`, else the working directory. */
-  sandbox: string
-  /** `MESOS_CHECKPOINT === '1'`: re-subscribe after a disconnection instead of exiting. */
-  checkpoint: boolean
-  /** `MESOS_SUBSCRIPTION_BACKOFF_MAX` in ms (default 2000): longest wait between SUBSCRIBE attempts. */
-  subscriptionBackoffMaxMs: number
-  /** `MESOS_RECOVERY_TIMEOUT` in ms (default 15 min): how long to keep trying to re-subscribe. */
-  recoveryTimeoutMs: number
-  /** `MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD` in ms (default 5000). */
-  shutdownGracePeriodMs: number
-  /** `MESOS_EXECUTOR_AUTHENTICATION_TOKEN`, sent as `Authorization: Bearer <token>` when set. */
-  authToken?: string
-}
-
-/** Raised when a required `MESOS_*` variable is missing or malformed. */
-export class ExecutorEnvError extends Error {
-  readonly code = 'KM_ERR_EXECUTOR_ENV'
-}
-
-const DURATION_UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  ms: 1,
-  secs: 1000,
-  mins: 60_000,
-  hrs: 3_600_000,
-  days: 86_400_000,
-  weeks: 604_800_000,
-}
-
-/**
- * Parses a Mesos duration string (`5secs`, `15mins`, `100ms`, `1.5hrs`, units ns|us|ms|secs|mins|hrs|days|weeks)
- * into milliseconds. A bare number is taken as seconds. @throws ExecutorEnvError
- */
-export function parseMesosDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|ms|secs|mins|hrs|days|weeks)?\s*$/.exec(text)
-  if (!m) throw new ExecutorEnvError(`not a Mesos duration: '${text}'`)
-  return Number(m[1]) * (m[2] ? DURATION_UNITS[m[2]] : 1000)
-}
-
-/**
- * Reads the executor environment. @throws ExecutorEnvError when `MESOS_AGENT_ENDPOINT`,
- * `MESOS_FRAMEWORK_ID` or `MESOS_EXECUTOR_ID` is missing, or a duration is malformed
- */
-export function executorEnvFrom(env: NodeJS.ProcessEnv = process.env): ExecutorEnv {
-  const need = (name: string): string => {
-    const v = env[name]
-    if (!v) throw new ExecutorEnvError(`${name} is not set; is this process started by an agent?`)
-    return v
-  }
-  const duration = (name: string, dflt: number): number => (env[name] ? parseMesosDuration(env[name] as string) : dflt)
-  return {
-    agentEndpoint: need('MESOS_AGENT_ENDPOINT'),
-    frameworkId: need('MESOS_FRAMEWORK_ID'),
-    executorId: need('MESOS_EXECUTOR_ID'),
-    sandbox: env.MESOS_SANDBOX || env.MESOS_DIRECTORY || process.cwd(),
-    checkpoint: env.MESOS_CHECKPOINT === '1',
-    subscriptionBackoffMaxMs: duration('MESOS_SUBSCRIPTION_BACKOFF_MAX', 2000),
-    recoveryTimeoutMs: duration('MESOS_RECOVERY_TIMEOUT', 15 * 60_000),
-    shutdownGracePeriodMs: duration('MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD', 5000),
-    authToken: env.MESOS_EXECUTOR_AUTHENTICATION_TOKEN || undefined,
-  }
-}
 
 /** Callbacks for the events of the stream. All are optional; exceptions thrown by them are logged. */
 export interface ExecutorHandlers {
@@ -139,14 +81,16 @@ export interface ExecutorClientOptions {
   initialSubscribeTimeoutMs?: number
 }
 
-/** Raised for a non-2xx answer to a call. */
-export class ExecutorCallError extends Error {
-  readonly code = 'KM_ERR_EXECUTOR_CALL'
+/**
+ * Raised when the agent refuses a call (non-202) or cannot be reached. Code `KM_ERR_EXECUTOR_CALL`;
+ * `agentStatus` is the agent's HTTP answer, undefined when there was none.
+ */
+export class ExecutorCallError extends KmError {
   constructor(
     message: string,
-    readonly status?: number,
+    readonly agentStatus?: number,
   ) {
-    super(message)
+    super('KM_ERR_EXECUTOR_CALL', message)
   }
 }
 

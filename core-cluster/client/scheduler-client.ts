@@ -1,4 +1,6 @@
+/** The v1 scheduler API client: one SUBSCRIBE stream kept open across drops and leader changes, and the calls sent on it. */
 import type { Logger } from 'pino'
+import { KmError } from '../../errors/index.js'
 import { readRecords } from '../http/index.js'
 import { decode, encode, type FrameworkInfo, type InverseOffer, JSON_TYPE, type scheduler } from '../proto/index.js'
 
@@ -18,20 +20,24 @@ export interface SchedulerHandlers {
   disconnected?(reason: string): void
 }
 
-/** Raised when the master answers a call with a non-2xx status. */
-export class SchedulerCallError extends Error {
-  readonly code = 'KM_ERR_SCHEDULER_CALL'
+/**
+ * Raised when the master refuses a call (a non-2xx answer) or it cannot be sent. Code
+ * `KM_ERR_SCHEDULER_CALL`; `masterStatus` is the master's HTTP answer: 0 when the call was not sent
+ * (not subscribed), 307 after too many redirects between masters.
+ */
+export class SchedulerCallError extends KmError {
   constructor(
-    readonly status: number,
+    readonly masterStatus: number,
     message: string,
   ) {
-    super(message)
+    super('KM_ERR_SCHEDULER_CALL', message)
   }
 }
 
 /**
  * Mesos v1 scheduler API client (JSON): keeps one SUBSCRIBE stream open, re-subscribes with the
- * framework id after a drop (back-off 1 s doubling to 15 s, as Mesos docs advise, §1.7), follows 307
+ * framework id after a drop (back-off 1 s doubling to 15 s, as Mesos `docs/scheduler-http-api.md`
+ * advises under "Network partitions"), follows 307
  * redirects to a leading master, and sends other calls with the current `Mesos-Stream-Id`.
  */
 export class SchedulerClient {
@@ -76,7 +82,7 @@ export class SchedulerClient {
   start(): void {
     void this.loop()
     this.watchdog = setInterval(() => {
-      // Five missed heartbeats: the connection is dead even if TCP has not noticed (§1.7).
+      // Five missed heartbeats: the connection is dead even if TCP has not noticed (docs/scheduler-http-api.md, "Network partitions").
       if (this.streamId && Date.now() - this.lastEvent > this.heartbeatSeconds * 5 * 1000) {
         this.log.warn('no heartbeat from the master; reconnecting')
         this.abort?.abort()
