@@ -1,7 +1,8 @@
+/** The program of the built-in command and default executors: reads the executor environment, subscribes to the agent, runs the tasks. */
 /**
  * Entry point of the built-in command executor process, started by the agent for a TaskInfo with a
  * `command` as `node command-executor-main.js` in the task's sandbox (its own process group), with the
- * executor environment of mesos-api.md §2. With `KM_DEFAULT_EXECUTOR=1` the same program is the
+ * executor environment of Mesos `docs/executor-http-api.md` (./executor-env.ts). With `KM_DEFAULT_EXECUTOR=1` the same program is the
  * built-in default executor of LAUNCH_GROUP (./default-executor.ts). Exit codes: 0 after
  * TASK_FINISHED/TASK_KILLED, 1 after TASK_FAILED or a lost agent, 2 on a bad environment.
  */

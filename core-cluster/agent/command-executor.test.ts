@@ -1,3 +1,4 @@
+/** The built-in command executor on a real agent and master: states, exit codes, argv, KILL and its grace period. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,3 +1,4 @@
+/** The built-in command executor: runs a command task as a process group and reports its states, as Mesos's `mesos-executor`. */
 import { type ChildProcess, spawn } from 'node:child_process'
 import type { ClientLogger, StatusInput } from '../client/index.js'
 import type { FrameworkInfo, Id, KillPolicy, TaskInfo, TaskState, TaskStatus } from '../proto/index.js'

@@ -1,3 +1,4 @@
+/** The built-in default executor runs a task group: own sandboxes, and a failed or killed task takes its group down. */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,3 +1,4 @@
+/** The built-in default executor: runs the tasks of a task group, each in its own sandbox, as Mesos's `mesos-default-executor`. */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FrameworkInfo, Id, KillPolicy, TaskInfo } from '../proto/index.js'

@@ -1,3 +1,4 @@
+/** The agent's side of the master's health check: it answers every PING, and gives up a master that stops pinging. */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -8,8 +9,6 @@ import { encodeRecord } from '../http/index.js'
 import { type RunningMaster, startMaster } from '../master/index.js'
 import { type agent as agentMsg, decode, encode, PROTOBUF_TYPE, parseResources } from '../proto/index.js'
 import { type RunningAgent, startAgent } from './server.js'
-
-/** The agent's side of the health check (mesos-api.md §4.3): it answers PINGs, and gives up a silent master. */
 
 const log = pino({ level: 'silent' })
 

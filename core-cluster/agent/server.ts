@@ -1,3 +1,4 @@
+/** The agent's HTTP face: the v1 executor API endpoint, the operator calls it answers, statistics and state; and starting an agent. */
 import type { Server } from 'node:http'
 import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'

@@ -1,6 +1,10 @@
+/** The agent's status-update manager: per task, updates go to the master in order and are re-sent until acknowledged. */
 import type { TaskStatus } from '../proto/index.js'
 
-/** Retry schedule of unacknowledged updates: 10 s doubling to 10 min (Mesos, mesos-api.md §1.10). */
+/**
+ * Retry schedule of unacknowledged updates: 10 s doubling to 10 min (Mesos's
+ * `STATUS_UPDATE_RETRY_INTERVAL_MIN` and `_MAX`, `src/slave/constants.hpp`).
+ */
 export const STATUS_RETRY_MIN_MS = 10_000
 export const STATUS_RETRY_MAX_MS = 600_000
 
@@ -14,7 +18,8 @@ interface Stream {
 
 /**
  * The agent's status-update manager: per task, updates go to the master in order, one in flight at
- * a time, re-sent with back-off until the scheduler's ACKNOWLEDGE comes back (at-least-once).
+ * a time, re-sent with back-off until the scheduler's ACKNOWLEDGE comes back (at-least-once), as
+ * Mesos's (`src/status_update_manager/status_update_manager_process.hpp`).
  */
 export class StatusUpdateManager {
   private readonly streams = new Map<string, Stream>()

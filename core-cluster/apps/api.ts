@@ -1,11 +1,14 @@
+/** The meta-framework's REST API, a subset of Marathon's `/v2`: apps, their tasks, info and ping; and starting the meta-framework. */
 import type { Server } from 'node:http'
 import { type Context, Hono } from 'hono'
 import type { Logger } from 'pino'
 import type { z } from 'zod'
+import { KmError } from '../../errors/index.js'
 import { listen } from '../http/index.js'
 import { type App, AppSchema } from './app.js'
 import { AppsFramework, type AppsOptions, type AppTask } from './framework.js'
 import { HealthChecker } from './health.js'
+
 /** Marathon's task JSON (`GET /v2/apps/{id}/tasks`). */
 export function taskJson(t: AppTask) {
   return {
@@ -44,7 +47,13 @@ async function body(c: Context): Promise<unknown> {
     throw new BadJson(`Invalid JSON: ${(e as Error).message}`)
   }
 }
-class BadJson extends Error {}
+
+/** A request body that is not JSON: answered 400 `{message}` as Marathon answers it. Code `KM_ERR_INVALID_PARAM`. */
+class BadJson extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_INVALID_PARAM', message)
+  }
+}
 
 /**
  * The meta-framework's REST API, a subset of Marathon's `/v2`: apps (create, list, get, update or

@@ -1,8 +1,9 @@
+/** A Marathon app definition as the meta-framework accepts it (schema and defaults), its launch back-off, and its task ids. */
 import { z } from 'zod'
 
 /**
  * A long-running app definition: the subset of Marathon's app JSON (`/v2/apps`, RAML
- * `types/app.raml`; reference mesos-api.md §7) that the meta-framework carries out, with Marathon's
+ * `docs/docs/rest-api/public/api/v2/types/app.raml` in Marathon's repository) that the meta-framework carries out, with Marathon's
  * defaults: cpus 1, mem 128 MB, instances 1, one port, backoff 1 s × 1.15 up to 300 s.
  */
 

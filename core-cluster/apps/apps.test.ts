@@ -1,3 +1,4 @@
+/** The meta-framework: app definitions, placement and constraints, and apps run, replaced, scaled and health-checked on a real cluster. */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'

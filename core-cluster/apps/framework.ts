@@ -1,8 +1,10 @@
+/** The Marathon-like meta-framework: keeps each app's instances running on the cluster, replaces failed tasks after a back-off, and keeps its state in a file. */
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import writeFileAtomic from 'write-file-atomic'
 import { z } from 'zod'
+import { KmError } from '../../errors/index.js'
 import { SchedulerClient } from '../client/index.js'
 import {
   isTerminal,
@@ -52,9 +54,11 @@ const StateSchema = z.object({
   backoff: z.record(z.string(), z.object({ failures: z.number(), last: z.number() })),
 })
 
-/** Raised when the stored state cannot be used; it is never overwritten. */
-export class AppsStateError extends Error {
-  readonly code = 'KM_ERR_APPS_STATE'
+/** Raised when the stored state cannot be used; it is never overwritten. Code `KM_ERR_APPS_STATE`. */
+export class AppsStateError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_APPS_STATE', message)
+  }
 }
 
 /** Settings of the meta-framework. */
@@ -76,7 +80,8 @@ export const BACKOFF_RESET_AFTER_MS = 30_000
  * The Marathon-like meta-framework: keeps `instances` copies of each app running as command tasks,
  * replaces failed ones after a back-off (backoffSeconds × backoffFactor^n, at most
  * maxLaunchDelaySeconds), kills and replaces tasks whose health checks fail, and keeps its apps and
- * tasks in an atomic state file so that it survives restarts (reference mesos-api.md §7).
+ * tasks in an atomic state file so that it survives restarts (Marathon's semantics: `docs/docs/backoff.md`,
+ * `docs/docs/health-checks.md` and `docs/docs/task-handling.md` in Marathon's repository).
  */
 export class AppsFramework {
   readonly apps = new Map<string, App>()

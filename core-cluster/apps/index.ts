@@ -1,3 +1,4 @@
+/** Public face of the meta-framework: starting it, its REST API, app definitions, health checks and placement. */
 export { createAppsApi, type RunningApps, startApps, taskJson } from './api.js'
 export {
   type App,

@@ -1,3 +1,4 @@
+/** Where an app's instance may run: an offer's fit (cpus, mem, ports) and Marathon's constraints against the app's other tasks. */
 import { attributeText, type Offer, type Resource, rangesOf, scalarSum } from '../proto/index.js'
 import type { App } from './app.js'
 

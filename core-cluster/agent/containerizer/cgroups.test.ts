@@ -1,3 +1,4 @@
+/** cgroup v2 access against a fake hierarchy: detection, one cgroup per container with its limit, OOM kills and peak use. */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
