@@ -57,7 +57,7 @@ export interface ExecutorStatistics {
  * v1 executor API (./executor-api.ts), forwards status updates until acknowledged
  * (./status-updates.ts), and checkpoints so that a restart re-attaches its executors
  * (./recovery.ts). This class wires them together, dispatches the master's events, and gives the
- * read views.
+ * read views. How the parts fit: docs/agent.md.
  */
 export class Agent {
   private agentId?: string
