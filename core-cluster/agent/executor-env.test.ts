@@ -1,33 +1,30 @@
 /** The executor environment the agent writes is the one the executor client reads. */
 import { describe, expect, test } from 'vitest'
 import { executorEnvFrom } from '../client/index.js'
+import type { ExecutorInfo } from '../proto/index.js'
 import type { Container } from './containerizer/index.js'
 import { executorEnvironment } from './executor-env.js'
 
 const container = { id: 'c1', sandbox: '/work/slaves/S1/frameworks/fw/executors/ex/runs/c1' } as Container
 const agent = { host: '127.0.1.1', port: 5051, agentId: 'S1', shutdownGraceMs: 5000, dataDir: '/work/data' }
+/** The run of executor `ex` of framework `fw`, as executorEnvironment reads it. */
+const run = (checkpoint: boolean, commandExecutor: boolean, info: ExecutorInfo = { executor_id: { value: 'ex' } }) => ({
+  frameworkId: 'fw',
+  executorId: 'ex',
+  framework: { user: 'u', name: 'n', checkpoint },
+  commandExecutor,
+  container,
+  info,
+})
 
 describe('executor environment', () => {
   test('MESOS_* as Mesos sets them, CommandInfo.environment under them, KM_DATA_DIR', () => {
+    const variables = [
+      { name: 'FOO', value: 'bar' },
+      { name: 'MESOS_EXECUTOR_ID', value: 'not this' },
+    ]
     const env = executorEnvironment(
-      {
-        frameworkId: 'fw',
-        executorId: 'ex',
-        framework: { user: 'u', name: 'n', checkpoint: false },
-        commandExecutor: true,
-        container,
-        info: {
-          executor_id: { value: 'ex' },
-          command: {
-            environment: {
-              variables: [
-                { name: 'FOO', value: 'bar' },
-                { name: 'MESOS_EXECUTOR_ID', value: 'not this' },
-              ],
-            },
-          },
-        },
-      },
+      run(false, true, { executor_id: { value: 'ex' }, command: { environment: { variables } } }),
       agent,
       { PATH: '/bin', HOME: '/home/u' },
     )
@@ -50,18 +47,7 @@ describe('executor environment', () => {
   })
 
   test('a checkpointing framework’s executor is told to re-subscribe; the client reads it all back', () => {
-    const env = executorEnvironment(
-      {
-        frameworkId: 'fw',
-        executorId: 'ex',
-        framework: { user: 'u', name: 'n', checkpoint: true },
-        commandExecutor: false,
-        container,
-        info: { executor_id: { value: 'ex' } },
-      },
-      { ...agent, shutdownGraceMs: 3000 },
-      {},
-    )
+    const env = executorEnvironment(run(true, false), { ...agent, shutdownGraceMs: 3000 }, {})
     expect(executorEnvFrom(env)).toEqual({
       agentEndpoint: '127.0.1.1:5051',
       frameworkId: 'fw',

@@ -99,14 +99,7 @@ export class ExecutorLifecycle {
       try {
         executorInfo = commandExecutorInfo(task, frameworkId, await commandExecutorEntry())
       } catch (e) {
-        this.agentStatus(
-          undefined,
-          frameworkId,
-          task,
-          'TASK_FAILED',
-          'REASON_CONTAINER_LAUNCH_FAILED',
-          `Cannot start the command executor: ${(e as Error).message}`,
-        )
+        this.builtinUnavailable(frameworkId, [task], 'command executor', e as Error)
         return
       }
     }
@@ -124,18 +117,23 @@ export class ExecutorLifecycle {
     try {
       entry = await commandExecutorEntry()
     } catch (e) {
-      for (const t of tasks)
-        this.agentStatus(
-          undefined,
-          frameworkId,
-          t,
-          'TASK_FAILED',
-          'REASON_CONTAINER_LAUNCH_FAILED',
-          `Cannot start the default executor: ${(e as Error).message}`,
-        )
+      this.builtinUnavailable(frameworkId, tasks, 'default executor', e as Error)
       return
     }
     return this.launchOn(framework, defaultExecutorInfo(executor, frameworkId, entry), tasks, 'default')
+  }
+
+  /** The program of a built-in executor cannot be found or built: its tasks fail before any container exists. */
+  private builtinUnavailable(frameworkId: string, tasks: TaskInfo[], which: string, e: Error): void {
+    for (const t of tasks)
+      this.agentStatus(
+        undefined,
+        frameworkId,
+        t,
+        'TASK_FAILED',
+        'REASON_CONTAINER_LAUNCH_FAILED',
+        `Cannot start the ${which}: ${e.message}`,
+      )
   }
 
   /** Starts the executor of `tasks` in a new container, or hands them to its running one. */

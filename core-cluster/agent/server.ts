@@ -5,16 +5,8 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
 import type { Logger } from 'pino'
 import { EventStream, listen } from '../http/index.js'
-import {
-  type Attribute,
-  acceptedContentType,
-  CodecError,
-  decode,
-  type executor,
-  type Resource,
-  requestContentType,
-} from '../proto/index.js'
-import { Agent } from './agent.js'
+import { acceptedContentType, CodecError, decode, type executor, requestContentType } from '../proto/index.js'
+import { Agent, type AgentOptions } from './agent.js'
 
 type Env = { Bindings: HttpBindings }
 
@@ -125,20 +117,7 @@ export interface RunningAgent {
  * Starts an agent: binds `host:port` (0 = free port), then registers with the master.
  * @throws when the address cannot be bound
  */
-export async function startAgent(opts: {
-  master: string
-  host: string
-  port: number
-  resources: Resource[]
-  attributes: Attribute[]
-  workDir: string
-  logger: Logger
-  executorShutdownGraceMs?: number
-  recover?: boolean
-  executorReregisterTimeoutMs?: number
-  enforceMemoryLimits?: boolean
-  monitorIntervalMs?: number
-}): Promise<RunningAgent> {
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   let app: Hono<Env> | undefined
   const { server, port } = await listen(
     (req, env) => (app ? app.fetch(req, env) : new Response('agent is starting', { status: 503 })),

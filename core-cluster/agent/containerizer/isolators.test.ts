@@ -68,13 +68,18 @@ describe('cgroups/mem isolator (fake cgroup v2 hierarchy)', () => {
     return Cgroups2.detect(root)!
   }
 
-  test('the executor joins a cgroup of its own whose limit follows the tasks added', () => {
+  /** A container of one 64 MB task, launched (pid 4242) and isolated in its cgroup `dir`. */
+  const isolated = (tasks: Resource[][] = [[scalar('mem', 64)]]) => {
     const cg = cgroups()
     const iso = new CgroupsMemoryIsolator(cg, log)
-    const tasks: Resource[][] = [[scalar('mem', 64)]]
     const c = container({ executor: [], tasks }, { process: { pid: 4242, exited: new Promise(() => {}) } })
     iso.isolate(c)
-    const dir = join(cg.base, 'c-1')
+    return { cg, iso, c, dir: join(cg.base, 'c-1') }
+  }
+
+  test('the executor joins a cgroup of its own whose limit follows the tasks added', () => {
+    const tasks: Resource[][] = [[scalar('mem', 64)]]
+    const { iso, c, dir } = isolated(tasks)
     expect(readFileSync(join(dir, 'cgroup.procs'), 'utf8')).toBe('4242')
     expect(readFileSync(join(dir, 'memory.max'), 'utf8')).toBe(String(64 * MB))
     tasks.push([scalar('mem', 32)])
@@ -83,22 +88,11 @@ describe('cgroups/mem isolator (fake cgroup v2 hierarchy)', () => {
   })
 
   test('no cgroup for a container without a mem limit', () => {
-    const cg = cgroups()
-    new CgroupsMemoryIsolator(cg, log).isolate(
-      container({ executor: [], tasks: [] }, { process: { pid: 4242, exited: new Promise(() => {}) } }),
-    )
-    expect(existsSync(join(cg.base, 'c-1'))).toBe(false)
+    expect(existsSync(isolated([]).dir)).toBe(false)
   })
 
   test('a kernel OOM kill in the cgroup is the container’s limitation, with the peak use', () => {
-    const cg = cgroups()
-    const iso = new CgroupsMemoryIsolator(cg, log)
-    const c = container(
-      { executor: [], tasks: [[scalar('mem', 64)]] },
-      { process: { pid: 4242, exited: new Promise(() => {}) } },
-    )
-    iso.isolate(c)
-    const dir = join(cg.base, 'c-1')
+    const { iso, c, dir } = isolated()
     writeFileSync(join(dir, 'memory.events'), 'oom 1\noom_kill 1\n')
     writeFileSync(join(dir, 'memory.peak'), String(70 * MB))
     iso.cleanup(c)
@@ -106,14 +100,8 @@ describe('cgroups/mem isolator (fake cgroup v2 hierarchy)', () => {
   })
 
   test('an exit without an OOM kill is no limitation', () => {
-    const cg = cgroups()
-    const iso = new CgroupsMemoryIsolator(cg, log)
-    const c = container(
-      { executor: [], tasks: [[scalar('mem', 64)]] },
-      { process: { pid: 4242, exited: new Promise(() => {}) } },
-    )
-    iso.isolate(c)
-    writeFileSync(join(cg.base, 'c-1', 'memory.events'), 'oom 0\noom_kill 0\n')
+    const { iso, c, dir } = isolated()
+    writeFileSync(join(dir, 'memory.events'), 'oom 0\noom_kill 0\n')
     iso.cleanup(c)
     expect(c.limitation).toBeUndefined()
   })
