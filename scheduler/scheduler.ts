@@ -32,19 +32,19 @@ import {
   type Placement,
   unreachableGiveUpAt,
 } from './brokers/index.js'
-import { dropStaleDynamicConfigs } from './kafka/live-config.js'
+import { describeQuorum, dropStaleDynamicConfigs, type QuorumDescription } from './kafka/index.js'
+import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
 import {
   bootstrapServers,
   brokersWaitFor,
+  changeInProgress,
   controllerPlacementConflict,
   initialControllersList,
   newControllers,
   placeGang,
+  QuorumChanger,
   quorumPlaced,
-} from './kafka/quorum.js'
-import { changeInProgress, QuorumChanger } from './kafka/quorum-change.js'
-import { describeQuorum, type QuorumDescription } from './kafka/wire/index.js'
-import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
+} from './quorum/index.js'
 import type { SchedulerState, StateStore } from './storage/index.js'
 
 export { CONTROLLER_BASE_ID } from '../contract/index.js'

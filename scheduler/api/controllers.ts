@@ -3,15 +3,16 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { type ControllerJson, parsePeriod } from '../../contract/index.js'
 import { nodeJson } from '../brokers/index.js'
-import { brokersWaitFor, controllerEndpoint } from '../kafka/quorum.js'
+import type { QuorumDescription } from '../kafka/index.js'
 import {
+  brokersWaitFor,
   changeInProgress,
+  controllerEndpoint,
   describeChange,
   type QuorumChange,
   type QuorumChangeOp,
   QuorumChangeRefused,
-} from '../kafka/quorum-change.js'
-import type { QuorumDescription } from '../kafka/wire/index.js'
+} from '../quorum/index.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { ApiError, readParams, validate, via } from './params.js'
 import { waitUntil } from './wait.js'

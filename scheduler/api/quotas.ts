@@ -18,16 +18,18 @@
 import type { Context, Hono } from 'hono'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { kafkaAdmin, NoBrokersError } from '../kafka/admin.js'
 import {
   DEFAULT_ENTITY,
+  KafkaWireError,
+  kafkaAdmin,
   listQuotas,
+  NoBrokersError,
   QUOTA_ENTITY_TYPES,
   QUOTA_KEYS,
   type QuotaKey,
   setQuotas,
-} from '../kafka/quotas.js'
-import { KafkaWireError, WireError } from '../kafka/wire/index.js'
+  WireError,
+} from '../kafka/index.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { ApiError, readParams, validate } from './params.js'
 

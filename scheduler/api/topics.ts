@@ -26,14 +26,23 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { parseMap, parsePeriod, ValueError } from '../../contract/index.js'
 import { ExprError, interleaveByAttributes } from '../brokers/index.js'
-import { kafkaAdmin, NoBrokersError } from '../kafka/admin.js'
-import { AssignmentError } from '../kafka/assignment.js'
-import { electPreferredLeaders } from '../kafka/elect.js'
-import { KafkaRequestError } from '../kafka/kafka-errors.js'
-import { Rebalancer } from '../kafka/rebalance.js'
-import { TopicExprError } from '../kafka/topic-expr.js'
-import { addTopics, deleteTopics, describeTopics, partitionList, resolveTopics, updateTopics } from '../kafka/topics.js'
-import { KafkaWireError, WireError } from '../kafka/wire/index.js'
+import {
+  AssignmentError,
+  addTopics,
+  deleteTopics,
+  describeTopics,
+  electPreferredLeaders,
+  KafkaRequestError,
+  KafkaWireError,
+  kafkaAdmin,
+  NoBrokersError,
+  partitionList,
+  Rebalancer,
+  resolveTopics,
+  TopicExprError,
+  updateTopics,
+  WireError,
+} from '../kafka/index.js'
 import type { KafkaScheduler } from '../scheduler.js'
 import { streamNdjson, wantsNdjson } from './ndjson.js'
 import { ApiError, number, readParams, validate, via } from './params.js'

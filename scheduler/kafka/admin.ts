@@ -1,23 +1,25 @@
+/** The one kafkajs Admin client of a scheduler, seeded with its running brokers and renewed when they change. */
+
+import { type Admin, Kafka, type logCreator, logLevel } from 'kafkajs'
+import type { Logger } from 'pino'
+import { KmError } from '../../errors/index.js'
+
 /**
- * One shared kafkajs Admin client for the brokers the scheduler runs (design.md: "Topic commands go
- * from the scheduler to Kafka through the Admin API").
+ * One shared kafkajs Admin client for the brokers the scheduler runs: topic, quota and rebalance
+ * commands go from the scheduler to Kafka through Kafka's Admin API.
  *
  * Usage: `const admin = await kafkaAdmin(scheduler).get()`; `closeKafkaAdmin(scheduler)` on stop.
  * The client is seeded with the endpoints (`host:port`) of the brokers whose task is `running`,
- * never a KRaft controller (controllers don't serve client requests: kafka-kraft-ops.md §8). It is
+ * never a KRaft controller (topic and metadata requests are served by brokers; KIP-919 opens the
+ * controllers to admin clients for a few requests only). It is
  * created on first use and re-created when the set of running brokers changes, so a client never
  * keeps talking to brokers that were stopped.
  */
 
-import { type Admin, Kafka, type logCreator, logLevel } from 'kafkajs'
-import type { Logger } from 'pino'
-
-/** No broker is running, so there is no Kafka to ask. The API answers 503. */
-export class NoBrokersError extends Error {
-  readonly code = 'KM_ERR_NO_BROKERS'
+/** No broker is running, so there is no Kafka to ask (KM_ERR_NO_BROKERS). The API answers 503. */
+export class NoBrokersError extends KmError {
   constructor() {
-    super('no broker is running; start brokers first with: broker start <ids>')
-    this.name = 'NoBrokersError'
+    super('KM_ERR_NO_BROKERS', 'no broker is running; start brokers first with: broker start <ids>', { status: 503 })
   }
 }
 

@@ -1,3 +1,5 @@
+/** Replica assignment: Kafka's known outputs, realign, and their invariants. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 
@@ -127,7 +129,7 @@ describe('assignReplicas properties', () => {
   })
 })
 
-describe('realign (mesos/kafka §7, move only what must move)', () => {
+describe('realign (mesos/kafka Rebalancer.getRealignments, move only what must move)', () => {
   test('keeps compliant partitions, replaces replicas on disallowed brokers, keeps the rest in order', () => {
     const current: Assignment = { 0: [0, 1], 1: [1, 2], 2: [2, 0] }
     // broker 2 is no longer allowed; 3 is new

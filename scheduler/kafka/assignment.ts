@@ -1,12 +1,16 @@
+/** Replica assignment: Kafka's `assignReplicasToBrokers` and mesos/kafka's realign, as pure functions. */
+
+import { KmError } from '../../errors/index.js'
+
 /**
  * Replica assignment, pure functions (no Kafka connection).
  *
  * - {@link assignReplicas}: Kafka's own rack-unaware algorithm, `AdminUtils.assignReplicasToBrokers`
  *   (apache/kafka `server-common/src/main/java/org/apache/kafka/admin/AdminUtils.java`, formerly
  *   `core/.../admin/AdminUtils.scala`), which mesos/kafka used for `topic add` and `topic rebalance`
- *   (reference kafka-mesos.md §7). Rack spreading is done before, by ordering the broker list with
- *   `interleaveByAttributes` (§4), exactly as mesos/kafka did.
- * - {@link realign}: mesos/kafka's `Rebalancer.getRealignments` ("move only what must move", §7).
+ *   (`src/scala/main/ly/stealth/mesos/kafka/scheduler/Rebalancer.scala`). Rack spreading is done before, by ordering the broker
+ *   list with `interleaveByAttributes` (brokers/expr.ts), exactly as mesos/kafka did.
+ * - {@link realign}: mesos/kafka's `Rebalancer.getRealignments` ("move only what must move").
  *
  * Assignments are `Record<partition, replicas>`: the first replica is the preferred leader.
  */
@@ -15,14 +19,12 @@
 export type Assignment = Record<number, number[]>
 
 /** Bad assignment input. `field` names the request parameter at fault (`replicas`, `partitions`, `broker`). */
-export class AssignmentError extends Error {
-  readonly code = 'KM_ERR_ASSIGNMENT'
+export class AssignmentError extends KmError {
   constructor(
     readonly field: 'replicas' | 'partitions' | 'broker' | 'fixedStartIndex' | 'startPartitionId',
     message: string,
   ) {
-    super(`${field}: ${message}`)
-    this.name = 'AssignmentError'
+    super('KM_ERR_ASSIGNMENT', `${field}: ${message}`, { status: 400 })
   }
 }
 
@@ -126,7 +128,7 @@ export interface RealignOptions {
 }
 
 /**
- * mesos/kafka's realign (§7, `Rebalancer.getRealignments`): only partitions whose replica count ≠
+ * mesos/kafka's realign (`Rebalancer.getRealignments`): only partitions whose replica count ≠
  * RF or that have a replica outside `brokers` change. For those, the allowed current replicas are
  * kept (capped at RF), then topped up from `brokers` with a rotating cursor shared by all
  * partitions, skipping brokers already present.

@@ -1,3 +1,5 @@
+/** Which options go live on a running broker, and the IncrementalAlterConfigs wire format. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { DYNAMIC_BROKER_CONFIGS, isDynamicBrokerConfig, planOptionsChange } from './dynamic-configs.js'

@@ -1,3 +1,5 @@
+/** Which broker options Kafka changes on a running broker, and the live-or-restart plan of an options update. */
+
 /**
  * Which broker `options` Kafka can change on a running broker, and how an `options` update of a
  * running broker is carried out: live through the Admin API, or with a restart.

@@ -1,3 +1,5 @@
+/** Preferred-leader election of topics (ElectLeaders, KIP-460). */
+
 /**
  * Preferred-leader election (what `kafka-leader-election.sh --election-type PREFERRED` does):
  * every partition of the topics whose leader is not its preferred replica (the first of its

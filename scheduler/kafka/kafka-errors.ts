@@ -1,17 +1,17 @@
+/** Kafka's refusals as answers: the KafkaRequestError, and reading kafkajs failures for their Kafka error types. */
+
+import { type ErrorCode, KmError } from '../../errors/index.js'
+
 /**
  * Turning kafkajs failures into answers for API users. kafkajs 2.2.4 decodes Kafka's per-topic
  * `error_message` but throws only the error code's generic text (e.g. INVALID_CONFIG
  * "Configuration is invalid"), so callers that can narrow a failure down (see topics.ts) do so.
  */
 
-/** A request Kafka refused, or one we refuse before asking Kafka: the API answers 400. */
-export class KafkaRequestError extends Error {
-  constructor(
-    message: string,
-    readonly code = 'KM_ERR_KAFKA_REFUSED',
-  ) {
-    super(message)
-    this.name = 'KafkaRequestError'
+/** A request Kafka refused, or one we refuse before asking Kafka: the API answers 400 with `code`. */
+export class KafkaRequestError extends KmError {
+  constructor(message: string, code: ErrorCode = 'KM_ERR_KAFKA_REFUSED') {
+    super(code, message, { status: 400 })
   }
 }
 

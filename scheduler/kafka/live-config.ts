@@ -1,3 +1,5 @@
+/** Live options of a running broker: IncrementalAlterConfigs on its BROKER resource, and the record of them. */
+
 /**
  * Applying `options` changes to a running broker through Kafka's Admin API (IncrementalAlterConfigs
  * on the BROKER resource of its node id, sent to the broker itself), and keeping kafka-mesos's

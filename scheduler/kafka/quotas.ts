@@ -1,7 +1,9 @@
+/** Client quotas of client ids and users (KIP-546): list and set. */
+
 /**
  * Client quotas for client ids and users, through Kafka's client-quota API (KIP-546; our wire
- * client, since kafkajs lacks it). mesos/kafka wrote them to ZooKeeper (reference kafka-mesos.md
- * §2.4); Kafka 4 keeps them in the KRaft metadata log.
+ * client, since kafkajs lacks it). mesos/kafka wrote them to ZooKeeper (`src/scala/main/ly/stealth/mesos/kafka/scheduler/Quotas.scala`,
+ * `scheduler/http/api/QuotaApi.scala`); Kafka 4 keeps them in the KRaft metadata log.
  *
  * Names follow Kafka's `kafka-configs.sh`: entity types `clients` (Kafka's `client-id`) and `users`
  * (`user`); `<default>` is the type's default entity (quota for every client id / user without its
@@ -29,7 +31,7 @@ export type QuotaKey = (typeof QUOTA_KEYS)[keyof typeof QUOTA_KEYS]
 /** The name `kafka-configs.sh` gives a type's default entity. */
 export const DEFAULT_ENTITY = '<default>'
 
-/** `{"<entity>":{"producer_byte_rate":N,...}}`, mesos/kafka's `quota/list` shape (§2.4); keys that are not set are absent. */
+/** `{"<entity>":{"producer_byte_rate":N,...}}`, mesos/kafka's `quota/list` shape (`QuotaApi.scala`); keys that are not set are absent. */
 export type QuotaMap = Record<string, Record<string, number>>
 
 function filter(type: QuotaEntityType, entity?: string): QuotaFilter {

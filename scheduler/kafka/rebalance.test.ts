@@ -1,3 +1,5 @@
+/** The rebalance plan: which partitions move, and to where. */
+
 import { describe, expect, test } from 'vitest'
 
 import { assignReplicas } from './assignment.js'
@@ -5,7 +7,7 @@ import { plan } from './rebalance.js'
 
 const base = { replicas: -1, fixedStartIndex: 0, startPartitionId: -1, realign: false }
 
-describe('rebalance plan (mesos/kafka §7)', () => {
+describe('rebalance plan (mesos/kafka Rebalancer.scala)', () => {
   const current = new Map([
     ['t', assignReplicas({ brokers: [0, 1, 2], partitions: 6, replicas: 2, fixedStartIndex: 0 })],
   ])

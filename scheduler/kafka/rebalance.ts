@@ -1,5 +1,7 @@
+/** `topic rebalance` and `topic realign`: plans, Kafka reassignments (KIP-455), their progress and cancel. */
+
 /**
- * `topic rebalance` and `topic realign` (reference kafka-mesos.md §7), carried out with Kafka's
+ * `topic rebalance` and `topic realign` (mesos/kafka `src/scala/main/ly/stealth/mesos/kafka/scheduler/Rebalancer.scala`), carried out with Kafka's
  * partition reassignments (AlterPartitionReassignments / ListPartitionReassignments, KIP-455) instead
  * of mesos/kafka's ZooKeeper node `/admin/reassign_partitions`. The Kafka controller moves the data.
  *
@@ -7,7 +9,7 @@
  *   `assignReplicasToBrokers` over the chosen brokers; RF = `replicas` or the topic's current RF.
  * - realign: only partitions with the wrong replica count or a replica outside the chosen brokers
  *   change (assignment.ts `realign`).
- * - Refused while any reassignment runs in Kafka ("rebalance is already running", §2.3).
+ * - Refused while any reassignment runs in Kafka ("rebalance is already running", as mesos/kafka's `TopicApi.scala`).
  * - `dryRun` (past mesos/kafka) answers with the proposed moves and changes nothing.
  * - The last run's plan is kept in memory (as mesos/kafka: lost when the scheduler restarts); its
  *   status is read from Kafka each time.
@@ -33,7 +35,7 @@ import { assignments, refusal, topicMetadata } from './topics.js'
 import { alterPartitionReassignments } from './wire/index.js'
 
 /**
- * Per-partition state as mesos/kafka's `state` text (§7): `running` in Kafka's reassignments, `done`
+ * Per-partition state as mesos/kafka's `state` text (`Rebalancer.scala`): `running` in Kafka's reassignments, `done`
  * when the replicas equal the target, `cancelled` after a cancel (ours), else `error`.
  */
 export type MoveState = 'running' | 'done' | 'error' | 'cancelled'
@@ -62,7 +64,7 @@ export interface RebalanceRequest {
 }
 
 /**
- * The REST answer of `topic/rebalance` (§2.3): `status` one of `started`, `completed`, `timeout`,
+ * The REST answer of `topic/rebalance` (`TopicApi.scala`): `status` one of `started`, `completed`, `timeout`,
  * `failed`, `idle (no-op)`, `running`, `idle`, plus ours `dry-run` and `cancelled`; `state`
  * mesos/kafka's text block; plus (past mesos/kafka) `moves` with each partition's from/to/state and
  * `progress`.
@@ -119,7 +121,7 @@ function stateText(moves: Array<Move & { state?: MoveState }>): string {
   return s
 }
 
-/** Runs rebalances one at a time and reports their progress (§7). */
+/** Runs rebalances one at a time and reports their progress. */
 export class Rebalancer {
   private last: Move[] | undefined
   /** `topic:partition` → bytes before the move (move-progress.ts) */

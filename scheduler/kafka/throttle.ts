@@ -1,3 +1,5 @@
+/** The replication throttle of partition moves (KIP-73): set and cleared through configs. */
+
 /**
  * Replication throttle during partition moves, set and cleared through configs as Kafka's
  * `kafka-reassign-partitions.sh --throttle` does (Kafka docs "Limiting Bandwidth Usage during Data

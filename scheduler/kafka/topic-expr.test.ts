@@ -1,3 +1,5 @@
+/** Topic expressions: expansion, internal topics, and malformed expressions. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 
@@ -5,7 +7,7 @@ import { expandTopics, TopicExprError } from './topic-expr.js'
 
 const existing = ['a', 'ab', 'b', 'logs-1', 'logs-2', '__consumer_offsets']
 
-describe('expandTopics (mesos/kafka §1.4)', () => {
+describe('expandTopics (mesos/kafka Expr.expandTopics)', () => {
   test.each([
     ['a', ['a']],
     ['a,b', ['a', 'b']],

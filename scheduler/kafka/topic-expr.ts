@@ -1,5 +1,9 @@
+/** Topic expressions (`a,b`, `logs-*`, `*`): their syntax, Kafka's topic-name rule, and their expansion. */
+
+import { KmError } from '../../errors/index.js'
+
 /**
- * Topic expressions, as mesos/kafka `Expr.expandTopics` (reference kafka-mesos.md §1.4): a comma list
+ * Topic expressions, as mesos/kafka `Expr.expandTopics` (`src/scala/main/ly/stealth/mesos/kafka/scheduler/Expr.scala`): a comma list
  * of names; `p*` is every existing topic whose name starts with `p`; `*` alone is every existing
  * topic. Plain names pass through even when the topic does not exist (so `topic add a,b` works).
  *
@@ -10,11 +14,9 @@
  */
 
 /** A malformed topic expression; the message quotes it. `code` is `KM_ERR_TOPIC_EXPR`. */
-export class TopicExprError extends Error {
-  readonly code = 'KM_ERR_TOPIC_EXPR'
+export class TopicExprError extends KmError {
   constructor(expr: string, reason: string) {
-    super(`invalid topic expression "${expr}": ${reason}`)
-    this.name = 'TopicExprError'
+    super('KM_ERR_TOPIC_EXPR', `invalid topic expression "${expr}": ${reason}`, { status: 400 })
   }
 }
 

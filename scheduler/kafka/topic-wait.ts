@@ -1,3 +1,5 @@
+/** Creating topics and waiting until every partition has a leader. */
+
 import type { Admin, ITopicConfig } from 'kafkajs'
 
 /** Kafka errors that only mean "metadata has not reached this broker yet" right after a create. */

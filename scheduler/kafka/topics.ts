@@ -1,6 +1,9 @@
+/** Topic operations through the Admin API: list, describe, add, update, delete, partition list. */
+
 /**
  * Topic operations through Kafka's Admin API (kafkajs 2.2.4), with mesos/kafka's behaviour and
- * shapes (reference kafka-mesos.md §1.4, §2.3, §2.4, §7). mesos/kafka wrote ZooKeeper; Kafka 4 has
+ * shapes (mesos/kafka `src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/TopicApi.scala`, `PartitionApi.scala` and
+ * `scheduler/Topics.scala`). mesos/kafka wrote ZooKeeper; Kafka 4 has
  * none, so every change is an Admin request and Kafka itself validates names, configs and
  * assignments.
  */
@@ -11,7 +14,7 @@ import { isClientError, KafkaRequestError, kafkaErrorTypes, kafkaReason } from '
 import { expandTopics } from './topic-expr.js'
 import { createTopicsAndWait } from './topic-wait.js'
 
-/** mesos/kafka's Topic JSON (§2.6): `{"name":"t","partitions":{"0":[0,1]},"options":{"flush.ms":"1000"}}`. */
+/** mesos/kafka's Topic JSON (`scheduler/Topics.scala`): `{"name":"t","partitions":{"0":[0,1]},"options":{"flush.ms":"1000"}}`. */
 export interface TopicJson {
   name: string
   /** partition id → replica broker ids, preferred leader first */
@@ -20,7 +23,7 @@ export interface TopicJson {
   options: Record<string, string>
 }
 
-/** One row of `/api/partition/list` (§2.4); `leader` -1 when the partition has none. */
+/** One row of `/api/partition/list` (`PartitionApi.scala`); `leader` -1 when the partition has none. */
 export interface PartitionJson {
   id: number
   replicas: number[]
@@ -92,7 +95,7 @@ async function overrides(admin: Admin, names: string[]): Promise<Map<string, Rec
   return out
 }
 
-/** Topic JSON (§2.6) of existing topics, in name order. */
+/** Topic JSON of existing topics, in name order. */
 export async function describeTopics(admin: Admin, names: string[]): Promise<TopicJson[]> {
   const [meta, opts] = await Promise.all([topicMetadata(admin, names), overrides(admin, names)])
   return names
@@ -104,7 +107,7 @@ export async function describeTopics(admin: Admin, names: string[]): Promise<Top
     }))
 }
 
-/** `/api/partition/list` (§2.4): `{"<topic>":[{id,replicas,isr,leader,expectedLeader}]}`. */
+/** `/api/partition/list` (`PartitionApi.scala`): `{"<topic>":[{id,replicas,isr,leader,expectedLeader}]}`. */
 export async function partitionList(admin: Admin, names: string[]): Promise<Record<string, PartitionJson[]>> {
   const meta = await topicMetadata(admin, names)
   const out: Record<string, PartitionJson[]> = {}
@@ -122,7 +125,7 @@ export async function partitionList(admin: Admin, names: string[]): Promise<Reco
   return out
 }
 
-/** Inputs of {@link addTopics} (§2.3 `topic/add`). */
+/** Inputs of {@link addTopics} (`topic/add` of `TopicApi.scala`). */
 export interface AddTopicsRequest {
   names: string[]
   /** broker ids in placement order (rack-interleaved) */
@@ -135,7 +138,7 @@ export interface AddTopicsRequest {
 }
 
 /**
- * Creates topics with an explicit replica assignment computed by Kafka's algorithm (§7) and the
+ * Creates topics with an explicit replica assignment computed by Kafka's algorithm (assignment.ts) and the
  * given config. Kafka validates the config; when it refuses, each option is re-checked alone with
  * `validateOnly` so the answer names the option(s) at fault.
  * @throws KafkaRequestError `Topic t already exists`, or Kafka's refusal; AssignmentError for replicas > brokers
@@ -203,7 +206,7 @@ async function explainConfig(
 
 /**
  * Replaces each topic's config overrides with `options` (AlterConfigs, non-incremental: keys left out
- * return to the default), as mesos/kafka's `changeTopicConfig` (§7).
+ * return to the default), as mesos/kafka's `Topics.changeTopicConfig`.
  * @throws KafkaRequestError `Topic t not found`, or Kafka's refusal naming the bad option(s)
  */
 export async function updateTopics(
@@ -242,7 +245,7 @@ export async function updateTopics(
 
 /**
  * Deletes topics (DeleteTopics).
- * @throws KafkaRequestError `topic(s) not found a,b` (mesos/kafka §2.3) when any name does not exist
+ * @throws KafkaRequestError `topic(s) not found a,b` (mesos/kafka's `TopicApi.scala`) when any name does not exist
  */
 export async function deleteTopics(admin: Admin, names: string[], existing: Set<string>): Promise<void> {
   const missing = names.filter((n) => !existing.has(n))

@@ -1,3 +1,5 @@
+/** ElectLeaders, DescribeLogDirs and AlterPartitionReassignments against bytes of Kafka's own message classes. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { Reader, WireError, Writer } from './codec.js'

@@ -1,3 +1,5 @@
+/** DescribeClientQuotas and AlterClientQuotas (KIP-546): encoding, decoding, refusals. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import {

@@ -1,3 +1,5 @@
+/** Kafka's client-quota API (KIP-546) on the wire: DescribeClientQuotas and AlterClientQuotas v1. */
+
 /**
  * Kafka's client-quota API (KIP-546), which kafkajs 2.2.4 lacks: DescribeClientQuotas (API key 48)
  * and AlterClientQuotas (API key 49), both at version 1, their first flexible version (compact

@@ -1,3 +1,7 @@
+/** The Kafka wire primitives we encode ourselves: integers, varints, compact strings and arrays, tagged fields. */
+
+import { KmError } from '../../../errors/index.js'
+
 /**
  * The few primitives of the Kafka wire protocol that kafka-mesos encodes itself (for APIs kafkajs
  * lacks, such as DescribeQuorum): big-endian integers, doubles, booleans, unsigned varints, compact
@@ -5,9 +9,11 @@
  * Primitive Types" (KIP-482 for the compact types).
  */
 
-/** Raised when a response is shorter than its schema or malformed. */
-export class WireError extends Error {
-  readonly code = 'KM_ERR_KAFKA_WIRE'
+/** Raised when a response is shorter than its schema or malformed (KM_ERR_KAFKA_WIRE, 503). */
+export class WireError extends KmError {
+  constructor(message: string) {
+    super('KM_ERR_KAFKA_WIRE', message, { status: 503 })
+  }
 }
 
 /** Builds a request body. */

@@ -1,3 +1,5 @@
+/** One request/response exchange with a Kafka node over TCP, bounded in time. */
+
 import { connect } from 'node:net'
 import { Reader, WireError, Writer } from './codec.js'
 

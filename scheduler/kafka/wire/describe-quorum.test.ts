@@ -1,3 +1,5 @@
+/** DescribeQuorum v2: encoding, decoding, errors, and its invariants. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { Reader, WireError, Writer } from './codec.js'

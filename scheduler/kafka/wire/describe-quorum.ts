@@ -1,3 +1,5 @@
+/** DescribeQuorum v2 (KIP-595, KIP-836, KIP-853): the KRaft quorum as Kafka describes it. */
+
 import { type Reader, Writer } from './codec.js'
 import { request, splitEndpoint } from './connection.js'
 import { KafkaWireError } from './errors.js'

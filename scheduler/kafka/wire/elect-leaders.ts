@@ -1,3 +1,5 @@
+/** ElectLeaders v2 (KIP-460) on the wire. */
+
 /**
  * ElectLeaders (API key 43, KIP-460), which kafkajs 2.2.4 lacks, at version 2 (its first flexible
  * version). Layout from Kafka 4.4.0's `ElectLeadersRequest.json` / `ElectLeadersResponse.json`.

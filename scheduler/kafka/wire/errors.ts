@@ -1,4 +1,8 @@
+/** Kafka's error codes met on the wire, with their names, and the KafkaWireError of a refusal. */
+
+import { KmError } from '../../../errors/index.js'
 import type { Reader } from './codec.js'
+
 /**
  * Kafka error codes met by our wire calls, with their names (Kafka protocol guide, "Error Codes";
  * the same numbers as `org.apache.kafka.common.protocol.Errors` of the pinned 4.4.0 clients jar).
@@ -35,8 +39,7 @@ export function kafkaErrorName(code: number): string {
 }
 
 /** A Kafka node answered a wire request with an error code (the request reached Kafka; retrying elsewhere won't help). */
-export class KafkaWireError extends Error {
-  readonly code = 'KM_ERR_KAFKA_REFUSED'
+export class KafkaWireError extends KmError {
   readonly errorName: string
   /**
    * @param kafkaCode Kafka's error code
@@ -48,8 +51,10 @@ export class KafkaWireError extends Error {
     readonly kafkaMessage: string | null,
     what: string,
   ) {
-    super(`${what}: ${kafkaErrorName(kafkaCode)}${kafkaMessage ? `: ${kafkaMessage}` : ''}`)
-    this.name = 'KafkaWireError'
+    super('KM_ERR_KAFKA_REFUSED', `${what}: ${kafkaErrorName(kafkaCode)}${kafkaMessage ? `: ${kafkaMessage}` : ''}`, {
+      status: 400,
+    })
+    this.name = 'KafkaWireError' // its subclasses too
     this.errorName = kafkaErrorName(kafkaCode)
   }
 }

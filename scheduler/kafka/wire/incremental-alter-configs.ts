@@ -1,3 +1,6 @@
+/** IncrementalAlterConfigs v1 (KIP-339) on the wire, for a broker's own dynamic configs. */
+
+import { KmError } from '../../../errors/index.js'
 import { type Reader, Writer } from './codec.js'
 import { request, splitEndpoint } from './connection.js'
 import { kafkaErrorName } from './errors.js'
@@ -26,14 +29,14 @@ export interface ConfigChange {
 }
 
 /** Kafka refused the change: `kafkaCode` and Kafka's own message. The API answers 400. */
-export class AlterConfigsError extends Error {
-  readonly code = 'KM_ERR_KAFKA_REFUSED'
+export class AlterConfigsError extends KmError {
   constructor(
     readonly kafkaCode: number,
     readonly kafkaMessage: string | null,
   ) {
-    super(`${kafkaErrorName(kafkaCode)}${kafkaMessage ? `: ${kafkaMessage}` : ''}`)
-    this.name = 'AlterConfigsError'
+    super('KM_ERR_KAFKA_REFUSED', `${kafkaErrorName(kafkaCode)}${kafkaMessage ? `: ${kafkaMessage}` : ''}`, {
+      status: 400,
+    })
   }
 }
 

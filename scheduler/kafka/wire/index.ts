@@ -1,3 +1,5 @@
+/** Public face of our own Kafka wire client: the APIs kafkajs lacks (quorum, voters, quotas, elections, log dirs, configs). */
+
 export {
   alterClientQuotas,
   describeClientQuotas,

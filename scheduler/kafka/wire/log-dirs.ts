@@ -1,3 +1,5 @@
+/** DescribeLogDirs v3 on the wire: each broker's replica log sizes. */
+
 /**
  * DescribeLogDirs (API key 35) at version 3 (flexible, with the top-level error code), which
  * kafkajs 2.2.4 lacks. Layout from Kafka 4.4.0's `DescribeLogDirs{Request,Response}.json`. Each

@@ -1,3 +1,5 @@
+/** AddRaftVoter and RemoveRaftVoter (KIP-853): encoding, decoding, refusals over a socket. */
+
 import { type AddressInfo, createServer } from 'node:net'
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'

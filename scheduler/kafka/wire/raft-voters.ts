@@ -1,3 +1,5 @@
+/** AddRaftVoter and RemoveRaftVoter v0 (KIP-853) on the wire. */
+
 import { type Reader, Writer } from './codec.js'
 import { request } from './connection.js'
 import type { QuorumListener } from './describe-quorum.js'

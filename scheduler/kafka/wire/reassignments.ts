@@ -1,3 +1,5 @@
+/** AlterPartitionReassignments v0 (KIP-455) on the wire, for cancelling a reassignment. */
+
 /**
  * AlterPartitionReassignments (API key 45, KIP-455) at version 0 (flexible from 0), for what
  * kafkajs 2.2.4 can't send: a null replica list, which cancels a pending reassignment (its encoder

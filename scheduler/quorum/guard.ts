@@ -1,3 +1,5 @@
+/** The quorum guard: a `broker stop` may not leave running nodes without a KRaft majority. */
+
 import type { KafkaNode } from '../../contract/index.js'
 
 /** Whether a node is a KRaft voter the scheduler runs: a dedicated controller or a combined node. */

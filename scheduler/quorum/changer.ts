@@ -1,16 +1,27 @@
+/** The driver of a KRaft voter change (KIP-853 AddRaftVoter / RemoveRaftVoter), one step per tick. */
+
 import type { Logger } from 'pino'
-import { CONTROLLER_BASE_ID, type KafkaNode, newKafkaUuid } from '../../contract/index.js'
-import { newNode } from '../brokers/broker.js'
-import type { SchedulerState } from '../storage/index.js'
-import { controllerEndpoint, voters } from './quorum.js'
+import { CONTROLLER_BASE_ID, type KafkaNode } from '../../contract/index.js'
 import {
   addRaftVoter,
   type QuorumDescription,
   removeRaftVoter,
   splitEndpoint,
   VoterChangeError,
-  ZERO_UUID,
-} from './wire/index.js'
+} from '../kafka/index.js'
+import type { SchedulerState } from '../storage/index.js'
+import {
+  ADD_VOTER_TIMEOUT_MS,
+  changeInProgress,
+  QUORUM_CHANGE_DEADLINE_MS,
+  type QuorumChange,
+  type QuorumChangeOp,
+  QuorumChangeRefused,
+  refusal,
+  STOP_WAIT_MS,
+} from './change.js'
+import { type ControllerResources, newController } from './controllers.js'
+import { controllerEndpoint, voters } from './voters.js'
 
 /**
  * Changing the voter set of a running KRaft quorum with Kafka's dynamic quorum (KIP-853), one change
@@ -26,148 +37,10 @@ import {
  *   gone: its task is not running, so nothing has to be stopped).
  *
  * The change lives in the scheduler state (`quorumChange`) and advances one step per {@link
- * QuorumChanger.tick}, so a scheduler restart resumes it. Source: KIP-853; `kafka-metadata-quorum
- * add-controller|remove-controller` (kafka-kraft-ops.md §2) do the same.
+ * QuorumChanger.tick}, so a scheduler restart resumes it. Source: KIP-853; `kafka-metadata-quorum.sh
+ * add-controller|remove-controller` do the same (Kafka docs, `docs/operations/kraft.md`, "Add New
+ * Controller", "Remove Controller").
  */
-
-export type QuorumChange = NonNullable<SchedulerState['quorumChange']>
-export type QuorumChangeOp = QuorumChange['op']
-
-/** How long a whole change may take before it is marked failed (ms). */
-export const QUORUM_CHANGE_DEADLINE_MS = 10 * 60_000
-/** How long a removed controller may take to stop before it is forgotten anyway (ms). */
-export const STOP_WAIT_MS = 60_000
-/** TimeoutMs of AddRaftVoter: how long the leader may take to commit the new voter set (ms). */
-export const ADD_VOTER_TIMEOUT_MS = 30_000
-/** Most voters we form: Kafka advises 3 or 5; more only slows commits. */
-export const MAX_VOTERS = 9
-
-/** A change that cannot start; the API answers `status` with the message. */
-export class QuorumChangeRefused extends Error {
-  readonly code = 'KM_ERR_QUORUM_CHANGE'
-  constructor(
-    message: string,
-    readonly status: 400 | 409 | 503 = 400,
-  ) {
-    super(message)
-  }
-}
-
-/** True while a change is under way (not done or failed). */
-export function changeInProgress(change: QuorumChange | undefined): boolean {
-  return !!change && change.phase !== 'done' && change.phase !== 'failed'
-}
-
-const majority = (n: number) => Math.floor(n / 2) + 1
-
-/** Whether a controller runs (its task reported TASK_RUNNING). */
-const running = (n: KafkaNode | undefined) => n?.task?.state === 'running'
-
-/**
- * Why a change of this kind cannot start now, or undefined. Pure; `q` is the quorum as DescribeQuorum
- * v2 reports it, or the error text when it could not be described.
- */
-export function refusal(
-  state: Pick<SchedulerState, 'controllers' | 'brokers' | 'quorumChange'>,
-  q: QuorumDescription | string,
-  op: QuorumChangeOp,
-  id?: number,
-): { message: string; status: 400 | 409 | 503 } | undefined {
-  const c = state.quorumChange
-  if (changeInProgress(c))
-    return {
-      status: 409,
-      message: `another quorum change is in progress (${describeChange(c!)}); wait for it (controller list shows its progress)`,
-    }
-  const combined = state.brokers.filter((b) => b.role === 'broker,controller')
-  if (state.controllers.length === 0 && combined.length === 0)
-    return {
-      status: 400,
-      message: 'there is no KRaft quorum yet: it is created when the first broker starts (broker start)',
-    }
-  const node = id === undefined ? undefined : state.controllers.find((n) => n.id === id)
-  if (op !== 'add') {
-    if (id === undefined)
-      return {
-        status: 400,
-        message: 'controller: required, the node id of a controller such as 1000001 (see controller list)',
-      }
-    if (combined.some((b) => b.id === id))
-      return {
-        status: 400,
-        message: `node ${id} is a broker,controller node: it stays a voter for good (it serves clients too); add controllers and remove others instead`,
-      }
-    if (!node)
-      return {
-        status: 400,
-        message: `controller ${id} not found; controllers are ${state.controllers.map((n) => n.id).join(', ') || 'none'}`,
-      }
-    if (op === 'remove' && node.membership === 'joining') return undefined // not a voter: dropping it needs no quorum
-  }
-  if (typeof q === 'string')
-    return { status: 503, message: `the KRaft quorum cannot be described, so its voters cannot change: ${q}` }
-  if (q.leaderId < 0)
-    return {
-      status: 503,
-      message: 'the KRaft quorum has no leader right now: a quorum without a running majority cannot change its voters',
-    }
-  if (q.voters.some((v) => v.directoryId === ZERO_UUID)) {
-    return {
-      status: 400,
-      message:
-        'the quorum is static (kraft.version 0: its voters have no directory ids), so voters cannot be added or removed; upgrade it with kafka-features upgrade --feature kraft.version=1 first',
-    }
-  }
-  const voterIds = q.voters.map((v) => v.replicaId)
-  const runningVoters = voterIds.filter(
-    (v) => running([...state.controllers, ...combined].find((n) => n.id === v)) || v === q.leaderId,
-  ).length
-  if (op === 'add' || op === 'replace') {
-    if (voterIds.length + 1 > MAX_VOTERS && op === 'add')
-      return {
-        status: 400,
-        message: `the quorum already has ${voterIds.length} voters; more than ${MAX_VOTERS} only slows every metadata commit`,
-      }
-    // The new voter set (one more voter) must commit: a majority of it has to run.
-    if (runningVoters + 1 < majority(voterIds.length + 1)) {
-      return {
-        status: 503,
-        message: `only ${runningVoters} of ${voterIds.length} voters run: a voter set of ${voterIds.length + 1} needs ${majority(voterIds.length + 1)} to commit the change`,
-      }
-    }
-  }
-  if (op === 'replace' || op === 'remove') {
-    if (!voterIds.includes(id!))
-      return { status: 400, message: `controller ${id} is not a voter of the quorum (voters: ${voterIds.join(', ')})` }
-  }
-  if (op === 'remove') {
-    if (voterIds.length === 1)
-      return {
-        status: 400,
-        message: `controller ${id} is the only voter: a quorum needs at least one; add another controller first (controller add)`,
-      }
-    const left = voterIds.length - 1
-    const leftRunning = runningVoters - (running(node) || id === q.leaderId ? 1 : 0)
-    if (leftRunning < majority(left)) {
-      return {
-        status: 400,
-        message: `removing controller ${id} would leave ${left} voters of which ${leftRunning} run, below a majority (${majority(left)}); start or replace the stopped controllers first`,
-      }
-    }
-  }
-  return undefined
-}
-
-/** One line about a change: `add 1000003: catching-up (observer, 12 records behind)`. */
-export function describeChange(c: QuorumChange): string {
-  const who =
-    c.op === 'replace'
-      ? `replace ${c.leaving} by ${c.joining}`
-      : c.op === 'add'
-        ? `add ${c.joining}`
-        : `remove ${c.leaving}`
-  return `${who}: ${c.phase}${c.detail ? ` (${c.detail})` : ''}${c.error ? ` — ${c.error}` : ''}`
-}
 
 /** What the changer needs from the scheduler. */
 export interface QuorumChangeContext {
@@ -182,7 +55,7 @@ export interface QuorumChangeContext {
   /** why the node's last offer was declined, if it waits */
   waiting(id: number): string | undefined
   /** resources of a new controller: cpus, mem MB, heap MB */
-  controllerResources: { cpus: number; mem: number; heap: number }
+  controllerResources: ControllerResources
   log: Logger
   now?: () => number
 }
@@ -277,16 +150,11 @@ export class QuorumChanger {
     const id = Math.max(state.nextControllerId ?? 0, CONTROLLER_BASE_ID, ...state.controllers.map((n) => n.id + 1))
     state.nextControllerId = id + 1
     const template = state.controllers[0]
-    const n = newNode(id, 'controller')
-    n.cpus = template?.cpus ?? this.ctx.controllerResources.cpus
-    n.mem = template?.mem ?? this.ctx.controllerResources.mem
-    n.heap = template?.heap ?? this.ctx.controllerResources.heap
+    // its directory id is replaced by the one Kafka formats (read from DescribeQuorum)
+    const n = newController(id, template ?? this.ctx.controllerResources)
     n.options = { ...(template?.options ?? {}) }
     n.jvmOptions = template?.jvmOptions ?? ''
     n.javaCmd = template?.javaCmd ?? n.javaCmd
-    n.directoryId = newKafkaUuid() // replaced by the one Kafka formats (read from DescribeQuorum)
-    n.failover.delayMs = 5_000
-    n.failover.maxDelayMs = 60_000
     n.membership = 'joining'
     n.active = true
     state.controllers.push(n)
@@ -322,7 +190,7 @@ export class QuorumChanger {
     switch (c.phase) {
       case 'placing': {
         if (!joining) return this.fail(`controller ${c.joining} is gone from the state`)
-        if (running(joining))
+        if (joining.task?.state === 'running')
           return this.to(
             'catching-up',
             `controller ${joining.id} runs on ${controllerEndpoint(joining) ?? joining.task!.endpoint} as an observer; waiting until it has caught up with the leader`,

@@ -1,3 +1,5 @@
+/** The quorum guard of `broker stop`: its rule, and the HTTP 409 that refuses a stop. */
+
 import { fc, test } from '@fast-check/vitest'
 import { pino } from 'pino'
 import { describe, expect } from 'vitest'
@@ -5,7 +7,7 @@ import type { KafkaNode } from '../../contract/index.js'
 import { createApi } from '../api/app.js'
 import { newNode } from '../brokers/index.js'
 import { offlineScheduler } from '../scheduler.test-support.js'
-import { quorumStopProblem } from './quorum-guard.js'
+import { quorumStopProblem } from './guard.js'
 
 function node(id: number, role: KafkaNode['role'], up = true): KafkaNode {
   const n = newNode(id, role)

@@ -1,11 +1,14 @@
+/** KRaft voter changes (KIP-853): which may start, and add, replace and remove step by step against a fake Kafka. */
+
 import { type AddressInfo, createServer, type Server } from 'node:net'
 import pino from 'pino'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { KafkaNode } from '../../contract/index.js'
-import { newNode } from '../brokers/broker.js'
+import { newNode } from '../brokers/index.js'
+import { type QuorumDescription, type QuorumReplica, Writer } from '../kafka/wire/index.js'
 import type { SchedulerState } from '../storage/index.js'
-import { type QuorumChangeContext, QuorumChanger, refusal } from './quorum-change.js'
-import { type QuorumDescription, type QuorumReplica, Writer } from './wire/index.js'
+import { refusal } from './change.js'
+import { type QuorumChangeContext, QuorumChanger } from './changer.js'
 
 const DIR = 'J8aAPcfLQt2bqs0JT_rckQ'
 

@@ -1,3 +1,5 @@
+/** Combined `broker,controller` nodes: their server.properties, two ports, a quorum of their own, and their refusals. */
+
 /**
  * Combined `broker,controller` nodes (issue 7, tiny clusters): the node is a broker the user adds
  * that is also a KRaft voter. Unit test on a KafkaScheduler whose master client is a recording fake.

@@ -1,7 +1,9 @@
+/** Controller placement: gang placement of a new quorum, controllers added later, and joining controllers. */
+
 import { describe, expect, test } from 'vitest'
 import type { KafkaNode } from '../../contract/index.js'
 import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
-import { newNode } from '../brokers/broker.js'
+import { newNode } from '../brokers/index.js'
 import {
   bootstrapServers,
   brokersWaitFor,
@@ -9,7 +11,7 @@ import {
   newControllers,
   placeGang,
   RACK_PREFERENCE_MS,
-} from './quorum.js'
+} from './index.js'
 
 function offer(host: string, rack?: string, resources = 'cpus:2;mem:4096;ports:[31000-31999]'): Offer {
   return {
