@@ -6,8 +6,9 @@ import type { z } from 'zod'
 import { KmError } from '../../errors/index.js'
 import { listen } from '../http/index.js'
 import { type App, AppSchema } from './app.js'
-import { AppsFramework, type AppsOptions, type AppTask } from './framework.js'
+import { AppsFramework, type AppsOptions } from './framework.js'
 import { HealthChecker } from './health.js'
+import type { AppTask } from './task.js'
 
 /** Marathon's task JSON (`GET /v2/apps/{id}/tasks`). */
 export function taskJson(t: AppTask) {

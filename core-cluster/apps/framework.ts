@@ -1,10 +1,5 @@
 /** The Marathon-like meta-framework: keeps each app's instances running on the cluster, replaces failed tasks after a back-off, and keeps its state in a file. */
-import { randomUUID } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import type { Logger } from 'pino'
-import writeFileAtomic from 'write-file-atomic'
-import { z } from 'zod'
-import { KmError } from '../../errors/index.js'
 import { SchedulerClient } from '../client/index.js'
 import {
   isTerminal,
@@ -14,52 +9,10 @@ import {
   type TaskInfo,
   type TaskStatus,
 } from '../proto/index.js'
-import { type App, AppSchema, appIdOfTask, appTaskId, launchDelaySeconds } from './app.js'
+import { type App, AppSchema, appIdOfTask, launchDelaySeconds } from './app.js'
 import { fitInstance, offerAttributes, type TaskPlace, violatedConstraint } from './placement.js'
-
-/** A task's health as the meta-framework's checks see it (Marathon's healthCheckResults entry). */
-export interface HealthResult {
-  alive: boolean
-  consecutiveFailures: number
-  lastSuccess?: string
-  lastFailure?: string
-  lastFailureCause?: string
-}
-
-const AppTaskSchema = z.object({
-  id: z.string(),
-  appId: z.string(),
-  agentId: z.string(),
-  host: z.string(),
-  ports: z.array(z.number()),
-  attributes: z.record(z.string(), z.string()),
-  state: z.string(),
-  /** epoch ms */
-  stagedAt: z.number(),
-  startedAt: z.number().optional(),
-  /** we asked for the kill (scale down, delete, restart): not a failure */
-  killRequested: z.boolean().optional(),
-  /** killed because its health checks failed: counts as a failure (Marathon) */
-  healthKill: z.boolean().optional(),
-})
-export type AppTask = z.infer<typeof AppTaskSchema> & { health?: HealthResult[] }
-
-const StateSchema = z.object({
-  kind: z.literal('kafka-mesos-apps'),
-  version: z.literal(1),
-  frameworkId: z.string().optional(),
-  apps: z.array(z.unknown()),
-  tasks: z.array(AppTaskSchema),
-  /** per app: consecutive failures and when the last one happened (epoch ms) */
-  backoff: z.record(z.string(), z.object({ failures: z.number(), last: z.number() })),
-})
-
-/** Raised when the stored state cannot be used; it is never overwritten. Code `KM_ERR_APPS_STATE`. */
-export class AppsStateError extends KmError {
-  constructor(message: string) {
-    super('KM_ERR_APPS_STATE', message)
-  }
-}
+import { AppsStateFile, type Backoff } from './state.js'
+import { type AppTask, appTaskInfo } from './task.js'
 
 /** Settings of the meta-framework. */
 export interface AppsOptions {
@@ -80,22 +33,23 @@ export const BACKOFF_RESET_AFTER_MS = 30_000
  * The Marathon-like meta-framework: keeps `instances` copies of each app running as command tasks,
  * replaces failed ones after a back-off (backoffSeconds × backoffFactor^n, at most
  * maxLaunchDelaySeconds), kills and replaces tasks whose health checks fail, and keeps its apps and
- * tasks in an atomic state file so that it survives restarts (Marathon's semantics: `docs/docs/backoff.md`,
+ * tasks in an atomic state file (./state.ts) so that it survives restarts (Marathon's semantics: `docs/docs/backoff.md`,
  * `docs/docs/health-checks.md` and `docs/docs/task-handling.md` in Marathon's repository).
  */
 export class AppsFramework {
   readonly apps = new Map<string, App>()
   readonly tasks = new Map<string, AppTask>()
-  private backoff = new Map<string, { failures: number; last: number }>()
+  private backoff = new Map<string, Backoff>()
   private frameworkId?: string
   private client!: SchedulerClient
   private suppressed = false
-  private saving: Promise<void> = Promise.resolve()
+  private readonly stateFile: AppsStateFile
   private readonly log: Logger
   private reviveTimer?: NodeJS.Timeout
 
   constructor(private readonly options: AppsOptions) {
     this.log = options.logger
+    this.stateFile = new AppsStateFile(options.statePath, this.log)
   }
 
   /** Loads state and subscribes. @throws AppsStateError for an unusable state file */
@@ -131,21 +85,8 @@ export class AppsFramework {
   }
 
   private async load(): Promise<void> {
-    let text: string
-    try {
-      text = await readFile(this.options.statePath, 'utf8')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw new AppsStateError(`cannot read ${this.options.statePath}: ${(e as Error).message}`)
-    }
-    let parsed: z.infer<typeof StateSchema>
-    try {
-      parsed = StateSchema.parse(JSON.parse(text))
-    } catch (e) {
-      throw new AppsStateError(
-        `${this.options.statePath} is not a kafka-mesos apps state file (${(e as Error).message.slice(0, 200)}); it was left untouched`,
-      )
-    }
+    const parsed = await this.stateFile.load()
+    if (!parsed) return
     this.frameworkId = parsed.frameworkId
     for (const raw of parsed.apps) {
       const app = AppSchema.parse(raw)
@@ -156,21 +97,14 @@ export class AppsFramework {
     this.log.info({ apps: this.apps.size, tasks: this.tasks.size, frameworkId: this.frameworkId }, 'apps state loaded')
   }
 
-  /** Saves apps, tasks and back-off atomically (temp file, fsync, rename); saves are serialized. */
+  /** Saves apps, tasks and back-off atomically; saves are serialized (see {@link AppsStateFile.save}). */
   save(): Promise<void> {
-    const doc = {
-      kind: 'kafka-mesos-apps',
-      version: 1,
+    return this.stateFile.save({
       frameworkId: this.frameworkId,
-      apps: [...this.apps.values()],
-      tasks: [...this.tasks.values()].map(({ health: _health, ...t }) => t),
-      backoff: Object.fromEntries(this.backoff),
-    }
-    const text = `${JSON.stringify(doc, null, 2)}\n`
-    this.saving = this.saving
-      .then(() => writeFileAtomic(this.options.statePath, text, { fsync: true }))
-      .catch((e: Error) => this.log.error({ err: e.message }, 'failed to save apps state'))
-    return this.saving
+      apps: this.apps.values(),
+      tasks: this.tasks.values(),
+      backoff: this.backoff,
+    })
   }
 
   // ------------------------------------------------------------------------------ app operations
@@ -281,7 +215,7 @@ export class AppsFramework {
           if (violatedConstraint(app, place, others)) break
           const fit = fitInstance(app, available)
           if (typeof fit === 'string') break
-          const task = this.taskInfo(app, offer, fit.resources, fit.ports)
+          const task = appTaskInfo(app, offer, fit.resources, fit.ports)
           tasks.push(task)
           this.tasks.set(task.task_id.value, {
             id: task.task_id.value,
@@ -319,34 +253,6 @@ export class AppsFramework {
     }
     await this.save()
     await this.reviveOrSuppress(false)
-  }
-
-  private taskInfo(app: App, offer: Offer, resources: Resource[], ports: number[]): TaskInfo {
-    const id = appTaskId(app.id, randomUUID())
-    const env: Record<string, string> = {
-      ...app.env,
-      HOST: offer.hostname,
-      PORTS: ports.join(','),
-      MARATHON_APP_ID: app.id,
-      MESOS_TASK_ID: id,
-    }
-    for (const [i, p] of ports.entries()) env[`PORT${i}`] = String(p)
-    if (ports.length > 0) env.PORT = String(ports[0])
-    return {
-      name: app.id.replace(/^\//, ''),
-      task_id: { value: id },
-      agent_id: offer.agent_id,
-      resources,
-      command: {
-        ...(app.cmd ? { shell: true, value: app.cmd } : { shell: false, value: app.args![0], arguments: app.args }),
-        uris: app.fetch.map((f) => ({ value: f.uri, extract: f.extract, executable: f.executable, cache: f.cache })),
-        environment: { variables: Object.entries(env).map(([name, value]) => ({ name, value })) },
-      },
-      kill_policy:
-        app.taskKillGracePeriodSeconds !== undefined
-          ? { grace_period: { nanoseconds: app.taskKillGracePeriodSeconds * 1e9 } }
-          : undefined,
-    }
   }
 
   private async onUpdate(status: TaskStatus): Promise<void> {

@@ -4,8 +4,8 @@ import { setupServer } from 'msw/node'
 import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { type App, AppSchema, type HealthCheck } from './app.js'
-import type { AppTask } from './framework.js'
 import { HealthChecker, runCheck } from './health.js'
+import type { AppTask } from './task.js'
 
 // msw intercepts the checker's `fetch` in this process: the "tasks" below are handlers on the
 // task's host and ports; nothing listens there for real.

@@ -3,7 +3,8 @@ import { exec } from 'node:child_process'
 import { connect } from 'node:net'
 import type { Logger } from 'pino'
 import type { HealthCheck } from './app.js'
-import type { AppsFramework, AppTask } from './framework.js'
+import type { AppsFramework } from './framework.js'
+import type { AppTask } from './task.js'
 
 /**
  * Runs one health check against a task, on the task's port `ports[portIndex]`. HTTP: GET

@@ -9,13 +9,8 @@ export {
   type HealthCheck,
   launchDelaySeconds,
 } from './app.js'
-export {
-  AppsFramework,
-  type AppsOptions,
-  AppsStateError,
-  type AppTask,
-  BACKOFF_RESET_AFTER_MS,
-  type HealthResult,
-} from './framework.js'
+export { AppsFramework, type AppsOptions, BACKOFF_RESET_AFTER_MS } from './framework.js'
 export { HealthChecker, runCheck } from './health.js'
 export { type AppFit, fitInstance, offerAttributes, type TaskPlace, violatedConstraint } from './placement.js'
+export { AppsStateError } from './state.js'
+export { type AppTask, appTaskInfo, type HealthResult } from './task.js'
