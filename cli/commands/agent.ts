@@ -1,8 +1,12 @@
 import { resolve } from 'node:path'
+
 import { Command, Flags } from '@oclif/core'
+
 import { startAgent } from '../../core-cluster/agent/index.js'
+
 import { parseAttributes, parseResources, ResourceParseError } from '../../core-cluster/proto/index.js'
-import { daemonLogger, onShutdown } from '../daemon/logger.js'
+
+import { daemonLogger, onShutdown } from '../daemon/index.js'
 
 /** `kafka-mesos agent`: runs an agent that launches executors for the master's frameworks. */
 export default class AgentCommand extends Command {

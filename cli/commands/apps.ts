@@ -1,7 +1,10 @@
 import { resolve } from 'node:path'
+
 import { Command, Flags } from '@oclif/core'
+
 import { AppsStateError, startApps } from '../../core-cluster/apps/index.js'
-import { daemonLogger, onShutdown } from '../daemon/logger.js'
+
+import { daemonLogger, onShutdown } from '../daemon/index.js'
 
 /** `kafka-mesos apps`: the Marathon-like meta-framework that keeps long-running commands alive. */
 export default class AppsCommand extends Command {

@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core'
-import { LocalCluster } from '../daemon/local-cluster.js'
+
+import { LocalCluster } from '../daemon/index.js'
 
 /** `kafka-mesos local`: a whole cluster on this machine until Ctrl-C. */
 export default class LocalCommand extends Command {

@@ -1,6 +1,8 @@
 import { Command, Flags } from '@oclif/core'
+
 import { parseWeights, startMaster } from '../../core-cluster/master/index.js'
-import { daemonLogger, onShutdown } from '../daemon/logger.js'
+
+import { daemonLogger, onShutdown } from '../daemon/index.js'
 
 /** `kafka-mesos master`: runs the cluster master (Mesos v1 scheduler API on /api/v1/scheduler). */
 export default class MasterCommand extends Command {

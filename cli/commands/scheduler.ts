@@ -1,9 +1,12 @@
 import { userInfo } from 'node:os'
+
 import { Command, Flags } from '@oclif/core'
+
 import { parsePeriod, ValueError } from '../../contract/index.js'
+
 import { openStore, StorageError, startScheduler } from '../../scheduler/index.js'
-import { daemonLogger, onShutdown } from '../daemon/logger.js'
-import { EXECUTOR_BUNDLE, kafkaArchive, metricsAgentJar } from '../daemon/paths.js'
+
+import { daemonLogger, EXECUTOR_BUNDLE, kafkaArchive, metricsAgentJar, onShutdown } from '../daemon/index.js'
 
 /** `kafka-mesos scheduler`: runs the broker scheduler (a framework) and its REST API. */
 export default class SchedulerCommand extends Command {

@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import { BrokersResponse, type JsonValue } from '../../api.js'
-import { apiFlags, BrokerCommand, settingsFlags, settingsParams } from '../../broker-command.js'
-import { formatAddUpdate } from '../../format.js'
+import { apiFlags, BrokerCommand, settingsFlags, settingsParams } from '../../base/index.js'
+import { BrokersResponse, type JsonValue } from '../../client/index.js'
+import { formatAddUpdate } from '../../format/index.js'
 
 /** `broker add <expr>` (alias `add`): POST /api/broker/add, mesos/kafka §1.3. */
 export default class BrokerAdd extends BrokerCommand {

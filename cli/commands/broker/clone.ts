@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import { BrokersResponse, type JsonValue } from '../../api.js'
-import { apiFlags, BrokerCommand } from '../../broker-command.js'
-import { formatAddUpdate } from '../../format.js'
+import { apiFlags, BrokerCommand } from '../../base/index.js'
+import { BrokersResponse, type JsonValue } from '../../client/index.js'
+import { formatAddUpdate } from '../../format/index.js'
 
 /** `broker clone <expr> --source <id>` (alias `clone`): POST /api/broker/clone, mesos/kafka §1.3, §2.2. */
 export default class BrokerClone extends BrokerCommand {

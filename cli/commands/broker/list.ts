@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import { BrokersResponse, type JsonValue } from '../../api.js'
-import { apiFlags, BrokerCommand } from '../../broker-command.js'
-import { formatList } from '../../format.js'
+import { apiFlags, BrokerCommand } from '../../base/index.js'
+import { BrokersResponse, type JsonValue } from '../../client/index.js'
+import { formatList } from '../../format/index.js'
 
 /** `broker list [<expr>]` (alias `list`): POST /api/broker/list, mesos/kafka §1.3. */
 export default class BrokerList extends BrokerCommand {

@@ -1,8 +1,10 @@
 import { Args, Flags } from '@oclif/core'
+
 import { z } from 'zod'
+
 import { CONTROLLER_BASE_ID } from '../../../contract/index.js'
-import type { JsonValue } from '../../api.js'
-import { apiFlags, BrokerCommand } from '../../broker-command.js'
+import { apiFlags, BrokerCommand } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 const LogResult = z.looseObject({
   status: z.enum(['ok', 'timeout', 'failure']),

@@ -1,8 +1,7 @@
 import { Args } from '@oclif/core'
-
-import { type JsonValue, RemoveResponse } from '../../api.js'
-import { apiFlags, BrokerCommand } from '../../broker-command.js'
-import { formatRemoved } from '../../format.js'
+import { apiFlags, BrokerCommand } from '../../base/index.js'
+import { type JsonValue, RemoveResponse } from '../../client/index.js'
+import { formatRemoved } from '../../format/index.js'
 
 /** `broker remove <expr>` (alias `remove`): POST /api/broker/remove, mesos/kafka §1.3. */
 export default class BrokerRemove extends BrokerCommand {

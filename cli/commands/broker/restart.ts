@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import { ApiError, type JsonValue, postStream, RestartResponse, resolveApi } from '../../api.js'
-import { apiFlags, BrokerCommand } from '../../broker-command.js'
-import { formatRestarted } from '../../format.js'
+import { apiFlags, BrokerCommand } from '../../base/index.js'
+import { type JsonValue, postStream, RestartResponse, resolveApi, SchedulerApiError } from '../../client/index.js'
+import { formatRestarted } from '../../format/index.js'
 
 /** `broker restart <expr>` (alias `restart`): POST /api/broker/restart, mesos/kafka §1.3, §2.2. */
 export default class BrokerRestart extends BrokerCommand {
@@ -50,8 +49,7 @@ export default class BrokerRestart extends BrokerCommand {
         },
       )
     } catch (e) {
-      if (e instanceof ApiError) this.fail(e.message, e.code)
-      throw e
+      throw e instanceof SchedulerApiError ? this.toCliError(e) : e
     }
     const res = this.decode(RestartResponse, 'restart', answer)
     if (res.status !== 'restarted') {

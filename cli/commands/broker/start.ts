@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import { type JsonValue, StartStopResponse } from '../../api.js'
-import { apiFlags, BrokerCommand } from '../../broker-command.js'
-import { formatStartStop, startStopTimeoutMessage } from '../../format.js'
+import { apiFlags, BrokerCommand } from '../../base/index.js'
+import { type JsonValue, StartStopResponse } from '../../client/index.js'
+import { formatStartStop, startStopTimeoutMessage } from '../../format/index.js'
 
 /** `broker start <expr>` (alias `start`): POST /api/broker/start, mesos/kafka §1.3, §2.2. */
 export default class BrokerStart extends BrokerCommand {

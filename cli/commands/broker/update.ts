@@ -1,8 +1,7 @@
 import { Args } from '@oclif/core'
-
-import { BrokersResponse, type JsonValue } from '../../api.js'
-import { apiFlags, BrokerCommand, settingsFlags, settingsParams } from '../../broker-command.js'
-import { formatAddUpdate } from '../../format.js'
+import { apiFlags, BrokerCommand, settingsFlags, settingsParams } from '../../base/index.js'
+import { BrokersResponse, type JsonValue } from '../../client/index.js'
+import { formatAddUpdate } from '../../format/index.js'
 
 /** `broker update <expr>` (alias `update`): POST /api/broker/update, mesos/kafka §1.3. */
 export default class BrokerUpdate extends BrokerCommand {

@@ -1,5 +1,5 @@
-import type { JsonValue } from '../../api.js'
-import { ControllerChangeCommand, changeFlags } from '../../controller-change.js'
+import { ControllerChangeCommand, changeFlags } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 /** `controller add`: grow the KRaft quorum by one voter (KIP-853 AddRaftVoter). */
 export default class ControllerAdd extends ControllerChangeCommand {

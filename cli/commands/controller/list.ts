@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core'
+
 import Table from 'cli-table3'
 import { z } from 'zod'
-import type { JsonValue } from '../../api.js'
-import { apiFlags, BrokerCommand } from '../../broker-command.js'
+import { apiFlags, BrokerCommand } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 const Member = z.looseObject({
   id: z.number(),

@@ -1,7 +1,6 @@
 import { Args } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { ControllerChangeCommand, changeFlags } from '../../controller-change.js'
+import { ControllerChangeCommand, changeFlags } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 /** `controller remove <id>`: shrink the KRaft quorum by one voter (KIP-853 RemoveRaftVoter), then stop it. */
 export default class ControllerRemove extends ControllerChangeCommand {

@@ -1,7 +1,6 @@
 import { Args } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { ControllerChangeCommand, changeFlags } from '../../controller-change.js'
+import { ControllerChangeCommand, changeFlags } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 /** `controller replace <id>`: a new voter elsewhere, then the old one removed (e.g. its host is gone). */
 export default class ControllerReplace extends ControllerChangeCommand {

@@ -1,9 +1,8 @@
 import { Flags } from '@oclif/core'
-import { z } from 'zod'
 
-import type { JsonValue } from '../../api.js'
-import { apiFlags } from '../../broker-command.js'
-import { TopicCommand } from '../../topic-command.js'
+import { z } from 'zod'
+import { apiFlags, TopicCommand } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 const OpsResponse = z.looseObject({
   ops: z.array(

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core'
 
 import { parsePeriod, type ValueError } from '../../../contract/index.js'
-import type { JsonValue } from '../../api.js'
-import { MaintenanceCommand, machineName, masterFlags, parseMachineList } from '../../maintenance-command.js'
+import { MaintenanceCommand, machineName, masterFlags, parseMachineList } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 /** `maintenance schedule <machines>`: adds a maintenance window; the machines start DRAINING. */
 export default class MaintenanceSchedule extends MaintenanceCommand {

@@ -1,7 +1,6 @@
 import Table from 'cli-table3'
-
-import type { JsonValue } from '../../api.js'
-import { MaintenanceCommand, machineName, masterFlags, StatusJson } from '../../maintenance-command.js'
+import { MaintenanceCommand, machineName, masterFlags } from '../../base/index.js'
+import { type JsonValue, StatusJson } from '../../client/index.js'
 
 /** `maintenance status`: every scheduled machine with its mode, window and the frameworks' answers. */
 export default class MaintenanceStatus extends MaintenanceCommand {

@@ -1,7 +1,6 @@
 import { Args } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { MaintenanceCommand, machineName, masterFlags, parseMachineList } from '../../maintenance-command.js'
+import { MaintenanceCommand, machineName, masterFlags, parseMachineList } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 /** `maintenance unschedule <machines>`: takes DRAINING machines off the schedule (UP again). */
 export default class MaintenanceUnschedule extends MaintenanceCommand {

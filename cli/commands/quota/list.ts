@@ -1,9 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { apiFlags } from '../../broker-command.js'
-import { formatQuotas, QuotaResponse } from '../../quota-format.js'
-import { TopicCommand } from '../../topic-command.js'
+import { apiFlags, TopicCommand } from '../../base/index.js'
+import { type JsonValue, QuotaResponse } from '../../client/index.js'
+import { formatQuotas } from '../../format/index.js'
 
 /** `quota list [<entity>]`: POST /api/quota/list (reference kafka-mesos.md §2.4), read from Kafka's client-quota API. */
 export default class QuotaList extends TopicCommand {

@@ -1,9 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { apiFlags } from '../../broker-command.js'
-import { formatQuotas, QuotaResponse } from '../../quota-format.js'
-import { TopicCommand } from '../../topic-command.js'
+import { apiFlags, TopicCommand } from '../../base/index.js'
+import { type JsonValue, QuotaResponse } from '../../client/index.js'
+import { formatQuotas } from '../../format/index.js'
 
 /** `quota set <entity>`: POST /api/quota/set (reference kafka-mesos.md §2.4) through Kafka's AlterClientQuotas. */
 export default class QuotaSet extends TopicCommand {

@@ -1,10 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { apiFlags, expandFileValue } from '../../broker-command.js'
-import { assignFlags, TopicCommand } from '../../topic-command.js'
-import { formatTopics } from '../../topic-format.js'
-import { TopicsResponse } from '../../topic-responses.js'
+import { apiFlags, assignFlags, expandFileValue, TopicCommand } from '../../base/index.js'
+import { type JsonValue, TopicsResponse } from '../../client/index.js'
+import { formatTopics } from '../../format/index.js'
 
 /** `topic add <topic-expr>`: POST /api/topic/add, mesos/kafka §1.4, §2.3, §7. */
 export default class TopicAdd extends TopicCommand {

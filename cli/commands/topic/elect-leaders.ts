@@ -1,9 +1,8 @@
 import { Args } from '@oclif/core'
-import { z } from 'zod'
 
-import type { JsonValue } from '../../api.js'
-import { apiFlags } from '../../broker-command.js'
-import { TopicCommand } from '../../topic-command.js'
+import { z } from 'zod'
+import { apiFlags, TopicCommand } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 const Partition = z.looseObject({ topic: z.string(), partition: z.number() })
 const ElectionResponse = z.looseObject({

@@ -1,10 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { apiFlags } from '../../broker-command.js'
-import { TopicCommand } from '../../topic-command.js'
-import { formatTopics } from '../../topic-format.js'
-import { TopicsResponse } from '../../topic-responses.js'
+import { apiFlags, TopicCommand } from '../../base/index.js'
+import { type JsonValue, TopicsResponse } from '../../client/index.js'
+import { formatTopics } from '../../format/index.js'
 
 /** `topic list [<topic-expr>]`: POST /api/topic/list, mesos/kafka §1.4, §2.3. */
 export default class TopicList extends TopicCommand {

@@ -1,10 +1,7 @@
 import { Args } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { apiFlags } from '../../broker-command.js'
-import { TopicCommand } from '../../topic-command.js'
-import { formatPartitions } from '../../topic-format.js'
-import { PartitionsResponse } from '../../topic-responses.js'
+import { apiFlags, TopicCommand } from '../../base/index.js'
+import { type JsonValue, PartitionsResponse } from '../../client/index.js'
+import { formatPartitions } from '../../format/index.js'
 
 /** `topic partitions [<topic-expr>]`: POST /api/partition/list, mesos/kafka §1.4, §2.4. */
 export default class TopicPartitions extends TopicCommand {

@@ -1,10 +1,9 @@
 import { Args } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { rebalanceFlags, TopicCommand } from '../../topic-command.js'
+import { RebalanceCommand, rebalanceFlags } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 /** `topic realign <topic-expr>|status`: rebalance with `realign=true` (mesos/kafka §1.4, §7). */
-export default class TopicRealign extends TopicCommand {
+export default class TopicRealign extends RebalanceCommand {
   static summary = 'Move only the replicas that must move: off brokers outside --broker, or to reach --replicas.'
   static description =
     `A partition changes only when it has a replica outside --broker or its replica count differs from --replicas; it keeps its allowed replicas (in their order, so its preferred leader stays) and is topped up from --broker. Fails with "not enough candidate brokers to satisfy request" when --broker has too few brokers.`

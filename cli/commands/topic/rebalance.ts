@@ -1,10 +1,9 @@
 import { Args, Flags } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { rebalanceFlags, TopicCommand } from '../../topic-command.js'
+import { RebalanceCommand, rebalanceFlags } from '../../base/index.js'
+import type { JsonValue } from '../../client/index.js'
 
 /** `topic rebalance <topic-expr>|status`: POST /api/topic/rebalance, mesos/kafka §1.4, §2.3, §7. */
-export default class TopicRebalance extends TopicCommand {
+export default class TopicRebalance extends RebalanceCommand {
   static summary = "Recompute every partition's replicas over the chosen brokers and move them."
   static description =
     `Every partition of the topics is reassigned with Kafka's algorithm over --broker (as topic add); Kafka then copies the data (partition reassignment) while the topics stay readable and writable. Refused while any reassignment runs. "status" shows the last rebalance, one line per partition: "p: old -> new - running|done|error|cancelled", and its progress (partitions moved, bytes copied). "cancel" cancels the running reassignments: Kafka puts the partitions back on their replicas from before, and the --throttle is removed. --timeout waits and prints a progress line whenever it changes. --replicas N changes the replication factor. See also "topic realign", which moves only what must move.`

@@ -1,10 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-
-import type { JsonValue } from '../../api.js'
-import { apiFlags, expandFileValue } from '../../broker-command.js'
-import { TopicCommand } from '../../topic-command.js'
-import { formatTopics } from '../../topic-format.js'
-import { TopicsResponse } from '../../topic-responses.js'
+import { apiFlags, expandFileValue, TopicCommand } from '../../base/index.js'
+import { type JsonValue, TopicsResponse } from '../../client/index.js'
+import { formatTopics } from '../../format/index.js'
 
 /** `topic update <topic-expr> --options ...`: POST /api/topic/update, mesos/kafka §1.4, §2.3. */
 export default class TopicUpdate extends TopicCommand {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 
-import { formatQuotas } from './quota-format.js'
+import { formatQuotas } from './quota.js'
 
 describe('quota list output', () => {
   test('a table with the three quota keys, - where not set, other keys Kafka reports after them', () => {

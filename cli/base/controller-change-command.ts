@@ -1,15 +1,14 @@
-/**
- * Shared body of `controller add|remove|replace`: starts the voter change (POST
- * /api/controller/<op> with timeout=0), then follows its progress through /api/controller/list,
- * printing each step as it happens, until it is done, failed, or --timeout passes.
- */
+/** The base of `controller add|remove|replace`: start a KRaft voter change (KIP-853) and follow it to its end. */
+// It starts the change (POST /api/controller/<op> with timeout=0), then follows its progress through
+// /api/controller/list, printing each step as it happens, until it is done, failed, or --timeout passes.
 
 import { Flags } from '@oclif/core'
 import { z } from 'zod'
 
-import { parsePeriod, type ValueError } from '../contract/index.js'
-import type { JsonValue } from './api.js'
-import { apiFlags, BrokerCommand } from './broker-command.js'
+import { parsePeriod, type ValueError } from '../../contract/index.js'
+import type { JsonValue } from '../client/index.js'
+import { apiFlags } from './api-flag.js'
+import { BrokerCommand } from './broker-command.js'
 
 const Change = z.looseObject({
   phase: z.string(),

@@ -1,10 +1,9 @@
-/**
- * mesos/kafka's human CLI output for topics (its `TopicCli.scala`; reference kafka-mesos.md §1.4).
- * Functions return text without a trailing newline; two spaces per indent level.
- */
+/** The human output of the topic commands: topics, the partitions table and the rebalance lines. */
+// mesos/kafka's output (src/scala/main/ly/stealth/mesos/kafka/cli/TopicCli.scala). Functions return text
+// without a trailing newline; two spaces per indent level.
 
-import { formatMap, formatProgress } from '../contract/index.js'
-import type { PartitionsResponse, RebalanceResponse, TopicJson } from './topic-responses.js'
+import { formatMap, formatProgress } from '../../contract/index.js'
+import type { PartitionsResponse, RebalanceResponse, TopicJson } from '../client/index.js'
 
 const pad = (n: number) => '  '.repeat(n)
 
@@ -41,7 +40,7 @@ export function formatTopics(
 }
 
 /**
- * The partitions table (§1.4): a header `part | leader | expected | brokers (*not-isr)`, then per
+ * The partitions table (mesos/kafka's `topic partitions`): a header `part | leader | expected | brokers (*not-isr)`, then per
  * topic `topic:` and one row per partition; replicas not in the ISR get `*`, and a row whose ISR ≠
  * replicas starts with `!`. `topic not found` when nothing matched.
  */
@@ -67,7 +66,7 @@ export function formatPartitions(res: PartitionsResponse): string {
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
 
 /**
- * mesos/kafka's rebalance line (§1.4): `<Verb> [is ]<status>[:] <error>` then the state block;
+ * mesos/kafka's rebalance line: `<Verb> [is ]<status>[:] <error>` then the state block;
  * `is` before `idle`/`running`. `dry-run` (ours) reads `Rebalance dry-run: N partition move(s),
  * X MB to copy`. When the answer has progress and moves (ours), a last line
  * `progress: 2/4 partitions moved, 6.1 of 12.0 MB copied (51%)`.

@@ -2,7 +2,7 @@
 
 import { z } from 'zod'
 
-/** mesos/kafka's Topic (§2.6). */
+/** mesos/kafka's Topic JSON (src/scala/main/ly/stealth/mesos/kafka/json/Model.scala). */
 export const TopicJson = z.looseObject({
   name: z.string(),
   partitions: z.record(z.string(), z.array(z.number())),
@@ -13,7 +13,7 @@ export type TopicJson = z.infer<typeof TopicJson>
 /** `{"topics":[Topic]}` of topic list/add/update/delete. */
 export const TopicsResponse = z.looseObject({ topics: z.array(TopicJson) })
 
-/** `/api/partition/list`: `{"<topic>":[{id,replicas,isr,leader,expectedLeader}]}` (§2.4). */
+/** `/api/partition/list`: `{"<topic>":[{id,replicas,isr,leader,expectedLeader}]}` (mesos/kafka `PartitionApi.scala`). */
 export const PartitionsResponse = z.record(
   z.string(),
   z.array(
@@ -28,7 +28,7 @@ export const PartitionsResponse = z.record(
 )
 export type PartitionsResponse = z.infer<typeof PartitionsResponse>
 
-/** `/api/topic/rebalance` (§2.3), plus `moves`. */
+/** `/api/topic/rebalance` (mesos/kafka `TopicApi.scala`'s rebalance answer), plus `moves` and `progress` (ours). */
 export const RebalanceResponse = z.looseObject({
   status: z.string(),
   state: z.string().default(''),

@@ -6,9 +6,12 @@ import { Hono } from 'hono'
 import { HttpResponse, http, passthrough } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { ApiError, post, resolveApi, schedulerFromApps } from './api.js'
-import BrokerList from './commands/broker/list.js'
-import { runCommand } from './commands/cli.test-support.js'
+import BrokerList from '../commands/broker/list.js'
+import { runCommand } from '../commands/cli.test-support.js'
+import { resolveApi } from './api-url.js'
+import { schedulerFromApps } from './apps-discovery.js'
+import { post } from './rest.js'
+import { SchedulerApiError } from './scheduler-api-error.js'
 
 function start(app: Hono): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => {
@@ -49,7 +52,7 @@ describe('finding the scheduler through the meta-framework (apps://)', () => {
 
   test('no running task: a clear error, not a crash', async () => {
     running = false
-    await expect(schedulerFromApps(`apps://127.0.0.1:${apps.port}/kafka`)).rejects.toThrow(ApiError)
+    await expect(schedulerFromApps(`apps://127.0.0.1:${apps.port}/kafka`)).rejects.toThrow(SchedulerApiError)
     await expect(schedulerFromApps(`apps://127.0.0.1:${apps.port}/kafka`)).rejects.toThrow(
       /runs no task of app \/kafka/,
     )

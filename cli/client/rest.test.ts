@@ -1,55 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+/** The REST transport under a real hono server: form params, JSON and ndjson answers, and every way a call fails. */
 import { type AddressInfo, createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 import { type ServerType, serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
-import { ApiError, post, postStream, resolveApi } from './api.js'
-
-describe('resolveApi (mesos/kafka §1.1: flag > env KM_API > ./kafka-mesos.properties)', () => {
-  let dir: string
-  let empty: string
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'km-api-'))
-    empty = mkdtempSync(join(tmpdir(), 'km-api-empty-'))
-    writeFileSync(
-      join(dir, 'kafka-mesos.properties'),
-      '# cli defaults\nstorage=file:x.json\napi = http://props:7000/\n',
-    )
-  })
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true })
-    rmSync(empty, { recursive: true, force: true })
-  })
-
-  test('flag wins over env and file', () => {
-    expect(resolveApi({ flag: 'http://flag:1', env: { KM_API: 'http://env:2' }, cwd: dir })).toBe('http://flag:1')
-  })
-  test('env wins over file', () => {
-    expect(resolveApi({ env: { KM_API: 'http://env:2' }, cwd: dir })).toBe('http://env:2')
-  })
-  test('file is last; trailing slash dropped', () => {
-    expect(resolveApi({ env: {}, cwd: dir })).toBe('http://props:7000')
-  })
-  test('empty values count as unset', () => {
-    expect(resolveApi({ flag: '', env: { KM_API: '' }, cwd: dir })).toBe('http://props:7000')
-  })
-  test('scheme is optional', () => {
-    expect(resolveApi({ flag: '127.0.0.1:7000', env: {}, cwd: empty })).toBe('http://127.0.0.1:7000')
-  })
-  test('nothing set: the documented error', () => {
-    expect(() => resolveApi({ env: {}, cwd: empty })).toThrow(
-      new ApiError('Undefined api. Provide --api, KM_API or api= in ./kafka-mesos.properties', 'KM_ERR_NO_API', 0),
-    )
-  })
-  test('bad URL', () => {
-    expect(() => resolveApi({ flag: 'ftp://x', env: {}, cwd: empty })).toThrow('invalid api URL "ftp://x"')
-  })
-})
+import { post, postStream } from './rest.js'
+import { SchedulerApiError } from './scheduler-api-error.js'
 
 describe('post', () => {
   let server: ServerType
@@ -85,8 +43,13 @@ describe('post', () => {
 
   test("non-2xx with {error}: throws the server's message and code", async () => {
     const err = await post(api, 'broker/add', { broker: '0', cpus: 'abc' }).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ApiError)
-    expect(err).toMatchObject({ message: 'cpus: invalid number "abc"', code: 'KM_ERR_VALUE', status: 400 })
+    expect(err).toBeInstanceOf(SchedulerApiError)
+    expect(err).toMatchObject({
+      message: 'cpus: invalid number "abc"',
+      code: 'KM_ERR_VALUE',
+      status: 400,
+      httpStatus: 400,
+    })
   })
 
   test('non-2xx without a JSON body: status and reason', async () => {
@@ -106,9 +69,12 @@ describe('post', () => {
       })
     })
     const err = await post(`http://127.0.0.1:${closed}`, 'broker/list', {}).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ApiError)
-    expect(err).toMatchObject({ code: 'KM_ERR_UNREACHABLE', status: 0 })
-    expect((err as ApiError).message).toBe(`cannot reach the scheduler API at http://127.0.0.1:${closed}: ECONNREFUSED`)
+    expect(err).toBeInstanceOf(SchedulerApiError)
+    // `httpStatus` 0: no answer was read (the KmError `status` is the table's, for an error with no HTTP status)
+    expect(err).toMatchObject({ code: 'KM_ERR_UNREACHABLE', httpStatus: 0 })
+    expect((err as SchedulerApiError).message).toBe(
+      `cannot reach the scheduler API at http://127.0.0.1:${closed}: ECONNREFUSED`,
+    )
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 
-import { BrokerJson, RemoveResponse, StartStopResponse } from './api.js'
+import { BrokerJson, RemoveResponse, StartStopResponse } from '../client/index.js'
 import {
   formatAddUpdate,
   formatBroker,
@@ -8,7 +8,7 @@ import {
   formatRemoved,
   formatStartStop,
   startStopTimeoutMessage,
-} from './format.js'
+} from './broker.js'
 
 const running = BrokerJson.parse({
   id: '0',

@@ -1,9 +1,25 @@
-/**
- * The CLI's client of the master's v1 operator API (`POST /api/v1`, JSON): tries each master of a
- * comma list and follows a standby's 307 to the leader (mesos-api.md §1.1, §4).
- */
+/** The CLI's client of the master's v1 operator API (`POST /api/v1`, JSON), and its error. */
+// It tries each master of a comma list and follows a standby's 307 to the leader, as Mesos's operator
+// API does with several masters (docs/operator-http-api.md, include/mesos/v1/master/master.proto).
 
-import { ApiError, type JsonValue } from './api.js'
+import { type ErrorCode, type HttpStatus, KmError } from '../../errors/index.js'
+import type { JsonValue } from './rest.js'
+
+/** A failed operator call: the master refused it, or no master could be reached. */
+export class MasterApiError extends KmError {
+  /** The HTTP status of the master's answer (503 when no master could be reached, 400 for a bad --master). */
+  readonly httpStatus: number
+  constructor(code: ErrorCode, message: string, httpStatus: number) {
+    super(
+      code,
+      message,
+      [400, 403, 404, 405, 406, 409, 415, 500, 501, 503].includes(httpStatus)
+        ? { status: httpStatus as HttpStatus }
+        : {},
+    )
+    this.httpStatus = httpStatus
+  }
+}
 
 /** Masters to use: `--master`, else env KM_MASTER, else 127.0.0.1:5050 (comma list of host:port). */
 export function resolveMasters(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -11,13 +27,14 @@ export function resolveMasters(flag: string | undefined, env: NodeJS.ProcessEnv 
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-  if (list.length === 0) throw new ApiError('--master: expected host:port[,host:port...]', 'KM_ERR_INVALID_PARAM', 400)
+  if (list.length === 0)
+    throw new MasterApiError('KM_ERR_INVALID_PARAM', '--master: expected host:port[,host:port...]', 400)
   return list
 }
 
 /**
  * Sends one operator call and returns its JSON answer (`{}` for calls answered 200 with no body).
- * @throws ApiError with the master's reason for a 4xx, or "cannot reach" when no master answers
+ * @throws MasterApiError with the master's reason for a 4xx, or "cannot reach" when no master answers
  */
 export async function operatorCall(
   masters: readonly string[],
@@ -52,17 +69,17 @@ export async function operatorCall(
         break
       }
       if (res.status >= 400)
-        throw new ApiError(
-          `master ${address} refused ${call.type}: ${text.replace(/^Failed to validate master::Call: /, '')}`,
+        throw new MasterApiError(
           'KM_ERR_MASTER',
+          `master ${address} refused ${call.type}: ${text.replace(/^Failed to validate master::Call: /, '')}`,
           res.status,
         )
       return text ? (JSON.parse(text) as JsonValue) : {}
     }
   }
-  throw new ApiError(
-    `cannot reach a leading master (${reasons.join('; ') || masters.join(',')}); pass --master host:port or set KM_MASTER`,
+  throw new MasterApiError(
     'KM_ERR_UNREACHABLE',
+    `cannot reach a leading master (${reasons.join('; ') || masters.join(',')}); pass --master host:port or set KM_MASTER`,
     503,
   )
 }

@@ -1,11 +1,10 @@
-/**
- * mesos/kafka's human CLI output for brokers (reference kafka-mesos.md §1.3 "CLI output per broker"
- * and "Result lines"). Every function returns text without a trailing newline; indentation is two
- * spaces per level, as mesos/kafka's `printLine`.
- */
+/** The human output of the broker commands: each broker's lines and the result lines of add, update, remove, start, stop and restart. */
+// mesos/kafka's output (`printBroker` and the result lines in src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala).
+// Every function returns text without a trailing newline; indentation is two spaces per level, as
+// mesos/kafka's `printLine` (Cli.scala).
 
-import { parsePeriod, ValueError } from '../contract/index.js'
-import type { BrokerJson, RemoveResponse, StartStopResponse } from './api.js'
+import { parsePeriod, ValueError } from '../../contract/index.js'
+import type { BrokerJson, RemoveResponse, StartStopResponse } from '../client/index.js'
 
 /** Options for {@link formatBroker}. */
 export interface BrokerFormatOptions {
@@ -48,7 +47,7 @@ function stickinessExpires(st: NonNullable<BrokerJson['stickiness']>): string | 
 }
 
 /**
- * The resources line value: `cpus:0.50, mem:768, heap:256, port:auto[, volume:x]` (§1.3).
+ * The resources line value: `cpus:0.50, mem:768, heap:256, port:auto[, volume:x]`.
  * cpus has two decimals; a missing port prints `auto`.
  */
 export function formatResources(b: BrokerJson): string {
@@ -130,7 +129,7 @@ export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): str
   return lines.join('\n')
 }
 
-/** Health figures of `broker list` and the metric each comes from (mesos/kafka §1.3 `metrics:` block, plus ours). */
+/** Health figures of `broker list` and the metric each comes from (mesos/kafka's `metrics:` block, plus ours). */
 const LIST_METRICS: ReadonlyArray<[string, string]> = [
   ['under-replicated-partitions', 'kafka.server,ReplicaManager,UnderReplicatedPartitions'],
   ['under-min-isr-partitions', 'kafka.server,ReplicaManager,UnderMinIsrPartitionCount'],
@@ -196,12 +195,12 @@ export function formatStartStop(cmd: 'start' | 'stop', res: StartStopResponse): 
   return titled(title, res.brokers)
 }
 
-/** `broker restart`: `brokers restarted:` / `broker restarted:` then each broker (mesos/kafka §1.3). */
+/** `broker restart`: `brokers restarted:` / `broker restarted:` then each broker. */
 export function formatRestarted(res: StartStopResponse): string {
   return titled(`${noun(res.brokers.length)} restarted:`, res.brokers)
 }
 
-/** mesos/kafka's error for a start/stop timeout: `broker(s) start timeout` (§1.3). */
+/** mesos/kafka's error for a start/stop timeout: `broker(s) start timeout`. */
 export function startStopTimeoutMessage(cmd: 'start' | 'stop', res: StartStopResponse): string {
   return has(res.message) ? res.message : `${noun(res.brokers.length)} ${cmd} timeout`
 }

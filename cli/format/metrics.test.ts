@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
-import { BrokerJson } from './api.js'
-import { formatMetricValue, metricsTable } from './commands/broker/metrics.js'
-import { formatBroker } from './format.js'
+import { BrokerJson } from '../client/index.js'
+import { formatBroker } from './broker.js'
+import { formatMetricValue, metricsTable } from './metrics.js'
 
 const task = { id: 'kafka-0-x', state: 'running', endpoint: '127.0.1.1:31000', attributes: {} }
 

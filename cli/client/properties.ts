@@ -1,6 +1,7 @@
+/** A reader of Java `.properties` text: `./kafka-mesos.properties` and the `file:` values of --options and --log4j-options. */
 /**
- * A small reader for Java `.properties` text, as mesos/kafka's CLI used `java.util.Properties` for
- * `./kafka-mesos.properties` (§1.1) and for `--options file:server.properties` (§1.3).
+ * mesos/kafka's CLI read both with `java.util.Properties` (`resolveApi` and `optionsOrFile` in
+ * src/scala/main/ly/stealth/mesos/kafka/cli/Cli.scala); this reader follows that class's syntax.
  *
  * Supported: `#` and `!` comment lines, blank lines, `key=value`, `key: value` and `key value`
  * separators, whitespace around the separator, backslash line continuations, and the escapes

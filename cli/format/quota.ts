@@ -1,14 +1,10 @@
-/**
- * Human output of `quota list|set`: a table `entity | producer_byte_rate | consumer_byte_rate |
- * request_percentage` (and any other key Kafka reports), `-` where a quota is not set.
- */
+/** The human output of `quota list|set`: a table of entities and their client quotas. */
+// Columns `entity | producer_byte_rate | consumer_byte_rate | request_percentage` (and any other key
+// Kafka reports), `-` where a quota is not set.
 
 import Table from 'cli-table3'
-import { z } from 'zod'
 
-/** `{"<entity>":{"<key>":N}}` (reference kafka-mesos.md §2.4). */
-export const QuotaResponse = z.record(z.string(), z.record(z.string(), z.number()))
-export type QuotaResponse = z.infer<typeof QuotaResponse>
+import type { QuotaResponse } from '../client/index.js'
 
 const KEYS = ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage']
 

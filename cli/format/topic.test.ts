@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 
-import { formatPartitions, formatRebalance, formatTopics } from './topic-format.js'
+import { formatPartitions, formatRebalance, formatTopics } from './topic.js'
 
 describe('topic output as mesos/kafka TopicCli', () => {
   test('list, added, deleted, quiet', () => {
