@@ -1,8 +1,7 @@
-/**
- * End-to-end tests of the compiled CLI (`node bin/run.js ...` in a child process) against a real
- * hono server on port 0 that answers like the scheduler's REST contract (mesos/kafka §2.2 shapes,
- * JSON errors `{"error","code"}` with HTTP 400).
- */
+/** The compiled CLI in a child process (`node bin/run.js ...`) against a fake scheduler API: output, exit codes and the API lookup order. */
+// A real hono server on port 0 answers like the scheduler's REST contract (mesos/kafka's broker JSON,
+// src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/BrokerApi.scala; JSON errors `{"error","code"}`
+// with HTTP 400).
 
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'

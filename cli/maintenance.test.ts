@@ -1,7 +1,5 @@
-/**
- * `kafka-mesos maintenance ...` (the compiled CLI in a child process) against a real master on
- * port 0: schedule → DRAINING, start → DOWN, stop → UP; bad input is `Error: ...` and exit 1.
- */
+/** The compiled `kafka-mesos maintenance ...` in a child process against a real master: schedule, start, stop, unschedule and bad input. */
+// A real master on port 0: schedule → DRAINING, start → DOWN, stop → UP; bad input is `Error: ...` and exit 1.
 
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'

@@ -1,3 +1,4 @@
+/** The Java properties reader: comments, separators, continuations and escapes as java.util.Properties reads them. */
 import { describe, expect, test } from 'vitest'
 
 import { parseProperties } from './properties.js'

@@ -13,7 +13,7 @@ export type TopicJson = z.infer<typeof TopicJson>
 /** `{"topics":[Topic]}` of topic list/add/update/delete. */
 export const TopicsResponse = z.looseObject({ topics: z.array(TopicJson) })
 
-/** `/api/partition/list`: `{"<topic>":[{id,replicas,isr,leader,expectedLeader}]}` (mesos/kafka `PartitionApi.scala`). */
+/** `/api/partition/list`: `{"<topic>":[{id,replicas,isr,leader,expectedLeader}]}` (mesos/kafka `src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/PartitionApi.scala`). */
 export const PartitionsResponse = z.record(
   z.string(),
   z.array(
@@ -28,7 +28,7 @@ export const PartitionsResponse = z.record(
 )
 export type PartitionsResponse = z.infer<typeof PartitionsResponse>
 
-/** `/api/topic/rebalance` (mesos/kafka `TopicApi.scala`'s rebalance answer), plus `moves` and `progress` (ours). */
+/** `/api/topic/rebalance` (mesos/kafka `src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/TopicApi.scala`'s rebalance answer), plus `moves` and `progress` (ours). */
 export const RebalanceResponse = z.looseObject({
   status: z.string(),
   state: z.string().default(''),

@@ -1,3 +1,4 @@
+/** `kafka-mesos agent`: run a cluster agent. */
 import { resolve } from 'node:path'
 
 import { Command, Flags } from '@oclif/core'

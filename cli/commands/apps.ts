@@ -1,3 +1,4 @@
+/** `kafka-mesos apps`: run the meta-framework that keeps long-running apps (such as the broker scheduler) alive. */
 import { resolve } from 'node:path'
 
 import { Command, Flags } from '@oclif/core'

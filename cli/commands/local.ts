@@ -1,3 +1,4 @@
+/** `kafka-mesos local`: run a master, agents and the broker scheduler on this machine. */
 import { Command, Flags } from '@oclif/core'
 
 import { LocalCluster } from '../daemon/index.js'

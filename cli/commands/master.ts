@@ -1,3 +1,4 @@
+/** `kafka-mesos master`: run the cluster master. */
 import { Command, Flags } from '@oclif/core'
 
 import { parseWeights, startMaster } from '../../core-cluster/master/index.js'

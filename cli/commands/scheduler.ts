@@ -1,3 +1,4 @@
+/** `kafka-mesos scheduler`: run the broker scheduler and its REST API. */
 import { userInfo } from 'node:os'
 
 import { Command, Flags } from '@oclif/core'

@@ -1,3 +1,4 @@
+/** A single-member etcd child process for `kafka-mesos local --ha`: started on free loopback ports, stopped with its log closed. */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'

@@ -1,3 +1,4 @@
+/** The one-machine cluster of `kafka-mesos local`: a master (or three HA masters with etcd), N agents and the broker scheduler, each its own OS process. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import { join, resolve } from 'node:path'

@@ -1,3 +1,4 @@
+/** The daemons' pino logger and their SIGINT/SIGTERM shutdown. */
 import { type Logger, pino } from 'pino'
 
 /**

@@ -1,3 +1,4 @@
+/** Where the package keeps what the daemons serve: its root, the executor bundle, the Kafka archive and the Jolokia agent jar. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'

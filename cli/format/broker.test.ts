@@ -1,3 +1,4 @@
+/** The human output of the broker commands, line by line (mesos/kafka's BrokerCli). */
 import { describe, expect, test } from 'vitest'
 
 import { BrokerJson, RemoveResponse, StartStopResponse } from '../client/index.js'
@@ -50,7 +51,7 @@ const stopped = BrokerJson.parse({
   state: 'stopped',
 })
 
-describe('formatBroker (mesos/kafka §1.3)', () => {
+describe("formatBroker (mesos/kafka's printBroker)", () => {
   test('running broker with task, needs restart', () => {
     expect(formatBroker(running)).toBe(
       [

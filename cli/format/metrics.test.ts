@@ -1,3 +1,4 @@
+/** The metrics table of `broker metrics` and the `metrics:` block of `broker list`. */
 import { describe, expect, it } from 'vitest'
 
 import { BrokerJson } from '../client/index.js'
@@ -6,7 +7,7 @@ import { formatMetricValue, metricsTable } from './metrics.js'
 
 const task = { id: 'kafka-0-x', state: 'running', endpoint: '127.0.1.1:31000', attributes: {} }
 
-describe('broker list: the metrics block (mesos/kafka §1.3)', () => {
+describe("broker list: the metrics block (mesos/kafka's broker list)", () => {
   it('shows when they were collected and the health figures reported', () => {
     const b = BrokerJson.parse({
       id: '0',

@@ -1,3 +1,4 @@
+/** The quota table of `quota list|set`. */
 import { describe, expect, test } from 'vitest'
 
 import { formatQuotas } from './quota.js'

@@ -1,3 +1,4 @@
+/** The human output of the topic commands: topic lists, the partitions table, the rebalance lines (mesos/kafka's TopicCli). */
 import { describe, expect, test } from 'vitest'
 
 import { formatPartitions, formatRebalance, formatTopics } from './topic.js'

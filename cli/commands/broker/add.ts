@@ -1,9 +1,10 @@
+/** `kafka-mesos broker add`: add brokers (inactive) with the given settings. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, BrokerCommand, settingsFlags, settingsParams } from '../../base/index.js'
 import { BrokersResponse, type JsonValue } from '../../client/index.js'
 import { formatAddUpdate } from '../../format/index.js'
 
-/** `broker add <expr>` (alias `add`): POST /api/broker/add, mesos/kafka §1.3. */
+/** `broker add <expr>` (alias `add`): POST /api/broker/add, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala). */
 export default class BrokerAdd extends BrokerCommand {
   static summary = 'Add brokers (inactive) with the given settings.'
   static description = `Adds brokers to the scheduler's state. They stay stopped until "broker start".

@@ -1,9 +1,10 @@
+/** `kafka-mesos broker clone`: add brokers with the settings of an existing broker. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, BrokerCommand } from '../../base/index.js'
 import { BrokersResponse, type JsonValue } from '../../client/index.js'
 import { formatAddUpdate } from '../../format/index.js'
 
-/** `broker clone <expr> --source <id>` (alias `clone`): POST /api/broker/clone, mesos/kafka §1.3, §2.2. */
+/** `broker clone <expr> --source <id>` (alias `clone`): POST /api/broker/clone, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/BrokerApi.scala). */
 export default class BrokerClone extends BrokerCommand {
   static summary = 'Add brokers with the settings of an existing broker.'
   static description = `Adds the brokers <expr> (new ids) as copies of --source: resources, port, constraints,

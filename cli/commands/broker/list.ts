@@ -1,9 +1,10 @@
+/** `kafka-mesos broker list`: list brokers with their settings, state and task. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, BrokerCommand } from '../../base/index.js'
 import { BrokersResponse, type JsonValue } from '../../client/index.js'
 import { formatList } from '../../format/index.js'
 
-/** `broker list [<expr>]` (alias `list`): POST /api/broker/list, mesos/kafka §1.3. */
+/** `broker list [<expr>]` (alias `list`): POST /api/broker/list, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala). */
 export default class BrokerList extends BrokerCommand {
   static summary = 'List brokers with their settings, state and task.'
   static description = `<expr> defaults to * (every broker). Filters select brokers by where their task runs:

@@ -1,3 +1,4 @@
+/** `kafka-mesos broker log`: print the last lines of a broker's stdout, stderr or Kafka log file. */
 import { Args, Flags } from '@oclif/core'
 
 import { z } from 'zod'
@@ -13,7 +14,7 @@ const LogResult = z.looseObject({
 })
 const LogResponse = z.union([LogResult, z.record(z.string(), LogResult)])
 
-/** `broker log <id>`: POST /api/broker/log, mesos/kafka §1.3, §2.2, §8.7. */
+/** `broker log <id>`: POST /api/broker/log, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/BrokerLogManager.scala). */
 export default class BrokerLog extends BrokerCommand {
   static summary = "Print the last lines of a broker's stdout, stderr or Kafka log file."
   static description = [

@@ -1,3 +1,4 @@
+/** `kafka-mesos broker metrics`: show brokers' JMX metrics: under-replicated partitions, throughput, request latencies, . */
 import { Args, Flags } from '@oclif/core'
 
 import { z } from 'zod'
@@ -11,7 +12,7 @@ const MetricsResponse = z.looseObject({
   errors: z.record(z.string(), z.string()),
 })
 
-/** `broker metrics <expr>`: POST /api/broker/metrics, mesos/kafka §1.3. */
+/** `broker metrics <expr>`: POST /api/broker/metrics (mesos/kafka's broker metrics, src/scala/main/ly/stealth/mesos/kafka/executor/MetricCollectorProxy.scala). */
 export default class BrokerMetrics extends BrokerCommand {
   static summary = "Show brokers' JMX metrics: under-replicated partitions, throughput, request latencies, ..."
   static description = [

@@ -1,9 +1,10 @@
+/** `kafka-mesos broker remove`: remove stopped brokers from the scheduler. */
 import { Args } from '@oclif/core'
 import { apiFlags, BrokerCommand } from '../../base/index.js'
 import { type JsonValue, RemoveResponse } from '../../client/index.js'
 import { formatRemoved } from '../../format/index.js'
 
-/** `broker remove <expr>` (alias `remove`): POST /api/broker/remove, mesos/kafka §1.3. */
+/** `broker remove <expr>` (alias `remove`): POST /api/broker/remove, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala). */
 export default class BrokerRemove extends BrokerCommand {
   static summary = 'Remove stopped brokers from the scheduler.'
   static description = 'Active brokers must be stopped first ("broker stop").'

@@ -1,9 +1,10 @@
+/** `kafka-mesos broker restart`: rolling restart: restart brokers one at a time, keeping partitions available. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, BrokerCommand } from '../../base/index.js'
 import { type JsonValue, postStream, RestartResponse, resolveApi, SchedulerApiError } from '../../client/index.js'
 import { formatRestarted } from '../../format/index.js'
 
-/** `broker restart <expr>` (alias `restart`): POST /api/broker/restart, mesos/kafka §1.3, §2.2. */
+/** `broker restart <expr>` (alias `restart`): POST /api/broker/restart, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/BrokerApi.scala). */
 export default class BrokerRestart extends BrokerCommand {
   static summary = 'Rolling restart: restart brokers one at a time, keeping partitions available.'
   static description = [

@@ -1,9 +1,10 @@
+/** `kafka-mesos broker start`: start brokers and wait until they run. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, BrokerCommand } from '../../base/index.js'
 import { type JsonValue, StartStopResponse } from '../../client/index.js'
 import { formatStartStop, startStopTimeoutMessage } from '../../format/index.js'
 
-/** `broker start <expr>` (alias `start`): POST /api/broker/start, mesos/kafka §1.3, §2.2. */
+/** `broker start <expr>` (alias `start`): POST /api/broker/start, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/BrokerApi.scala). */
 export default class BrokerStart extends BrokerCommand {
   static summary = 'Start brokers and wait until they run.'
   static description = `Marks the brokers active; the scheduler launches each one on a matching offer.

@@ -1,9 +1,10 @@
+/** `kafka-mesos broker stop`: stop brokers and wait until their tasks end. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, BrokerCommand } from '../../base/index.js'
 import { type JsonValue, StartStopResponse } from '../../client/index.js'
 import { formatStartStop, startStopTimeoutMessage } from '../../format/index.js'
 
-/** `broker stop <expr>` (alias `stop`): POST /api/broker/stop, mesos/kafka §1.3, §2.2. */
+/** `broker stop <expr>` (alias `stop`): POST /api/broker/stop, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/BrokerApi.scala). */
 export default class BrokerStop extends BrokerCommand {
   static summary = 'Stop brokers and wait until their tasks end.'
   static description = `Marks the brokers inactive and kills their tasks (Kafka shuts down cleanly).

@@ -1,9 +1,10 @@
+/** `kafka-mesos broker update`: change settings of existing brokers. */
 import { Args } from '@oclif/core'
 import { apiFlags, BrokerCommand, settingsFlags, settingsParams } from '../../base/index.js'
 import { BrokersResponse, type JsonValue } from '../../client/index.js'
 import { formatAddUpdate } from '../../format/index.js'
 
-/** `broker update <expr>` (alias `update`): POST /api/broker/update, mesos/kafka §1.3. */
+/** `broker update <expr>` (alias `update`): POST /api/broker/update, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/BrokerCli.scala). */
 export default class BrokerUpdate extends BrokerCommand {
   static summary = 'Change settings of existing brokers.'
   static description = `Only the flags you pass change; pass "" to unset a setting (e.g. --port "").

@@ -1,3 +1,4 @@
+/** `kafka-mesos controller add`: add a KRaft controller to the running quorum as a new voter. */
 import { ControllerChangeCommand, changeFlags } from '../../base/index.js'
 import type { JsonValue } from '../../client/index.js'
 

@@ -1,3 +1,4 @@
+/** `kafka-mesos controller list`: show the KRaft controller quorum: leader, epoch, and each voter's lag. */
 import { Flags } from '@oclif/core'
 
 import Table from 'cli-table3'

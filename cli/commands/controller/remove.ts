@@ -1,3 +1,4 @@
+/** `kafka-mesos controller remove`: remove a KRaft controller from the quorum, then stop and forget it. */
 import { Args } from '@oclif/core'
 import { ControllerChangeCommand, changeFlags } from '../../base/index.js'
 import type { JsonValue } from '../../client/index.js'

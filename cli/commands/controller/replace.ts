@@ -1,3 +1,4 @@
+/** `kafka-mesos controller replace`: replace a KRaft controller (e.g. one whose host is gone) by a new one on another host. */
 import { Args } from '@oclif/core'
 import { ControllerChangeCommand, changeFlags } from '../../base/index.js'
 import type { JsonValue } from '../../client/index.js'

@@ -1,3 +1,4 @@
+/** `kafka-mesos log ops`: show the audit log of operations: every mutating API call, who made it, when, and its result. */
 import { Flags } from '@oclif/core'
 
 import { z } from 'zod'

@@ -1,3 +1,4 @@
+/** `kafka-mesos maintenance schedule`: schedule machines for maintenance: they start DRAINING, and frameworks running there are asked to leave. */
 import { Args, Flags } from '@oclif/core'
 
 import { parsePeriod, type ValueError } from '../../../contract/index.js'

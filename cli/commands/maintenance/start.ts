@@ -1,3 +1,4 @@
+/** `kafka-mesos maintenance start`: start maintenance: the machines go DOWN; their agents and tasks are removed until "maintenance stop". */
 import { Args } from '@oclif/core'
 import { MaintenanceCommand, machineName, masterFlags, parseMachineList } from '../../base/index.js'
 import type { JsonValue } from '../../client/index.js'

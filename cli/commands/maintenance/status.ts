@@ -1,3 +1,4 @@
+/** `kafka-mesos maintenance status`: show machines scheduled for maintenance: mode (DRAINING or DOWN), window, and what frameworks answered. */
 import Table from 'cli-table3'
 import { MaintenanceCommand, machineName, masterFlags } from '../../base/index.js'
 import { type JsonValue, StatusJson } from '../../client/index.js'

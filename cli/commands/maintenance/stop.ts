@@ -1,3 +1,4 @@
+/** `kafka-mesos maintenance stop`: stop maintenance: DOWN machines are UP again, off the schedule, and their agents may register. */
 import { Args } from '@oclif/core'
 import { MaintenanceCommand, machineName, masterFlags, parseMachineList } from '../../base/index.js'
 import type { JsonValue } from '../../client/index.js'

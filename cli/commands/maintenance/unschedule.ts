@@ -1,3 +1,4 @@
+/** `kafka-mesos maintenance unschedule`: take machines off the maintenance schedule: DRAINING machines are UP again. */
 import { Args } from '@oclif/core'
 import { MaintenanceCommand, machineName, masterFlags, parseMachineList } from '../../base/index.js'
 import type { JsonValue } from '../../client/index.js'

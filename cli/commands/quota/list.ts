@@ -1,9 +1,10 @@
+/** `kafka-mesos quota list`: list the client quotas of client ids (default) or users, as Kafka holds them. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, TopicCommand } from '../../base/index.js'
 import { type JsonValue, QuotaResponse } from '../../client/index.js'
 import { formatQuotas } from '../../format/index.js'
 
-/** `quota list [<entity>]`: POST /api/quota/list (reference kafka-mesos.md §2.4), read from Kafka's client-quota API. */
+/** `quota list [<entity>]`: POST /api/quota/list (mesos/kafka src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/QuotaApi.scala), read from Kafka's client-quota API (KIP-546). */
 export default class QuotaList extends TopicCommand {
   static summary = 'List the client quotas of client ids (default) or users, as Kafka holds them.'
   static description =

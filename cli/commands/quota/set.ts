@@ -1,9 +1,10 @@
+/** `kafka-mesos quota set`: set or remove client quotas of a client id (default) or a user. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, TopicCommand } from '../../base/index.js'
 import { type JsonValue, QuotaResponse } from '../../client/index.js'
 import { formatQuotas } from '../../format/index.js'
 
-/** `quota set <entity>`: POST /api/quota/set (reference kafka-mesos.md §2.4) through Kafka's AlterClientQuotas. */
+/** `quota set <entity>`: POST /api/quota/set (mesos/kafka src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/QuotaApi.scala) through Kafka's AlterClientQuotas (KIP-546). */
 export default class QuotaSet extends TopicCommand {
   static summary = 'Set or remove client quotas of a client id (default) or a user.'
   static description =

@@ -1,9 +1,10 @@
+/** `kafka-mesos topic add`: create topics, placing replicas with Kafka's own assignment algorithm. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, assignFlags, expandFileValue, TopicCommand } from '../../base/index.js'
 import { type JsonValue, TopicsResponse } from '../../client/index.js'
 import { formatTopics } from '../../format/index.js'
 
-/** `topic add <topic-expr>`: POST /api/topic/add, mesos/kafka §1.4, §2.3, §7. */
+/** `topic add <topic-expr>`: POST /api/topic/add, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/TopicCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/TopicApi.scala). */
 export default class TopicAdd extends TopicCommand {
   static summary = "Create topics, placing replicas with Kafka's own assignment algorithm."
   static description =

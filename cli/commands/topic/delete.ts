@@ -1,9 +1,10 @@
+/** `kafka-mesos topic delete`: delete topics. */
 import { Args } from '@oclif/core'
 import { apiFlags, TopicCommand } from '../../base/index.js'
 import { type JsonValue, TopicsResponse } from '../../client/index.js'
 import { formatTopics } from '../../format/index.js'
 
-/** `topic delete <topic-expr>`: POST /api/topic/delete, mesos/kafka §1.4, §2.3. */
+/** `topic delete <topic-expr>`: POST /api/topic/delete, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/TopicCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/TopicApi.scala). */
 export default class TopicDelete extends TopicCommand {
   static summary = 'Delete topics.'
   static description = 'Fails with "topic(s) not found a,b" when a named topic does not exist; nothing is deleted then.'

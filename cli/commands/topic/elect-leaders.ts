@@ -1,3 +1,4 @@
+/** `kafka-mesos topic elect-leaders`: move leadership back to each partition's preferred replica (the first of its replicas). */
 import { Args } from '@oclif/core'
 
 import { z } from 'zod'

@@ -1,9 +1,10 @@
+/** `kafka-mesos topic list`: list topics with their partitions (replicas per partition) and config overrides. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, TopicCommand } from '../../base/index.js'
 import { type JsonValue, TopicsResponse } from '../../client/index.js'
 import { formatTopics } from '../../format/index.js'
 
-/** `topic list [<topic-expr>]`: POST /api/topic/list, mesos/kafka §1.4, §2.3. */
+/** `topic list [<topic-expr>]`: POST /api/topic/list, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/TopicCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/TopicApi.scala). */
 export default class TopicList extends TopicCommand {
   static summary = 'List topics with their partitions (replicas per partition) and config overrides.'
   static description = `<topic-expr> defaults to * (every topic but Kafka's internal __ ones).

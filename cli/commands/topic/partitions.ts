@@ -1,9 +1,10 @@
+/** `kafka-mesos topic partitions`: show each partition's leader, preferred leader and replicas. */
 import { Args } from '@oclif/core'
 import { apiFlags, TopicCommand } from '../../base/index.js'
 import { type JsonValue, PartitionsResponse } from '../../client/index.js'
 import { formatPartitions } from '../../format/index.js'
 
-/** `topic partitions [<topic-expr>]`: POST /api/partition/list, mesos/kafka §1.4, §2.4. */
+/** `topic partitions [<topic-expr>]`: POST /api/partition/list, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/TopicCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/PartitionApi.scala). */
 export default class TopicPartitions extends TopicCommand {
   static summary = "Show each partition's leader, preferred leader and replicas."
   static description =

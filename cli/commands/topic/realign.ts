@@ -1,8 +1,9 @@
+/** `kafka-mesos topic realign`: move only the replicas that must move: off brokers outside --broker, or to reach --replicas. */
 import { Args } from '@oclif/core'
 import { RebalanceCommand, rebalanceFlags } from '../../base/index.js'
 import type { JsonValue } from '../../client/index.js'
 
-/** `topic realign <topic-expr>|status`: rebalance with `realign=true` (mesos/kafka §1.4, §7). */
+/** `topic realign <topic-expr>|status`: rebalance with `realign=true` (mesos/kafka's `topic realign`, src/scala/main/ly/stealth/mesos/kafka/cli/TopicCli.scala). */
 export default class TopicRealign extends RebalanceCommand {
   static summary = 'Move only the replicas that must move: off brokers outside --broker, or to reach --replicas.'
   static description =

@@ -1,8 +1,9 @@
+/** `kafka-mesos topic rebalance`: recompute every partition's replicas over the chosen brokers and move them. */
 import { Args, Flags } from '@oclif/core'
 import { RebalanceCommand, rebalanceFlags } from '../../base/index.js'
 import type { JsonValue } from '../../client/index.js'
 
-/** `topic rebalance <topic-expr>|status`: POST /api/topic/rebalance, mesos/kafka §1.4, §2.3, §7. */
+/** `topic rebalance <topic-expr>|status`: POST /api/topic/rebalance, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/TopicCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/Rebalancer.scala). */
 export default class TopicRebalance extends RebalanceCommand {
   static summary = "Recompute every partition's replicas over the chosen brokers and move them."
   static description =

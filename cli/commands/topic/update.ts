@@ -1,9 +1,10 @@
+/** `kafka-mesos topic update`: replace topics' config overrides. */
 import { Args, Flags } from '@oclif/core'
 import { apiFlags, expandFileValue, TopicCommand } from '../../base/index.js'
 import { type JsonValue, TopicsResponse } from '../../client/index.js'
 import { formatTopics } from '../../format/index.js'
 
-/** `topic update <topic-expr> --options ...`: POST /api/topic/update, mesos/kafka §1.4, §2.3. */
+/** `topic update <topic-expr> --options ...`: POST /api/topic/update, as mesos/kafka's (src/scala/main/ly/stealth/mesos/kafka/cli/TopicCli.scala, src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/TopicApi.scala). */
 export default class TopicUpdate extends TopicCommand {
   static summary = "Replace topics' config overrides."
   static description =
