@@ -2,7 +2,8 @@
 // It tries each master of a comma list and follows a standby's 307 to the leader, as Mesos's operator
 // API does with several masters (docs/operator-http-api.md, include/mesos/v1/master/master.proto).
 
-import { type ErrorCode, type HttpStatus, KmError } from '../../errors/index.js'
+import { type ErrorCode, KmError } from '../../errors/index.js'
+import { statusOption } from './http-status.js'
 import type { JsonValue } from './rest.js'
 
 /** A failed operator call: the master refused it, or no master could be reached. */
@@ -10,13 +11,7 @@ export class MasterApiError extends KmError {
   /** The HTTP status of the master's answer (503 when no master could be reached, 400 for a bad --master). */
   readonly httpStatus: number
   constructor(code: ErrorCode, message: string, httpStatus: number) {
-    super(
-      code,
-      message,
-      [400, 403, 404, 405, 406, 409, 415, 500, 501, 503].includes(httpStatus)
-        ? { status: httpStatus as HttpStatus }
-        : {},
-    )
+    super(code, message, statusOption(httpStatus))
     this.httpStatus = httpStatus
   }
 }

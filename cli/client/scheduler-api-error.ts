@@ -1,8 +1,7 @@
 /** The error of a failed call to the scheduler's REST API (or to the meta-framework that runs the scheduler), as the CLI's client reports it. */
 
-import { type ErrorCode, type HttpStatus, isErrorCode, KmError } from '../../errors/index.js'
-
-const HTTP_STATUSES: ReadonlySet<number> = new Set<HttpStatus>([400, 403, 404, 405, 406, 409, 415, 500, 501, 503])
+import { type ErrorCode, isErrorCode, KmError } from '../../errors/index.js'
+import { statusOption } from './http-status.js'
 
 /**
  * A failed API call. `message` is the server's error text (or what went wrong on the way); `code`
@@ -23,14 +22,15 @@ export class SchedulerApiError extends KmError {
   readonly serverCode: string
 
   constructor(code: ErrorCode, message: string, httpStatus = 0, serverCode: string = code) {
-    super(code, message, HTTP_STATUSES.has(httpStatus) ? { status: httpStatus as HttpStatus } : {})
+    super(code, message, statusOption(httpStatus))
     this.httpStatus = httpStatus
     this.serverCode = serverCode
   }
 
   /** From an `{"error","code"}` answer with HTTP status `httpStatus`; no code means `KM_ERR_HTTP`. */
   static fromAnswer(body: { error: string; code?: string }, httpStatus: number): SchedulerApiError {
-    const sent = body.code ?? 'KM_ERR_HTTP'
-    return new SchedulerApiError(isErrorCode(sent) ? sent : 'KM_ERR_HTTP', body.error, httpStatus, sent)
+    const fallback: ErrorCode = 'KM_ERR_HTTP'
+    const sent = body.code ?? fallback
+    return new SchedulerApiError(isErrorCode(sent) ? sent : fallback, body.error, httpStatus, sent)
   }
 }

@@ -115,6 +115,13 @@ describe.each(SCHEDULER_COMMANDS)('%s against a failing scheduler API', (_name, 
   })
 })
 
+test("--json keeps the code a newer scheduler sends, even one this CLI's table does not know", async () => {
+  api.answer('broker/list', { body: { error: 'not in this version', code: 'KM_ERR_FROM_THE_FUTURE' }, status: 400 })
+  const r = await runCommand(BrokerList, ['--api', API, '--json'])
+  expect(JSON.parse(r.stdout)).toEqual({ error: 'not in this version', code: 'KM_ERR_FROM_THE_FUTURE' })
+  expect(r.code).toBe(1)
+})
+
 /** The maintenance commands, which talk to the master's operator API, with their first call. */
 const MASTER_COMMANDS = [
   ['maintenance schedule', MaintenanceSchedule, ['host-a'], 'GET_MAINTENANCE_SCHEDULE'],
