@@ -1,8 +1,8 @@
 import type { Server } from 'node:http'
 import { listen } from '../core-cluster/http/index.js'
 import { createApi } from './api/index.js'
+import { KafkaScheduler, type SchedulerOptions } from './framework/index.js'
 import { closeKafkaAdmin } from './kafka/index.js'
-import { KafkaScheduler, type SchedulerOptions } from './scheduler.js'
 export interface RunningScheduler {
   scheduler: KafkaScheduler
   server: Server

@@ -4,11 +4,13 @@ import { basename } from 'node:path'
 import { Readable } from 'node:stream'
 import { type Context, Hono } from 'hono'
 import type { Logger } from 'pino'
-import { type KafkaNode, newKafkaUuid } from '../../contract/index.js'
+import { CONTROLLER_BASE_ID, type KafkaNode, newKafkaUuid } from '../../contract/index.js'
+import { KmError } from '../../errors/index.js'
 import { ExprError, expandIds, newNode, nodeJson, pendingChanges } from '../brokers/index.js'
+import type { KafkaScheduler } from '../framework/index.js'
+import { waitUntil } from '../framework/index.js'
 import { AlterConfigsError, applyLive, type OptionsPlan, planIsEmpty, planOptionsChange } from '../kafka/index.js'
 import { quorumPlaced, quorumStopProblem } from '../quorum/index.js'
-import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
 import { registerCloneRoutes } from './clone.js'
 import { controllerRoutes } from './controllers.js'
 import { registerObserveRoutes } from './observe.js'
@@ -17,7 +19,6 @@ import { ApiError, type NodeParams, NodeParamsSchema, readParams, StartStopSchem
 import { registerQuotaRoutes } from './quotas.js'
 import { registerRestartRoutes } from './restart.js'
 import { registerTopicRoutes } from './topics.js'
-import { waitUntil } from './wait.js'
 
 /** mesos/kafka's start/stop wait (§2.2): 60 s by default, polled every 100 ms. */
 export const DEFAULT_WAIT_MS = 60_000
@@ -147,7 +148,8 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
   })
 
   app.onError((e, c) => {
-    if (e instanceof ApiError) return c.json({ error: e.message, code: e.code }, e.status)
+    // bad input (ApiError) and every domain refusal: its message, stable code and status
+    if (e instanceof KmError) return c.json(e.toJSON(), e.status)
     log.error({ err: e }, 'unexpected API error')
     return c.json({ error: `internal error: ${e.message}`, code: 'KM_ERR_INTERNAL' }, 500)
   })

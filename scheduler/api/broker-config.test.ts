@@ -8,9 +8,9 @@ import { createServer, type Server } from 'node:net'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { newNode } from '../brokers/broker.js'
+import type { KafkaScheduler } from '../framework/index.js'
+import { offlineScheduler } from '../framework/scheduler.test-support.js'
 import { Reader, Writer } from '../kafka/wire/codec.js'
-import type { KafkaScheduler } from '../scheduler.js'
-import { offlineScheduler } from '../scheduler.test-support.js'
 import { createApi } from './app.js'
 
 interface Seen {

@@ -11,9 +11,10 @@
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import { z } from 'zod'
+import { CONTROLLER_BASE_ID } from '../../contract/index.js'
 import { cloneBroker } from '../brokers/clone.js'
 import { ExprError, expandIds, nodeJson } from '../brokers/index.js'
-import { CONTROLLER_BASE_ID, type KafkaScheduler } from '../scheduler.js'
+import type { KafkaScheduler } from '../framework/index.js'
 import { ApiError, readParams, validate } from './params.js'
 
 const CloneSchema = z.object({

@@ -7,7 +7,7 @@ import pino from 'pino'
 import { describe, expect, test } from 'vitest'
 import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { newNode } from '../brokers/index.js'
-import { offlineScheduler } from '../scheduler.test-support.js'
+import { offlineScheduler } from '../framework/scheduler.test-support.js'
 import { createApi } from './app.js'
 
 function offer(i: number): Offer {

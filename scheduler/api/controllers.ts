@@ -3,6 +3,8 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { type ControllerJson, parsePeriod } from '../../contract/index.js'
 import { nodeJson } from '../brokers/index.js'
+import type { KafkaScheduler } from '../framework/index.js'
+import { waitUntil } from '../framework/index.js'
 import type { QuorumDescription } from '../kafka/index.js'
 import {
   brokersWaitFor,
@@ -13,9 +15,7 @@ import {
   type QuorumChangeOp,
   QuorumChangeRefused,
 } from '../quorum/index.js'
-import type { KafkaScheduler } from '../scheduler.js'
 import { ApiError, readParams, validate, via } from './params.js'
-import { waitUntil } from './wait.js'
 
 /** How long `controller add|remove|replace` waits for the change by default (ms); `timeout=0` answers at once. */
 export const DEFAULT_CHANGE_WAIT_MS = 2 * 60_000

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { LogReply, MetricsReply } from '../../contract/index.js'
 import { formatPeriod, type KafkaNode, parsePeriod } from '../../contract/index.js'
 import { ExprError, expandIds } from '../brokers/index.js'
-import type { KafkaScheduler } from '../scheduler.js'
+import type { KafkaScheduler } from '../framework/index.js'
 import { ApiError, number, readParams, validate, via } from './params.js'
 
 /**

@@ -9,7 +9,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
-import type { KafkaScheduler } from '../scheduler.js'
+import type { KafkaScheduler } from '../framework/index.js'
 import { type OpsLog, redact } from '../storage/index.js'
 import { ApiError, readParams } from './params.js'
 

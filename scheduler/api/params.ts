@@ -1,3 +1,5 @@
+/** Reading REST parameters: query and body merged as mesos/kafka does, zod validation, and the ApiError of bad input. */
+
 import type { Context } from 'hono'
 import { z } from 'zod'
 import {
@@ -9,16 +11,18 @@ import {
   parseRange,
   ValueError,
 } from '../../contract/index.js'
-import { formatConstraints, parseConstraints } from '../brokers/constraints.js'
+import { type ErrorCode, KmError } from '../../errors/index.js'
+import { formatConstraints, parseConstraints } from '../brokers/index.js'
 
-/** An API answer for bad input: HTTP status plus a message that names the field and the fix. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409 | 503,
-    message: string,
-    readonly code = 'KM_ERR_INVALID_PARAM',
-  ) {
-    super(message)
+/**
+ * An API answer for bad input, found while reading the request (before any domain function runs):
+ * HTTP status plus a message that names the field and the fix. Domain refusals are their own
+ * KmErrors; `app.onError` answers both the same way.
+ */
+export class ApiError extends KmError {
+  declare readonly status: 400 | 404 | 409 | 503
+  constructor(status: 400 | 404 | 409 | 503, message: string, code: ErrorCode = 'KM_ERR_INVALID_PARAM') {
+    super(code, message, { status })
   }
 }
 

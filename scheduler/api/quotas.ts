@@ -18,6 +18,7 @@
 import type { Context, Hono } from 'hono'
 import type { Logger } from 'pino'
 import { z } from 'zod'
+import type { KafkaScheduler } from '../framework/index.js'
 import {
   DEFAULT_ENTITY,
   KafkaWireError,
@@ -30,7 +31,6 @@ import {
   setQuotas,
   WireError,
 } from '../kafka/index.js'
-import type { KafkaScheduler } from '../scheduler.js'
 import { ApiError, readParams, validate } from './params.js'
 
 const entityType = z

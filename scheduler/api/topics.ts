@@ -26,6 +26,7 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { parseMap, parsePeriod, ValueError } from '../../contract/index.js'
 import { ExprError, interleaveByAttributes } from '../brokers/index.js'
+import type { KafkaScheduler } from '../framework/index.js'
 import {
   AssignmentError,
   addTopics,
@@ -43,7 +44,6 @@ import {
   updateTopics,
   WireError,
 } from '../kafka/index.js'
-import type { KafkaScheduler } from '../scheduler.js'
 import { streamNdjson, wantsNdjson } from './ndjson.js'
 import { ApiError, number, readParams, validate, via } from './params.js'
 

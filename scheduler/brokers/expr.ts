@@ -1,5 +1,8 @@
+/** Broker id expressions (`0..2`, `*`, `*[rack=r1]`): their syntax, expansion and rack-interleaved order. */
+
 /**
- * Broker id expressions, as mesos/kafka `Expr.expandBrokers` (reference kafka-mesos.md §4).
+ * Broker id expressions, as mesos/kafka `Expr.expandBrokers`
+ * (`src/scala/main/ly/stealth/mesos/kafka/scheduler/Expr.scala`).
  *
  * Grammar: `<list>[ '[' <attrs> ']' ]` where `<list>` is a comma list of `N`, `A..B` (inclusive;
  * `A>B` yields nothing) or `*` (every existing broker), and `<attrs>` is `k=v,k2=v2,k3` with
@@ -10,7 +13,8 @@
  * `*[hostname=slave*]`, `5[]` (keeps id 5 only if broker 5 exists).
  */
 
-import { parseMapEntries, ValueError } from '../../contract/index.js'
+import { type KafkaNode, parseMapEntries, ValueError } from '../../contract/index.js'
+import { KmError } from '../../errors/index.js'
 
 /** The view of a broker that expressions need: its id and, if it has a task, where that task runs. */
 export interface BrokerRef {
@@ -18,14 +22,38 @@ export interface BrokerRef {
   task?: { hostname: string; attributes: Record<string, string> } | null
 }
 
-/** Thrown for a malformed expression. `code` is `KM_ERR_EXPR`; the message quotes the expression. */
-export class ExprError extends Error {
-  readonly code = 'KM_ERR_EXPR'
+/**
+ * Thrown for a malformed expression (KM_ERR_EXPR, 400); the message quotes the expression, after the
+ * request parameter it came in (`broker: invalid broker expression ...`) when `field` is given.
+ */
+export class ExprError extends KmError {
   readonly expr: string
-  constructor(expr: string, reason: string) {
-    super(`invalid broker expression "${expr}": ${reason}`)
-    this.name = 'ExprError'
+  readonly reason: string
+  constructor(expr: string, reason: string, field?: string) {
+    super('KM_ERR_EXPR', `${field ? `${field}: ` : ''}invalid broker expression "${expr}": ${reason}`, { status: 400 })
     this.expr = expr
+    this.reason = reason
+  }
+}
+
+/** The view of nodes that expressions need: id, and where the task runs. */
+export function brokerRefs(nodes: readonly KafkaNode[]): BrokerRef[] {
+  return nodes.map((b) => ({
+    id: b.id,
+    task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null,
+  }))
+}
+
+/**
+ * {@link expandIds} of a request parameter over the scheduler's brokers.
+ * @throws ExprError whose message names the parameter: `<field>: invalid broker expression ...`
+ */
+export function expandParam(field: string, expr: string, brokers: readonly KafkaNode[]): number[] {
+  try {
+    return expandIds(expr, brokerRefs(brokers))
+  } catch (e) {
+    if (e instanceof ExprError) throw new ExprError(e.expr, e.reason, field)
+    throw e
   }
 }
 
@@ -124,7 +152,7 @@ function byId(brokers: readonly BrokerRef[]): Map<number, BrokerRef> {
 }
 
 /**
- * Expands a broker expression to ids, ascending and de-duplicated, as mesos/kafka §4.
+ * Expands a broker expression to ids, ascending and de-duplicated, as mesos/kafka `Expr.expandBrokers`.
  * Without a filter, ids that don't exist are kept (so `add 5..7` works); with a filter (even `[]`)
  * only existing brokers that match it remain, and any non-empty filter needs a current task.
  *
@@ -142,7 +170,7 @@ export function expandIds(expr: string, brokers: readonly BrokerRef[]): number[]
 
 /**
  * Expands `expr` like {@link expandIds}, then orders the ids for replica placement as mesos/kafka
- * §4 (`topic add`, rebalance): the matching brokers are grouped by their values of the filter's
+ * (`topic add`, rebalance): the matching brokers are grouped by their values of the filter's
  * attributes, the groups are sorted by those values, and ids are taken round-robin across the
  * groups (ascending within a group). This interleaves racks: brokers with r=2,0,1,1,0,0 and
  * `*[r]` give 1,2,0,4,3,5. Without a filter this is the ascending list.

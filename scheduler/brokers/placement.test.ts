@@ -6,7 +6,7 @@ import pino from 'pino'
 import { describe, expect, test } from 'vitest'
 import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/app.js'
-import { offlineScheduler } from '../scheduler.test-support.js'
+import { offlineScheduler } from '../framework/scheduler.test-support.js'
 import { newNode } from './broker.js'
 
 function offer(i: number): Offer {

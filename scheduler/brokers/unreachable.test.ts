@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { type Offer, parseResources, type TaskStatus } from '../../core-cluster/proto/index.js'
-import { offlineScheduler } from '../scheduler.test-support.js'
+import { offlineScheduler } from '../framework/scheduler.test-support.js'
 import { newNode } from './broker.js'
 
 const STICKY_MS = 600

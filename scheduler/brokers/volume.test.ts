@@ -15,7 +15,7 @@ import {
   type TaskInfo,
 } from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/app.js'
-import { offlineScheduler } from '../scheduler.test-support.js'
+import { offlineScheduler } from '../framework/scheduler.test-support.js'
 import { newNode } from './broker.js'
 
 const volume: Resource = {

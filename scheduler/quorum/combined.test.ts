@@ -10,7 +10,7 @@ import { decodeTaskData, KafkaTaskDataSchema, serverProperties } from '../../con
 import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/app.js'
 import { isFit, matchOffer, newNode } from '../brokers/index.js'
-import { offlineScheduler } from '../scheduler.test-support.js'
+import { offlineScheduler } from '../framework/scheduler.test-support.js'
 
 function offer(i: number, ports = '[31000-31999]'): Offer {
   return {

@@ -6,7 +6,7 @@ import { describe, expect } from 'vitest'
 import type { KafkaNode } from '../../contract/index.js'
 import { createApi } from '../api/app.js'
 import { newNode } from '../brokers/index.js'
-import { offlineScheduler } from '../scheduler.test-support.js'
+import { offlineScheduler } from '../framework/scheduler.test-support.js'
 import { quorumStopProblem } from './guard.js'
 
 function node(id: number, role: KafkaNode['role'], up = true): KafkaNode {

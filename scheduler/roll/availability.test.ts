@@ -1,6 +1,8 @@
+/** The availability rules of a rolling restart: out-of-sync partitions, min.insync.replicas, reassignments. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { minIsrBlockers, outOfSync, type PartitionState, rollBlockers } from './replication.js'
+import { minIsrBlockers, outOfSync, type PartitionState, rollBlockers } from './availability.js'
 
 const p = (topic: string, partition: number, replicas: number[], isr: number[]): PartitionState => ({
   topic,

@@ -1,10 +1,14 @@
+/** Whether a broker may stop, or may be left, during a rolling restart: ISR, min.insync.replicas, reassignments. */
+
 /**
  * Replication checks for rolling restarts, read through Kafka's Admin API:
  *
- * - mesos/kafka (reference kafka-mesos.md §2.2): after a broker restarts, wait until every partition
- *   of every topic has ISR == replicas before the next broker;
- * - Strimzi `KafkaAvailability.wouldAffectAvailability` (reference modern-anchors.md, "Rolling
- *   restarts"): never stop a broker whose absence would leave a partition under its topic's
+ * - mesos/kafka (`src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/BrokerApi.scala`,
+ *   `restart`): after a broker restarts, wait until every partition of every topic has ISR ==
+ *   replicas before the next broker;
+ * - Strimzi's `KafkaAvailability.wouldAffectAvailability`
+ *   (`cluster-operator/src/main/java/io/strimzi/operator/cluster/operator/resource/KafkaAvailability.java`):
+ *   never stop a broker whose absence would leave a partition under its topic's
  *   `min.insync.replicas`;
  * - past both: no roll while a partition reassignment is running (its replicas are in flux).
  */
@@ -84,6 +88,19 @@ export function rollBlockers(broker: number, snap: ReplicationSnapshot, waitForS
 }
 
 /**
+ * Why the roll must wait after a broker started again (empty = go on, mesos/kafka's rule): a
+ * reassignment in progress, and every partition whose ISR is not its full replica set.
+ */
+export function catchUpBlockers(snap: Pick<ReplicationSnapshot, 'partitions' | 'reassigning'>): string[] {
+  return [
+    ...(snap.reassigning.length ? [`reassignment in progress`] : []),
+    ...outOfSync(snap.partitions).map(
+      (p) => `${p.topic}-${p.partition} ISR [${p.isr.join(',')}] of [${p.replicas.join(',')}]`,
+    ),
+  ]
+}
+
+/**
  * Reads every topic's partitions (Metadata), each topic's effective `min.insync.replicas`
  * (DescribeConfigs) and the ongoing reassignments (ListPartitionReassignments).
  * @throws kafkajs errors when Kafka can't be reached
@@ -109,7 +126,7 @@ export async function readReplication(admin: Admin): Promise<ReplicationSnapshot
     }
   }
   const ongoing = await admin.listPartitionReassignments({})
-  // kafkajs 2.2.4's types say `topic` and `partitionIndex`; its decoder yields `name` and `partition` (as rebalance.ts reads them)
+  // kafkajs 2.2.4's types say `topic` and `partitionIndex`; its decoder yields `name` and `partition` (as kafka/rebalance.ts reads them)
   type Ongoing = { topic?: string; name?: string; partitions: Array<{ partitionIndex?: number; partition?: number }> }
   const reassigning = (ongoing.topics as Ongoing[]).flatMap((t) =>
     t.partitions.map((p) => `${t.name ?? t.topic}-${p.partition ?? p.partitionIndex}`),

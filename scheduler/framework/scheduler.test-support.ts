@@ -3,9 +3,9 @@
  * and its master client is a fake that records every call and answers it as sent.
  */
 import { pino } from 'pino'
-import { newNode } from './brokers/broker.js'
-import { KafkaScheduler } from './scheduler.js'
-import { MemoryOpsLog, type SchedulerState } from './storage/index.js'
+import { newNode } from '../brokers/index.js'
+import { MemoryOpsLog, type SchedulerState } from '../storage/index.js'
+import { KafkaScheduler } from './kafka-scheduler.js'
 
 export type RecordedCall = { type: string; [k: string]: unknown }
 

@@ -9,15 +9,15 @@ import {
   encodeTaskData,
   type KafkaNode,
   newClusterId,
-} from '../contract/index.js'
-import { SchedulerClient } from '../core-cluster/client/index.js'
+} from '../../contract/index.js'
+import { SchedulerClient } from '../../core-cluster/client/index.js'
 import {
   type InverseOffer,
   isTerminal,
   type Offer,
   type TaskInfo,
   type TaskStatus,
-} from '../core-cluster/proto/index.js'
+} from '../../core-cluster/proto/index.js'
 import {
   applyStatus,
   declineSeconds,
@@ -31,23 +31,23 @@ import {
   matchOffer,
   type Placement,
   unreachableGiveUpAt,
-} from './brokers/index.js'
-import { describeQuorum, dropStaleDynamicConfigs, type QuorumDescription } from './kafka/index.js'
-import { ExecutorRequests, type RequestBody, type RequestOutcome } from './observe/index.js'
+} from '../brokers/index.js'
+import { dropStaleDynamicConfigs, type QuorumDescription } from '../kafka/index.js'
+import { ExecutorRequests, type RequestBody, type RequestOutcome } from '../observe/index.js'
 import {
   bootstrapServers,
   brokersWaitFor,
   changeInProgress,
   controllerPlacementConflict,
+  describeRunningQuorum,
   initialControllersList,
   newControllers,
   placeGang,
   QuorumChanger,
   quorumPlaced,
-} from './quorum/index.js'
-import type { SchedulerState, StateStore } from './storage/index.js'
-
-export { CONTROLLER_BASE_ID } from '../contract/index.js'
+  voterNodes,
+} from '../quorum/index.js'
+import type { SchedulerState, StateStore } from '../storage/index.js'
 
 /** Scheduler settings. */
 export interface SchedulerOptions {
@@ -283,8 +283,7 @@ export class KafkaScheduler {
    * first, then of the running brokers (which forward it). @throws Error when no node answers
    */
   describeQuorum(timeoutMs = 3000): Promise<QuorumDescription> {
-    const brokers = this.state.brokers.filter((b) => b.task?.state === 'running').map((b) => b.task!.endpoint)
-    return describeQuorum([...bootstrapServers(this.voterNodes()).split(',').filter(Boolean), ...brokers], timeoutMs)
+    return describeRunningQuorum(this.state, 'voters-first', timeoutMs)
   }
 
   /** `controller.quorum.bootstrap.servers` once brokers may start (see brokersWaitFor), else undefined. */
@@ -297,7 +296,7 @@ export class KafkaScheduler {
    * `broker,controller` brokers (joining controllers included; see quorum.ts `voters`).
    */
   voterNodes(): KafkaNode[] {
-    return [...this.state.controllers, ...this.state.brokers.filter((b) => b.role === 'broker,controller')]
+    return voterNodes(this.state)
   }
 
   private warnedQuorumSize = false

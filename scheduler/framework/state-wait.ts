@@ -1,8 +1,10 @@
-import type { KafkaScheduler } from '../scheduler.js'
+/** Waiting on the scheduler's state: until a condition holds, re-checked on every state change, or a deadline. */
+
+import type { KafkaScheduler } from './kafka-scheduler.js'
 
 /**
  * Resolves true once `done()` holds, false at `deadline` (epoch ms); re-checks on every scheduler
- * state change and every 100 ms (mesos/kafka's start/stop/restart polling, §2.2).
+ * state change and every 100 ms (mesos/kafka's start/stop/restart polling in `BrokerApi.scala`).
  */
 export function waitUntil(scheduler: KafkaScheduler, done: () => boolean, deadline: number): Promise<boolean> {
   if (done()) return Promise.resolve(true)

@@ -1,37 +1,16 @@
-import type { KafkaNode } from '../../contract/index.js'
-/**
- * The order of a rolling restart that includes KRaft controllers, and when a controller may stop,
- * following Strimzi's KafkaRoller (reference modern-anchors.md, "Rolling restarts"): controllers
- * before brokers, and the active controller (the quorum leader) last, even if leadership moves
- * during the roll; a controller stops only while the other voters can still form a majority that
- * is caught up with the leader.
+/** When a KRaft controller may stop during a rolling restart, and when it has caught up again after its restart. */
+
+/*
+ * The rule of Strimzi's KafkaQuorumCheck
+ * (`cluster-operator/src/main/java/io/strimzi/operator/cluster/operator/resource/KafkaQuorumCheck.java`):
+ * a controller stops only while the other voters can still form a majority that is caught up with
+ * the leader; read from DescribeQuorum v2 (KIP-836's lastCaughtUpTimestamp).
  */
 
 /** The voters of the quorum as DescribeQuorum reports them (kafka/wire describe-quorum.ts). */
 export interface QuorumView {
   leaderId: number
   voters: ReadonlyArray<{ replicaId: number; lastCaughtUpTimestamp: number }>
-}
-
-/**
- * The planned order: controllers in id order with the leader moved last, then brokers in the order
- * given. `leaderId` undefined (quorum unknown): controllers in id order.
- */
-export function rollOrder(nodes: readonly KafkaNode[], leaderId?: number): KafkaNode[] {
-  const controllers = nodes.filter((n) => n.role === 'controller').sort((a, b) => a.id - b.id)
-  const brokers = nodes.filter((n) => n.role !== 'controller')
-  const leader = controllers.filter((c) => c.id === leaderId)
-  return [...controllers.filter((c) => c.id !== leaderId), ...leader, ...brokers]
-}
-
-/**
- * The next controller to restart of those still to do (`pending`, id order): the first that is not
- * the current leader; the leader only when it is the last one left. Asked again before each
- * controller, so a leader that moved during the roll is still rolled last.
- */
-export function nextController<T extends { id: number }>(pending: readonly T[], leaderId?: number): T | undefined {
-  const sorted = [...pending].sort((a, b) => a.id - b.id)
-  return sorted.find((c) => c.id !== leaderId) ?? sorted[0]
 }
 
 /** A voter counts as caught up when the leader saw it reach its log end within this many ms. */
