@@ -53,6 +53,12 @@ function readQuorum(scheduler: KafkaScheduler): Promise<QuorumDescription> {
   return describeRunningQuorum(scheduler.state, 'brokers-first', 3000)
 }
 
+/** A state the roll waits on: how to read it, and what to say when it cannot be read. */
+interface Source<T> {
+  read: () => Promise<T>
+  failed: string
+}
+
 /** Restarts nodes one at a time (see the module doc). Never throws for Kafka trouble: it waits, then times out. */
 export class KafkaRoller {
   constructor(
@@ -135,10 +141,10 @@ export class KafkaRoller {
     const label = `${what} waits before stopping`
     return (
       (node.role !== 'broker'
-        ? await this.untilQuorum(label, (q) => controllerBlockers(node.id, q), deadline)
+        ? await this.until(this.quorum, label, (q) => controllerBlockers(node.id, q), deadline)
         : undefined) ??
       (node.role !== 'controller'
-        ? await this.untilReplication(label, (s) => rollBlockers(node.id, s), deadline)
+        ? await this.until(this.replication, label, (s) => rollBlockers(node.id, s), deadline)
         : undefined)
     )
   }
@@ -147,7 +153,8 @@ export class KafkaRoller {
   private async untilCaughtUp(node: KafkaNode, what: string, deadline: number): Promise<string | undefined> {
     return (
       (node.role !== 'broker'
-        ? await this.untilQuorum(
+        ? await this.until(
+            this.quorum,
             `${what} started; waiting for it to catch up`,
             (q) => controllerCatchUpBlockers(node.id, q),
             deadline,
@@ -155,40 +162,23 @@ export class KafkaRoller {
         : undefined) ??
       (node.role === 'controller'
         ? undefined
-        : await this.untilReplication(`${what} started; waiting for replication`, catchUpBlockers, deadline))
+        : await this.until(this.replication, `${what} started; waiting for replication`, catchUpBlockers, deadline))
     )
   }
 
-  /** {@link pollUntilClear} over Kafka's replication state (partitions, ISR, reassignments). */
-  private untilReplication(
-    what: string,
-    blockers: (s: ReplicationSnapshot) => string[],
-    deadline: number,
-  ): Promise<string | undefined> {
-    return pollUntilClear(
-      () => readReplicationOf(this.scheduler),
-      'cannot read replication state from Kafka',
-      what,
-      blockers,
-      deadline,
-      this.o,
-    )
+  /** What the waits read: Kafka's replication state (partitions, ISR, reassignments), or the KRaft quorum. */
+  private readonly replication: Source<ReplicationSnapshot> = {
+    read: () => readReplicationOf(this.scheduler),
+    failed: 'cannot read replication state from Kafka',
+  }
+  private readonly quorum: Source<QuorumDescription> = {
+    read: () => readQuorum(this.scheduler),
+    failed: 'cannot describe the KRaft quorum',
   }
 
-  /** {@link pollUntilClear} over the KRaft quorum. */
-  private untilQuorum(
-    what: string,
-    blockers: (q: QuorumDescription) => string[],
-    deadline: number,
-  ): Promise<string | undefined> {
-    return pollUntilClear(
-      () => readQuorum(this.scheduler),
-      'cannot describe the KRaft quorum',
-      what,
-      blockers,
-      deadline,
-      this.o,
-    )
+  /** {@link pollUntilClear} over one source. */
+  private until<T>(source: Source<T>, what: string, blockers: (s: T) => string[], deadline: number) {
+    return pollUntilClear(source.read, source.failed, what, blockers, deadline, this.o)
   }
 
   /** The answer of a roll stopped by a timeout: `<role> <id> timeout on <phase>[: <why>]`. */
