@@ -1,6 +1,9 @@
-/** Id minting: the master id, and framework, agent and offer ids as Mesos forms them. */
+/** The master's identity: its id, the Mesos version it reports, and framework, agent and offer ids as Mesos forms them. */
 
 import { randomUUID } from 'node:crypto'
+
+/** The Mesos version this master reports (MasterInfo, `/master/state`, GET_VERSION): Mesos's last release. */
+export const MESOS_VERSION = '1.11.0'
 
 /**
  * Id minting as Mesos: master id is a random UUID; frameworks `<masterId>-<4-digit counter>`,

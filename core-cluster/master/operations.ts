@@ -204,6 +204,26 @@ export function destroy(
   return { consumed, produced }
 }
 
+/** The four resource operations, by their Offer.Operation type. */
+export type ResourceOperation = 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY'
+
+/**
+ * One resource operation of either origin, an ACCEPT's Offer.Operation or an operator call
+ * (RESERVE_RESOURCES, UNRESERVE_RESOURCES, CREATE_VOLUMES, DESTROY_VOLUMES): `resources` are the
+ * operation's resources (RESERVE, UNRESERVE) or volumes (CREATE, DESTROY).
+ */
+export function convert(
+  kind: ResourceOperation,
+  ctx: OperationContext,
+  offered: readonly Resource[],
+  resources: readonly Resource[] | undefined,
+): Conversion {
+  if (kind === 'RESERVE') return reserve(ctx, offered, resources)
+  if (kind === 'UNRESERVE') return unreserve(ctx, offered, resources)
+  if (kind === 'CREATE') return create(ctx, offered, resources)
+  return destroy(ctx, offered, resources)
+}
+
 /** `resources - consumed + produced`. */
 export function applyConversion(
   resources: readonly Resource[],

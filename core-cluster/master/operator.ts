@@ -2,6 +2,7 @@
 
 import type { Resource } from '../proto/index.js'
 import { CallError } from './errors.js'
+import { MESOS_VERSION } from './ids.js'
 import type { Master } from './master.js'
 import { parseQuotaConfigs } from './quota.js'
 
@@ -29,7 +30,7 @@ export function operatorCall(master: Master, call: unknown): object | undefined 
     case 'GET_HEALTH':
       return { type, get_health: { healthy: true } }
     case 'GET_VERSION':
-      return { type, get_version: { version_info: { version: '1.11.0' } } }
+      return { type, get_version: { version_info: { version: MESOS_VERSION } } }
     case 'GET_AGENTS':
       return { type, get_agents: getAgents(view()) }
     case 'GET_FRAMEWORKS':

@@ -1,9 +1,17 @@
-/** Role weights: the `--weights` flag of the master. */
-
-import { validateRoleName } from './allocator/index.js'
+/** Role weights on the master: the `--weights` flag, GET_WEIGHTS, UPDATE_WEIGHTS, and recovery from the registry. */
 
 /**
- * Parses a weights text as Mesos's `--weights` (`docs/weights.md`, `docs/configuration/master.md`):
+ * As Mesos's `src/master/weights_handler.cpp` and `docs/weights.md`: a role's weight divides its
+ * dominant share, so a role weighing 3 gets three times the resources of a role weighing 1. Roles
+ * not listed weigh 1. UPDATE_WEIGHTS is all or nothing.
+ */
+
+import type { Logger } from 'pino'
+import { validateRoleName } from './allocator/index.js'
+import { CallError } from './errors.js'
+
+/**
+ * Parses a weights text as Mesos's `--weights` (`docs/configuration/master.md`):
  * `role=weight[,role=weight...]`, weights > 0.
  * @throws Error naming the bad entry
  */
@@ -22,4 +30,75 @@ export function parseWeights(text: string): Map<string, number> {
     out.set(m[1], w)
   }
   return out
+}
+
+/** One role's weight, as GET_WEIGHTS and the registry show it. */
+export interface WeightInfo {
+  role: string
+  weight: number
+}
+
+/** What the weights handler needs of the rest of the master. */
+export interface WeightsDeps {
+  log: Logger
+  /** Registry hook (HA): called after UPDATE_WEIGHTS with every weight. */
+  onWeightsUpdated?: (weights: WeightInfo[]) => void | Promise<void>
+  scheduleAllocation(): void
+}
+
+/** The roles' weights: `--weights` first, then UPDATE_WEIGHTS and the registry. */
+export class WeightsHandler {
+  private readonly weights: Map<string, number>
+
+  constructor(
+    initial: ReadonlyMap<string, number> | undefined,
+    private readonly deps: WeightsDeps,
+  ) {
+    this.weights = new Map(initial ?? [])
+  }
+
+  /** role → weight, for the allocator and the views (roles not listed weigh 1). */
+  get byRole(): ReadonlyMap<string, number> {
+    return this.weights
+  }
+
+  /** GET_WEIGHTS: every weight set by `--weights` or UPDATE_WEIGHTS, by role name. */
+  get(): WeightInfo[] {
+    return [...this.weights].map(([role, weight]) => ({ role, weight })).sort((a, b) => a.role.localeCompare(b.role))
+  }
+
+  /**
+   * UPDATE_WEIGHTS: all or nothing; each weight must be a number above 0 and each role a valid role
+   * name. Triggers an allocation run.
+   * @throws CallError 400 naming the bad entry
+   */
+  update(infos: ReadonlyArray<{ role?: string; weight?: number }>): void {
+    const next = new Map<string, number>()
+    for (const info of infos) {
+      const role = info.role
+      if (role === undefined)
+        throw new CallError(400, "Failed to validate master::Call: 'weight_infos' entry is missing 'role'")
+      const problem = validateRoleName(role)
+      if (problem) throw new CallError(400, `Failed to validate master::Call: ${problem}`)
+      const w = info.weight
+      if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0)
+        throw new CallError(
+          400,
+          `Failed to validate master::Call: weight of role '${role}' must be a number above 0, got ${JSON.stringify(w)}`,
+        )
+      next.set(role, w)
+    }
+    for (const [role, w] of next) this.weights.set(role, w)
+    this.deps.log.info({ weights: Object.fromEntries(next) }, 'role weights updated')
+    void this.deps.onWeightsUpdated?.(this.get())
+    this.deps.scheduleAllocation()
+  }
+
+  /** Weights read back from the HA registry after an election; they replace `--weights` role by role. */
+  recover(weights: ReadonlyArray<WeightInfo>): void {
+    for (const { role, weight } of weights)
+      if (validateRoleName(role) === undefined && weight > 0) this.weights.set(role, weight)
+    this.deps.log.info({ weights: Object.fromEntries(this.weights) }, 'recovered role weights from the registry')
+    this.deps.scheduleAllocation()
+  }
 }
