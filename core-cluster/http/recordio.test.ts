@@ -1,6 +1,7 @@
 /** RecordIO framing tests: the wire form, any chunking, and malformed streams. */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
+import { KmError } from '../../errors/index.js'
 import { encodeRecord, RecordIODecoder, RecordIOError } from './recordio.js'
 
 /** Splits a buffer at the given cut points (any split must decode the same). */
@@ -45,4 +46,10 @@ describe('RecordIO', () => {
       expect(() => new RecordIODecoder().push(Buffer.from(text))).toThrow(RecordIOError)
     },
   )
+
+  test('RecordIOError is a KmError with code KM_ERR_RECORDIO', () => {
+    const e = new RecordIOError('bad record length prefix')
+    expect(e).toBeInstanceOf(KmError)
+    expect(e.code).toBe('KM_ERR_RECORDIO')
+  })
 })

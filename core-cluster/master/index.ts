@@ -1,17 +1,6 @@
-/** The master's public face: starting a master, its HTTP app, and the allocator pieces the CLI, tests and bench use. */
+/** The master's public face: starting a master, the Master itself, the `--weights` flag, and the allocator the bench measures. */
 
-export {
-  type AllocatorAgent,
-  type AllocatorFramework,
-  allocate,
-  dominantShare,
-  MIN_ALLOCATABLE,
-  offerableTo,
-  validateRoleName,
-} from './allocator/index.js'
-export { CallError } from './errors.js'
-export { OfferFilters } from './filters.js'
+export { type AllocatorAgent, type AllocatorFramework, allocate } from './allocator/index.js'
 export { Master, type MasterOptions } from './master.js'
-export { operatorCall } from './operator.js'
-export { createMasterApp, type RunningMaster, startMaster } from './server.js'
+export { type RunningMaster, startMaster } from './server.js'
 export { parseWeights } from './weights.js'

@@ -13,7 +13,7 @@ import {
   subtractResources,
   toPreRefinement,
 } from '../proto/index.js'
-import { offerableTo } from './allocator/index.js'
+import { offerableTo } from './allocator/roles.js'
 import {
   applyCheckpointed,
   applyConversion,

@@ -1,5 +1,6 @@
 /** The codec's tests: JSON and protobuf round trips, Mesos's JSON rules, content negotiation, resource arithmetic. */
 import { describe, expect, test } from 'vitest'
+import { KmError } from '../../errors/index.js'
 import {
   acceptedContentType,
   CodecError,
@@ -10,7 +11,7 @@ import {
   PROTOBUF_TYPE,
   requestContentType,
 } from './codec.js'
-import { addResources, containsResources, parseResources, subtractResources } from './resources.js'
+import { addResources, containsResources, parseResources, ResourceParseError, subtractResources } from './resources.js'
 import type { scheduler } from './types.js'
 
 describe('codec: Mesos JSON and protobuf', () => {
@@ -54,6 +55,14 @@ describe('codec: Mesos JSON and protobuf', () => {
 
   test('bad JSON is a CodecError', () => {
     expect(() => decode('mesos.v1.scheduler.Call', Buffer.from('{nope'), JSON_TYPE)).toThrow(CodecError)
+  })
+
+  test('CodecError and ResourceParseError are KmErrors with their stable codes', () => {
+    const decodeError = new CodecError('Failed to parse JSON')
+    expect(decodeError).toBeInstanceOf(KmError)
+    expect([decodeError.code, decodeError.status]).toEqual(['KM_ERR_DECODE', 400])
+    expect(() => parseResources('cpus')).toThrow(ResourceParseError)
+    expect(new ResourceParseError('x').code).toBe('KM_ERR_RESOURCES')
   })
 
   test('bytes fields travel as base64 in JSON', () => {

@@ -1,14 +1,5 @@
-/** The allocator's public face: one allocation run, the role rules and the DRF arithmetic the master uses. */
+/** The allocator's public face: one allocation run, its inputs, and the role rules the master checks calls with. */
 
 export { allocate } from './allocate.js'
-export type {
-  AllocationRun,
-  AllocatorAgent,
-  AllocatorFramework,
-  CpusMem,
-  Grants,
-  IsFiltered,
-  RoleQuota,
-} from './interface.js'
-export { offerableTo, roleMayUse, validateRoleName } from './roles.js'
-export { dominantShare, MIN_ALLOCATABLE } from './share.js'
+export type { AllocatorAgent, AllocatorFramework, CpusMem, RoleQuota } from './interface.js'
+export { roleMayUse, validateRoleName } from './roles.js'
