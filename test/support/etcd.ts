@@ -1,5 +1,5 @@
-/** A single-member etcd for tests (the one `kafka-mesos local` starts), for tests outside cli/. */
+/** A single-member etcd for tests (the one `kafka-mesos local` starts), for tests outside core-cluster/. */
 
-// One implementation for `kafka-mesos local` and the tests; scheduler/ and core-cluster/ tests reach it
-// here so that they do not import cli/ themselves.
-export { type EtcdProcess, startEtcd } from '../../cli/daemon/etcd-process.js'
+// One implementation, core-cluster/etcd, for `kafka-mesos local` and the tests; tests reach it here or
+// through core-cluster/etcd/index.ts, never through cli/.
+export { type EtcdProcess, startEtcd } from '../../core-cluster/etcd/index.js'
