@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pino } from 'pino'
-import { LocalCluster } from '../cli/daemon/local-cluster.js'
+import { LocalCluster } from '../cli/daemon/index.js'
 import { SchedulerClient } from '../core-cluster/client/index.js'
 
 const ms = (t: number) => `${Math.round(t)} ms`
