@@ -1,3 +1,5 @@
+/** Vitest's projects: unit tests beside the code, end-to-end tests in test/e2e one file at a time. */
+
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({

@@ -1,10 +1,10 @@
+/** `npm run bench`: the cluster core at scale (allocation, agent registration, master failover), printed as a table. */
+
 /**
- * `npm run bench`: the cluster core at scale, printed as a table.
- *
  * - One allocation cycle of the master with 10,000 agents and 1,000 frameworks (every agent free,
  *   so each cycle makes 10,000 offers, batched into one OFFERS event per framework, JSON-encoded and
  *   written to each framework's stream). Mesos's published figure for the same shape is 1.06 s per
- *   cycle (HierarchicalAllocator_BENCHMARK_Test.DeclineOffers, commit 6ef0df9, mesos-api.md §5).
+ *   cycle (HierarchicalAllocator_BENCHMARK_Test.DeclineOffers, commit 6ef0df9, Mesos `src/tests/hierarchical_allocator_tests.cpp`).
  *   Between rounds the frameworks DECLINE every offer (refuse_seconds 0) through the scheduler-call
  *   path, which is timed too.
  * - The DRF allocator function alone on the same shape.

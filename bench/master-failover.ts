@@ -1,3 +1,5 @@
+/** The master-failover benchmark: a real etcd and 3 masters, the leader killed, timed until the cluster is whole again. */
+
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,7 +24,8 @@ function haveEtcd(): boolean {
  * Master failover time: a real etcd, 3 master processes, 3 agents and one framework (our v1
  * scheduler client). The leading master is killed with SIGKILL; timed until a new leader is elected,
  * the framework has re-subscribed to it, and every agent has re-registered. Mesos's published figure
- * is 4–8 s (mesos-api.md §4). Most of ours is the 2 s etcd lease running out.
+ * is 4–8 s (Hindman et al., "Mesos: A Platform for Fine-Grained Resource Sharing in the Data Center",
+ * NSDI 2011, §6.6 failure recovery). Most of ours is the etcd election lease running out.
  */
 export async function masterFailover(rows: string[][]): Promise<void> {
   const label = 'master failover (leader killed → framework and 3 agents back, real etcd, 3 masters)'
