@@ -1,4 +1,4 @@
 export { createApi } from './api/index.js'
-export { KafkaScheduler, nodeIdFromTaskId, type OfferDecision, type SchedulerOptions } from './framework/index.js'
+export { KafkaScheduler, type SchedulerOptions } from './framework/index.js'
 export { type RunningScheduler, startScheduler } from './server.js'
 export { FileStateStore, openStore, type StateStore, StorageError } from './storage/index.js'

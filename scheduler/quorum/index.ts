@@ -16,10 +16,13 @@ export { type QuorumChangeContext, QuorumChanger } from './changer.js'
 export { controllerPlacementConflict, RACK_PREFERENCE_MS } from './controller-placement.js'
 export { type ControllerResources, newController, newControllers } from './controllers.js'
 export { describeRunningQuorum, type QuorumContactOrder, quorumContacts } from './describe.js'
+export { type FormatMode, formatMode } from './format-mode.js'
 export { type GangPlacement, initialControllersList, offerRack, placeGang } from './gang.js'
 export { quorumStopProblem } from './guard.js'
+export { QuorumKeeper, type QuorumSettings } from './keeper.js'
 export {
   bootstrapServers,
+  brokerQuorum,
   brokersWaitFor,
   controllerEndpoint,
   QUORUM_SIZES,

@@ -61,3 +61,8 @@ export function brokersWaitFor(all: readonly KafkaNode[]): string | undefined {
     return `waiting for the KRaft quorum: ${running} of ${controllers.length} controllers running, ${majority} needed`
   return undefined
 }
+
+/** `controller.quorum.bootstrap.servers` for brokers once they may start (see {@link brokersWaitFor}), else undefined. */
+export function brokerQuorum(voters: readonly KafkaNode[]): string | undefined {
+  return brokersWaitFor(voters) ? undefined : bootstrapServers(voters)
+}

@@ -1,3 +1,5 @@
+/** `--volume` placement: only an offer holding the persistent volume is accepted, and the task takes it exactly as offered. */
+
 /**
  * `--volume` in the scheduler (mesos/kafka §8.3/§8.4): a broker asks for a pre-reserved persistent
  * volume; only an offer holding it is accepted, and the task takes that disk resource exactly as
@@ -14,9 +16,9 @@ import {
   type Resource,
   type TaskInfo,
 } from '../../core-cluster/proto/index.js'
-import { createApi } from '../api/app.js'
+import { createApi } from '../api/index.js'
+import { newNode } from '../brokers/index.js'
 import { offlineScheduler } from '../framework/scheduler.test-support.js'
-import { newNode } from './broker.js'
 
 const volume: Resource = {
   name: 'disk',

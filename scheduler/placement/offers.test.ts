@@ -1,3 +1,5 @@
+/** Offer handling with constraints and maintenance: which node an offer launches, what broker list says while one waits, and inverse offers. */
+
 /**
  * The scheduler's offer handling and REST API with constraints (mesos/kafka §5, §8.4), on a
  * KafkaScheduler whose master client is a recording fake (unit test: no processes).
@@ -5,9 +7,9 @@
 import pino from 'pino'
 import { describe, expect, test } from 'vitest'
 import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
-import { createApi } from '../api/app.js'
+import { createApi } from '../api/index.js'
+import { newNode } from '../brokers/index.js'
 import { offlineScheduler } from '../framework/scheduler.test-support.js'
-import { newNode } from './broker.js'
 
 function offer(i: number): Offer {
   return {

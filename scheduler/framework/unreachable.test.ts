@@ -1,7 +1,9 @@
+/** Tasks on unreachable agents (PARTITION_AWARE): kept and not restarted while the agent may return, placed elsewhere after the stickiness period, the old task killed when its agent returns. */
+
 import { describe, expect, test } from 'vitest'
 import { type Offer, parseResources, type TaskStatus } from '../../core-cluster/proto/index.js'
-import { offlineScheduler } from '../framework/scheduler.test-support.js'
-import { newNode } from './broker.js'
+import { newNode } from '../brokers/index.js'
+import { offlineScheduler } from './scheduler.test-support.js'
 
 const STICKY_MS = 600
 

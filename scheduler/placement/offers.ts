@@ -1,0 +1,154 @@
+/** The offer handler: offers in, ACCEPT with a LAUNCH or DECLINE out; a new quorum placed as a gang from held offers. */
+
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { KafkaNode } from '../../contract/index.js'
+import type { Offer, scheduler } from '../../core-cluster/proto/index.js'
+import type { Fit, LastDecline } from '../brokers/index.js'
+import { initialControllersList, placeGang, quorumPlaced, voterNodes } from '../quorum/index.js'
+import type { SchedulerState } from '../storage/index.js'
+import { HeldOffers } from './held-offers.js'
+import { recordLaunch } from './launch.js'
+import { decideOffer } from './offer-decision.js'
+import { startableNodes } from './startable.js'
+import { buildTaskInfo, type TaskSettings } from './task-info.js'
+
+/** One line of what the scheduler decided for an offer, for logs and tests. */
+export interface OfferDecision {
+  offerId: string
+  hostname: string
+  launched?: { nodeId: number; role: string; port: number }
+  declined?: { refuseSeconds: number; reasons: string[] }
+}
+
+/** What the offer handler needs from the scheduler. */
+export interface PlacementContext {
+  readonly state: SchedulerState
+  /** node id → why its last offer was declined (in memory, for `broker list`) */
+  readonly waiting: Map<number, LastDecline>
+  readonly settings: TaskSettings
+  readonly log: Logger
+  /** sends a call to the master; false when it could not be sent */
+  tryCall(call: Omit<scheduler.Call, 'framework_id'>): Promise<boolean>
+  /** creates the KRaft quorum the first time a broker is active, keeps its controllers active (quorum/keeper.ts) */
+  ensureQuorum(): void
+}
+
+/**
+ * Places nodes on offers, as mesos/kafka's `BrokerLifecycleManager.tryLaunchBrokers`
+ * (`src/scala/main/ly/stealth/mesos/kafka/scheduler/BrokerLifecycleManager.scala`): each offer
+ * launches the first startable node it fits (offer-decision.ts) or is declined. A quorum that is
+ * not placed yet is placed first, as a gang: offers are held until every voter has a host of its own
+ * (issue 7; quorum/gang.ts), then all voters launch with the same `--initial-controllers` voter set.
+ */
+export class OfferPlacer {
+  private readonly held = new HeldOffers()
+
+  constructor(private readonly ctx: PlacementContext) {}
+
+  /** Handles one batch of offers: the gang first, then one node per remaining offer. */
+  async place(offers: Offer[]): Promise<void> {
+    const rest = await this.placeQuorum(offers)
+    for (const offer of rest) {
+      const decision = await this.handleOffer(offer)
+      if (decision.launched)
+        this.ctx.log.info({ ...decision.launched, host: decision.hostname }, 'accepted offer: launching node')
+      else this.ctx.log.debug({ host: decision.hostname, ...decision.declined }, 'declined offer')
+    }
+  }
+
+  /** Tries every startable node against one offer; launches the first that fits, else declines. */
+  async handleOffer(offer: Offer): Promise<OfferDecision> {
+    const verdict = decideOffer(offer, this.ctx.state, this.ctx.waiting, () => {
+      this.ctx.ensureQuorum()
+      return startableNodes(this.ctx.state)
+    })
+    if ('launch' in verdict) {
+      const { node, fit } = verdict.launch
+      await this.launch(node, offer, fit)
+      return {
+        offerId: offer.id.value,
+        hostname: offer.hostname,
+        launched: { nodeId: node.id, role: node.role, port: fit.port },
+      }
+    }
+    await this.ctx.tryCall({
+      type: 'DECLINE',
+      decline: { offer_ids: [offer.id], filters: { refuse_seconds: verdict.decline.refuseSeconds } },
+    })
+    return { offerId: offer.id.value, hostname: offer.hostname, declined: verdict.decline }
+  }
+
+  /** The master took an offer back. */
+  rescind(offerId: string): void {
+    this.held.rescind(offerId)
+  }
+
+  /** The subscription ended: held offers die with it. */
+  disconnected(): void {
+    this.held.drop()
+  }
+
+  /**
+   * Places a new quorum as a gang: holds offers until every voter has a host of its own and a port,
+   * then launches them all with the same `--initial-controllers` voter set (KIP-853). Held offers
+   * are declined after QUORUM_HOLD_MS if no placement appears. Returns the offers left over.
+   */
+  private async placeQuorum(offers: Offer[]): Promise<Offer[]> {
+    const { ctx } = this
+    ctx.ensureQuorum()
+    const controllers = voterNodes(ctx.state)
+    if (controllers.length === 0 || quorumPlaced(controllers) || !controllers.every((c) => c.active)) return offers
+    const pool = [...this.held.take(), ...offers]
+    const placed = placeGang(controllers, pool)
+    if (typeof placed === 'string') {
+      ctx.log.info({ reason: placed, offers: pool.length }, 'holding offers for the KRaft quorum')
+      for (const c of controllers) ctx.waiting.set(c.id, { reason: placed, hostname: '', time: Date.now() })
+      this.held.hold(pool, (held) => void this.release(held))
+      return []
+    }
+    this.held.placed()
+    for (const p of placed) {
+      if (p.node.role === 'broker,controller') p.node.controllerPort = p.fit.controllerPort
+      else p.node.port = { start: p.fit.port, end: p.fit.port }
+      p.node.stickiness.hostname = p.offer.hostname
+    }
+    ctx.state.initialControllers = initialControllersList(placed)
+    ctx.log.info({ voters: ctx.state.initialControllers }, 'KRaft quorum placed: launching every voter')
+    for (const p of placed) await this.launch(p.node, p.offer, p.fit)
+    const used = new Set(placed.map((p) => p.offer.id.value))
+    return pool.filter((o) => !used.has(o.id.value))
+  }
+
+  /** No quorum placement appeared while offers were held: they are declined briefly. */
+  private async release(held: Offer[]): Promise<void> {
+    if (held.length === 0) return
+    this.ctx.log.info({ offers: held.length }, 'no quorum placement yet: declining held offers briefly')
+    await this.ctx.tryCall({
+      type: 'DECLINE',
+      decline: { offer_ids: held.map((o) => o.id), filters: { refuse_seconds: 2 } },
+    })
+  }
+
+  /** Launches a node on an offer: builds its TaskInfo, records the task on the node, ACCEPTs with a LAUNCH. */
+  private async launch(node: KafkaNode, offer: Offer, fit: Fit): Promise<void> {
+    this.ctx.waiting.delete(node.id)
+    const task = buildTaskInfo({
+      node,
+      offer,
+      fit,
+      state: this.ctx.state,
+      settings: this.ctx.settings,
+      uuid: randomUUID(),
+    })
+    recordLaunch(node, offer, fit, task)
+    await this.ctx.tryCall({
+      type: 'ACCEPT',
+      accept: {
+        offer_ids: [offer.id],
+        operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }],
+        filters: { refuse_seconds: 1 },
+      },
+    })
+  }
+}
