@@ -1,8 +1,11 @@
+/** An offline KafkaScheduler for unit tests: state in memory, a master client that records every call. */
+
 /**
  * Test support (not a test file): a KafkaScheduler that talks to nobody. Its state lives in memory,
  * and its master client is a fake that records every call and answers it as sent.
  */
 import { pino } from 'pino'
+import type { KafkaNode } from '../../contract/index.js'
 import { newNode } from '../brokers/index.js'
 import { MemoryOpsLog, type SchedulerState } from '../storage/index.js'
 import { KafkaScheduler } from './kafka-scheduler.js'
@@ -55,21 +58,24 @@ export function offlineScheduler(opts: { runningController?: boolean; clusterId?
     },
     stop: () => undefined,
   }
-  if (opts.runningController ?? true) {
-    const ctl = newNode(1_000_000, 'controller')
-    ctl.active = true
-    ctl.stickiness.hostname = '127.0.1.1'
-    ctl.port = { start: 30000, end: 30000 }
-    ctl.task = {
-      id: 'kafka-controller-1000000-x',
-      slaveId: 'a1',
-      executorId: 'e',
-      hostname: '127.0.1.1',
-      endpoint: '127.0.1.1:30000',
-      attributes: { rack: 'r1' },
-      state: 'running',
-    }
-    s.state.controllers.push(ctl)
-  }
+  if (opts.runningController ?? true) s.state.controllers.push(runningController())
   return { s, calls }
+}
+
+/** A placed, running KRaft controller: node 1000000 on 127.0.1.1:30000, agent a1, rack r1. */
+export function runningController(): KafkaNode {
+  const ctl = newNode(1_000_000, 'controller')
+  ctl.active = true
+  ctl.stickiness.hostname = '127.0.1.1'
+  ctl.port = { start: 30000, end: 30000 }
+  ctl.task = {
+    id: 'kafka-controller-1000000-x',
+    slaveId: 'a1',
+    executorId: 'e',
+    hostname: '127.0.1.1',
+    endpoint: '127.0.1.1:30000',
+    attributes: { rack: 'r1' },
+    state: 'running',
+  }
+  return ctl
 }

@@ -5,6 +5,7 @@ import { describe, expect } from 'vitest'
 import { decodeTaskData, type KafkaNode, type NodeRole } from '../../contract/index.js'
 import { type Offer, type Resource, rangesOf, scalarSum } from '../../core-cluster/proto/index.js'
 import { isFit, matchOffer, newNode } from '../brokers/index.js'
+import { runningController } from '../framework/scheduler.test-support.js'
 import type { SchedulerState } from '../storage/index.js'
 import { nodeIdFromTaskId } from './task-id.js'
 import { buildTaskInfo, type TaskSettings } from './task-info.js'
@@ -19,19 +20,7 @@ const settings: TaskSettings = {
 
 /** A cluster with one placed, running controller, so brokers may start. */
 function cluster(node: KafkaNode): SchedulerState {
-  const ctl = newNode(1_000_000, 'controller')
-  ctl.active = true
-  ctl.stickiness.hostname = 'c1'
-  ctl.port = { start: 30000, end: 30000 }
-  ctl.task = {
-    id: 't',
-    slaveId: 'a0',
-    executorId: 'e',
-    hostname: 'c1',
-    endpoint: 'c1:30000',
-    attributes: {},
-    state: 'running',
-  }
+  const ctl = runningController()
   return {
     kind: 'kafka-mesos-state',
     version: 1,
