@@ -1,2 +1,3 @@
-export { createApi, DEFAULT_WAIT_MS } from './app.js'
-export { ApiError, NodeParamsSchema, readParams, StartStopSchema, validate } from './params.js'
+/** Public face of the REST API: the hono app the scheduler serves. */
+
+export { createApi } from './app.js'

@@ -6,11 +6,11 @@ import { Hono } from 'hono'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import type { KafkaNode } from '../../contract/index.js'
+import { KmError } from '../../errors/index.js'
 import { newNode } from '../brokers/index.js'
 import type { KafkaScheduler } from '../framework/index.js'
 import type { RequestBody, RequestOutcome } from '../observe/index.js'
 import { registerObserveRoutes } from './observe.js'
-import { ApiError } from './params.js'
 
 function running(id: number, role: 'broker' | 'controller' = 'broker'): KafkaNode {
   const n = newNode(id, role)
@@ -43,7 +43,8 @@ function api(nodes: KafkaNode[], answer: (n: KafkaNode, body: RequestBody) => Re
   } as unknown as KafkaScheduler
   const app = new Hono()
   app.onError((e, c) =>
-    e instanceof ApiError ? c.json({ error: e.message, code: e.code }, e.status) : c.json({ error: String(e) }, 500),
+    // as app.ts answers: bad params (ApiError) and domain refusals are KmErrors
+    e instanceof KmError ? c.json(e.toJSON(), e.status) : c.json({ error: String(e) }, 500),
   )
   registerObserveRoutes(app, scheduler, pino({ level: 'silent' }))
   return async (path: string) => {

@@ -1,7 +1,9 @@
+/** The quota routes: `quota list` and `quota set`, each parsing its params and calling one kafka/ QuotaCommands method. */
+
 /**
- * Quota routes, mesos/kafka's paths, params and JSON shape (reference kafka-mesos.md §2.4), carried
- * out through Kafka's client-quota API (scheduler/kafka/quotas.ts) and extended to users and
- * `request_percentage`:
+ * Quota routes, mesos/kafka's paths, params and JSON shape
+ * (`src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/QuotaApi.scala`), carried out through
+ * Kafka's client-quota API (kafka/quota-commands.ts) and extended to users and `request_percentage`:
  *
  * - `GET|POST /api/quota/list` `entityType` (`clients` default, or `users`), `entity` (one entity,
  *   optional; `<default>` the default one) → `{"<entity>":{"producer_byte_rate":N,"consumer_byte_rate":M,"request_percentage":P}}`,
@@ -23,12 +25,9 @@ import {
   DEFAULT_ENTITY,
   KafkaWireError,
   kafkaAdmin,
-  listQuotas,
   NoBrokersError,
   QUOTA_ENTITY_TYPES,
-  QUOTA_KEYS,
-  type QuotaKey,
-  setQuotas,
+  QuotaCommands,
   WireError,
 } from '../kafka/index.js'
 import { ApiError, readParams, validate } from './params.js'
@@ -93,11 +92,7 @@ function toApiError(e: unknown): unknown {
 
 /** Registers `/api/quota/list` and `/api/quota/set` (see the module comment). */
 export function registerQuotaRoutes(app: Hono, scheduler: KafkaScheduler, log: Logger): void {
-  const endpoints = () => {
-    const eps = kafkaAdmin(scheduler).endpoints()
-    if (eps.length === 0) throw new NoBrokersError()
-    return eps
-  }
+  const quotas = new QuotaCommands(kafkaAdmin(scheduler), log)
   const handle = (fn: (c: Context, params: Record<string, string>) => Promise<Response>) => async (c: Context) => {
     try {
       return await fn(c, await readParams(c))
@@ -111,29 +106,12 @@ export function registerQuotaRoutes(app: Hono, scheduler: KafkaScheduler, log: L
     '/api/quota/list',
     handle(async (c, params) => {
       const p = validate(QuotaListSchema, params)
-      return c.json(await listQuotas(endpoints(), p.entityType, p.entity))
+      return c.json(await quotas.list(p.entityType, p.entity))
     }),
   )
 
   app.post(
     '/api/quota/set',
-    handle(async (c, params) => {
-      const p = validate(QuotaSetSchema, params)
-      const changes: Partial<Record<QuotaKey, number | null>> = {}
-      for (const [param, key] of Object.entries(QUOTA_KEYS) as Array<[keyof typeof QUOTA_KEYS, QuotaKey]>) {
-        if (p[param] !== undefined) changes[key] = p[param]
-      }
-      if (Object.keys(changes).length === 0)
-        throw new ApiError(
-          400,
-          'producerByteRate, consumerByteRate, requestPercentage: invalid quotas: give at least one, such as producerByteRate=1048576',
-        )
-      const result = await setQuotas(endpoints(), p.entityType, p.entity, changes)
-      log.info(
-        { entityType: p.entityType, entity: p.entity, changes, now: result[p.entity] ?? {} },
-        'client quotas changed',
-      )
-      return c.json(result)
-    }),
+    handle(async (c, params) => c.json(await quotas.set(validate(QuotaSetSchema, params)))),
   )
 }

@@ -1,6 +1,9 @@
+/** The topic and partition routes: each parses its params and calls one kafka/ TopicCommands method. */
+
 /**
  * Topic and partition routes of the REST API, mesos/kafka's paths, params and JSON shapes
- * (reference kafka-mesos.md §2.3, §2.4), carried out through Kafka's Admin API:
+ * (`src/scala/main/ly/stealth/mesos/kafka/scheduler/http/api/TopicApi.scala`, `PartitionApi.scala`),
+ * carried out through Kafka's Admin API (kafka/topic-commands.ts):
  *
  * - `GET|POST /api/topic/list` `topic` (expr, default `*`) → `{"topics":[Topic]}`
  * - `POST /api/topic/add` `topic`, `broker` (`*`), `partitions` (1), `replicas` (1),
@@ -21,27 +24,19 @@
  */
 
 import type { Context, Hono } from 'hono'
-import type { Admin } from 'kafkajs'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { parseMap, parsePeriod, ValueError } from '../../contract/index.js'
-import { ExprError, interleaveByAttributes } from '../brokers/index.js'
+import { brokerRefs, ExprError } from '../brokers/index.js'
 import type { KafkaScheduler } from '../framework/index.js'
 import {
   AssignmentError,
-  addTopics,
-  deleteTopics,
-  describeTopics,
-  electPreferredLeaders,
   KafkaRequestError,
   KafkaWireError,
   kafkaAdmin,
   NoBrokersError,
-  partitionList,
-  Rebalancer,
-  resolveTopics,
+  TopicCommands,
   TopicExprError,
-  updateTopics,
   WireError,
 } from '../kafka/index.js'
 import { streamNdjson, wantsNdjson } from './ndjson.js'
@@ -58,7 +53,7 @@ const topicRequired = z
   .trim()
   .min(1, 'topic required: a topic expression such as t, a,b, logs-* or *')
 
-/** `topic/add` params (§2.3). */
+/** `topic/add` params (mesos/kafka's `TopicApi.scala`). */
 export const AddSchema = z.object({
   topic: topicRequired,
   broker: z.string().trim().min(1, 'broker: an id expression such as 0..2 or *[rack]').default('*'),
@@ -69,13 +64,13 @@ export const AddSchema = z.object({
   options: via((s) => parseMap(s, 'options')).default({}),
 })
 
-/** `topic/update` params (§2.3): options required ("" clears every override). */
+/** `topic/update` params: options required ("" clears every override). */
 export const UpdateSchema = z.object({
   topic: topicRequired,
   options: via((s) => parseMap(s, 'options')).optional(),
 })
 
-/** `topic/rebalance` params (§2.3) plus `dryRun`. */
+/** `topic/rebalance` params (mesos/kafka's) plus `dryRun`, `cancel`, `throttle`. */
 export const RebalanceSchema = z.object({
   topic: z.string().trim().optional(),
   broker: z.string().trim().min(1, 'broker: an id expression such as 0..3').default('*'),
@@ -125,8 +120,7 @@ function toApiError(e: unknown): unknown {
 
 /** Registers the topic and partition routes on `app` (see the module comment). */
 export function registerTopicRoutes(app: Hono, scheduler: KafkaScheduler, log: Logger): void {
-  const admin = () => kafkaAdmin(scheduler).get()
-  const rebalancer = new Rebalancer(log, admin)
+  const topics = new TopicCommands(kafkaAdmin(scheduler), () => brokerRefs(scheduler.state.brokers), log)
 
   /** Runs a handler; errors become API answers. */
   const handle = (fn: (c: Context, params: Record<string, string>) => Promise<Response>) => async (c: Context) => {
@@ -137,75 +131,15 @@ export function registerTopicRoutes(app: Hono, scheduler: KafkaScheduler, log: L
     }
   }
 
-  /**
-   * The brokers of a `--broker` expression in placement order (rack-interleaved by the filter's
-   * attributes, §4), restricted to brokers Kafka has registered: with the default `*` others are
-   * skipped; named ones that Kafka doesn't know are an error.
-   */
-  async function placementBrokers(a: Admin, expr: string): Promise<number[]> {
-    const refs = scheduler.state.brokers.map((b) => ({
-      id: b.id,
-      task: b.task ? { hostname: b.task.hostname, attributes: b.task.attributes } : null,
-    }))
-    const order = interleaveByAttributes(expr, refs)
-    const registered = new Set((await a.describeCluster()).brokers.map((b) => b.nodeId))
-    const unknown = order.filter((id) => !registered.has(id))
-    const out = order.filter((id) => registered.has(id))
-    if (unknown.length > 0 && expr.trim() !== '*') {
-      throw new ApiError(
-        400,
-        `broker: ${unknown.join(',')} ${unknown.length > 1 ? 'are' : 'is'} not running in Kafka (running: ${[...registered].sort((x, y) => x - y).join(',') || 'none'})`,
-        'KM_ERR_BROKER_NOT_RUNNING',
-      )
-    }
-    if (out.length === 0)
-      throw new ApiError(400, `broker: "${expr}" names no running broker`, 'KM_ERR_BROKER_NOT_RUNNING')
-    return out
-  }
-
   app.on(
     ['GET', 'POST'],
     '/api/topic/list',
-    handle(async (c, params) => {
-      const a = await admin()
-      const { names } = await resolveTopics(a, params.topic || '*', true)
-      return c.json({ topics: await describeTopics(a, names) })
-    }),
+    handle(async (c, params) => c.json({ topics: await topics.list(params.topic || '*') })),
   )
 
   app.post(
     '/api/topic/add',
-    handle(async (c, params) => {
-      const p = validate(AddSchema, params)
-      const a = await admin()
-      const { names, existing } = await resolveTopics(a, p.topic, false)
-      if (names.length === 0) throw new ApiError(400, `topic: "${p.topic}" names no topic`)
-      const brokers = await placementBrokers(a, p.broker)
-      const planned = await addTopics(
-        a,
-        {
-          names,
-          brokers,
-          partitions: p.partitions,
-          replicas: p.replicas,
-          fixedStartIndex: p.fixedStartIndex,
-          startPartitionId: p.startPartitionId,
-          options: p.options,
-        },
-        existing,
-      )
-      log.info(
-        {
-          topics: names,
-          brokers,
-          partitions: p.partitions,
-          replicas: p.replicas,
-          assignment: Object.fromEntries(planned),
-        },
-        'topics created',
-      )
-      return c.json({ topics: await describeTopics(a, names) })
-    }),
+    handle(async (c, params) => c.json({ topics: await topics.add(validate(AddSchema, params)) })),
   )
 
   app.post(
@@ -214,11 +148,7 @@ export function registerTopicRoutes(app: Hono, scheduler: KafkaScheduler, log: L
       const p = validate(UpdateSchema, params)
       if (p.options === undefined)
         throw new ApiError(400, 'options required: k=v,... (replaces the topic\'s config overrides; "" clears them)')
-      const a = await admin()
-      const { names, existing } = await resolveTopics(a, p.topic, false)
-      await updateTopics(a, names, p.options, existing)
-      log.info({ topics: names, options: p.options }, 'topic config overrides replaced')
-      return c.json({ topics: await describeTopics(a, names) })
+      return c.json({ topics: await topics.update(p.topic, p.options) })
     }),
   )
 
@@ -226,15 +156,7 @@ export function registerTopicRoutes(app: Hono, scheduler: KafkaScheduler, log: L
     '/api/topic/delete',
     handle(async (c, params) => {
       const p = validate(z.object({ topic: topicRequired }), params)
-      const a = await admin()
-      const { names, existing } = await resolveTopics(a, p.topic, false)
-      const before = await describeTopics(
-        a,
-        names.filter((n) => existing.has(n)),
-      )
-      await deleteTopics(a, names, existing)
-      log.info({ topics: names }, 'topics deleted')
-      return c.json({ topics: before })
+      return c.json({ topics: await topics.delete(p.topic) })
     }),
   )
 
@@ -242,40 +164,13 @@ export function registerTopicRoutes(app: Hono, scheduler: KafkaScheduler, log: L
     ['GET', 'POST'],
     '/api/topic/rebalance',
     handle(async (c, params) => {
-      const p = validate(RebalanceSchema, params)
-      const a = await admin()
-      if (p.cancel) {
-        if (p.topic && p.topic !== 'cancel')
-          throw new ApiError(400, 'cancel: cancels every running reassignment; leave out topic (or pass topic=cancel)')
-        return c.json(await rebalancer.cancel(a, kafkaAdmin(scheduler).endpoints()))
-      }
-      if (!p.topic || p.topic === 'status') return c.json(await rebalancer.status(a))
-      if (p.realign && p.startPartitionId !== -1)
-        throw new ApiError(400, 'startPartitionId is incompatible with realign')
-      const { names } = await resolveTopics(a, p.topic, true)
-      const brokers = await placementBrokers(a, p.broker)
-      const started = await rebalancer.start(a, {
-        topics: names,
-        brokers,
-        replicas: p.replicas,
-        fixedStartIndex: p.fixedStartIndex,
-        startPartitionId: p.startPartitionId,
-        realign: p.realign,
-        dryRun: p.dryRun,
-        throttleBytesPerSec: p.throttle === undefined ? undefined : p.throttle * 1024 * 1024,
+      const answer = await topics.rebalance(validate(RebalanceSchema, params))
+      if (typeof answer !== 'function') return c.json(answer)
+      if (!wantsNdjson(c)) return c.json(await answer())
+      return streamNdjson(c, log, answer, (e) => {
+        const err = toApiError(e)
+        return err instanceof ApiError ? { error: err.message, code: err.code } : undefined
       })
-      if (started.status !== 'started' || !p.timeout) return c.json(started)
-      const timeout = p.timeout
-      if (!wantsNdjson(c)) return c.json(await rebalancer.waitDone(a, timeout))
-      return streamNdjson(
-        c,
-        log,
-        (progress) => rebalancer.waitDone(a, timeout, progress),
-        (e) => {
-          const err = toApiError(e)
-          return err instanceof ApiError ? { error: err.message, code: err.code } : undefined
-        },
-      )
     }),
   )
 
@@ -283,18 +178,7 @@ export function registerTopicRoutes(app: Hono, scheduler: KafkaScheduler, log: L
     '/api/topic/elect-leaders',
     handle(async (c, params) => {
       const p = validate(z.object({ topic: topicRequired }), params)
-      const a = await admin()
-      const { names, existing } = await resolveTopics(a, p.topic, false)
-      const missing = names.filter((n) => !existing.has(n))
-      if (missing.length > 0)
-        throw new ApiError(400, `topic: topic(s) not found ${missing.join(',')}`, 'KM_ERR_NOT_FOUND')
-      if (names.length === 0) throw new ApiError(400, `topic: "${p.topic}" names no topic`)
-      const answer = await electPreferredLeaders(a, kafkaAdmin(scheduler).endpoints(), names)
-      log.info(
-        { topics: names, elected: answer.elected.length, notNeeded: answer.notNeeded.length, failed: answer.failed },
-        'preferred leader election',
-      )
-      return c.json(answer)
+      return c.json(await topics.electLeaders(p.topic))
     }),
   )
 
@@ -303,9 +187,7 @@ export function registerTopicRoutes(app: Hono, scheduler: KafkaScheduler, log: L
     '/api/partition/list',
     handle(async (c, params) => {
       if (!params.topic) throw new ApiError(400, 'topic: invalid topic expression: required, such as t, a,b or *')
-      const a = await admin()
-      const { names } = await resolveTopics(a, params.topic, true)
-      return c.json(await partitionList(a, names))
+      return c.json(await topics.partitions(params.topic))
     }),
   )
 }

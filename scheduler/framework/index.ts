@@ -2,4 +2,3 @@
 
 export { KafkaScheduler } from './kafka-scheduler.js'
 export type { SchedulerOptions } from './options.js'
-export { waitUntil } from './state-wait.js'

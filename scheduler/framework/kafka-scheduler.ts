@@ -16,6 +16,7 @@ import type { MasterCall } from './master-calls.js'
 import { OfferSuppression } from './offer-suppression.js'
 import type { SchedulerOptions } from './options.js'
 import { TaskReconciler } from './reconciliation.js'
+import { waitUntil } from './state-wait.js'
 import { freesHost, StatusUpdates } from './status-updates.js'
 
 /**
@@ -189,6 +190,14 @@ export class KafkaScheduler {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  /**
+   * Resolves true once `done()` holds, false at `deadline` (epoch ms); re-checked on every state
+   * change and every 100 ms (framework/state-wait.ts).
+   */
+  waitUntil(done: () => boolean, deadline: number): Promise<boolean> {
+    return waitUntil(this, done, deadline)
   }
 
   private notify(): void {

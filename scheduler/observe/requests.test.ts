@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeReply, decodeRequest, type ExecutorRequest, encodeMessage } from '../../contract/index.js'
-import { filterMetrics, parseFilters } from '../api/observe.js'
+import { filterMetrics, parseFilters } from './metrics.js'
 import { ExecutorRequests } from './requests.js'
 
 describe('ExecutorRequests', () => {

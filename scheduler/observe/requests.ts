@@ -1,3 +1,5 @@
+/** Requests to executors that wait for their reply (framework messages with a request id), and how each ended. */
+
 import { randomUUID } from 'node:crypto'
 import type { ExecutorReply, ExecutorRequest } from '../../contract/index.js'
 
@@ -19,7 +21,7 @@ interface Pending {
 }
 
 /**
- * Requests to executors that wait for their reply (mesos/kafka §8.7): each gets a fresh `requestId`;
+ * Requests to executors that wait for their reply (as mesos/kafka's `BrokerLogManager.scala`): each gets a fresh `requestId`;
  * a reply from the same executor with that id and type completes it; otherwise it ends as `timeout`.
  * Framework messages are unreliable, so a lost request or reply is just a timeout.
  */

@@ -22,7 +22,6 @@
 import type { KafkaNode, NodeJson } from '../../contract/index.js'
 import { nodeJson } from '../brokers/index.js'
 import type { KafkaScheduler } from '../framework/index.js'
-import { waitUntil } from '../framework/index.js'
 import { kafkaAdmin, type QuorumDescription } from '../kafka/index.js'
 import { describeRunningQuorum } from '../quorum/index.js'
 import { catchUpBlockers, type ReplicationSnapshot, readReplication, rollBlockers } from './availability.js'
@@ -119,11 +118,11 @@ export class KafkaRoller {
     }
     o.progress(`stopping ${what}`)
     await scheduler.deactivate([node], false)
-    if (!(await waitUntil(scheduler, () => !node.task, deadline))) return this.timeout(node, 'stop')
+    if (!(await scheduler.waitUntil(() => !node.task, deadline))) return this.timeout(node, 'stop')
     o.progress(`starting ${what}`)
     await scheduler.activate([node])
     if (
-      !(await waitUntil(scheduler, () => node.task?.state === 'running' || !node.active, deadline)) ||
+      !(await scheduler.waitUntil(() => node.task?.state === 'running' || !node.active, deadline)) ||
       node.task?.state !== 'running'
     )
       return this.timeout(node, 'start')

@@ -1,0 +1,10 @@
+/** Public face of the broker commands of the REST API: add, update, remove, clone, start, stop, list, and the scheduler's status. */
+
+export { addBrokers } from './add.js'
+export { cloneBrokers } from './clone.js'
+export { brokerJson, listBrokers, schedulerStatus } from './list.js'
+export { BrokerRefused } from './refused.js'
+export { removeBrokers } from './remove.js'
+export type { NodeSettings } from './settings.js'
+export { DEFAULT_WAIT_MS, type StartStopRequest, type StartStopResult, startOrStop } from './start-stop.js'
+export { updateBrokers } from './update.js'
