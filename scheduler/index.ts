@@ -1,4 +1,4 @@
-export { createApi } from './api/index.js'
-export { KafkaScheduler, type SchedulerOptions } from './framework/index.js'
-export { type RunningScheduler, startScheduler } from './server.js'
-export { FileStateStore, openStore, type StateStore, StorageError } from './storage/index.js'
+/** Public face of the broker scheduler: starting it (the `scheduler` command), and its state stores. */
+
+export { startScheduler } from './server.js'
+export { openStore, StorageError } from './storage/index.js'

@@ -1,3 +1,5 @@
+/** Starting the scheduler process: the REST API bound first, then the state loaded and the master subscribed. */
+
 import type { Server } from 'node:http'
 import { listen } from '../core-cluster/http/index.js'
 import { createApi } from './api/index.js'

@@ -2,7 +2,7 @@
 
 import { Hono } from 'hono'
 import type { Logger } from 'pino'
-import { KmError } from '../../errors/index.js'
+import { type ErrorCode, KmError } from '../../errors/index.js'
 import { schedulerStatus } from '../fleet/index.js'
 import type { KafkaScheduler } from '../framework/index.js'
 import { registerBrokerRoutes } from './brokers.js'
@@ -31,10 +31,13 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     // bad input (ApiError) and every domain refusal: its message, stable code and status
     if (e instanceof KmError) return c.json(e.toJSON(), e.status)
     log.error({ err: e }, 'unexpected API error')
-    return c.json({ error: `internal error: ${e.message}`, code: 'KM_ERR_INTERNAL' }, 500)
+    return c.json({ error: `internal error: ${e.message}`, code: 'KM_ERR_INTERNAL' satisfies ErrorCode }, 500)
   })
   app.notFound((c) =>
-    c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'KM_ERR_NOT_FOUND' }, 404),
+    c.json(
+      { error: `no such endpoint: ${c.req.method} ${c.req.path}`, code: 'KM_ERR_NOT_FOUND' satisfies ErrorCode },
+      404,
+    ),
   )
 
   registerBrokerRoutes(app, scheduler, log)

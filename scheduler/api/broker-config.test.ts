@@ -1,3 +1,5 @@
+/** `broker update` of a running broker over REST: live options through a fake Kafka's IncrementalAlterConfigs, restarts for the rest, refusals. */
+
 /**
  * `broker update` of a running broker through the REST API, against a fake Kafka broker that speaks
  * IncrementalAlterConfigs v1 over TCP (unit test: no JVM). Options Kafka can change at run time go

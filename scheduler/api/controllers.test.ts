@@ -1,3 +1,5 @@
+/** `controller list` and `controller add|remove` over REST: why a controller waits, and refusals naming the reason. */
+
 /**
  * `controller list` says why a controller waits, and `controller add|remove` refusals are HTTP
  * answers naming the reason (unit test: a KafkaScheduler with a recording fake master client; no

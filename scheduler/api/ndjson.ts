@@ -1,3 +1,5 @@
+/** Streamed answers for long waits: ndjson progress lines, then the answer (or an error) as the last line. */
+
 /**
  * A streamed answer for long waits: with `Accept: application/x-ndjson`, `{"progress":"..."}`
  * lines as the work goes on, then the answer object as the last line (cli/api.ts `postStream`
@@ -7,6 +9,7 @@
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import type { Logger } from 'pino'
+import type { ErrorCode } from '../../errors/index.js'
 
 /** True when the client asked for a streamed answer. */
 export function wantsNdjson(c: Context): boolean {
@@ -21,7 +24,7 @@ export function streamNdjson(
   c: Context,
   log: Logger,
   run: (progress: (line: string) => void) => Promise<unknown>,
-  toError: (e: unknown) => { error: string; code: string } | undefined,
+  toError: (e: unknown) => { error: string; code: ErrorCode } | undefined,
 ): Response {
   c.header('Content-Type', 'application/x-ndjson; charset=utf-8')
   return stream(c, async (s) => {
@@ -37,7 +40,12 @@ export function streamNdjson(
       .catch((e: unknown) => {
         const known = toError(e)
         if (!known) log.error({ err: e }, 'streamed request failed')
-        push(known ?? { error: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'KM_ERR_INTERNAL' })
+        push(
+          known ?? {
+            error: `internal error: ${(e as Error)?.message ?? String(e)}`,
+            code: 'KM_ERR_INTERNAL' satisfies ErrorCode,
+          },
+        )
       })
       .finally(() => {
         done = true

@@ -1,6 +1,8 @@
+/** `/api/broker/log` and `/api/broker/metrics` against a stand-in scheduler: answers, 400s, timeouts and failures per broker. */
+
 /**
  * `/api/broker/log` and `/api/broker/metrics` against a stand-in scheduler: the answers' shapes
- * (mesos/kafka §2.2), 400s that say what is wrong, timeouts and failures per broker.
+ * (mesos/kafka's `BrokerApi.scala`), 400s that say what is wrong, timeouts and failures per broker.
  */
 import { Hono } from 'hono'
 import { pino } from 'pino'

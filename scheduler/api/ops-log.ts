@@ -1,3 +1,5 @@
+/** The audit log's API side: recording every mutating call, and `/api/log/ops`. */
+
 /**
  * The audit log's API side: a middleware that records every mutating call (every POST under
  * `/api/` except reads: `.../list`, rebalance status, `log/ops`) in the {@link OpsLog}, and

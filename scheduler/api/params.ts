@@ -27,7 +27,7 @@ export class ApiError extends KmError {
 }
 
 /**
- * Request parameters as mesos/kafka reads them (§2.1): query string and body (form-urlencoded or
+ * Request parameters as mesos/kafka reads them (`BothParam` in `src/scala/main/ly/stealth/mesos/kafka/scheduler/http/`): query string and body (form-urlencoded or
  * JSON) merged; the query string wins. JSON values are turned into strings (`true`, `0.5`).
  * @throws ApiError 400 for a body that is not valid JSON
  */
@@ -85,7 +85,7 @@ export function number(field: string, example: string, opts: { integer?: boolean
   })
 }
 
-/** `""` unsets (mesos/kafka §1.3: pass "" to unset); otherwise parsed. */
+/** `""` unsets (mesos/kafka's README: "use \"\" arg to unset the option"); otherwise parsed. */
 function unsettable<T>(inner: z.ZodType<T, string>) {
   // Not a z.union: a union reports a bare "Invalid input" instead of the inner message naming the field.
   return z.string().transform((s, ctx): T | null => {
@@ -126,7 +126,7 @@ function volumeName(s: string): string {
 }
 
 /**
- * Parameters of `broker add` / `broker update` (mesos/kafka §1.3 names and units: mem and heap in MB,
+ * Parameters of `broker add` / `broker update` (mesos/kafka's names and units, its `cli/BrokerCli.scala`: mem and heap in MB,
  * periods such as `1m`). Every field is optional; on update only given fields change.
  */
 export const NodeParamsSchema = z.object({
@@ -139,7 +139,7 @@ export const NodeParamsSchema = z.object({
   heap: number('heap', '512 (MB)', { integer: true, min: 64 }).optional(),
   port: unsettable(via((s) => parseRange(s, 'port'))).optional(),
   options: unsettable(via((s) => parseMap(s, 'options'))).optional(),
-  /** `attr=<constraint>,...` (§5), stored normalized; `""` unsets */
+  /** `attr=<constraint>,...` (brokers/constraints.ts), stored normalized; `""` unsets */
   constraints: unsettable(via((s) => formatConstraints(parseConstraints(s, 'constraints')))).optional(),
   jvmOptions: z.string().optional(),
   javaCmd: z.string().optional(),

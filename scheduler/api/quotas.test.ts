@@ -1,3 +1,5 @@
+/** The quota params: entity types, entities and values, and the errors naming the field. */
+
 import { describe, expect, test } from 'vitest'
 
 import { ApiError, validate } from './params.js'
@@ -13,7 +15,7 @@ function error(params: Record<string, string>): string {
   throw new Error('no error')
 }
 
-describe('quota params (reference kafka-mesos.md §2.4)', () => {
+describe('quota params (mesos/kafka QuotaApi)', () => {
   test('entityType defaults to clients; users accepted; "" removes a quota', () => {
     expect(validate(QuotaSetSchema, { entity: 'app', producerByteRate: '1048576', consumerByteRate: '' })).toEqual({
       entityType: 'clients',

@@ -1,3 +1,5 @@
+/** `broker clone`: every setting is copied, no state is, for any source. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import type { KafkaNode } from '../../contract/index.js'
@@ -57,7 +59,7 @@ const arbBroker: fc.Arbitrary<KafkaNode> = fc
     return n
   })
 
-describe('broker clone (mesos/kafka §2.2)', () => {
+describe('broker clone (mesos/kafka BrokerApi clone)', () => {
   test.prop([arbBroker, fc.nat({ max: 1000 })])(
     'copies every setting and none of the state; the source is untouched',
     (source, id) => {

@@ -1,3 +1,5 @@
+/** Constraints: their syntax, normalized form, and evaluation against the other brokers. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { ValueError } from '../../contract/index.js'
@@ -31,7 +33,7 @@ const arbConstraint: fc.Arbitrary<Constraint> = fc.oneof(
   fc.integer({ min: 1, max: 50 }).map((groups) => ({ kind: 'groupBy' as const, groups })),
 )
 
-describe('constraint syntax (mesos/kafka §5)', () => {
+describe('constraint syntax (mesos/kafka Constraint)', () => {
   test.each([
     ['like:slave.*', { kind: 'like', regex: 'slave.*' }],
     ['unlike:r[12]', { kind: 'unlike', regex: 'r[12]' }],
@@ -91,7 +93,7 @@ describe('constraint syntax (mesos/kafka §5)', () => {
   })
 })
 
-describe('constraint evaluation (mesos/kafka §5)', () => {
+describe('constraint evaluation (mesos/kafka Constraint)', () => {
   test('like / unlike are anchored and complementary', () => {
     expect(constraintMatches({ kind: 'like', regex: 'slave.' }, 'slave1', [])).toBe(true)
     expect(constraintMatches({ kind: 'like', regex: 'slave' }, 'slave1', [])).toBe(false)

@@ -1,7 +1,10 @@
+/** Placement constraints (`rack=unique`, `hostname=like:...`): their syntax and their evaluation against the other brokers. */
+
 /**
- * Placement constraints, as mesos/kafka's `Constraint` (reference kafka-mesos.md §5).
+ * Placement constraints, as mesos/kafka's `Constraint` (its README, "Navigating the CLI": constraint
+ * examples; evaluated in `Broker.matches`, `src/scala/main/ly/stealth/mesos/kafka/Broker.scala`).
  *
- * Syntax: `attr=<constraint>[,attr2=<constraint>]` (a mesos/kafka map, §3.4: `\,` `\=` `\\`
+ * Syntax: `attr=<constraint>[,attr2=<constraint>]` (a mesos/kafka map, contract/kv-map.ts: `\,` `\=` `\\`
  * escapes), where `attr` is `hostname` or any text attribute of an offer (`rack`, `dc`, ...) and
  * `<constraint>` is one of
  *
@@ -15,12 +18,12 @@
  * | `groupBy` / `groupBy:N` | with fewer than N (default 1) distinct other values it must be a new one; else its count among the others must be the smallest count (fill the least-loaded group) |
  *
  * An offer that lacks `attr` never matches ("no <attr>"). A constraint failure is a "never match"
- * for offer declines (§8.4). Regexes are JavaScript regexes (mesos/kafka used Java's).
+ * for offer declines (matching.ts). Regexes are JavaScript regexes (mesos/kafka used Java's).
  */
 
 import { parseMapEntries, ValueError } from '../../contract/index.js'
 
-/** One parsed constraint (§5). */
+/** One parsed constraint. */
 export type Constraint =
   | { kind: 'like'; regex: string }
   | { kind: 'unlike'; regex: string }
@@ -98,7 +101,7 @@ export function formatConstraint(c: Constraint): string {
 }
 
 /**
- * Parses `attr=<constraint>,...` (§5), e.g. `rack=unique,hostname=like:slave.*`. `""` is `{}`.
+ * Parses `attr=<constraint>,...`, e.g. `rack=unique,hostname=like:slave.*`. `""` is `{}`.
  * @throws ValueError `constraints: ...` (or `<field>: ...`) naming the bad entry.
  */
 export function parseConstraints(s: string, field = 'constraints'): Constraints {
@@ -111,7 +114,7 @@ export function parseConstraints(s: string, field = 'constraints'): Constraints 
   return out
 }
 
-/** Map escapes (§3.4) that keep regex escapes such as `\.` readable: a backslash is doubled only where parsing would take it as an escape. */
+/** Map escapes (contract/kv-map.ts) that keep regex escapes such as `\.` readable: a backslash is doubled only where parsing would take it as an escape. */
 const esc = (s: string) => s.replace(/\\(?=[\\,=]|$)/g, '\\\\').replace(/[,=]/g, (c) => `\\${c}`)
 
 /** Formats constraints as `attr=<constraint>,...` with map escapes; the inverse of {@link parseConstraints}. */
@@ -122,7 +125,7 @@ export function formatConstraints(cs: Constraints): string {
 }
 
 /**
- * Whether `value` satisfies `c` given the others' values (§5 table). `others` is in broker id order
+ * Whether `value` satisfies `c` given the others' values (the table above). `others` is in broker id order
  * (`cluster` compares with the first).
  */
 export function constraintMatches(c: Constraint, value: string, others: readonly string[]): boolean {

@@ -1,3 +1,5 @@
+/** Broker id expressions: examples, rack-interleaved order, and properties of the expansion. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 
@@ -13,7 +15,7 @@ const cluster: BrokerRef[] = [
   { id: 5 },
 ]
 
-describe('expandIds examples (mesos/kafka §4)', () => {
+describe('expandIds examples (mesos/kafka Expr.expandBrokers)', () => {
   test.each([
     ['0', [0]],
     ['0,1', [0, 1]],
@@ -67,7 +69,7 @@ describe('expandIds examples (mesos/kafka §4)', () => {
 })
 
 describe('interleaveByAttributes', () => {
-  test('§4 example: r=2,0,1,1,0,0 with *[r] gives 1,2,0,4,3,5', () => {
+  test('mesos/kafka example: r=2,0,1,1,0,0 with *[r] gives 1,2,0,4,3,5', () => {
     const brokers = ['2', '0', '1', '1', '0', '0'].map((r, id) => ({ id, task: task(`h${id}`, { r }) }))
     expect(interleaveByAttributes('*[r]', brokers)).toEqual([1, 2, 0, 4, 3, 5])
   })

@@ -1,3 +1,5 @@
+/** Offer matching: resources, ports, constraints, stickiness, failover, maintenance, volumes, and refuse times. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import type { Offer, Resource } from '../../core-cluster/proto/index.js'
@@ -31,7 +33,7 @@ function broker(cpus = 0.5, mem = 768) {
   return n
 }
 
-describe('offer matching (mesos/kafka §8.4)', () => {
+describe('offer matching (mesos/kafka Broker.matches)', () => {
   test('takes cpus, mem and the lowest offered port, and keeps the rack attribute', () => {
     const m = matchOffer(offer('cpus:2;mem:4096;ports:[31005-31999,31000-31002]'), broker())
     expect(isFit(m)).toBe(true)
@@ -151,7 +153,7 @@ describe('offer matching (mesos/kafka §8.4)', () => {
   )
 })
 
-describe('persistent volume (--volume, mesos/kafka §8.3/§8.4, bugs #231/#225/#226)', () => {
+describe('persistent volume (--volume, mesos/kafka#231, #225, #226)', () => {
   const volume = (id: string, size = 1000, containerPath = 'data'): Resource => ({
     name: 'disk',
     type: 'SCALAR',

@@ -1,3 +1,5 @@
+/** Offer matching: what a node takes from an offer (cpus, mem, ports, its volume), or why not and for how long to refuse. */
+
 import { type KafkaNode, substituteId } from '../../contract/index.js'
 import {
   attributeText,
@@ -10,7 +12,7 @@ import {
 import { failoverUntil, hasControllerRole, stickyUntil } from './broker.js'
 import { checkConstraints, type Placement, parseConstraints } from './constraints.js'
 
-/** Refuse time for offers that can never fit (mesos/kafka §8.4: 3600 s). */
+/** Refuse time for offers that can never fit (mesos/kafka's `OfferResult.neverMatch`, `src/scala/main/ly/stealth/mesos/kafka/scheduler/mesos/OfferManager.scala`: 3600 s). */
 export const NEVER_MATCH_SECONDS = 3600
 
 /** Why an offer does not fit a node. `retryAfterSeconds` becomes the decline's refuse_seconds. */
@@ -38,7 +40,7 @@ export function offerAttributes(offer: Offer): Record<string, string> {
   return out
 }
 
-/** Takes `amount` of a scalar from the offer, the role's reserved resources first, then `*` (§8.4). */
+/** Takes `amount` of a scalar from the offer, the role's reserved resources first, then `*` (mesos/kafka's `Broker.getReservation`). */
 function takeScalar(offer: Offer, name: string, amount: number): Resource[] | undefined {
   const pools = (offer.resources ?? []).filter((r) => r.name === name && r.type === 'SCALAR')
   pools.sort((a, b) => (resourceRole(a) === '*' ? 1 : 0) - (resourceRole(b) === '*' ? 1 : 0))
@@ -59,7 +61,7 @@ function takeScalar(offer: Offer, name: string, amount: number): Resource[] | un
   return left > 1e-9 ? undefined : out
 }
 
-/** The port a node gets: the lowest offered port inside its range, or the lowest offered port (§3.1); never one in `taken`. */
+/** The port a node gets: the lowest offered port inside its range, or the lowest offered port (mesos/kafka's `Broker.getReservation`); never one in `taken`. */
 export function pickPort(
   offer: Offer,
   node: Pick<KafkaNode, 'port'>,
@@ -78,7 +80,7 @@ function offersPort(offer: Offer, port: number): boolean {
   return rangesOf(offer.resources, 'ports').some((r) => r.begin <= port && port <= r.end)
 }
 
-/** Container path a volume without `disk.volume.container_path` is seen at (mesos/kafka §8.3: `data`). */
+/** Container path a volume without `disk.volume.container_path` is seen at (mesos/kafka's `src/scala/main/ly/stealth/mesos/kafka/scheduler/mesos/MesosTaskFactory.scala`: `data`). */
 export const DEFAULT_VOLUME_PATH = 'data'
 
 /**
@@ -95,8 +97,8 @@ export function takeVolume(offer: Offer, id: string): Resource | undefined {
 export const MAINTENANCE_RETRY_SECONDS = 300
 
 /**
- * Matches an offer against a node in mesos/kafka's order (§8.4): cpus, mem, port; the persistent
- * volume (`--volume <id>`: a `disk` with that `disk.persistence.id`, see {@link takeVolume}); constraints (§5,
+ * Matches an offer against a node in mesos/kafka's order (`Broker.matches`, `Broker.scala`): cpus, mem, port; the persistent
+ * volume (`--volume <id>`: a `disk` with that `disk.persistence.id`, see {@link takeVolume}); constraints (constraints.ts,
  * against `others`: where the other brokers' tasks run); maintenance (a draining machine takes only
  * the nodes sticky to it); stickiness host; failover delay. Resource
  * and constraint failures never match (refuse {@link NEVER_MATCH_SECONDS}); stickiness and failover
@@ -219,7 +221,7 @@ export function isFit(m: Fit | Mismatch): m is Fit {
  * refuse_seconds for a declined offer: the shortest per-node wait plus ±1/6 jitter; an hour
  * ({@link NEVER_MATCH_SECONDS}) when no node waits. `random` in [0,1).
  *
- * mesos/kafka (§8.4) took the *largest* wait, so a broker due to restart on this host in 5 s was
+ * mesos/kafka (`OfferManager.tryAcceptOffer`) took the *largest* wait, so a broker due to restart on this host in 5 s was
  * starved for an hour when another broker could never match the host (resources, constraints).
  * The shortest wait is the longest the host may be refused without delaying any broker.
  */

@@ -1,3 +1,5 @@
+/** The status state machine: every TaskStatus on every node state, failover back-off, unreachable agents. */
+
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import type { KafkaNode } from '../../contract/index.js'
@@ -25,7 +27,7 @@ const status = (state: TaskState, extra: Partial<TaskStatus> = {}): TaskStatus =
   ...extra,
 })
 
-describe('status state machine (mesos/kafka §3.5)', () => {
+describe('status state machine (mesos/kafka BrokerLifecycleManager.onBrokerStatus)', () => {
   test('pending → starting → running; the endpoint comes from the RUNNING data', () => {
     const n = launched()
     expect(applyStatus(n, status('TASK_STAGING')).kind).toBe('none')

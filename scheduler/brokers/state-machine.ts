@@ -1,3 +1,5 @@
+/** The status-update state machine: a TaskStatus's effect on its node, and giving up a task on an unreachable agent. */
+
 import type { KafkaNode } from '../../contract/index.js'
 import { isTerminal, type TaskStatus } from '../../core-cluster/proto/index.js'
 
@@ -13,7 +15,7 @@ export type Reaction =
 
 /**
  * Applies a Mesos TaskStatus to the node that owns the task, as mesos/kafka's status-update state
- * machine (§3.5): pending → starting → running; a terminal update clears the task; an unexpected
+ * machine (`onBrokerStatus` in `src/scala/main/ly/stealth/mesos/kafka/scheduler/BrokerLifecycleManager.scala`): pending → starting → running; a terminal update clears the task; an unexpected
  * end counts a failure (failover back-off, deactivation at max tries); a running task while
  * stopping is killed again. Mutates `node`.
  */
@@ -42,7 +44,7 @@ export function applyStatus(node: KafkaNode, status: TaskStatus, now = Date.now(
       node.failover.failureTime = undefined
       return { kind: 'stopped' }
     }
-    // Stickiness: the first failure of a run of failures sets the stop time (§6).
+    // Stickiness: the first failure of a run of failures sets the stop time (mesos/kafka `Broker.scala`, `registerStop`).
     if (node.failover.failures === 0) node.stickiness.stopTime = now
     node.failover.failures += 1
     node.failover.failureTime = now
@@ -90,11 +92,11 @@ export function unreachableGiveUpAt(node: KafkaNode): number | undefined {
 
 /**
  * Gives up the task of a node whose agent has been unreachable for the node's stickiness period
- * (mesos/kafka §6: a node returns to its host within that period, after it may go anywhere): the
+ * (mesos/kafka's stickiness, `Broker.scala`: a node returns to its host within that period, after it may go anywhere): the
  * task is dropped as if it ended at the moment the agent became unreachable. A node being stopped
  * is stopped; otherwise it is a failure (failover back-off and max tries as any failure), so an
  * active node is placed again, on any host. Should the agent come back, its old task is re-attached
- * if the node has no other yet, else killed (the scheduler's orphan rule, §3.5), so no node runs twice
+ * if the node has no other yet, else killed (the scheduler's orphan rule, framework/orphan-tasks.ts), so no node runs twice
  * once the agent is reachable. Mutates `node`.
  */
 export function giveUpUnreachable(node: KafkaNode, now = Date.now()): Reaction {

@@ -5,14 +5,9 @@ export { AssignmentError } from './assignment.js'
 export { type OptionsPlan, planIsEmpty, planOptionsChange } from './dynamic-configs.js'
 export { KafkaRequestError } from './kafka-errors.js'
 export { AlterConfigsError, applyLive, dropStaleDynamicConfigs } from './live-config.js'
-export { QuotaCommands, type QuotaSetRequest } from './quota-commands.js'
+export { QuotaCommands } from './quota-commands.js'
 export { DEFAULT_ENTITY, QUOTA_ENTITY_TYPES } from './quotas.js'
-export {
-  type RebalanceWait,
-  type TopicAddRequest,
-  TopicCommands,
-  type TopicRebalanceRequest,
-} from './topic-commands.js'
+export { TopicCommands } from './topic-commands.js'
 export { TopicExprError } from './topic-expr.js'
 export {
   addRaftVoter,

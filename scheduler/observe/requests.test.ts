@@ -1,3 +1,5 @@
+/** Requests to executors and their replies, executor messages, and metric filters. */
+
 import { describe, expect, it } from 'vitest'
 import { decodeReply, decodeRequest, type ExecutorRequest, encodeMessage } from '../../contract/index.js'
 import { filterMetrics, parseFilters } from './metrics.js'

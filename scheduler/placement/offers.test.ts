@@ -1,7 +1,7 @@
 /** Offer handling with constraints and maintenance: which node an offer launches, what broker list says while one waits, and inverse offers. */
 
 /**
- * The scheduler's offer handling and REST API with constraints (mesos/kafka §5, §8.4), on a
+ * The scheduler's offer handling and REST API with constraints (mesos/kafka's `Constraint` and `OfferManager.scala`), on a
  * KafkaScheduler whose master client is a recording fake (unit test: no processes).
  */
 import pino from 'pino'

@@ -9,9 +9,8 @@ export function taskName(frameworkName: string, node: Pick<KafkaNode, 'id' | 'ro
 }
 
 /**
- * A node's task id: its task name and a fresh uuid, as mesos/kafka's
- * (`src/scala/main/ly/stealth/mesos/kafka/scheduler/mesos/MesosTaskFactory.scala`); the executor
- * gets the same id.
+ * A node's task id: its task name and a fresh uuid, as mesos/kafka's `Broker.nextTaskId`
+ * (`src/scala/main/ly/stealth/mesos/kafka/Broker.scala`); the executor gets the same id.
  */
 export function newTaskId(frameworkName: string, node: Pick<KafkaNode, 'id' | 'role'>, uuid: string): string {
   return `${taskName(frameworkName, node)}-${uuid}`

@@ -1,7 +1,7 @@
 /** `--volume` placement: only an offer holding the persistent volume is accepted, and the task takes it exactly as offered. */
 
 /**
- * `--volume` in the scheduler (mesos/kafka §8.3/§8.4): a broker asks for a pre-reserved persistent
+ * `--volume` in the scheduler (mesos/kafka's `Broker.getReservation`, mesos/kafka#231): a broker asks for a pre-reserved persistent
  * volume; only an offer holding it is accepted, and the task takes that disk resource exactly as
  * offered and tells the executor where the volume is (unit test: a KafkaScheduler with a recording
  * fake master client, no processes).

@@ -4,14 +4,10 @@ import { describe, expect, test } from 'vitest'
 import type { KafkaNode } from '../../contract/index.js'
 import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
 import { newNode } from '../brokers/index.js'
-import {
-  bootstrapServers,
-  brokersWaitFor,
-  controllerPlacementConflict,
-  newControllers,
-  placeGang,
-  RACK_PREFERENCE_MS,
-} from './index.js'
+import { controllerPlacementConflict, RACK_PREFERENCE_MS } from './controller-placement.js'
+import { newControllers } from './controllers.js'
+import { placeGang } from './gang.js'
+import { bootstrapServers, brokersWaitFor } from './voters.js'
 
 function offer(host: string, rack?: string, resources = 'cpus:2;mem:4096;ports:[31000-31999]'): Offer {
   return {

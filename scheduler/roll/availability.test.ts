@@ -11,7 +11,7 @@ const p = (topic: string, partition: number, replicas: number[], isr: number[]):
   isr,
 })
 
-describe('rolling restart checks (mesos/kafka §2.2, Strimzi KafkaAvailability)', () => {
+describe('rolling restart checks (mesos/kafka BrokerApi restart, Strimzi KafkaAvailability)', () => {
   test('out of sync: ISR is not the replica set (order does not matter)', () => {
     expect(outOfSync([p('t', 0, [0, 1, 2], [2, 0, 1]), p('t', 1, [0, 1, 2], [0, 1])]).map((x) => x.partition)).toEqual([
       1,
