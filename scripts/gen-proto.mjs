@@ -1,3 +1,4 @@
+/** The descriptor generator: the .proto files as protobufjs reflection JSON in core-cluster/proto/descriptor.ts. */
 // Regenerates core-cluster/proto/descriptor.ts from the .proto files (protobufjs reflection JSON),
 // so no .proto parser runs at start-up and bundles (the executor) carry the schema.
 // Usage: node scripts/gen-proto.mjs [--check]

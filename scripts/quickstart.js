@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/** The main job, `npm run quickstart`: a local cluster with 3 real brokers, a topic, 1000 messages produced and consumed. */
 // The main job (npm run quickstart): starts `kafka-mesos local` (master + 3 agents + scheduler, each its
 // own process), then through the CLI adds and starts brokers 0..2, creates a topic with 3 partitions
 // and replication factor 3, produces 1000 messages with acks=all and consumes them back with kafkajs,

@@ -1,3 +1,5 @@
+/** The e2e harness: a local cluster per test file, the CLI as a child process, and Kafka clients on it. */
+
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -89,7 +91,7 @@ export function javaProcesses(text: string): number[] {
     .map((l) => Number(l.trim().split(/\s+/)[0]))
 }
 
-/** A kafkajs client on broker listeners only (never a controller port: kafka-kraft-ops.md §8). */
+/** A kafkajs client on broker listeners only (never a controller port: a KRaft controller answers only the controller APIs, KIP-500/KIP-631). */
 export function kafkaClient(brokers: string[]): Kafka {
   return new Kafka({ clientId: 'km-e2e', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } })
 }

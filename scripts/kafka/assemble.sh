@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Assembles a runnable Apache Kafka (KRaft) distribution into .cache/kafka/ and packs it as one tgz that
-# the scheduler serves to agents (design.md "Kafka"; reference kafka-kraft-ops.md §0-§3).
+# the scheduler serves to agents (README, "Kafka: version and where it comes from").
 #
 #   bash scripts/kafka/assemble.sh                       # build kafka_2.13-4.4.0 from Maven Central jars
 #   bash scripts/kafka/assemble.sh --kafka-dist F.tgz    # or a folder; use an Apache binary distribution
@@ -11,7 +11,7 @@
 # beside it the Jolokia JVM agent .cache/kafka/jolokia-agent-jvm-<v>-javaagent.jar (pom.xml), which the
 # scheduler serves to executors for `broker metrics` (also with --kafka-dist; skipped without mvn).
 # Idempotent: a complete cache is reused and only "Kafka 4.4.0 ready: <path>" is printed.
-# Needs java >= 17 (Kafka brokers/tools, kafka-kraft-ops.md §1) and, for the Maven build, mvn.
+# Needs java >= 17 (Kafka 4.0 brokers and tools need Java 17, KIP-1013) and, for the Maven build, mvn.
 set -euo pipefail
 
 KAFKA_VERSION=4.4.0
@@ -64,7 +64,7 @@ pack() {
 
 mkdir -p "$CACHE"
 
-# The Jolokia javaagent jar (JMX over HTTP, kafka-kraft-ops.md §6) beside the Kafka tgz, not in libs/.
+# The Jolokia javaagent jar (JMX over HTTP, Jolokia's JVM agent) beside the Kafka tgz, not in libs/.
 JOLOKIA_VERSION="$(sed -n 's:.*<jolokia.version>\(.*\)</jolokia.version>.*:\1:p' "$HERE/pom.xml")"
 JOLOKIA_JAR="$CACHE/jolokia-agent-jvm-${JOLOKIA_VERSION}-javaagent.jar"
 fetch_agent() { # $1 = 1: failure is fatal
@@ -134,14 +134,14 @@ WORK="$CACHE/.$NAME.work"
 rm -rf "$WORK"
 mkdir -p "$WORK/libs" "$WORK/config" "$WORK/bin"
 
-# Runtime classpath of kafka_2.13 + the log4j2 SLF4J binding (kafka-kraft-ops.md §3).
+# Runtime classpath of kafka_2.13 + the log4j2 SLF4J binding (Kafka 4.0 logs through log4j2, KIP-653; kafka_2.13 does not bring the binding).
 mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies \
   -DincludeScope=runtime -DexcludeArtifactIds=jolokia-agent-jvm -DoutputDirectory="$WORK/libs" >&2 \
   || die "mvn dependency:copy-dependencies failed (is Maven Central reachable?)"
 ls "$WORK/libs"/kafka_${SCALA_VERSION}-${KAFKA_VERSION}.jar >/dev/null 2>&1 || die "kafka_${SCALA_VERSION}-${KAFKA_VERSION}.jar missing after mvn"
 
 # log4j2 configuration: console + server.log under ${sys:kafka.logs.dir} (the executor passes
-# -Dkafka.logs.dir and -Dlog4j2.configurationFile, kafka-kraft-ops.md §2). Our own text.
+# -Dkafka.logs.dir and -Dlog4j2.configurationFile, as Kafka's bin/kafka-run-class.sh sets them). Our own text.
 cat > "$WORK/config/log4j2.yaml" <<'YAML'
 # log4j2 configuration for kafka-mesos brokers and controllers.
 # Console output goes to the process stdout (the executor appends it to the task sandbox's stdout);
@@ -213,7 +213,7 @@ Configuration:
         level: WARN
 YAML
 
-# 4.x sample defaults (kafka-kraft-ops.md §3 "4.x sample configs"); kafka-mesos renders the real
+# 4.x sample defaults (Kafka 4.x's config/server.properties, broker.properties, controller.properties); kafka-mesos renders the real
 # per-node file over these (scheduler/kafka/properties.ts), so KRaft keys here are placeholders.
 cat > "$WORK/config/server.properties" <<'PROPS'
 # Kafka 4.x server defaults used by kafka-mesos as the base of every node's server.properties.

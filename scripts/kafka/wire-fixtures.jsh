@@ -1,4 +1,4 @@
-// Prints the wire fixtures of scheduler/kafka/wire/{client-quotas,admin-calls}.test.ts: the bytes Kafka's own
+// The wire-fixture generator: prints the wire fixtures of scheduler/kafka/wire/{client-quotas,admin-calls}.test.ts: the bytes Kafka's own
 // generated message classes write. Run: jshell --class-path .cache/kafka/kafka_2.13-4.4.0/libs/kafka-clients-4.4.0.jar -J-Xmx256m scripts/kafka/wire-fixtures.jsh
 import org.apache.kafka.common.message.*;
 import org.apache.kafka.common.protocol.*;

@@ -1,5 +1,6 @@
+/** A network partition between the master and an agent, end to end in network namespaces. */
 /**
- * A network partition between the master and an agent (mesos-api.md §4.3, issue 8): the agent runs
+ * A network partition between the master and an agent (Mesos `docs/high-availability-framework-guide.md`, "Dealing with Partitioned or Failed Agents"; issue 8): the agent runs
  * in its own network namespace (`ip netns`, a veth pair to the root namespace, 10.x addresses); the
  * master runs on the root side with a short health check (500 ms × 4). Two frameworks, one
  * PARTITION_AWARE and one not, each run a long command task on the agent. Then the root end of the

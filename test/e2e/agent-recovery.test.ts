@@ -1,5 +1,6 @@
+/** Agent checkpoint and recovery end to end: kill -9 of an agent while its tasks run. */
 /**
- * Agent checkpoint and recovery (mesos-api.md §4.4): an agent process is killed with kill -9 while a
+ * Agent checkpoint and recovery (Mesos `docs/agent-recovery.md`): an agent process is killed with kill -9 while a
  * checkpointing framework's command tasks run. The tasks' processes survive; the restarted agent
  * (same --work-dir and port) re-registers with the same agent id, the executors re-subscribe, the
  * tasks stay RUNNING and nothing is launched twice. An update the executor could not deliver while

@@ -1,3 +1,4 @@
+/** Broker settings on real Kafka: live options, restart-needing options, bind address, log4j and syslog. */
 /**
  * Broker settings on real Kafka (one local cluster for the file): an option Kafka can change at run
  * time is applied to the running broker through the Admin API (DescribeConfigs shows it, same task,

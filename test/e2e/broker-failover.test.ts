@@ -1,10 +1,11 @@
+/** Broker placement and failover on real Kafka: constraints, JVM and scheduler kills, clone, forced stop. */
 /**
  * End to end on real Kafka (one local cluster for the file): constraints spread brokers over racks
- * and a broker that cannot be placed says why (mesos/kafka §5); a broker whose Kafka JVM is killed
+ * and a broker that cannot be placed says why (mesos/kafka `Constraint.scala`); a broker whose Kafka JVM is killed
  * with SIGKILL is restarted on the same agent after the failover delay, failures are counted and
- * `--failover-max-tries` deactivates it (§6); a scheduler killed with SIGKILL re-subscribes,
- * reconciles and re-attaches the running brokers without restarting any (§8.2-8.3, #306, #310);
- * `broker clone` copies settings; `broker stop --force` kills Kafka at once as a normal stop (§2.2).
+ * `--failover-max-tries` deactivates it (mesos/kafka `Broker.scala`, `Failover`); a scheduler killed with SIGKILL re-subscribes,
+ * reconciles and re-attaches the running brokers without restarting any (mesos/kafka `Scheduler.scala` reconciliation, #306, #310);
+ * `broker clone` copies settings; `broker stop --force` kills Kafka at once as a normal stop (mesos/kafka `BrokerApi.scala`).
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -142,7 +143,7 @@ describe('constraints, failover and scheduler restart on real Kafka', () => {
     )
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(5_000)
     expect(again.task!.hostname).toBe(before.task!.hostname) // stickiness: the same agent
-    expect(again.failover.failures).toBe(0) // TASK_RUNNING resets failures (§6)
+    expect(again.failover.failures).toBe(0) // TASK_RUNNING resets failures (mesos/kafka `Broker.scala`, `Failover.resetFailures`)
     expect(javaProcesses(again.task!.id)).toHaveLength(1)
     await until(
       'the scheduler logs the failure',

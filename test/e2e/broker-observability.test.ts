@@ -1,3 +1,4 @@
+/** Broker logs and metrics on real Kafka, through framework messages to the brokers' executors. */
 /**
  * End to end, on real Kafka: `broker log` and `broker metrics` through framework messages
  * (scheduler → master → agent → executor and back). Two brokers on one local cluster: server.log and

@@ -1,5 +1,6 @@
+/** Brokers on reserved persistent volumes, end to end on the cluster core's RESERVE and CREATE. */
 /**
- * Broker `--volume` on the cluster core's persistent volumes (mesos/kafka §8.3/§8.4; its bugs
+ * Broker `--volume` on the cluster core's persistent volumes (mesos/kafka `Broker.scala` `--volume` and its offer matching; its bugs
  * #231/#225/#226): the scheduler runs in role `kafka`; the operator reserves disk on agent 2 for that
  * role and creates volume `kafka-0` (master operator API). `broker add 0 --volume kafka-$id` waits
  * ("no persistent volume kafka-0 offered") until the volume exists, then runs on agent 2 with its

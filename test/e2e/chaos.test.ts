@@ -1,3 +1,4 @@
+/** The chaos test: a broker JVM, an agent, the scheduler and the leading master killed under acks=all load. */
 /**
  * Issue 8's chaos test. A producer with acks=all writes continuously to an RF-3 topic with
  * min.insync.replicas=2 while, one at a time with pauses, the test kills (SIGKILL): a broker JVM,

@@ -1,3 +1,4 @@
+/** DRF with role weights, measured with two frameworks filling the cluster. */
 /**
  * DRF with role weights, measured: a master started with `--weights kafka=3,web=1`, three agents,
  * two frameworks (roles web and kafka) that both keep launching small `sleep` command tasks, one per

@@ -1,3 +1,4 @@
+/** HA masters on a real etcd: leader election, redirects and failover with brokers running. */
 /**
  * Issue 8 (part): HA masters on a real etcd. Three masters campaign through etcd; the others answer
  * 307 to the leader; kill -9 of the leader elects another, agents and the scheduler follow it, and

@@ -1,3 +1,4 @@
+/** KRaft quorum changes on real Kafka (KIP-853): controller add, replace and remove through the CLI. */
 /**
  * Issue 7, dynamic quorum (KIP-853): a 1-controller quorum grows by one voter through the CLI
  * (`controller add`: placed on another host, formatted --no-initial-controllers, caught up as an

@@ -1,3 +1,4 @@
+/** A combined broker,controller node on real Kafka: the one-node cluster. */
 /**
  * Issue 7, combined role: a one-node cluster whose only node is both broker and KRaft controller
  * (`broker add 0 --role broker,controller`): no dedicated controller is started, the node is the

@@ -1,3 +1,4 @@
+/** The 3-voter KRaft quorum the scheduler owns, on real Kafka: gang placement and leader failover. */
 /**
  * Issue 7: the scheduler owns a 3-voter KRaft quorum. From nothing, one CLI sequence brings up 3
  * controllers (placed as a gang on 3 hosts) and 3 brokers; kill -9 of the leading controller elects

@@ -1,3 +1,4 @@
+/** A framework nobody here wrote (npm mesos-framework) runs a command task on our master and agent. */
 /**
  * A framework nobody here wrote: the npm package `mesos-framework` (0.5.3, tobilg) runs a `sleep 30`
  * command task on our master and agent: SUBSCRIBE → OFFERS → ACCEPT/LAUNCH → UPDATE TASK_RUNNING →

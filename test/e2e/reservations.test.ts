@@ -1,3 +1,4 @@
+/** Reservations, persistent volumes, task groups and memory limits on the cluster core, end to end. */
 /**
  * Reservations, persistent volumes, task groups and memory limits on the cluster core (no Kafka):
  * one master, one agent with `cpus:2;mem:1024;disk:1000;cpus(kafka):0.5`, a test framework in role

@@ -1,6 +1,7 @@
+/** The rolling restart on real Kafka under acks=all load: no acknowledged message lost. */
 /**
  * Rolling restart end to end on real Kafka (one local cluster for the file): `broker restart`
- * (mesos/kafka §2.2) restarts 3 brokers one at a time while a producer with acks=all writes without
+ * (mesos/kafka's `broker restart`, `BrokerApi.scala`) restarts 3 brokers one at a time while a producer with acks=all writes without
  * pause; every acknowledged message is consumed afterwards, and each broker runs a new task.
  * Strimzi's rule: a broker whose absence would leave a partition under min.insync.replicas is not stopped.
  */

@@ -1,3 +1,4 @@
+/** The broker scheduler as an app under the meta-framework: killed, restarted, brokers untouched. */
 /**
  * Issue 8 (part): the broker scheduler runs as app /kafka under the meta-framework. kill -9 of the
  * scheduler process: the meta-framework restarts it, its API answers again (found through

@@ -1,3 +1,4 @@
+/** Topics, rebalance, realign, leader election and quotas on real Kafka, checked with Kafka's own tools. */
 /**
  * End to end, on real Kafka through our own cluster: topics created through the CLI get Kafka's
  * computed assignment, the partitions table, Kafka's refusals as 400s, rebalance onto a 4th broker

@@ -1,3 +1,4 @@
+/** The walking skeleton: a local cluster of OS processes runs 3 real brokers driven through the CLI. */
 /**
  * End to end, every part real: a local cluster (master, 3 agents on 127.0.1.1-3, scheduler, each an
  * OS process), 3 real Kafka brokers plus the KRaft controller driven through the CLI, a real Kafka

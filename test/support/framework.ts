@@ -1,3 +1,5 @@
+/** A test framework on the v1 scheduler client that records events and launches what a test asks. */
+
 import { type Logger, pino } from 'pino'
 import { SchedulerClient } from '../../core-cluster/client/scheduler-client.js'
 import type { FrameworkInfo, Offer, scheduler, TaskInfo, TaskStatus } from '../../core-cluster/proto/index.js'
