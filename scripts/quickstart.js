@@ -8,7 +8,6 @@ import { spawn, spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import kafkajs from 'kafkajs'
-import { createTopicsAndWait } from '../dist/scheduler/kafka/topic-wait.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(root, 'bin', 'run.js')
@@ -80,8 +79,8 @@ try {
   const admin = kafka.admin()
   await admin.connect()
   const topics = await admin.listTopics()
-  if (!topics.includes('quickstart'))
-    await createTopicsAndWait(admin, [{ topic: 'quickstart', numPartitions: 3, replicationFactor: 3 }])
+  // through the CLI: the scheduler creates it and waits until every partition has a leader
+  if (!topics.includes('quickstart')) cli('topic', 'add', 'quickstart', '--partitions', '3', '--replicas', '3')
   const meta = await admin.fetchTopicMetadata({ topics: ['quickstart'] })
   for (const p of meta.topics[0].partitions)
     console.log(`  partition ${p.partitionId}: leader ${p.leader}, replicas [${p.replicas}], isr [${p.isr}]`)
