@@ -7,7 +7,7 @@
  * - `meaning`: one sentence for users who match on the code; the README's table repeats it.
  */
 export interface ErrorInfo {
-  readonly status: 400 | 403 | 404 | 405 | 406 | 409 | 415 | 500 | 501 | 503 | null
+  readonly status: 400 | 403 | 404 | 405 | 406 | 408 | 409 | 413 | 415 | 500 | 501 | 503 | null
   readonly meaning: string
 }
 
@@ -28,6 +28,23 @@ export const ERROR_CODES = {
   KM_ERR_VALUE: {
     status: 400,
     meaning: 'A value (size, duration, range, map) does not parse; the message names the field.',
+  },
+  KM_ERR_BODY_TOO_LARGE: {
+    status: 413,
+    meaning: 'The request body is larger than the server accepts (1 MiB unless configured); nothing was read.',
+  },
+  KM_ERR_MEDIA_TYPE: {
+    status: 415,
+    meaning: 'The request body has a Content-Type the API does not read; send form-urlencoded or JSON.',
+  },
+  KM_ERR_BROKER_LIMIT: {
+    status: 400,
+    meaning: 'The scheduler already has as many brokers as --max-brokers allows.',
+  },
+  KM_ERR_NOT_ALLOWED: {
+    status: 400,
+    meaning:
+      'A broker setting would let the caller run a program or write files on the agents (javaCmd, jvmOptions, log4j appenders).',
   },
   KM_ERR_EXPR: { status: 400, meaning: 'A broker id expression such as `0..3,7` or `*[rack]` is malformed.' },
   KM_ERR_TOPIC_EXPR: { status: 400, meaning: 'A topic expression such as `t*` or `a,b` is malformed.' },
@@ -109,6 +126,16 @@ export const ERROR_CODES = {
   KM_ERR_FETCH: { status: null, meaning: 'An agent could not fetch a task URI into the sandbox.' },
   KM_ERR_APPS_STATE: { status: null, meaning: "The meta-framework's state file is unreadable; it was left untouched." },
   KM_ERR_STORAGE: { status: 500, meaning: "The scheduler's state could not be read or written." },
+  KM_ERR_STATE_WRITE: {
+    status: 503,
+    meaning:
+      'The scheduler could not save its state; the change was undone and nothing was applied. Try again once storage works.',
+  },
+  KM_ERR_STATE_LOCKED: {
+    status: null,
+    meaning:
+      'Another scheduler holds this state (file lock, etcd lease, or a connected framework); this one refused to start.',
+  },
   KM_ERR_LOG_FILE: {
     status: 400,
     meaning: 'A broker log name is not one the executor serves (stdout, stderr or a *.log file).',

@@ -1,7 +1,7 @@
 /** Starting the scheduler process: the REST API bound first, then the state loaded and the master subscribed. */
 
 import type { Server } from 'node:http'
-import { listen } from '../core-cluster/http/index.js'
+import { listen, type RequestTimeouts } from '../core-cluster/http/index.js'
 import { createApi } from './api/index.js'
 import { KafkaScheduler, type SchedulerOptions } from './framework/index.js'
 import { closeKafkaAdmin } from './kafka/index.js'
@@ -19,7 +19,7 @@ export interface RunningScheduler {
  * @throws StorageError for unusable stored state; an Error when the port is taken
  */
 export async function startScheduler(
-  options: Omit<SchedulerOptions, 'api'> & { api: string; bindHost?: string },
+  options: Omit<SchedulerOptions, 'api'> & { api: string; bindHost?: string; requestTimeouts?: RequestTimeouts },
 ): Promise<RunningScheduler> {
   const url = new URL(options.api)
   let app: ReturnType<typeof createApi> | undefined
@@ -27,6 +27,7 @@ export async function startScheduler(
     (req, env) => (app ? app.fetch(req, env) : new Response('scheduler is starting', { status: 503 })),
     options.bindHost ?? url.hostname,
     Number(url.port || 80),
+    options.requestTimeouts,
   )
   url.port = String(port)
   const api = url.toString().replace(/\/$/, '')

@@ -4,8 +4,16 @@ import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
 import type { Logger } from 'pino'
-import { EventStream, listen } from '../http/index.js'
-import { acceptedContentType, CodecError, decode, type executor, requestContentType } from '../proto/index.js'
+import { DEFAULT_MAX_BODY_BYTES, EventStream, limitBody, listen } from '../http/index.js'
+import {
+  acceptedContentType,
+  CodecError,
+  decode,
+  type executor,
+  requestContentType,
+  tooDeep,
+  tooDeepMessage,
+} from '../proto/index.js'
 import { Agent, type AgentOptions } from './agent.js'
 
 type Env = { Bindings: HttpBindings }
@@ -15,8 +23,12 @@ type Env = { Bindings: HttpBindings }
  * operator API, JSON: GET_HEALTH, GET_CONTAINERS), `GET /monitor/statistics` (per-executor usage as
  * Mesos), `GET /state`, `GET /health`.
  */
-export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
+export function createAgentApp(agent: Agent, log: Logger, maxBodyBytes = DEFAULT_MAX_BODY_BYTES): Hono<Env> {
   const app = new Hono<Env>()
+  app.use(
+    '/api/*',
+    limitBody(maxBodyBytes, (message) => new Response(message, { status: 413 })),
+  )
   app.all('/api/v1/executor', async (c) => {
     if (c.req.method !== 'POST') return c.text(`Expecting a 'POST' request, received '${c.req.method}'`, 405)
     const header = c.req.header('content-type')
@@ -76,7 +88,15 @@ export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
     } catch (e) {
       return c.text(`Failed to parse JSON: ${(e as Error).message}`, 400)
     }
-    if (!call || typeof call !== 'object') return c.text('Failed to validate agent::Call: expected a JSON object', 400)
+    if (!call || typeof call !== 'object' || Array.isArray(call))
+      return c.text('Failed to validate agent::Call: expected a JSON object', 400)
+    const deep = tooDeep(call)
+    if (deep) return c.text(`Failed to validate agent::Call: ${tooDeepMessage(deep)}`, 400)
+    if (typeof call.type !== 'string')
+      return c.text(
+        `Failed to validate agent::Call: 'type' must be a call type name such as "GET_HEALTH", got ${call.type === undefined ? 'nothing' : typeof call.type === 'object' ? 'an object' : typeof call.type}`,
+        400,
+      )
     switch (call.type) {
       case 'GET_HEALTH':
         return c.json({ type: 'GET_HEALTH', get_health: { healthy: true } })
@@ -95,7 +115,7 @@ export function createAgentApp(agent: Agent, log: Logger): Hono<Env> {
         })
       default:
         return c.text(
-          `Failed to validate agent::Call: call type '${String(call.type)}' is not supported by this agent (supported: GET_HEALTH, GET_CONTAINERS)`,
+          `Failed to validate agent::Call: call type '${call.type}' is not supported by this agent (supported: GET_HEALTH, GET_CONTAINERS)`,
           400,
         )
     }

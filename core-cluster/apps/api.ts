@@ -4,7 +4,8 @@ import { type Context, Hono } from 'hono'
 import type { Logger } from 'pino'
 import type { z } from 'zod'
 import { KmError } from '../../errors/index.js'
-import { listen } from '../http/index.js'
+import { DEFAULT_MAX_BODY_BYTES, limitBody, listen } from '../http/index.js'
+import { tooDeep, tooDeepMessage } from '../proto/index.js'
 import { type App, AppSchema } from './app.js'
 import { AppsFramework, type AppsOptions } from './framework.js'
 import { HealthChecker } from './health.js'
@@ -42,11 +43,15 @@ function invalid(c: Context, error: z.ZodError) {
 
 async function body(c: Context): Promise<unknown> {
   const text = await c.req.text()
+  let json: unknown
   try {
-    return JSON.parse(text)
+    json = JSON.parse(text)
   } catch (e) {
     throw new BadJson(`Invalid JSON: ${(e as Error).message}`)
   }
+  const deep = tooDeep(json)
+  if (deep) throw new BadJson(tooDeepMessage(deep))
+  return json
 }
 
 /** A request body that is not JSON: answered 400 `{message}` as Marathon answers it. Code `KM_ERR_INVALID_PARAM`. */
@@ -62,6 +67,10 @@ class BadJson extends KmError {
  */
 export function createAppsApi(framework: AppsFramework, log: Logger): Hono {
   const api = new Hono()
+  api.use(
+    '*',
+    limitBody(DEFAULT_MAX_BODY_BYTES, (message) => Response.json({ message }, { status: 413 })),
+  )
   api.onError((e, c) => {
     if (e instanceof BadJson) return c.json({ message: e.message }, 400)
     log.error({ err: e }, 'unexpected API error')

@@ -2,4 +2,5 @@
 
 export * from './listen.js'
 export * from './recordio.js'
+export * from './request-limits.js'
 export * from './stream.js'

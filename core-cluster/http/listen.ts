@@ -3,6 +3,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type HttpBindings, serve } from '@hono/node-server'
+import { DEFAULT_TIMEOUTS, type RequestTimeouts } from './request-limits.js'
 
 /** A fetch handler as @hono/node-server calls it (hono's `app.fetch`, or a wrapper around it). */
 export type FetchHandler = (req: Request, env: HttpBindings) => Response | Promise<Response>
@@ -18,23 +19,33 @@ export interface Listening {
 /**
  * Serves `fetch` on host:port (0 = a free port) and resolves once listening. Every daemon of ours
  * uses it: idle keep-alive sockets outlive clients' own idle timeout (undici: 4 s), so a client never
- * reuses a socket the server is just closing ("other side closed"); requests have no time limit,
- * since event streams stay open for good.
+ * reuses a socket the server is just closing ("other side closed"). A request must send its headers
+ * within `timeouts.headersMs` and its whole body within `timeouts.bodyMs` (Node's `headersTimeout`
+ * and `requestTimeout`, checked every second), or it is answered 408 and cut off; the answer is not
+ * limited, so event streams stay open for good (Node stops timing a request once its body is in).
  * @throws the listen error, e.g. EADDRINUSE
  */
-export async function listen(fetch: FetchHandler, host: string, port: number): Promise<Listening> {
+export async function listen(
+  fetch: FetchHandler,
+  host: string,
+  port: number,
+  timeouts: RequestTimeouts = DEFAULT_TIMEOUTS,
+): Promise<Listening> {
   const server = serve({
     fetch: fetch as (req: Request, env: unknown) => Response | Promise<Response>,
     port,
     hostname: host,
+    serverOptions: {
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.bodyMs),
+      requestTimeout: timeouts.bodyMs,
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+      keepAliveTimeout: 65_000,
+    },
   }) as Server
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
     server.once('error', reject)
   })
-  server.keepAliveTimeout = 65_000
-  server.headersTimeout = 66_000
-  server.requestTimeout = 0
   return {
     server,
     port: (server.address() as AddressInfo).port,

@@ -5,7 +5,14 @@ import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { type Context, Hono } from 'hono'
 import type { Logger } from 'pino'
-import { EventStream, listen } from '../http/index.js'
+import {
+  DEFAULT_MAX_AGENT_LINK_BYTES,
+  DEFAULT_MAX_BODY_BYTES,
+  EventStream,
+  limitBody,
+  listen,
+  type RequestTimeouts,
+} from '../http/index.js'
 import {
   acceptedContentType,
   type agent as agentMsg,
@@ -14,6 +21,8 @@ import {
   decode,
   requestContentType,
   type scheduler,
+  tooDeep,
+  tooDeepMessage,
 } from '../proto/index.js'
 import { MasterElection, MasterRegistry } from './election.js'
 import { CallError } from './errors.js'
@@ -51,13 +60,26 @@ function answer(c: Context<Env>, e: unknown, log: Logger): Response {
   return c.text('Internal error', 500)
 }
 
+/** The limits on requests to the master (issue 14). */
+export interface MasterRequestLimits {
+  /** largest body of the scheduler and operator APIs, bytes (default 1 MiB); larger is 413 */
+  maxBodyBytes?: number
+  /** largest body on the agent link, bytes (default 16 MiB: a REGISTER lists every task of the agent) */
+  maxAgentLinkBytes?: number
+  /** header and body timeouts (default 10 s and 30 s) */
+  timeouts?: RequestTimeouts
+}
+
 /**
  * The master's HTTP face: `POST /api/v1/scheduler` (Mesos v1 scheduler API), `POST /api/v1`
  * (v1 operator API, JSON; SUBSCRIBE streams agent events), `POST /internal/agent` (our agent link), `GET /state`, `GET /metrics`
- * (Prometheus), `GET /health`.
+ * (Prometheus), `GET /health`. Bodies above the limits are answered 413 before they are read.
  */
-export function createMasterApp(master: Master, log: Logger): Hono<Env> {
+export function createMasterApp(master: Master, log: Logger, limits: MasterRequestLimits = {}): Hono<Env> {
   const app = new Hono<Env>()
+  const tooLarge = (message: string) => new Response(message, { status: 413 })
+  app.use('/internal/agent', limitBody(limits.maxAgentLinkBytes ?? DEFAULT_MAX_AGENT_LINK_BYTES, tooLarge))
+  app.use('/api/*', limitBody(limits.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, tooLarge))
   const metrics = new MasterMetrics(master)
   /** the call type of each scheduler request, once decoded (for the calls metric) */
   const callTypes = new WeakMap<Request, string>()
@@ -163,6 +185,8 @@ export function createMasterApp(master: Master, log: Logger): Hono<Env> {
       } catch (e) {
         throw new CallError(400, `Failed to parse JSON: ${(e as Error).message}`)
       }
+      const deep = tooDeep(call)
+      if (deep) throw new CallError(400, `Failed to validate master::Call: ${tooDeepMessage(deep)}`)
       if ((call as { type?: unknown } | null)?.type === 'SUBSCRIBE') {
         // the operator event stream: SUBSCRIBED (GET_STATE), HEARTBEATs, agent events
         const state = (operatorCall(master, { type: 'GET_STATE' }) as { get_state: object }).get_state
@@ -211,6 +235,8 @@ export async function startMaster(opts: {
   etcd?: string
   /** called when an elected master loses its leadership (default: exit, as Mesos masters do) */
   onLostLeadership?: (why: string) => void
+  /** body size limits and request timeouts */
+  limits?: MasterRequestLimits
 }): Promise<RunningMaster> {
   let app: Hono<Env> | undefined
   let election: MasterElection | undefined
@@ -237,6 +263,7 @@ export async function startMaster(opts: {
     },
     opts.host,
     opts.port,
+    opts.limits?.timeouts,
   )
   if (opts.etcd) election = new MasterElection(opts.etcd, `${opts.host}:${port}`, opts.logger)
   const registry = election ? new MasterRegistry(election.client, opts.logger) : undefined
@@ -249,7 +276,7 @@ export async function startMaster(opts: {
     onMaintenanceUpdated: registry ? (record) => registry.saveMaintenance(record) : undefined,
     onQuotasUpdated: registry ? (quotas) => registry.saveQuotas(quotas) : undefined,
   })
-  app = createMasterApp(master, opts.logger)
+  app = createMasterApp(master, opts.logger, opts.limits)
   if (election && registry) {
     const lost =
       opts.onLostLeadership ??

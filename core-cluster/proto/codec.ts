@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import protobuf from 'protobufjs'
 import { KmError } from '../../errors/index.js'
 import { descriptor } from './descriptor.js'
+import { tooDeep, tooDeepMessage } from './json-depth.js'
 
 /** Wire encodings the v1 APIs accept (Mesos compares the Content-Type string exactly, `docs/scheduler-http-api.md`). */
 export type ContentType = 'application/json' | 'application/x-protobuf'
@@ -41,15 +42,34 @@ function type(name: MessageName): protobuf.Type {
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, bytes: String, defaults: false }
 
-/** Drops `null` values recursively: Mesos treats JSON null as "unset" (stout `3rdparty/stout/include/stout/protobuf.hpp`). */
+/**
+ * Drops `null` values at every depth: Mesos treats JSON null as "unset" (stout
+ * `3rdparty/stout/include/stout/protobuf.hpp`). Iterative, so that no nesting overflows the stack.
+ */
 function stripNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== null).map(stripNulls)
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = stripNulls(v)
-    return out
+  const copy = (v: unknown): unknown => (Array.isArray(v) ? [] : v && typeof v === 'object' ? {} : v)
+  const root = copy(value)
+  const work: Array<[unknown, unknown]> = [[value, root]]
+  while (work.length > 0) {
+    const [from, to] = work.pop()!
+    if (Array.isArray(from)) {
+      for (const v of from) {
+        if (v === null || v === undefined) continue
+        const c = copy(v)
+        ;(to as unknown[]).push(c)
+        if (c !== v) work.push([v, c])
+      }
+    } else if (from && typeof from === 'object') {
+      for (const [k, v] of Object.entries(from)) {
+        // no Mesos message has a `__proto__` field; assigning one would set the copy's prototype
+        if (v === null || v === undefined || k === '__proto__') continue
+        const c = copy(v)
+        ;(to as Record<string, unknown>)[k] = c
+        if (c !== v) work.push([v, c])
+      }
+    }
   }
-  return value
+  return root
 }
 
 function decodeBinary(t: protobuf.Type, bytes: Uint8Array): protobuf.Message {
@@ -123,6 +143,8 @@ function checkEnumNames(t: protobuf.Type, obj: Record<string, unknown>, path: st
  */
 export function normalize<T>(name: MessageName, obj: unknown): T {
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new CodecError(`Expected a JSON object for ${name}`)
+  const deep = tooDeep(obj)
+  if (deep) throw new CodecError(`Failed to convert JSON into ${name}: ${tooDeepMessage(deep)}`)
   const t = type(name)
   const clean = stripNulls(obj) as Record<string, unknown>
   checkEnumNames(t, clean, '', name)

@@ -2,6 +2,7 @@
 
 import { Hono } from 'hono'
 import type { Logger } from 'pino'
+import { DEFAULT_MAX_BODY_BYTES, limitBody } from '../../core-cluster/http/index.js'
 import { type ErrorCode, KmError } from '../../errors/index.js'
 import { schedulerStatus } from '../fleet/index.js'
 import type { KafkaScheduler } from '../framework/index.js'
@@ -25,6 +26,12 @@ import { registerTopicRoutes } from './topics.js'
  */
 export function createApi(scheduler: KafkaScheduler, log: Logger) {
   const app = new Hono()
+  app.use(
+    '*',
+    limitBody(scheduler.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, (error) =>
+      Response.json({ error, code: 'KM_ERR_BODY_TOO_LARGE' satisfies ErrorCode }, { status: 413 }),
+    ),
+  )
   registerOpsLog(app, scheduler, log) // before every route: it records the mutating calls
 
   app.onError((e, c) => {

@@ -11,6 +11,7 @@ import {
   parseRange,
   ValueError,
 } from '../../contract/index.js'
+import { tooDeep, tooDeepMessage } from '../../core-cluster/proto/index.js'
 import { type ErrorCode, KmError } from '../../errors/index.js'
 import { formatConstraints, parseConstraints } from '../brokers/index.js'
 
@@ -20,19 +21,36 @@ import { formatConstraints, parseConstraints } from '../brokers/index.js'
  * KmErrors; `app.onError` answers both the same way.
  */
 export class ApiError extends KmError {
-  declare readonly status: 400 | 404 | 409 | 503
-  constructor(status: 400 | 404 | 409 | 503, message: string, code: ErrorCode = 'KM_ERR_INVALID_PARAM') {
+  declare readonly status: 400 | 404 | 409 | 413 | 415 | 503
+  constructor(status: 400 | 404 | 409 | 413 | 415 | 503, message: string, code: ErrorCode = 'KM_ERR_INVALID_PARAM') {
     super(code, message, { status })
   }
 }
 
+/** What a JSON value is, for a message: `an object`, `an array`, `a number`. */
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'an array'
+  if (v === null) return 'null'
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`
+}
+
+/** The types of body a POST may have. */
+const FORM = ['application/x-www-form-urlencoded', 'multipart/form-data']
+
 /**
- * Request parameters as mesos/kafka reads them (`BothParam` in `src/scala/main/ly/stealth/mesos/kafka/scheduler/http/`): query string and body (form-urlencoded or
- * JSON) merged; the query string wins. JSON values are turned into strings (`true`, `0.5`).
- * @throws ApiError 400 for a body that is not valid JSON
+ * Request parameters as mesos/kafka reads them (`BothParam` in `src/scala/main/ly/stealth/mesos/kafka/scheduler/http/`): query string and body (form-urlencoded,
+ * multipart or JSON) merged; the query string wins. JSON values that are strings, numbers or
+ * booleans become strings (`true`, `0.5`); `null` is as if absent. The body's size is limited before
+ * this runs (app.ts, 413).
+ * @throws ApiError 400 for a body that does not parse, nests too deep, or holds an object, array or
+ *   file where a parameter's value goes (the message names the parameter); 415
+ *   (KM_ERR_MEDIA_TYPE) for a body of any other Content-Type
  */
 export async function readParams(c: Context): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
+  const put = (k: string, v: string) => {
+    if (k !== '__proto__') out[k] = v
+  }
   if (c.req.method === 'POST') {
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
     if (type === 'application/json') {
@@ -46,15 +64,36 @@ export async function readParams(c: Context): Promise<Record<string, string>> {
         }
         if (!json || typeof json !== 'object' || Array.isArray(json))
           throw new ApiError(400, 'request body must be a JSON object such as {"broker":"0","cpus":0.5}')
-        for (const [k, v] of Object.entries(json))
-          if (v !== null && v !== undefined) out[k] = typeof v === 'string' ? v : String(v)
+        const deep = tooDeep(json)
+        if (deep) throw new ApiError(400, tooDeepMessage(deep))
+        for (const [k, v] of Object.entries(json)) {
+          if (v === null || v === undefined) continue
+          if (typeof v === 'string') put(k, v)
+          else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') put(k, String(v))
+          else
+            throw new ApiError(400, `${k}: expected a string, number or boolean such as {"${k}":"0"}, got ${kindOf(v)}`)
+        }
       }
-    } else if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
-      const form = await c.req.parseBody()
-      for (const [k, v] of Object.entries(form)) if (typeof v === 'string') out[k] = v
+    } else if (FORM.includes(type)) {
+      let form: Record<string, string | File | (string | File)[]>
+      try {
+        form = await c.req.parseBody()
+      } catch (e) {
+        throw new ApiError(400, `request body is not valid ${type}: ${(e as Error).message}`)
+      }
+      for (const [k, v] of Object.entries(form)) {
+        if (typeof v === 'string') put(k, v)
+        else throw new ApiError(400, `${k}: expected a text value, got ${v instanceof File ? 'a file' : kindOf(v)}`)
+      }
+    } else if ((await c.req.arrayBuffer()).byteLength > 0) {
+      throw new ApiError(
+        415,
+        `request body of Content-Type "${c.req.header('content-type') ?? '(none)'}" is not read here; send application/x-www-form-urlencoded or application/json`,
+        'KM_ERR_MEDIA_TYPE',
+      )
     }
   }
-  for (const [k, v] of Object.entries(c.req.queries())) if (v.length > 0) out[k] = v[v.length - 1]
+  for (const [k, v] of Object.entries(c.req.queries())) if (v.length > 0) put(k, v[v.length - 1])
   return out
 }
 

@@ -28,4 +28,11 @@ export interface SchedulerOptions {
   /** the KRaft quorum: number of controllers (1, 3 or 5) and each one's resources (cpus, mem MB, heap MB) */
   controller: QuorumSettings
   logger: Logger
+  /** largest REST request body, bytes (default 1 MiB; larger is 413 KM_ERR_BODY_TOO_LARGE) */
+  maxBodyBytes?: number
+  /** most brokers the scheduler keeps (`--max-brokers`, default {@link DEFAULT_MAX_BROKERS}); an add past it is 400 KM_ERR_BROKER_LIMIT */
+  maxBrokers?: number
 }
+
+/** The default of `--max-brokers`: far above a real cluster, low enough that a list stays fast. */
+export const DEFAULT_MAX_BROKERS = 10_000
