@@ -38,7 +38,13 @@ describe('bad input', () => {
   test('master: a bad --weights (exit 1), a port out of range (exit 2)', async () => {
     expect(await refused(MasterCommand, ['--weights', 'kafka'])).toEqual({
       code: 1,
-      message: "--weights: bad weight 'kafka': expected role=weight with a weight above 0, such as kafka=3",
+      message:
+        "--weights: bad weight 'kafka': expected role=weight with a weight above 0 and at most 1000000, such as kafka=3",
+    })
+    expect(await refused(MasterCommand, ['--weights', 'kafka=1e308'])).toEqual({
+      code: 1,
+      message:
+        "--weights: bad weight 'kafka=1e308': expected role=weight with a weight above 0 and at most 1000000, such as kafka=3",
     })
     expect((await refused(MasterCommand, ['--port', '70000'])).code).toBe(2)
     expect((await refused(MasterCommand, ['--allocation-interval', '1'])).code).toBe(2)

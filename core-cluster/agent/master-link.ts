@@ -1,7 +1,7 @@
 /** The agent's link to the master: REGISTER and re-registration with back-off, the ping watchdog, and calls to the master. */
 import type { Logger } from 'pino'
 import { readRecords } from '../http/index.js'
-import { type agent as agentMsg, decode, encode, PROTOBUF_TYPE } from '../proto/index.js'
+import { AGENT_STREAM_HEADER, type agent as agentMsg, decode, encode, PROTOBUF_TYPE } from '../proto/index.js'
 
 /** How long a call to the master may take before it counts as failed (ms). */
 const CALL_TIMEOUT_MS = 15_000
@@ -39,6 +39,8 @@ export class MasterLink {
   private pingWatchdog?: NodeJS.Timeout
   private pingTimeoutMs?: number
   private currentMasterValue?: string
+  /** the stream id of the current link (AGENT_STREAM_HEADER), sent with every call */
+  private streamId?: string
 
   constructor(private readonly o: MasterLinkOptions) {}
 
@@ -63,17 +65,17 @@ export class MasterLink {
   }
 
   /**
-   * Sends one call (other than REGISTER) with the agent id; a master cut off by a partition never
+   * Sends one call (other than REGISTER) with the agent id and the link's stream id; a master cut off by a partition never
    * answers, so the call gives up after 15 s.
    * @returns true when the master accepted it (202); false when not registered, refused or unreachable
    */
   async post(call: agentMsg.Call): Promise<boolean> {
     const agentId = this.o.agentId()
-    if (!agentId) return false
+    if (!agentId || !this.streamId) return false
     try {
       const res = await this.fetchMaster({
         method: 'POST',
-        headers: { 'Content-Type': PROTOBUF_TYPE },
+        headers: { 'Content-Type': PROTOBUF_TYPE, [AGENT_STREAM_HEADER]: this.streamId },
         body: Buffer.from(encode('kafka_mesos.agent.Call', { ...call, agent_id: { value: agentId } }, PROTOBUF_TYPE)),
         // the caller retries (status updates) or the next PING does
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
@@ -124,6 +126,7 @@ export class MasterLink {
       signal: this.abort.signal,
     })
     if (res.status !== 200 || !res.body) throw new Error(`REGISTER answered ${res.status}: ${await res.text()}`)
+    this.streamId = res.headers.get(AGENT_STREAM_HEADER) ?? undefined
     try {
       for await (const record of readRecords(res.body)) {
         const event = decode<agentMsg.Event>('kafka_mesos.agent.Event', record, PROTOBUF_TYPE)

@@ -26,7 +26,7 @@ import { type FrameworkEntry, type Frameworks, hasCapability, partitionAware, ro
 import type { Offers } from './offers.js'
 import * as ops from './operations.js'
 import type { Tasks } from './tasks.js'
-import { validateTask, validateTaskGroup } from './validation.js'
+import { validateResources, validateTask, validateTaskGroup } from './validation.js'
 
 /** What ACCEPT needs of the rest of the master. */
 export interface AcceptDeps {
@@ -239,7 +239,11 @@ export class AcceptHandler {
           : type === 'CREATE'
             ? op.create?.volumes
             : op.destroy?.volumes
-    const c = ops.convert(type, ctx, offered, resources)
+    const bad = validateResources(
+      resources,
+      `${type.toLowerCase()}.${type === 'CREATE' || type === 'DESTROY' ? 'volumes' : 'resources'}`,
+    )
+    const c = bad ? { error: bad } : ops.convert(type, ctx, offered, resources)
     if ('error' in c) {
       this.deps.log.warn({ framework: fw.id, agent: agent.id, problem: c.error }, 'offer operation dropped')
       this.operationStatus(fw, op, agent.id, 'OPERATION_ERROR', c.error)

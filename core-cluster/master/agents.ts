@@ -38,8 +38,8 @@ export interface AgentEntry {
   total: Resource[]
   /** dynamic reservations and persistent volumes, as the agent checkpoints them */
   checkpointed: Resource[]
-  /** the agent's event stream; absent while the link is down */
-  link?: { sink: EventStream; contentType: ContentType }
+  /** the agent's event stream, and the stream id its calls must carry; absent while the link is down */
+  link?: { sink: EventStream; contentType: ContentType; streamId?: string }
   /** executor key `<frameworkId>/<executorId>` -> resources of the executor itself */
   executors: Map<string, Resource[]>
   /** epoch ms */
@@ -156,7 +156,7 @@ export class AgentRegistry {
    * frameworks get an update with the task's state again (REASON_AGENT_REREGISTERED).
    * @returns the agent's id
    */
-  register(call: agentMsg.Call, sink: EventStream, contentType: ContentType): string {
+  register(call: agentMsg.Call, sink: EventStream, contentType: ContentType, streamId?: string): string {
     const reg = call.register!
     const requested = call.agent_id?.value
     const existing = requested ? this.byId.get(requested) : undefined
@@ -168,7 +168,7 @@ export class AgentRegistry {
     const back = this.adoptReportedTasks(agent, reg, shutdown)
     this.recovery.registered(agent.id)
     this.deps.onAgentAdmitted?.(agent.id, agent.info.hostname, agent.checkpointed)
-    agent.link = { sink, contentType }
+    agent.link = { sink, contentType, streamId }
     sink.onClose(() => {
       if (agent.link?.sink === sink) this.disconnected(agent)
     })

@@ -5,6 +5,7 @@
  */
 import { readRecords } from '../http/index.js'
 import {
+  AGENT_STREAM_HEADER,
   type agent as agentMsg,
   decode,
   encode,
@@ -68,11 +69,17 @@ export async function framework(address: string, name: string, partitionAware: b
 export async function fakeAgent(address: string, host: string) {
   const events: agentMsg.Event[] = []
   const tasks = new Map<string, { task: TaskInfo; frameworkId: string }>()
-  const state = { id: undefined as string | undefined, connected: true, ac: new AbortController(), address }
+  const state = {
+    id: undefined as string | undefined,
+    streamId: '',
+    connected: true,
+    ac: new AbortController(),
+    address,
+  }
   const post = (c: agentMsg.Call) =>
     fetch(`http://${state.address}/internal/agent`, {
       method: 'POST',
-      headers: { 'Content-Type': PROTOBUF_TYPE },
+      headers: { 'Content-Type': PROTOBUF_TYPE, [AGENT_STREAM_HEADER]: state.streamId },
       body: Buffer.from(encode('kafka_mesos.agent.Call', { ...c, agent_id: { value: state.id! } }, PROTOBUF_TYPE)),
     }).then((r) => r.status)
   const register = async () => {
@@ -96,6 +103,7 @@ export async function fakeAgent(address: string, host: string) {
       body: Buffer.from(encode('kafka_mesos.agent.Call', call, PROTOBUF_TYPE)),
       signal: state.ac.signal,
     })
+    state.streamId = res.headers.get(AGENT_STREAM_HEADER) ?? ''
     void (async () => {
       try {
         for await (const r of readRecords(res.body!)) {

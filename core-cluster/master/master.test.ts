@@ -3,7 +3,15 @@
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readRecords } from '../http/index.js'
-import { decode, encode, JSON_TYPE, PROTOBUF_TYPE, parseResources, type scheduler } from '../proto/index.js'
+import {
+  AGENT_STREAM_HEADER,
+  decode,
+  encode,
+  JSON_TYPE,
+  PROTOBUF_TYPE,
+  parseResources,
+  type scheduler,
+} from '../proto/index.js'
 import { type RunningMaster, startMaster } from './server.js'
 
 const log = pino({ level: 'silent' })
@@ -438,7 +446,11 @@ describe('master: agent re-registration', () => {
         // aborted
       }
     })()
-    return { id: first.registered!.agent_id.value, close: () => ac.abort() }
+    return {
+      id: first.registered!.agent_id.value,
+      streamId: res.headers.get(AGENT_STREAM_HEADER) ?? '',
+      close: () => ac.abort(),
+    }
   }
 
   test('a task the re-registering agent no longer reports is TASK_LOST for the framework', async () => {
@@ -472,15 +484,20 @@ describe('master: agent re-registration', () => {
       },
       PROTOBUF_TYPE,
     )
-    expect(
-      (
-        await fetch(`http://${m.address}/internal/agent`, {
-          method: 'POST',
-          headers: { 'Content-Type': PROTOBUF_TYPE },
-          body: Buffer.from(running),
-        })
-      ).status,
-    ).toBe(202)
+    const postStatus = (headers: Record<string, string>) =>
+      fetch(`http://${m.address}/internal/agent`, {
+        method: 'POST',
+        headers: { 'Content-Type': PROTOBUF_TYPE, ...headers },
+        body: Buffer.from(running),
+      })
+    // a plain connection that names the agent cannot forge its status updates: only its own link may
+    const forged = await postStatus({})
+    expect([forged.status, await forged.text()]).toEqual([
+      400,
+      `The stream id included in this request does not match the link of agent ${a.id}; calls are accepted only on the agent's own link (register again)`,
+    ])
+    expect((await postStatus({ [AGENT_STREAM_HEADER]: 'guessed' })).status).toBe(400)
+    expect((await postStatus({ [AGENT_STREAM_HEADER]: a.streamId })).status).toBe(202)
     expect((await s.next('UPDATE')).update?.status.state).toBe('TASK_RUNNING')
     a.close()
     await new Promise((r) => setTimeout(r, 100))

@@ -47,7 +47,7 @@ import { QuotaHandler, type QuotaJson } from './quota.js'
 import { type ReconcileItem, reconcile } from './reconciliation.js'
 import { Tasks } from './tasks.js'
 import { allocatedByFramework, availableByAgent, totalOf } from './usage.js'
-import { validateAcknowledgeUuid } from './validation.js'
+import { validateAcknowledgeUuid, validateRegistration } from './validation.js'
 import { ReadViews, type RoleView } from './views.js'
 import { type WeightInfo, WeightsHandler } from './weights.js'
 
@@ -350,17 +350,20 @@ export class Master {
 
   // ---------------------------------------------------------------- agents (our own link)
 
-  /** An agent (re-)registers on its link stream (./agents.ts). @returns its id */
-  registerAgent(call: agentMsg.Call, sink: EventStream, contentType: ContentType): string {
-    return this.agents.register(call, sink, contentType)
+  /** An agent (re-)registers on its link stream (./agents.ts); `streamId` is the id its later calls must carry. @returns its id */
+  registerAgent(call: agentMsg.Call, sink: EventStream, contentType: ContentType, streamId?: string): string {
+    return this.agents.register(call, sink, contentType, streamId)
   }
 
   /**
-   * Refuses the registration of an agent on a machine that is DOWN for maintenance (call it before
-   * opening the agent's event stream).
-   * @throws CallError 403 naming the machine
+   * Refuses a registration whose resources are invalid (./validation.ts: a negative or huge scalar,
+   * an unknown name, a bad range), or of an agent on a machine that is DOWN for maintenance (call it
+   * before opening the agent's event stream).
+   * @throws CallError 400 naming the bad resource; 403 naming the machine
    */
   checkAgentMayRegister(call: agentMsg.Call): void {
+    const problem = call.register ? validateRegistration(call.register) : undefined
+    if (problem) throw new CallError(400, problem)
     this.maintenance.checkAgentMayRegister(call)
   }
 
@@ -382,10 +385,19 @@ export class Master {
     this.agents.recover(agents, deadlineMs, unreachable)
   }
 
-  /** Link calls after REGISTER. @throws CallError 400 for an unknown agent or an unexpected call */
-  handleAgentCall(call: agentMsg.Call): void {
+  /**
+   * Link calls after REGISTER, accepted only with the stream id of the agent's current link, so that
+   * a plain connection cannot forge an agent's status updates, pongs or executor messages.
+   * @throws CallError 400 for an unknown agent, a link that is down, a wrong stream id, or an unexpected call
+   */
+  handleAgentCall(call: agentMsg.Call, streamId: string | undefined): void {
     const agent = call.agent_id ? this.agents.get(call.agent_id.value) : undefined
     if (!agent) throw new CallError(400, 'Agent is not registered')
+    if (!agent.link || agent.link.streamId === undefined || agent.link.streamId !== streamId)
+      throw new CallError(
+        400,
+        `The stream id included in this request does not match the link of agent ${agent.id}; calls are accepted only on the agent's own link (register again)`,
+      )
     if (call.type === 'PONG') return this.agents.pong(agent.id)
     if (call.type === 'STATUS_UPDATE' && call.status_update)
       return this.statusFromAgent(agent, call.status_update.framework_id.value, call.status_update.status)

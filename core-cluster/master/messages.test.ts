@@ -7,7 +7,15 @@
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readRecords } from '../http/index.js'
-import { decode, encode, JSON_TYPE, PROTOBUF_TYPE, parseResources, type scheduler } from '../proto/index.js'
+import {
+  AGENT_STREAM_HEADER,
+  decode,
+  encode,
+  JSON_TYPE,
+  PROTOBUF_TYPE,
+  parseResources,
+  type scheduler,
+} from '../proto/index.js'
 import { type RunningMaster, startMaster } from './server.js'
 
 type AgentEvent = {
@@ -136,7 +144,7 @@ describe('master: framework messages', () => {
     )
     const posted = await fetch(`http://${m.address}/internal/agent`, {
       method: 'POST',
-      headers: { 'Content-Type': PROTOBUF_TYPE },
+      headers: { 'Content-Type': PROTOBUF_TYPE, [AGENT_STREAM_HEADER]: agentRes.headers.get(AGENT_STREAM_HEADER)! },
       body: Buffer.from(back),
     })
     expect(posted.status).toBe(202)

@@ -8,6 +8,7 @@ import type { Offers } from './offers.js'
 import * as ops from './operations.js'
 import type { Tasks } from './tasks.js'
 import { availableByAgent } from './usage.js'
+import { validateResources } from './validation.js'
 
 /** What the operator's resource calls need of the rest of the master. */
 export interface OperatorResourcesDeps {
@@ -24,7 +25,7 @@ export interface OperatorResourcesDeps {
  * conversions as the offer operations (./operations.ts), on an agent's resources that no task uses.
  * The agent's outstanding offers are rescinded first (their resources count as free again); each
  * resource acts for the role and principal of its own (innermost) reservation. All or nothing.
- * @throws CallError 400 for an unknown agent or an operation that does not apply, with the reason
+ * @throws CallError 400 for invalid resources (./validation.ts), an unknown agent or an operation that does not apply, with the reason
  */
 export function operatorResources(
   deps: OperatorResourcesDeps,
@@ -32,6 +33,8 @@ export function operatorResources(
   agentId: string,
   resources: Resource[],
 ): void {
+  const bad = validateResources(resources, kind === 'CREATE' || kind === 'DESTROY' ? 'volumes' : 'resources')
+  if (bad) throw new CallError(400, `Failed to validate master::Call: ${bad}`)
   const agent = deps.agents.get(agentId)
   if (!agent) throw new CallError(400, `Failed to validate master::Call: agent '${agentId}' is not registered`)
   deps.offers.rescindAgent(agentId)

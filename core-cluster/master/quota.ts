@@ -14,6 +14,7 @@ import { CallError } from './errors.js'
 import { type Frameworks, roleOf } from './frameworks.js'
 import type { Offers } from './offers.js'
 import { totalOf } from './usage.js'
+import { MAX_SCALAR } from './validation.js'
 
 const NAMES = ['cpus', 'mem'] as const
 
@@ -33,10 +34,10 @@ function scalars(value: unknown, where: string): { cpus?: number; mem?: number }
       )
     const raw = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>).value : v
     const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > MAX_SCALAR)
       throw new CallError(
         400,
-        `Failed to validate master::Call: '${where}.${name}' must be {"value": <number of at least 0>}, got ${JSON.stringify(v)}`,
+        `Failed to validate master::Call: '${where}.${name}' must be {"value": <number from 0 to ${MAX_SCALAR}>}, got ${JSON.stringify(v)}`,
       )
     out[name as 'cpus' | 'mem'] = n
   }

@@ -14,6 +14,7 @@ import {
   type RequestTimeouts,
 } from '../http/index.js'
 import {
+  AGENT_STREAM_HEADER,
   acceptedContentType,
   type agent as agentMsg,
   CodecError,
@@ -148,11 +149,14 @@ export function createMasterApp(master: Master, log: Logger, limits: MasterReque
       if (call.type === 'REGISTER') {
         if (!call.register) throw new CallError(400, "Expecting 'register' to be present")
         master.checkAgentMayRegister(call)
-        const sink = new EventStream(c.env.outgoing, contentType)
-        master.registerAgent(call, sink, contentType)
+        // Every later call of this agent must carry the link's stream id, as Mesos-Stream-Id ties a
+        // framework's calls to its subscription (`docs/scheduler-http-api.md`).
+        const streamId = crypto.randomUUID()
+        const sink = new EventStream(c.env.outgoing, contentType, { [AGENT_STREAM_HEADER]: streamId })
+        master.registerAgent(call, sink, contentType, streamId)
         return RESPONSE_ALREADY_SENT
       }
-      master.handleAgentCall(call)
+      master.handleAgentCall(call, c.req.header(AGENT_STREAM_HEADER))
       return c.body(null, 202)
     } catch (e) {
       return answer(c, e, log)

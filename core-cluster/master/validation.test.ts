@@ -1,12 +1,14 @@
-/** The pure call checks' tests: properties of task ids, TaskInfo, task groups, offer ids, FrameworkInfo roles and updates. */
+/** The pure call checks' tests: properties of task ids, TaskInfo, task groups, offer ids, FrameworkInfo roles and updates, resources. */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { type ExecutorInfo, type Offer, parseResources, type Resource, type TaskInfo } from '../proto/index.js'
 import {
+  MAX_SCALAR,
   validateAcknowledgeUuid,
   validateFrameworkRoles,
   validateFrameworkUpdate,
   validateOfferIds,
+  validateResources,
   validateTask,
   validateTaskGroup,
   validateTaskId,
@@ -229,5 +231,63 @@ describe('ACKNOWLEDGE', () => {
     const problem = validateAcknowledgeUuid(Buffer.from(bytes).toString('base64'))
     if (bytes.length === 16) expect(problem).toBeUndefined()
     else expect(problem).toBe("Failed to validate scheduler::Call: 'uuid' is not a valid UUID")
+  })
+})
+
+describe('validateResources', () => {
+  const scalar = (name: string, value: number): Resource => ({ name, type: 'SCALAR', scalar: { value } })
+  const ports = (...r: Array<[number, number]>): Resource => ({
+    name: 'ports',
+    type: 'RANGES',
+    ranges: { range: r.map(([begin, end]) => ({ begin, end })) },
+  })
+
+  test.prop([fc.constantFrom('cpus', 'mem', 'disk', 'gpus'), fc.double({ min: 0, max: MAX_SCALAR, noNaN: true })])(
+    'property: every finite scalar from 0 to MAX_SCALAR of a known name is valid',
+    (name, v) => {
+      expect(validateResources([scalar(name, v)], 'r')).toBeUndefined()
+    },
+  )
+
+  test.prop([
+    fc.constantFrom('cpus', 'mem', 'disk', 'gpus'),
+    fc.oneof(
+      fc.double({ max: -Number.MIN_VALUE, noNaN: true }),
+      fc.double({ min: MAX_SCALAR * 1.0001, noNaN: true }),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308),
+    ),
+  ])('property: a negative, huge, infinite or NaN scalar is refused, naming the entry', (name, v) => {
+    expect(validateResources([scalar('cpus', 1), scalar(name, v)], 'agent_info.resources')).toMatch(
+      new RegExp(`^Invalid scalar resource 'agent_info.resources\\[1\\]': ${name} must be a number from 0 to`),
+    )
+  })
+
+  test.prop([fc.array(fc.tuple(fc.nat(65535), fc.nat(65535)), { minLength: 1, maxLength: 6 })])(
+    'property: port ranges are valid exactly when each is ordered and none overlaps another',
+    (pairs) => {
+      const sorted = [...pairs].sort((a, b) => a[0] - b[0])
+      const ordered = pairs.every(([b, e]) => b <= e)
+      const disjoint = sorted.every((p, i) => i === 0 || p[0] > sorted[i - 1][1])
+      expect(validateResources([ports(...pairs)], 'r') === undefined).toBe(ordered && disjoint)
+    },
+  )
+
+  test('unknown names, wrong types and ports beyond 65535 are refused', () => {
+    expect(validateResources([scalar('bogus', 1)], 'r')).toBe(
+      `Invalid resource 'r[0]': unknown name "bogus"; known: cpus, mem, disk, gpus, ports`,
+    )
+    expect(validateResources([scalar('toString', 1)], 'r')).toMatch(/unknown name "toString"/)
+    expect(validateResources([{ name: 'ports', type: 'SCALAR', scalar: { value: 1 } }], 'r')).toBe(
+      `Invalid resource 'r[0]': ports is of type RANGES, got SCALAR`,
+    )
+    expect(validateResources([ports([31000, 70000])], 'r')).toMatch(/ports range 31000-70000 must be whole numbers/)
+    expect(validateResources(parseResources('cpus:2;mem:4096;disk:100;ports:[31000-31999]'), 'r')).toBeUndefined()
+  })
+
+  test('a LAUNCH of mem:-5000 is a TASK_ERROR before containment is even asked', () => {
+    const offered = parseResources('cpus:1;mem:1000')
+    const t = task('t', 'cpus:0.1;mem:1')
+    t.resources = [scalar('cpus', 0.1), scalar('mem', -5000)]
+    expect(validateTask(t, ctx(offered, t.resources))).toMatch(/^Invalid scalar resource 'task.resources\[1\]': mem/)
   })
 })

@@ -98,7 +98,8 @@ export interface TaskContext {
 /**
  * TaskInfo checks (`task::internal::validateTask`, in Mesos's order): the task id; exactly one of
  * CommandInfo and ExecutorInfo (outside a group); the offer's agent; no live task with the same id;
- * some cpus or mem (outside a group); no more than offered.
+ * valid resources ({@link validateResources}: a negative amount would add to the offer); some cpus
+ * or mem (outside a group); no more than offered.
  * @returns the problem (the TASK_ERROR message), or undefined
  */
 export function validateTask(task: TaskInfo, ctx: TaskContext): string | undefined {
@@ -110,6 +111,10 @@ export function validateTask(task: TaskInfo, ctx: TaskContext): string | undefin
   if (task.agent_id?.value !== ctx.agentId)
     return `Task uses agent ${task.agent_id?.value} but the offer is for agent ${ctx.agentId}`
   if (ctx.isLive(id)) return `Task has a duplicate ID: ${id}`
+  const bad =
+    validateResources(task.resources, 'task.resources') ??
+    validateResources(task.executor?.resources, 'task.executor.resources')
+  if (bad) return bad
   const want = ctx.uses()
   if (!ctx.inGroup && scalarSum(want, 'cpus') <= 0 && scalarSum(want, 'mem') <= 0) return 'Task uses no resources'
   if (!containsResources(ctx.offered, want)) return 'Task uses more resources than offered'
@@ -130,6 +135,8 @@ export function validateTaskGroup(group: OfferOperation['launch_group']): string
   if ((executor.type ?? 'DEFAULT') !== 'DEFAULT')
     return `LAUNCH_GROUP supports executors of type DEFAULT only, got ${executor.type}`
   if (executor.command) return 'An executor of type DEFAULT must not have a command: the agent runs its own'
+  const bad = validateResources(executor.resources, 'launch_group.executor.resources')
+  if (bad) return bad
   const ids = new Set<string>()
   for (const t of tasks) {
     if (t.executor)
@@ -173,4 +180,76 @@ export function validateOfferIds<T extends { offer: Offer }>(
 export function validateAcknowledgeUuid(uuid: string): string | undefined {
   if (Buffer.from(uuid, 'base64').length !== 16) return "Failed to validate scheduler::Call: 'uuid' is not a valid UUID"
   return undefined
+}
+
+/**
+ * The largest scalar a resource may hold: Mesos keeps scalars as fixed-point thousandths in an
+ * int64 (`src/common/values.cpp`, `convertToFixed`); this is the largest number of thousandths a
+ * double holds exactly (2^53 / 1000), e.g. 9 PB of mem in MB.
+ */
+export const MAX_SCALAR = Math.floor(Number.MAX_SAFE_INTEGER / 1000)
+
+/** The resource names the cluster knows, with their type (Mesos `docs/attributes-resources.md`, "Predefined Uses"). */
+export const KNOWN_RESOURCES: Readonly<Record<string, 'SCALAR' | 'RANGES'>> = {
+  cpus: 'SCALAR',
+  mem: 'SCALAR',
+  disk: 'SCALAR',
+  gpus: 'SCALAR',
+  ports: 'RANGES',
+}
+
+/** The largest port a `ports` range may name. */
+const MAX_PORT = 65_535
+
+/**
+ * Resource checks (`Resources::validate` in Mesos's `src/common/resources.cpp`, stricter): each
+ * resource has a known name of its type (cpus, mem, disk, gpus are scalars; ports are ranges);
+ * a scalar is a finite number from 0 to {@link MAX_SCALAR}; ranges are whole numbers, each
+ * begin ≤ end, within 0..65535 for ports, and none overlaps another. Without these a negative
+ * LAUNCH would add to an offer instead of taking from it.
+ * @param where names the list in the message, e.g. `'agent_info.resources'`
+ * @returns the problem naming the entry and the fix, or undefined
+ */
+export function validateResources(resources: readonly Resource[] | undefined, where: string): string | undefined {
+  const list = resources ?? []
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]
+    const at = `'${where}[${i}]'`
+    const type = typeof r?.name === 'string' ? KNOWN_RESOURCES[r.name] : undefined
+    if (!type || !Object.hasOwn(KNOWN_RESOURCES, r.name))
+      return `Invalid resource ${at}: unknown name ${JSON.stringify(r?.name)}; known: ${Object.keys(KNOWN_RESOURCES).join(', ')}`
+    if (r.type !== type) return `Invalid resource ${at}: ${r.name} is of type ${type}, got ${String(r.type)}`
+    if (type === 'SCALAR') {
+      const v = r.scalar?.value
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_SCALAR)
+        return `Invalid scalar resource ${at}: ${r.name} must be a number from 0 to ${MAX_SCALAR}, got ${String(v)}`
+    } else {
+      const ranges = [...(r.ranges?.range ?? [])]
+      for (const { begin, end } of ranges) {
+        const max = r.name === 'ports' ? MAX_PORT : Number.MAX_SAFE_INTEGER
+        if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end > max || begin > end)
+          return `Invalid ranges resource ${at}: ${r.name} range ${String(begin)}-${String(end)} must be whole numbers with 0 ≤ begin ≤ end ≤ ${max}`
+      }
+      ranges.sort((a, b) => a.begin - b.begin)
+      for (let j = 1; j < ranges.length; j++)
+        if (ranges[j].begin <= ranges[j - 1].end)
+          return `Invalid ranges resource ${at}: ${r.name} ranges ${ranges[j - 1].begin}-${ranges[j - 1].end} and ${ranges[j].begin}-${ranges[j].end} overlap`
+    }
+  }
+  return undefined
+}
+
+/**
+ * REGISTER's resources: the agent's `--resources` and the reservations and volumes it checkpointed,
+ * each by {@link validateResources}.
+ * @returns the problem (the 400 answer), or undefined
+ */
+export function validateRegistration(reg: {
+  agent_info: { resources?: Resource[] }
+  checkpointed_resources?: Resource[]
+}): string | undefined {
+  const problem =
+    validateResources(reg.agent_info.resources, 'register.agent_info.resources') ??
+    validateResources(reg.checkpointed_resources, 'register.checkpointed_resources')
+  return problem ? `Failed to validate agent::Call: ${problem}` : undefined
 }

@@ -11,6 +11,13 @@ import { validateRoleName } from './allocator/index.js'
 import { CallError } from './errors.js'
 
 /**
+ * The largest weight a role may have. Mesos only asks for a weight above 0 (`docs/weights.md`);
+ * a bound keeps a weight such as 1e308 from turning every weighted share into 0 (the DRF sorter
+ * divides by it), and a role a million times heavier than another already gets everything first.
+ */
+export const MAX_WEIGHT = 1_000_000
+
+/**
  * Parses a weights text as Mesos's `--weights` (`docs/configuration/master.md`):
  * `role=weight[,role=weight...]`, weights > 0.
  * @throws Error naming the bad entry
@@ -23,8 +30,10 @@ export function parseWeights(text: string): Map<string, number> {
     .filter(Boolean)) {
     const m = /^([^=\s]+)=([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)$/.exec(part)
     const w = m ? Number(m[2]) : NaN
-    if (!m || !(w > 0) || !Number.isFinite(w))
-      throw new Error(`bad weight '${part}': expected role=weight with a weight above 0, such as kafka=3`)
+    if (!m || !(w > 0) || !(w <= MAX_WEIGHT))
+      throw new Error(
+        `bad weight '${part}': expected role=weight with a weight above 0 and at most ${MAX_WEIGHT}, such as kafka=3`,
+      )
     const problem = validateRoleName(m[1])
     if (problem) throw new Error(`bad weight '${part}': ${problem}`)
     out.set(m[1], w)
@@ -68,7 +77,7 @@ export class WeightsHandler {
   }
 
   /**
-   * UPDATE_WEIGHTS: all or nothing; each weight must be a number above 0 and each role a valid role
+   * UPDATE_WEIGHTS: all or nothing; each weight must be a number above 0 and at most {@link MAX_WEIGHT}, and each role a valid role
    * name. Triggers an allocation run.
    * @throws CallError 400 naming the bad entry
    */
@@ -81,10 +90,10 @@ export class WeightsHandler {
       const problem = validateRoleName(role)
       if (problem) throw new CallError(400, `Failed to validate master::Call: ${problem}`)
       const w = info.weight
-      if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0)
+      if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0 || w > MAX_WEIGHT)
         throw new CallError(
           400,
-          `Failed to validate master::Call: weight of role '${role}' must be a number above 0, got ${JSON.stringify(w)}`,
+          `Failed to validate master::Call: weight of role '${role}' must be a number above 0 and at most ${MAX_WEIGHT}, got ${JSON.stringify(w)}`,
         )
       next.set(role, w)
     }
@@ -97,7 +106,7 @@ export class WeightsHandler {
   /** Weights read back from the HA registry after an election; they replace `--weights` role by role. */
   recover(weights: ReadonlyArray<WeightInfo>): void {
     for (const { role, weight } of weights)
-      if (validateRoleName(role) === undefined && weight > 0) this.weights.set(role, weight)
+      if (validateRoleName(role) === undefined && weight > 0 && weight <= MAX_WEIGHT) this.weights.set(role, weight)
     this.deps.log.info({ weights: Object.fromEntries(this.weights) }, 'recovered role weights from the registry')
     this.deps.scheduleAllocation()
   }
