@@ -17,6 +17,14 @@ export {
   type LogReply,
   type MetricsReply,
 } from './executor-messages.js'
+export {
+  EXECUTOR_MB,
+  heapDerivedOptions,
+  JVM_OVERHEAD_MB,
+  MIN_BROKER_HEAP_MB,
+  type SizingProblem,
+  sizingProblem,
+} from './heap-settings.js'
 export { parseProperties } from './java-properties.js'
 export { newKafkaUuid } from './kafka-uuid.js'
 export { formatMap, parseMap, parseMapEntries } from './kv-map.js'

@@ -1,5 +1,6 @@
 /** The server.properties of one KRaft node (broker, controller or combined), rendered from its task data. */
 
+import { heapDerivedOptions } from './heap-settings.js'
 import { formatProperties, type Properties, parseProperties } from './java-properties.js'
 import type { KafkaTaskData } from './task-data.js'
 
@@ -8,7 +9,9 @@ import type { KafkaTaskData } from './task-data.js'
  * 1. the distribution's `config/server.properties` (Kafka 4.x sample defaults),
  * 2. the KRaft settings kafka-mesos owns (Kafka docs, `docs/operations/kraft.md`, "Configuration": what
  *    each role needs; the 4.x samples `config/controller.properties` and `config/broker.properties`),
- * 3. the user's `options`, with `$id` replaced by the node id.
+ * 3. the settings derived from the heap that the user did not set (heap-settings.ts: the log
+ *    cleaner's dedupe buffer),
+ * 4. the user's `options`, with `$id` replaced by the node id.
  * See docs/contract.md.
  */
 
@@ -49,7 +52,8 @@ export interface RenderOptions {
  * `group.initial.rebalance.delay.ms=0` (the 3000 ms default of
  * `GroupCoordinatorConfig.java` delays the first consumer join),
  * internal-topic replication factors from `internalTopicRf` with min.isr 1 (as the
- * 4.x samples; a factor may not exceed the live brokers).
+ * 4.x samples; a factor may not exceed the live brokers), and `log.cleaner.dedupe.buffer.size` from
+ * the heap unless the user sets it (heap-settings.ts).
  */
 export function serverProperties(data: KafkaTaskData, opts: RenderOptions): Properties {
   const p = parseProperties(opts.defaults)
@@ -90,6 +94,7 @@ export function serverProperties(data: KafkaTaskData, opts: RenderOptions): Prop
   }
   set('transaction.state.log.min.isr', '1')
   set('share.coordinator.state.topic.min.isr', '1')
+  for (const [k, v] of Object.entries(heapDerivedOptions(data))) set(k, v)
 
   for (const [k, v] of Object.entries(data.options)) set(k, substituteId(v, data.nodeId))
   return p

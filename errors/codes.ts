@@ -56,6 +56,11 @@ export const ERROR_CODES = {
     status: 400,
     meaning: 'A resource or attribute string such as `cpus:2;mem:4096` does not parse.',
   },
+  KM_ERR_SIZING: {
+    status: 400,
+    meaning:
+      "A broker's heap, mem and options together cannot start Kafka; the message names the one to change and how.",
+  },
   KM_ERR_INVALID_CONFIG: { status: 400, meaning: 'Kafka refused a topic or broker config option as invalid.' },
   KM_ERR_THROTTLE: { status: 400, meaning: 'A replication throttle value is not a positive rate.' },
   // what a request names

@@ -15,7 +15,7 @@ import { applySettings, checkResources, type NodeSettings } from './settings.js'
  * `broker,controller` node is a voter from the start, so it can only be added while no quorum exists.
  * @returns the new brokers
  * @throws ExprError; BrokerRefused 400: no ids, controller ids, `Broker N already exists`
- *   (KM_ERR_EXISTS), a combined node for a formed quorum, heap ≥ mem
+ *   (KM_ERR_EXISTS), a combined node for a formed quorum; KM_ERR_SIZING for a heap, mem and options that cannot start Kafka
  */
 export async function addBrokers(
   scheduler: KafkaScheduler,

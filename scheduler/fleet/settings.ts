@@ -1,6 +1,6 @@
 /** A broker's settings as `broker add|update` change them: which changed, which need a restart, and the heap/mem rule. */
 
-import type { KafkaNode, NodeRole } from '../../contract/index.js'
+import { type KafkaNode, type NodeRole, sizingProblem } from '../../contract/index.js'
 import { pendingChanges } from '../brokers/index.js'
 import { BrokerRefused } from './refused.js'
 
@@ -86,10 +86,12 @@ export function markRestart(node: KafkaNode, changed: string[], optionsChanged: 
   node.needsRestart = (pendingChanges(node)?.restart.length ?? 0) > 0
 }
 
-/** @throws BrokerRefused 400 when the heap is not less than mem: Kafka needs memory beyond its heap */
+/**
+ * Refuses a heap, mem and options that cannot start Kafka (contract/heap-settings.ts: the log
+ * cleaner's buffers on the heap, the smallest broker heap, the memory beyond the heap).
+ * @throws BrokerRefused 400 `KM_ERR_SIZING`, its message naming the option and the fix
+ */
 export function checkResources(node: KafkaNode): void {
-  if (node.heap >= node.mem)
-    throw new BrokerRefused(
-      `heap (${node.heap} MB) must be less than mem (${node.mem} MB) for broker ${node.id}: Kafka needs memory beyond its heap; raise --mem or lower --heap`,
-    )
+  const problem = sizingProblem({ role: node.role, heapMb: node.heap, memMb: node.mem, options: node.options })
+  if (problem) throw new BrokerRefused(`${problem.message} (broker ${node.id})`, 'KM_ERR_SIZING')
 }

@@ -32,8 +32,8 @@ function liveError(node: KafkaNode, plan: OptionsPlan, e: unknown): BrokerRefuse
  * live (validated on every broker before any is changed; kafka/dynamic-configs.ts), and whatever
  * else changed on a broker with a task marks it as needing a restart.
  * @returns the updated brokers
- * @throws ExprError; BrokerRefused 400 `Broker N not found` (KM_ERR_NOT_FOUND), a role change, heap ≥
- *   mem, Kafka's refusal (KM_ERR_KAFKA_REFUSED); 503 when a running broker can't be reached
+ * @throws ExprError; BrokerRefused 400 `Broker N not found` (KM_ERR_NOT_FOUND), a role change,
+ *   KM_ERR_SIZING for a heap, mem and options that cannot start Kafka, Kafka's refusal (KM_ERR_KAFKA_REFUSED); 503 when a running broker can't be reached
  *   (KM_ERR_KAFKA_UNAVAILABLE)
  */
 export async function updateBrokers(
