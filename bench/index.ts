@@ -13,8 +13,12 @@
  *
  * - Master failover time with real etcd and master processes (./master-failover.ts).
  *
+ * - The fleet: 20 brokers started through the framework and by a script, their ratio and the
+ *   framework's footprint per broker (./fleet.ts).
+ *
  * A benchmark, not a test: it prints numbers and exits 0. Knobs: BENCH_AGENTS, BENCH_FRAMEWORKS,
- * BENCH_ROUNDS, BENCH_HTTP_AGENTS.
+ * BENCH_ROUNDS, BENCH_HTTP_AGENTS, BENCH_FLEET, BENCH_FLEET_ROUNDS; BENCH_ONLY=fleet,... runs only
+ * those parts.
  */
 
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -33,6 +37,7 @@ import {
   startMaster,
 } from '../core-cluster/master/index.js'
 import { JSON_TYPE, PROTOBUF_TYPE, parseResources, type scheduler } from '../core-cluster/proto/index.js'
+import { fleetStart } from './fleet.js'
 import { masterFailover } from './master-failover.js'
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000)
@@ -218,10 +223,14 @@ async function main(): Promise<void> {
   console.log(
     `bench: ${AGENTS} agents, ${FRAMEWORKS} frameworks, ${ROUNDS} rounds, ${HTTP_AGENTS} HTTP agents (node ${process.version})`,
   )
-  allocatorOnly(rows)
-  masterCycle(rows)
-  await httpRegistration(rows)
-  await masterFailover(rows)
+  // BENCH_ONLY=fleet,scale runs only those parts (allocator, master, http, failover, fleet, scale)
+  const only = process.env.BENCH_ONLY?.split(',')
+  const want = (part: string) => !only || only.includes(part)
+  if (want('allocator')) allocatorOnly(rows)
+  if (want('master')) masterCycle(rows)
+  if (want('http')) await httpRegistration(rows)
+  if (want('failover')) await masterFailover(rows)
+  if (want('fleet')) await fleetStart(rows)
   const table = new Table({
     head: ['benchmark', 'time', 'work', 'reference'],
     wordWrap: true,

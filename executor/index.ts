@@ -15,5 +15,6 @@ export {
   type KafkaProcessOptions,
   KafkaStartError,
 } from './kafka-process.js'
+export { acquireKafkaTestLock } from './kafka-test-lock.js'
 export { createExecutorLogger, type ExecutorLogger, silentLogger } from './log.js'
 export { describeBrokers, type ReadyCheck, tcpConnects, waitReady } from './readiness.js'
