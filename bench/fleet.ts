@@ -10,6 +10,7 @@ import { agentHost, kafkaArchive, LocalCluster, PACKAGE_ROOT } from '../cli/daem
 import { type KafkaTaskData, KafkaTaskDataSchema, newClusterId, renderServerProperties } from '../contract/index.js'
 import { acquireKafkaTestLock, findKafkaDir, KAFKA_JVM_PERFORMANCE_OPTS } from '../executor/index.js'
 import { mean, type ProcInfo, processes, procInfo } from './procs.js'
+import { until } from './until.js'
 
 /**
  * The README's short form, `kafka-mesos add 1000..1019 --cpus 0.01 --heap 128 --mem 512` then
@@ -38,22 +39,6 @@ const mbs = (mb: number) => `${mb.toFixed(0)} MB`
 
 function haveJava(): boolean {
   return spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0
-}
-
-/** Polls `check` until it gives a value; throws naming `what` after `ms`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const v = await check()
-      if (v !== undefined) return v
-    } catch (e) {
-      last = e
-    }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`${what}: not within ${ms} ms${last ? ` (${(last as Error).message})` : ''}`)
 }
 
 /** The broker ids Kafka lists (a broker is listed once it is unfenced), asked of any of `brokers`. */

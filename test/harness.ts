@@ -116,29 +116,7 @@ export async function stopLocalCluster(cluster: LocalCluster | undefined): Promi
   expect(cluster.leftovers()).toEqual([])
 }
 
-/**
- * Polls `check` every `intervalMs` until it returns a value (errors count as "not yet"); fails after
- * `ms` naming `what` and the last error.
- */
-export async function until<T>(
-  what: string,
-  ms: number,
-  check: () => Promise<T | undefined>,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const v = await check()
-      if (v !== undefined) return v
-    } catch (e) {
-      last = e
-    }
-    await new Promise((r) => setTimeout(r, intervalMs))
-  }
-  throw new Error(`${what}: not within ${ms} ms${last ? ` (last error: ${(last as Error).message})` : ''}`)
-}
+export { until } from '../bench/until.js'
 
 /** A KRaft quorum member as `/api/controller/list` describes it (DescribeQuorum v2). */
 export interface QuorumMember {
