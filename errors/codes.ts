@@ -7,7 +7,7 @@
  * - `meaning`: one sentence for users who match on the code; the README's table repeats it.
  */
 export interface ErrorInfo {
-  readonly status: 400 | 403 | 404 | 405 | 406 | 408 | 409 | 413 | 415 | 500 | 501 | 503 | null
+  readonly status: 400 | 401 | 403 | 404 | 405 | 406 | 408 | 409 | 413 | 415 | 500 | 501 | 503 | null
   readonly meaning: string
 }
 
@@ -146,6 +146,24 @@ export const ERROR_CODES = {
     meaning: 'A broker log name is not one the executor serves (stdout, stderr or a *.log file).',
   },
   KM_ERR_INTERNAL: { status: 500, meaning: 'An unexpected error; the scheduler logged it with its stack.' },
+  // authentication and authorization
+  KM_ERR_UNAUTHENTICATED: {
+    status: 401,
+    meaning: 'No credentials, or wrong ones: send a user and password (HTTP Basic) or a token (Bearer).',
+  },
+  KM_ERR_FORBIDDEN: {
+    status: 403,
+    meaning:
+      'The credentials are good but their role (or owner) does not allow the call; the message names the role needed.',
+  },
+  KM_ERR_AUTH_FILE: {
+    status: null,
+    meaning: 'A credentials file (--auth-file, --credential) cannot be used; the message names the field and the fix.',
+  },
+  KM_ERR_ARTIFACT_DIGEST: {
+    status: null,
+    meaning: 'A fetched archive does not have the sha256 its task carries (reported in the TaskStatus message).',
+  },
   // the CLI's own
   KM_ERR_NO_API: {
     status: null,

@@ -2,7 +2,7 @@
 
 import type { HttpStatus } from '../../errors/index.js'
 
-const HTTP_STATUSES: ReadonlySet<number> = new Set<HttpStatus>([400, 403, 404, 405, 406, 409, 415, 500, 501, 503])
+const HTTP_STATUSES: ReadonlySet<number> = new Set<HttpStatus>([400, 401, 403, 404, 405, 406, 409, 415, 500, 501, 503])
 
 /** `{ status }` for KmError's options when `httpStatus` is a status of the table; `{}` (the code's own) otherwise. */
 export function statusOption(httpStatus: number): { status?: HttpStatus } {
