@@ -23,6 +23,8 @@ export function runExecutor(processEnv: NodeJS.ProcessEnv = process.env): void {
     log.error({ err: (e as Error).message }, 'bad executor environment')
     process.exit(2)
   }
+  // the token is the executor's alone: Kafka's JVM and its tools do not inherit it
+  delete processEnv.MESOS_EXECUTOR_AUTHENTICATION_TOKEN
   log.info(
     {
       agent: env.agentEndpoint,

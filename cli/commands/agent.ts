@@ -4,10 +4,16 @@ import { resolve } from 'node:path'
 import { Command, Flags } from '@oclif/core'
 
 import { startAgent } from '../../core-cluster/agent/index.js'
-
+import { AuthFileError } from '../../core-cluster/auth/index.js'
 import { parseAttributes, parseResources, ResourceParseError } from '../../core-cluster/proto/index.js'
-
-import { daemonLogger, onShutdown } from '../daemon/index.js'
+import {
+  authFileFlag,
+  credentialFlag,
+  daemonAuthenticator,
+  daemonCredential,
+  daemonLogger,
+  onShutdown,
+} from '../daemon/index.js'
 
 /** `kafka-mesos agent`: runs an agent that launches executors for the master's frameworks. */
 export default class AgentCommand extends Command {
@@ -17,10 +23,17 @@ export default class AgentCommand extends Command {
 Several agents can share one machine when each binds its own loopback address (127.0.1.1, 127.0.1.2, ...).
 Static reservations use Mesos's syntax: cpus(kafka):4 is offered to role kafka only. Each executor's
 process tree is accounted from /proc (GET /monitor/statistics) and killed when its resident memory
-exceeds the mem of its tasks (TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY) unless --no-memory-limits.`
+exceeds the mem of its tasks (TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY) unless --no-memory-limits.
+
+Authentication (docs/security.md): every executor gets its own token (MESOS_EXECUTOR_AUTHENTICATION_TOKEN)
+and /api/v1/executor takes a call only with the token of the executor it names (--no-executor-auth turns
+this off). --auth-file guards /state, /monitor/statistics and the operator API (viewer role); without it
+they are open, which is refused on an address other hosts reach unless --insecure. --credential is the
+agent's principal and secret toward a master that authenticates agents.`
   static examples = [
     `<%= config.bin %> agent --master 127.0.0.1:5050 --host 127.0.1.1 --resources "cpus:2;mem:4096;ports:[31000-31999]" --attributes rack:r1`,
     `<%= config.bin %> agent --master 127.0.0.1:5050 --resources "cpus(kafka):4;mem(kafka):8192;cpus:2;mem:2048;disk:10000"`,
+    `<%= config.bin %> agent --master 10.0.0.1:5050 --host 10.0.0.11 --auth-file auth.json --credential agent-1.credential`,
   ]
   static flags = {
     master: Flags.string({ description: 'master host:port', required: true }),
@@ -38,6 +51,14 @@ exceeds the mem of its tasks (TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY) u
       default: true,
       allowNo: true,
     }),
+    'executor-auth': Flags.boolean({
+      description:
+        'give each executor its own token and take executor calls only with the token of the executor they name (Mesos --authenticate_http_executors; --no-executor-auth: any caller may act as any executor)',
+      default: true,
+      allowNo: true,
+    }),
+    ...authFileFlag,
+    ...credentialFlag,
   }
 
   async run(): Promise<void> {
@@ -52,6 +73,19 @@ exceeds the mem of its tasks (TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY) u
       throw e
     }
     const log = daemonLogger(`agent@${flags.host}`, flags['log-level'])
+    let authenticator: ReturnType<typeof daemonAuthenticator>
+    let credential: ReturnType<typeof daemonCredential>
+    try {
+      authenticator = daemonAuthenticator(flags, flags.host, 'agent', log)
+      credential = daemonCredential(flags.credential, log)
+    } catch (e) {
+      if (e instanceof AuthFileError) this.error(e.message, { exit: 1 })
+      throw e
+    }
+    if (!flags['executor-auth'])
+      log.warn(
+        'executor authentication is off (--no-executor-auth): any caller that reaches the agent may act as any executor',
+      )
     const running = await startAgent({
       master: flags.master,
       host: flags.host,
@@ -60,6 +94,9 @@ exceeds the mem of its tasks (TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY) u
       attributes,
       workDir: resolve(flags['work-dir']),
       enforceMemoryLimits: flags['memory-limits'],
+      authenticateExecutors: flags['executor-auth'],
+      authenticator,
+      credential,
       logger: log,
     }).catch((e: Error) =>
       this.error(`cannot start the agent on ${flags.host}:${flags.port}: ${e.message}`, { exit: 1 }),

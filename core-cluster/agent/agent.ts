@@ -1,9 +1,11 @@
 /** The agent: wires its master link, containerizer, executor API, executors' life, status-update manager and recovery, and dispatches the master's events to them. */
 import type { Logger } from 'pino'
+import { type Authenticator, basicAuthorization, type OwnCredential } from '../auth/index.js'
 import type { EventStream } from '../http/index.js'
 import type { AgentInfo, Attribute, agent as agentMsg, executor as executorMsg, Resource } from '../proto/index.js'
 import { AgentResources, Containerizer, type ResourceStatistics } from './containerizer/index.js'
 import { ExecutorApi } from './executor-api.js'
+import { ExecutorAuthentication } from './executor-auth.js'
 import { ExecutorLifecycle } from './executor-lifecycle.js'
 import { MasterLink } from './master-link.js'
 import { Recovery } from './recovery.js'
@@ -38,6 +40,16 @@ export interface AgentOptions {
   enforceMemoryLimits?: boolean
   /** How often executors' process trees are sampled from /proc (ms, default 500). */
   monitorIntervalMs?: number
+  /**
+   * Executor authentication (Mesos `--authenticate_http_executors`), default true: every executor
+   * gets its own token and `/api/v1/executor` takes calls only with the token of the executor they
+   * name (./executor-auth.ts). false: any caller may act as any executor (Mesos's default).
+   */
+  authenticateExecutors?: boolean
+  /** who may call the agent's operator API, `/state` and `/monitor/statistics` (`--auth-file`); none: they are open */
+  authenticator?: Authenticator
+  /** the agent's principal and secret toward the master (`--credential`; Mesos `--authenticate_agents`), sent as HTTP Basic */
+  credential?: OwnCredential
   logger: Logger
 }
 
@@ -74,9 +86,12 @@ export class Agent {
   /** dynamic reservations and persistent volumes (checkpointed; reported on REGISTER) */
   private readonly resources: AgentResources
   private checkpointedResources: Resource[] = []
+  /** signs and checks the executors' tokens; undefined with `authenticateExecutors: false` */
+  readonly executorAuth?: ExecutorAuthentication
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger
+    if (options.authenticateExecutors !== false) this.executorAuth = ExecutorAuthentication.fromWorkDir(options.workDir)
     const shutdownGraceMs = options.executorShutdownGraceMs ?? 5_000
     this.resources = new AgentResources(options.workDir)
     this.containerizer = new Containerizer({
@@ -89,6 +104,9 @@ export class Agent {
     this.link = new MasterLink({
       master: options.master,
       log: this.log,
+      authorization: options.credential
+        ? basicAuthorization(options.credential.principal, options.credential.secret)
+        : undefined,
       agentId: () => this.agentId,
       register: () => this.registration(),
       onEvent: (event) => this.onMasterEvent(event),
@@ -135,9 +153,15 @@ export class Agent {
       agentId: () => this.agentId,
       enqueue: (frameworkId, status) => this.updates.enqueue(frameworkId, status),
       post: (call) => this.link.post(call),
+      executorAuth: this.executorAuth,
       log: this.log,
     })
     this.registered = new Promise((r) => (this.registeredOnce = r))
+  }
+
+  /** who may call the operator API, `/state` and `/monitor/statistics` (undefined: they are open) */
+  get authenticator(): Authenticator | undefined {
+    return this.options.authenticator
   }
 
   get id(): string | undefined {
@@ -264,6 +288,11 @@ export class Agent {
   /** Executor MESSAGE (see {@link ExecutorApi.message}). @returns an error message (400) or undefined */
   executorMessage(call: executorMsg.Call): string | undefined {
     return this.executorApi.message(call)
+  }
+
+  /** The container of an executor's current run (undefined: the agent runs no such executor); executor tokens name it. */
+  executorContainer(frameworkId: string, executorId: string): string | undefined {
+    return this.runs.get(frameworkId, executorId)?.container.id
   }
 
   // ------------------------------------------------------------------ read views

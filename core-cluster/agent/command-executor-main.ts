@@ -23,6 +23,9 @@ try {
   log.error({ err: (e as Error).message }, 'bad executor environment')
   process.exit(2)
 }
+// The token is the executor's alone: the task's command does not inherit it, so a task cannot
+// speak for its executor on the executor API.
+delete process.env.MESOS_EXECUTOR_AUTHENTICATION_TOKEN
 log.info(
   { agent: env.agentEndpoint, framework: env.frameworkId, executor: env.executorId, checkpoint: env.checkpoint },
   defaultExecutor ? 'default executor starting' : 'command executor starting',

@@ -1,4 +1,5 @@
 /** The environment an agent gives an executor process: the MESOS_* variables of the v1 executor API, plus KM_DATA_DIR. */
+import { EXECUTOR_TOKEN_ENV } from './executor-auth.js'
 import type { ExecutorRun } from './runs.js'
 
 /**
@@ -11,13 +12,23 @@ import type { ExecutorRun } from './runs.js'
  *   executor), `MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD` (whole seconds, e.g. `5secs`);
  * - for checkpointing frameworks only, how long and how often to retry SUBSCRIBE after losing the
  *   agent: `MESOS_RECOVERY_TIMEOUT=15mins`, `MESOS_SUBSCRIPTION_BACKOFF_MAX=2secs`;
+ * - `MESOS_EXECUTOR_AUTHENTICATION_TOKEN`: with executor authentication, the executor's own token
+ *   (./executor-auth.ts), which it sends as `Authorization: Bearer` on every executor call;
  * - `KM_DATA_DIR`: the agent's data dir shared by executors (ours, not Mesos's).
  *
  * The MESOS_* variables win over a same-named variable of `command.environment`.
  */
 export function executorEnvironment(
   run: Pick<ExecutorRun, 'frameworkId' | 'executorId' | 'info' | 'framework' | 'commandExecutor' | 'container'>,
-  agent: { host: string; port: number; agentId: string | undefined; shutdownGraceMs: number; dataDir: string },
+  agent: {
+    host: string
+    port: number
+    agentId: string | undefined
+    shutdownGraceMs: number
+    dataDir: string
+    /** the executor's token (executor authentication on) */
+    executorToken?: string
+  },
   base: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
   const vars: Record<string, string> = {}
@@ -39,6 +50,7 @@ export function executorEnvironment(
     MESOS_HTTP_COMMAND_EXECUTOR: run.commandExecutor ? '1' : '0',
     MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: `${Math.round(agent.shutdownGraceMs / 1000)}secs`,
     ...(run.framework.checkpoint ? { MESOS_RECOVERY_TIMEOUT: '15mins', MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs' } : {}),
+    ...(agent.executorToken ? { [EXECUTOR_TOKEN_ENV]: agent.executorToken } : {}),
     KM_DATA_DIR: agent.dataDir,
   }
 }

@@ -14,6 +14,7 @@ import {
 import { commandExecutorEntry, commandExecutorInfo, defaultExecutorInfo } from './command-executor-launch.js'
 import { BUILTIN_EXECUTOR_ALLOWANCE_MB, type Containerizer } from './containerizer/index.js'
 import type { ExecutorApi } from './executor-api.js'
+import type { ExecutorAuthentication } from './executor-auth.js'
 import { executorEnvironment } from './executor-env.js'
 import type { Recovery } from './recovery.js'
 import { type ExecutorRun, type ExecutorRuns, runResources } from './runs.js'
@@ -35,6 +36,8 @@ export interface ExecutorLifecycleOptions {
   enqueue(frameworkId: string, status: TaskStatus): void
   /** sends a call to the master (unreliable) */
   post(call: agentMsg.Call): Promise<boolean>
+  /** with executor authentication: mints each executor's token for its environment (./executor-auth.ts) */
+  executorAuth?: Pick<ExecutorAuthentication, 'token'>
   log: Logger
 }
 
@@ -186,6 +189,7 @@ export class ExecutorLifecycle {
             agentId: this.o.agentId(),
             shutdownGraceMs: this.o.shutdownGraceMs,
             dataDir: this.o.containerizer.dataDir,
+            executorToken: this.o.executorAuth?.token(run),
           }),
         cancelled: () => run.shuttingDown,
       })

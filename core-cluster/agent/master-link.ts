@@ -11,6 +11,8 @@ export interface MasterLinkOptions {
   /** `--master`: `host:port`, or several comma-separated (HA masters; a non-leading one redirects to the leader) */
   master: string
   log: Logger
+  /** `Authorization` header value of every call (HTTP Basic of the agent's `--credential`); none: no credentials are sent */
+  authorization?: string
   /** the agent id the master gave, once registered (sent with every call; no call is sent without it) */
   agentId(): string | undefined
   /** the body of the REGISTER call, built anew for every attempt (the tasks running now) */
@@ -75,7 +77,7 @@ export class MasterLink {
     try {
       const res = await this.fetchMaster({
         method: 'POST',
-        headers: { 'Content-Type': PROTOBUF_TYPE, [AGENT_STREAM_HEADER]: this.streamId },
+        headers: { 'Content-Type': PROTOBUF_TYPE, [AGENT_STREAM_HEADER]: this.streamId, ...this.credentials() },
         body: Buffer.from(encode('kafka_mesos.agent.Call', { ...call, agent_id: { value: agentId } }, PROTOBUF_TYPE)),
         // the caller retries (status updates) or the next PING does
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
@@ -121,7 +123,7 @@ export class MasterLink {
     }
     const res = await this.fetchMaster({
       method: 'POST',
-      headers: { 'Content-Type': PROTOBUF_TYPE, Accept: PROTOBUF_TYPE },
+      headers: { 'Content-Type': PROTOBUF_TYPE, Accept: PROTOBUF_TYPE, ...this.credentials() },
       body: Buffer.from(encode('kafka_mesos.agent.Call', call, PROTOBUF_TYPE)),
       signal: this.abort.signal,
     })
@@ -169,6 +171,11 @@ export class MasterLink {
       abort?.abort()
     }, this.pingTimeoutMs)
     this.pingWatchdog.unref()
+  }
+
+  /** The agent's credentials as a header, when it has some. */
+  private credentials(): Record<string, string> {
+    return this.o.authorization ? { Authorization: this.o.authorization } : {}
   }
 
   /** Every known master (`--master h1:p1,h2:p2`). */

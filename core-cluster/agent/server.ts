@@ -4,6 +4,7 @@ import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
 import type { Logger } from 'pino'
+import { authMiddleware, type ExecutorClaims, routeRequirement } from '../auth/index.js'
 import { DEFAULT_MAX_BODY_BYTES, EventStream, limitBody, listen } from '../http/index.js'
 import {
   acceptedContentType,
@@ -15,6 +16,8 @@ import {
   tooDeepMessage,
 } from '../proto/index.js'
 import { Agent, type AgentOptions } from './agent.js'
+import { EXECUTOR_REALM } from './executor-auth.js'
+import { AGENT_ROUTE_ROLES } from './route-roles.js'
 
 type Env = { Bindings: HttpBindings }
 
@@ -22,6 +25,10 @@ type Env = { Bindings: HttpBindings }
  * The agent's HTTP face: `POST /api/v1/executor` (Mesos v1 executor API), `POST /api/v1` (agent
  * operator API, JSON: GET_HEALTH, GET_CONTAINERS), `GET /monitor/statistics` (per-executor usage as
  * Mesos), `GET /state`, `GET /health`.
+ *
+ * Executor calls need the executor's own token when the agent authenticates executors (401 without
+ * a valid one, 403 for another executor's; ./executor-auth.ts). With `agent.options.authenticator`
+ * (`--auth-file`) every other route but `/health` needs the role of ./route-roles.ts (401, 403).
  */
 export function createAgentApp(agent: Agent, log: Logger, maxBodyBytes = DEFAULT_MAX_BODY_BYTES): Hono<Env> {
   const app = new Hono<Env>()
@@ -29,8 +36,29 @@ export function createAgentApp(agent: Agent, log: Logger, maxBodyBytes = DEFAULT
     '/api/*',
     limitBody(maxBodyBytes, (message) => new Response(message, { status: 413 })),
   )
+  // then: who is calling, and may they (the executor API checks its own tokens, below)
+  app.use(
+    '*',
+    authMiddleware({
+      authenticator: agent.authenticator,
+      realm: 'mesos-agent',
+      requirement: routeRequirement(AGENT_ROUTE_ROLES),
+      log,
+    }),
+  )
   app.all('/api/v1/executor', async (c) => {
     if (c.req.method !== 'POST') return c.text(`Expecting a 'POST' request, received '${c.req.method}'`, 405)
+    // with executor authentication: a token this agent signed, before the body is read
+    let claims: ExecutorClaims | undefined
+    if (agent.executorAuth) {
+      const a = agent.executorAuth.authenticate(c.req.header('authorization'))
+      if ('status' in a) {
+        log.warn({ why: a.error }, 'executor call refused: not authenticated')
+        c.header('WWW-Authenticate', `Bearer realm="${EXECUTOR_REALM}"`)
+        return c.json({ error: a.error, code: a.code }, a.status)
+      }
+      claims = a
+    }
     const header = c.req.header('content-type')
     if (!header) return c.text("Expecting 'Content-Type' to be present", 400)
     const contentType = requestContentType(header)
@@ -42,6 +70,22 @@ export function createAgentApp(agent: Agent, log: Logger, maxBodyBytes = DEFAULT
     } catch (e) {
       if (e instanceof CodecError) return c.text(e.message, 400)
       throw e
+    }
+    if (claims) {
+      const frameworkId = call.framework_id?.value ?? ''
+      const executorId = call.executor_id?.value ?? ''
+      const refusal = agent.executorAuth!.authorize(claims, {
+        frameworkId,
+        executorId,
+        containerId: agent.executorContainer(frameworkId, executorId),
+      })
+      if (refusal) {
+        log.warn(
+          { call: call.type, framework: frameworkId, executor: executorId, why: refusal.error },
+          'executor call refused',
+        )
+        return c.json({ error: refusal.error, code: refusal.code }, refusal.status)
+      }
     }
     switch (call.type) {
       case 'SUBSCRIBE': {
