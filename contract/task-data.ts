@@ -84,6 +84,17 @@ export const KafkaTaskDataSchema = z.object({
     .optional(),
   /** Replication factor of the internal topics (offsets, transaction state, share state); default min(3, brokers) chosen by the scheduler. */
   internalTopicRf: z.number().int().min(1).optional(),
+  /**
+   * The Kafka archive the task fetches: its file name in the sandbox and its sha256 (64 hex digits),
+   * as the scheduler serves it. The executor checks the archive before it starts Kafka and fails the
+   * task (TASK_FAILED, `KM_ERR_ARTIFACT_DIGEST`) when the two differ.
+   */
+  kafkaArchive: z
+    .object({
+      name: z.string().regex(/^[^/\\]+$/, 'kafkaArchive.name must be a file name'),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'kafkaArchive.sha256 must be 64 lowercase hex digits'),
+    })
+    .optional(),
 })
 
 /** Parsed task data; see {@link KafkaTaskDataSchema}. */

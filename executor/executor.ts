@@ -16,6 +16,7 @@ import {
 } from '../contract/index.js'
 import type { StatusInput } from '../core-cluster/client/index.js'
 import type { Id, KillPolicy, TaskInfo, TaskStatus } from '../core-cluster/proto/index.js'
+import { kafkaArchiveProblem } from './archive-digest.js'
 import { findJolokiaJar, jolokiaJvmArg, readMetrics } from './jolokia.js'
 import { findKafkaDir, KafkaProcess } from './kafka-process.js'
 import type { ExecutorLogger } from './log.js'
@@ -196,6 +197,9 @@ export class KafkaExecutor {
       return this.fail((e as Error).message, 1)
     }
     this.data = data
+    // the archive the agent fetched must be the one the scheduler serves (issue 13: a tampered one fails the task)
+    const tampered = await kafkaArchiveProblem(data.kafkaArchive, this.o.sandbox)
+    if (tampered) return this.fail(tampered, 1)
     const kafkaDir = findKafkaDir(this.o.sandbox)
     if (!kafkaDir)
       return this.fail(

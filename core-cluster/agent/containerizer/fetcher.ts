@@ -7,7 +7,9 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar'
 import { KmError } from '../../../errors/index.js'
+import { maskUri } from '../../auth/index.js'
 import type { CommandURI } from '../../proto/index.js'
+import { FetchDigests } from './fetch-digests.js'
 
 /** Raised when a URI cannot be fetched or extracted; the message names the URI. Code `KM_ERR_FETCH`. */
 export class FetchError extends KmError {
@@ -26,17 +28,19 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function download(uri: string, to: string): Promise<void> {
+  // a path token in the URI is a credential: errors (logged, and the task's failure message) show it masked
+  const shown = maskUri(uri)
   const tmp = `${to}.part-${process.pid}`
   if (uri.startsWith('http://') || uri.startsWith('https://')) {
     const res = await fetch(uri).catch((e: Error) => {
-      throw new FetchError(`Failed to fetch ${uri}: ${e.message}`)
+      throw new FetchError(`Failed to fetch ${shown}: ${e.message}`)
     })
-    if (!res.ok || !res.body) throw new FetchError(`Failed to fetch ${uri}: HTTP ${res.status}`)
+    if (!res.ok || !res.body) throw new FetchError(`Failed to fetch ${shown}: HTTP ${res.status}`)
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(tmp))
   } else {
     const path = uri.startsWith('file://') ? new URL(uri).pathname : uri
     await copyFile(path, tmp).catch((e: Error) => {
-      throw new FetchError(`Failed to copy ${uri}: ${e.message}`)
+      throw new FetchError(`Failed to copy ${shown}: ${e.message}`)
     })
   }
   await rename(tmp, to)
@@ -46,29 +50,35 @@ async function download(uri: string, to: string): Promise<void> {
  * The agent's fetcher (as Mesos's, `src/slave/containerizer/fetcher.hpp` and `docs/fetcher.md`): downloads each CommandInfo.URI into the sandbox,
  * extracts `.tgz`/`.tar.gz`/`.tar` when `extract` (default true), marks `executable` files +x.
  * URIs with `cache: true` are kept in `cacheDir`, keyed by URI, and reused by later tasks.
- * @throws FetchError naming the URI that failed
+ * The sha256 of every fetched file goes to `<sandbox>/fetched.sha256` (./fetch-digests.ts).
+ * @throws FetchError naming the URI that failed (its path token masked)
  */
 export async function fetchUris(uris: readonly CommandURI[], sandbox: string, cacheDir: string): Promise<void> {
+  const digests = new FetchDigests()
   for (const uri of uris) {
     const name = uri.output_file ?? basename(new URL(uri.value, 'file:///').pathname)
     let local: string
     if (uri.cache) {
       await mkdir(cacheDir, { recursive: true })
       local = join(cacheDir, `${createHash('sha1').update(uri.value).digest('hex')}-${name}`)
-      if (!(await exists(local))) await download(uri.value, local)
+      const reused = await exists(local)
+      if (!reused) await download(uri.value, local)
+      await digests.add(name, local, reused ? 'reused' : 'fresh')
     } else {
       local = join(sandbox, name)
       await download(uri.value, local)
+      await digests.add(name, local, 'none')
     }
     if ((uri.extract ?? true) && ARCHIVE.test(name)) {
       try {
         await tar.x({ file: local, cwd: sandbox })
       } catch (e) {
-        throw new FetchError(`Failed to extract ${uri.value}: ${(e as Error).message}`)
+        throw new FetchError(`Failed to extract ${maskUri(uri.value)}: ${(e as Error).message}`)
       }
     } else if (uri.cache) {
       await copyFile(local, join(sandbox, name))
     }
     if (uri.executable) await chmod(join(sandbox, name), 0o755)
   }
+  digests.write(sandbox)
 }
