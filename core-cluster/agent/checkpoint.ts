@@ -162,6 +162,7 @@ export class Checkpoint {
    */
   private write(file: string, text: string): void {
     mkdirSync(dirname(file), { recursive: true })
-    writeFileAtomic.sync(file, text, { fsync: false })
+    // 0600: a run's ExecutorInfo carries its environment, secrets included
+    writeFileAtomic.sync(file, text, { fsync: false, mode: 0o600 })
   }
 }
