@@ -41,10 +41,17 @@ describe('bad input to the master and an agent', { timeout: 30_000 }, () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  /** The executor API authenticates first: a token the agent signed, so that the body is what is judged. */
+  const executorToken = (path: string): Record<string, string> =>
+    path === '/api/v1/executor'
+      ? {
+          Authorization: `Bearer ${agent.agent.executorAuth!.token({ frameworkId: 'f', executorId: 'e', container: { id: 'c' } })}`,
+        }
+      : {}
   const post = async (address: string, path: string, body: string, type = JSON_TYPE) => {
     const res = await fetch(`http://${address}${path}`, {
       method: 'POST',
-      headers: { 'Content-Type': type, Accept: JSON_TYPE },
+      headers: { 'Content-Type': type, Accept: JSON_TYPE, ...executorToken(path) },
       body,
     })
     return { status: res.status, text: await res.text() }
