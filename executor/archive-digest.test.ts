@@ -4,7 +4,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { pino } from 'pino'
 import * as tar from 'tar'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { encodeTaskData, newClusterId } from '../contract/index.js'
@@ -12,7 +11,8 @@ import { type RunningAgent, startAgent } from '../core-cluster/agent/index.js'
 import { FETCHED_DIGESTS_FILE, formatFetchedDigests } from '../core-cluster/client/index.js'
 import { type RunningMaster, startMaster } from '../core-cluster/master/index.js'
 import { parseResources, type TaskInfo } from '../core-cluster/proto/index.js'
-import { TestFramework } from '../test/support/framework.js'
+import type { TestFramework } from '../test/support/framework.js'
+import { type OneAgent, startOneAgent } from '../test/support/one-agent.js'
 import { kafkaArchiveProblem } from './archive-digest.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -61,8 +61,7 @@ describe('kafkaArchiveProblem', () => {
 })
 
 describe('a tampered Kafka archive on a real agent', { timeout: 60_000 }, () => {
-  let master: RunningMaster
-  let agent: RunningAgent
+  let c: OneAgent
   let fw: TestFramework
   let original: string
   let tampered: string
@@ -70,32 +69,14 @@ describe('a tampered Kafka archive on a real agent', { timeout: 60_000 }, () => 
   beforeAll(async () => {
     original = await archive(tmp, 'original')
     tampered = await archive(tmp, 'tampered')
-    master = await startMaster({
-      host: '127.0.0.1',
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      allocationIntervalMs: 100,
+    c = await startOneAgent({
+      agent: { enforceMemoryLimits: false },
+      framework: { name: 'digest-test' },
+      prefix: 'km-digest-agent-',
     })
-    agent = await startAgent({
-      master: master.address,
-      host: '127.0.0.1',
-      port: 0,
-      resources: parseResources('cpus:2;mem:2048;ports:[31000-31010]'),
-      attributes: [],
-      workDir: path.join(tmp, 'agent'),
-      logger: pino({ level: 'silent' }),
-      executorShutdownGraceMs: 1000,
-      enforceMemoryLimits: false,
-    })
-    await agent.agent.registered
-    fw = new TestFramework(master.address, { name: 'digest-test' }).start()
-    await fw.waitFor('SUBSCRIBED', () => fw.frameworkId)
+    fw = c.fw
   })
-  afterAll(async () => {
-    fw?.stop()
-    await agent?.close()
-    await master?.close()
-  })
+  afterAll(() => c?.close())
 
   /** A Kafka task as the scheduler builds it (executor bundle, then the cached archive), whose data carries the original's sha256. */
   function kafkaTask(id: string, archiveFile: string): Omit<TaskInfo, 'agent_id'> {

@@ -1,18 +1,15 @@
 /** The built-in command executor on a real agent and master: states, exit codes, argv, KILL and its grace period. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { TestFramework } from '../../test/support/framework.js'
-import { type RunningMaster, startMaster } from '../master/index.js'
+import type { TestFramework } from '../../test/support/framework.js'
+import { type OneAgent, startOneAgent } from '../../test/support/one-agent.js'
+import type { RunningMaster } from '../master/index.js'
 import { type Offer, parseResources, scalarSum, type TaskInfo } from '../proto/index.js'
 import { describeExit } from './command-executor.js'
 import { commandExecutorInfo, commandExecutorName } from './command-executor-launch.js'
 import { groupAlive } from './containerizer/index.js'
-import { type RunningAgent, startAgent } from './server.js'
-
-const log = pino({ level: 'silent' })
+import type { RunningAgent } from './server.js'
 
 function cmdTask(id: string, command: TaskInfo['command'], extra: Partial<TaskInfo> = {}): Omit<TaskInfo, 'agent_id'> {
   return { name: id, task_id: { value: id }, resources: parseResources('cpus:0.1;mem:32'), command, ...extra }
@@ -50,34 +47,21 @@ describe('command executor: pieces', () => {
 })
 
 describe('command tasks on a real agent', { timeout: 60_000 }, () => {
+  let c: OneAgent
   let master: RunningMaster
   let agent: RunningAgent
   let fw: TestFramework
   let workDir: string
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'km-cmd-'))
-    master = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 100 })
-    agent = await startAgent({
-      master: master.address,
-      host: '127.0.0.1',
-      port: 0,
-      resources: parseResources('cpus:4;mem:4096'),
-      attributes: [],
-      workDir,
-      logger: log,
-      executorShutdownGraceMs: 2000,
+    c = await startOneAgent({
+      agent: { resources: parseResources('cpus:4;mem:4096'), executorShutdownGraceMs: 2000 },
+      framework: { name: 'cmd-test' },
+      prefix: 'km-cmd-',
     })
-    await agent.agent.registered
-    fw = new TestFramework(master.address, { name: 'cmd-test' }).start()
-    await fw.waitFor('SUBSCRIBED', () => fw.frameworkId)
+    ;({ master, agent, fw, workDir } = c)
   })
-  afterAll(async () => {
-    fw?.stop()
-    await agent?.close()
-    await master?.close()
-    rmSync(workDir, { recursive: true, force: true })
-  })
+  afterAll(() => c?.close())
 
   async function offer(): Promise<Offer> {
     // Offers come back after each launch (refuse_seconds 0), so take the freshest one.

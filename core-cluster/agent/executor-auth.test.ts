@@ -2,16 +2,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { TestFramework } from '../../test/support/framework.js'
+import type { TestFramework } from '../../test/support/framework.js'
+import { type OneAgent, startOneAgent } from '../../test/support/one-agent.js'
 import { basicAuthorization, mintExecutorToken } from '../auth/index.js'
-import { type RunningMaster, startMaster } from '../master/index.js'
 import { newUuidBase64, parseResources, type TaskInfo } from '../proto/index.js'
 import { EXECUTOR_TOKEN_ENV, ExecutorAuthentication } from './executor-auth.js'
-import { type RunningAgent, startAgent } from './server.js'
-
-const log = pino({ level: 'silent' })
+import type { RunningAgent } from './server.js'
 
 describe('ExecutorAuthentication', () => {
   let dir: string
@@ -79,34 +76,16 @@ describe('ExecutorAuthentication', () => {
 })
 
 describe('executor tokens on a real agent', { timeout: 60_000 }, () => {
-  let master: RunningMaster
+  let c: OneAgent
   let agent: RunningAgent
   let fw: TestFramework
   let workDir: string
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'km-exauth-agent-'))
-    master = await startMaster({ host: '127.0.0.1', port: 0, logger: log, allocationIntervalMs: 100 })
-    agent = await startAgent({
-      master: master.address,
-      host: '127.0.0.1',
-      port: 0,
-      resources: parseResources('cpus:4;mem:4096'),
-      attributes: [],
-      workDir,
-      logger: log,
-      executorShutdownGraceMs: 1000,
-    })
-    await agent.agent.registered
-    fw = new TestFramework(master.address, { name: 'exauth-test' }).start()
-    await fw.waitFor('SUBSCRIBED', () => fw.frameworkId)
+    c = await startOneAgent({ framework: { name: 'exauth-test' }, prefix: 'km-exauth-agent-' })
+    ;({ agent, fw, workDir } = c)
   })
-  afterAll(async () => {
-    fw?.stop()
-    await agent?.close()
-    await master?.close()
-    rmSync(workDir, { recursive: true, force: true })
-  })
+  afterAll(() => c?.close())
 
   const task = (id: string): Omit<TaskInfo, 'agent_id'> => ({
     name: id,

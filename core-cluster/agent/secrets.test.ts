@@ -1,59 +1,38 @@
 /** Secrets on a real agent: a task's environment values, the path token of its URIs and the executor's token appear in none of the agent's log lines, its /state, or the failure it reports. */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { TestFramework } from '../../test/support/framework.js'
-import { type RunningMaster, startMaster } from '../master/index.js'
+import type { TestFramework } from '../../test/support/framework.js'
+import { type OneAgent, startOneAgent } from '../../test/support/one-agent.js'
 import { parseResources } from '../proto/index.js'
-import { type RunningAgent, startAgent } from './server.js'
+import type { RunningAgent } from './server.js'
 
 const ENV_SECRET = 'env-s3cret-value-4711'
 const PATH_TOKEN = 'pathT0ken-s3cret-0815'
 
 describe('secrets on a real agent', { timeout: 60_000 }, () => {
-  let master: RunningMaster
+  let c: OneAgent
   let agent: RunningAgent
   let fw: TestFramework
   let workDir: string
   let logText = ''
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'km-secrets-'))
     const sink = new Writable({
       write(chunk, _enc, done) {
         logText += chunk.toString()
         done()
       },
     })
-    master = await startMaster({
-      host: '127.0.0.1',
-      port: 0,
-      logger: pino({ level: 'silent' }),
-      allocationIntervalMs: 100,
+    c = await startOneAgent({
+      agent: { logger: pino({ level: 'trace' }, sink) },
+      framework: { name: 'secrets-test', checkpoint: true },
+      prefix: 'km-secrets-',
     })
-    agent = await startAgent({
-      master: master.address,
-      host: '127.0.0.1',
-      port: 0,
-      resources: parseResources('cpus:2;mem:1024'),
-      attributes: [],
-      workDir,
-      logger: pino({ level: 'trace' }, sink),
-      executorShutdownGraceMs: 1000,
-    })
-    await agent.agent.registered
-    fw = new TestFramework(master.address, { name: 'secrets-test', checkpoint: true }).start()
-    await fw.waitFor('SUBSCRIBED', () => fw.frameworkId)
+    ;({ agent, fw, workDir } = c)
   })
-  afterAll(async () => {
-    fw?.stop()
-    await agent?.close()
-    await master?.close()
-    rmSync(workDir, { recursive: true, force: true })
-  })
+  afterAll(() => c?.close())
 
   test('a task with a secret in its environment and a path token in a URI that cannot be fetched', async () => {
     await fw.launch(await fw.nextOffer(20_000), [
