@@ -38,8 +38,8 @@ export const MIN_BROKER_HEAP_MB = 128
  * here at heap 128: 195 MB resident after start, so about 70 MB beyond the heap, kept with margin for load.
  */
 export const JVM_OVERHEAD_MB = 160
-/** Memory of the executor beside the JVM (a Node.js process), MB; measured at start: bench/footprint.ts. */
-export const EXECUTOR_MB = 64
+/** Memory of the executor beside the JVM (a Node.js process), MB; `npm run bench` (bench/fleet.ts) measured 72 MB resident per executor with 20 brokers running. */
+export const EXECUTOR_MB = 80
 
 /** Which option, or `heap`/`mem`, makes the combination impossible, and the message naming the fix. */
 export interface SizingProblem {

@@ -19,7 +19,7 @@ export const StickinessJsonSchema = StickinessSchema.pick({ hostname: true }).ex
 })
 
 /** `failover` in the JSON: the delays as periods, the last failure as a date. */
-export const FailoverJsonSchema = FailoverSchema.pick({ maxTries: true, failures: true }).extend({
+export const FailoverJsonSchema = FailoverSchema.pick({ maxTries: true, failures: true, reason: true }).extend({
   delay: z.string(),
   maxDelay: z.string(),
   failureTime: z.string().optional(),

@@ -59,6 +59,11 @@ export const FailoverSchema = z.object({
   failures: z.number().int().nonnegative(),
   /** epoch ms of the last failure */
   failureTime: z.number().optional(),
+  /**
+   * Why the last failure happened, one line: the TaskStatus.message of the failed task (the
+   * executor names a recognised cause and its fix, executor/failure-cause.ts); unset once the node runs.
+   */
+  reason: z.string().optional(),
 })
 export type Failover = z.infer<typeof FailoverSchema>
 

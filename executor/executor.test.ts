@@ -293,4 +293,25 @@ describe('bundled executor with a fake agent and real Kafka', { timeout: 240_000
       /^(Kafka exited with code \d+|kafka-storage format failed with code \d+): .*(num.network.threads|lots)/,
     )
   })
+
+  it('names the cause and the fix when the log cleaner cannot get its buffer (issue 19: heap 128 with the 128 MiB default)', async () => {
+    const s = await setup('cleaner-oom', {
+      role: 'broker,controller',
+      nodeId: 102,
+      port: await freePort(),
+      controllerPort: await freePort(),
+      format: 'standalone',
+      heapMb: 128,
+      options: { 'log.cleaner.dedupe.buffer.size': '134217728' },
+    })
+    const code = await Promise.race([
+      s.exited,
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`executor did not exit\n${s.stderr()}`)), 90_000)),
+    ])
+    expect(code).toBe(1)
+    const failed = s.agent.updates.find((u) => u.state === 'TASK_FAILED')
+    expect(failed?.message).toBe(
+      'Kafka exited with code 1: OutOfMemoryError in the log cleaner (Java heap space): raise --heap or set log.cleaner.dedupe.buffer.size',
+    )
+  })
 })

@@ -252,7 +252,7 @@ export class KafkaExecutor {
     kafka.start()
     void kafka.exited().then((exit) => {
       if (this.phase === 'starting' || this.phase === 'running') {
-        this.fail(`Kafka exited with code ${exit.code}: ${kafka.lastLine() ?? 'no output'}`, 1)
+        this.fail(`Kafka exited with code ${exit.code}: ${kafka.failureReason() ?? 'no output'}`, 1)
       }
     })
     try {

@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream'
 import type { KafkaTaskData } from '../contract/index.js'
 import { effectiveLogDirs, renderServerProperties } from '../contract/index.js'
 import { KmError } from '../errors/index.js'
+import { failureCause, oneLine } from './failure-cause.js'
 import { jolokiaUrlFrom } from './jolokia.js'
 import type { ExecutorLogger } from './log.js'
 import { waitReady } from './readiness.js'
@@ -198,6 +199,16 @@ export class KafkaProcess {
    */
   lastLine(): string | undefined {
     return this.stdoutTail.telling() ?? this.stderrTail.telling() ?? this.stderrTail.last() ?? this.stdoutTail.last()
+  }
+
+  /**
+   * Why the JVM failed, for the TASK_FAILED message: a recognised cause with its fix
+   * (failure-cause.ts), else {@link lastLine}.
+   */
+  failureReason(): string | undefined {
+    const cause = failureCause([...this.stdoutTail.lines, ...this.stderrTail.lines])
+    const last = this.lastLine()
+    return cause ?? (last === undefined ? undefined : oneLine(last))
   }
 
   /**

@@ -102,6 +102,26 @@ describe("formatBroker (mesos/kafka's printBroker)", () => {
     )
   })
 
+  test("a failed broker shows its last failure's reason in one line, right under the state", () => {
+    const b = BrokerJson.parse({
+      ...stopped,
+      active: true,
+      state: 'failed 1 2026-11-22 10:00:00.000, next start 2026-11-22 10:01:00.000',
+      failover: {
+        delay: '1m',
+        maxDelay: '10m',
+        failures: 1,
+        reason:
+          'Kafka exited with code 1: port in use: 127.0.1.1:31000 is taken: stop what holds it or choose another --port',
+      },
+    })
+    expect(formatBroker(b).split('\n').slice(2, 4)).toEqual([
+      'state: failed 1 2026-11-22 10:00:00.000, next start 2026-11-22 10:01:00.000',
+      'last failure: Kafka exited with code 1: port in use: 127.0.1.1:31000 is taken: stop what holds it or choose another --port',
+    ])
+    expect(formatBroker(BrokerJson.parse(stopped))).not.toContain('last failure')
+  })
+
   test('an active broker without a task says why it waits', () => {
     const b = BrokerJson.parse({
       ...stopped,

@@ -57,7 +57,8 @@ export function formatResources(b: BrokerJson): string {
 }
 
 /**
- * One broker as mesos/kafka prints it: id, active, state (+ ` (modified, needs restart)`),
+ * One broker as mesos/kafka prints it: id, active, state (+ ` (modified, needs restart)`), `last failure: <why>`
+ * while failures are counted (our addition),
  * resources, `changes: applied live: k=v; need restart: k2,mem` (our addition), the optional lines that are set (bind-address, syslog, constraints, java-cmd,
  * options, log4j-options, jvm-options), failover, stickiness and the task block.
  */
@@ -70,6 +71,7 @@ export function formatBroker(b: BrokerJson, opts: BrokerFormatOptions = {}): str
   if (has(b.role) && b.role !== 'broker') line(`role: ${b.role}`)
   line(`active: ${b.active ?? false}`)
   line(`state: ${b.state ?? (b.active ? 'starting' : 'stopped')}${b.needsRestart ? ' (modified, needs restart)' : ''}`)
+  if (has(b.failover?.reason)) line(`last failure: ${b.failover.reason}`)
   if (b.waiting && !b.task) {
     const from = has(b.waiting.hostname)
       ? ` (offer from ${b.waiting.hostname}${has(b.waiting.time) ? ` at ${b.waiting.time}` : ''})`

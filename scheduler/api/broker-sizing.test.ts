@@ -49,7 +49,7 @@ describe('broker sizing at add and update', () => {
     expect(small.status).toBe(400)
     expect(small.body.code).toBe('KM_ERR_SIZING')
     expect(small.body.error).toMatch(
-      /^mem: 400 MB cannot hold a 256 MB heap: .*give --mem 480 or more, or lower --heap to 176 or less \(broker 0\)$/,
+      /^mem: 400 MB cannot hold a 256 MB heap: .*give --mem 496 or more, or lower --heap to 160 or less \(broker 0\)$/,
     )
     expect((await post('broker/add', { broker: '0', heap: '256', mem: '768' })).status).toBe(200)
     const up = await post('broker/update', { broker: '0', heap: '700' })

@@ -73,7 +73,7 @@ describe('controller list and changes over the API', () => {
     expect(list.change.summary).toBe('add 1000001: placing')
     expect(list.quorumError).toMatch(/no node described the KRaft quorum/)
     const placed = await s.handleOffer(offer(2))
-    expect(placed.launched).toMatchObject({ nodeId: 1_000_001, role: 'controller' })
+    expect(placed.launched?.[0]).toMatchObject({ nodeId: 1_000_001, role: 'controller' })
     expect(joining.stickiness.hostname).toBe('127.0.1.2') // pinned where it is formatted
     expect(joining.port).toEqual({ start: 31000, end: 31000 })
   })

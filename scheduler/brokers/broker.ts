@@ -159,6 +159,7 @@ export function nodeJson(node: KafkaNode, now = Date.now(), lastDecline?: LastDe
       maxTries: node.failover.maxTries,
       failures: node.failover.failures,
       failureTime: node.failover.failureTime !== undefined ? formatDate(node.failover.failureTime) : undefined,
+      reason: node.failover.failures > 0 ? node.failover.reason : undefined,
     },
     task: node.task ? { ...node.task } : undefined,
     state: displayState(node, now),

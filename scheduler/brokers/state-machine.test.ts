@@ -4,8 +4,8 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import type { KafkaNode } from '../../contract/index.js'
 import type { TaskState, TaskStatus } from '../../core-cluster/proto/index.js'
-import { displayState, failoverDelayMs, newNode, stickyUntil } from './broker.js'
-import { applyStatus, giveUpUnreachable, unreachableGiveUpAt } from './state-machine.js'
+import { displayState, failoverDelayMs, newNode, nodeJson, stickyUntil } from './broker.js'
+import { applyStatus, giveUpUnreachable, MAX_FAILURE_REASON_CHARS, unreachableGiveUpAt } from './state-machine.js'
 
 function launched(): KafkaNode {
   const n = newNode(1)
@@ -66,6 +66,25 @@ describe('status state machine (mesos/kafka BrokerLifecycleManager.onBrokerStatu
     expect(applyStatus(n, status('TASK_LOST'), 100_000)).toEqual({ kind: 'failed', deactivated: true })
     expect(n.active).toBe(false)
     expect(n.stickiness.stopTime).toBe(10_000) // first failure of the run
+  })
+
+  test('a failure keeps its reason in one line for broker list until the node runs again (issue 19)', () => {
+    const n = launched()
+    const why =
+      'Kafka exited with code 1: OutOfMemoryError in the log cleaner (Java heap space): raise --heap or set log.cleaner.dedupe.buffer.size'
+    applyStatus(n, status('TASK_FAILED', { message: why, reason: 'REASON_COMMAND_EXECUTOR_FAILED' }), 10_000)
+    expect(nodeJson(n, 20_000).failover.reason).toBe(why)
+    n.task = { ...launched().task! }
+    applyStatus(n, status('TASK_RUNNING'))
+    expect(n.failover.reason).toBeUndefined()
+    expect(nodeJson(n).failover.reason).toBeUndefined()
+    n.task = { ...launched().task! }
+    applyStatus(n, status('TASK_FAILED', { reason: 'REASON_CONTAINER_LIMITATION_MEMORY' }))
+    expect(n.failover.reason).toBe('REASON_CONTAINER_LIMITATION_MEMORY')
+    n.task = { ...launched().task! }
+    applyStatus(n, status('TASK_FAILED', { message: `first line\n${'x'.repeat(1000)}` }))
+    expect(n.failover.reason).toMatch(/^first line x+…$/)
+    expect(n.failover.reason!.length).toBe(MAX_FAILURE_REASON_CHARS)
   })
 
   test('RUNNING while stopping asks for another kill', () => {

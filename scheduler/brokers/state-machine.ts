@@ -42,12 +42,14 @@ export function applyStatus(node: KafkaNode, status: TaskStatus, now = Date.now(
       node.stickiness.stopTime = now
       node.failover.failures = 0
       node.failover.failureTime = undefined
+      node.failover.reason = undefined
       return { kind: 'stopped' }
     }
     // Stickiness: the first failure of a run of failures sets the stop time (mesos/kafka `Broker.scala`, `registerStop`).
     if (node.failover.failures === 0) node.stickiness.stopTime = now
     node.failover.failures += 1
     node.failover.failureTime = now
+    node.failover.reason = failureReason(status)
     const max = node.failover.maxTries
     const deactivated = max !== undefined && node.failover.failures >= max
     if (deactivated) node.active = false
@@ -79,9 +81,22 @@ export function applyStatus(node: KafkaNode, status: TaskStatus, now = Date.now(
     node.stickiness.stopTime = undefined
     node.failover.failures = 0
     node.failover.failureTime = undefined
+    node.failover.reason = undefined
     return wasRunning ? { kind: 'none' } : { kind: 'running' }
   }
   return { kind: 'none' }
+}
+
+/** Longest failure reason kept on a node (the state file stays small: issue 19 asks at most 1 KB per broker). */
+export const MAX_FAILURE_REASON_CHARS = 240
+
+/**
+ * A failed task's reason in one line for `broker list`: its TaskStatus.message (the executor's or
+ * the agent's words), else its Mesos reason (`REASON_CONTAINER_LIMITATION_MEMORY`, ...), else its state.
+ */
+export function failureReason(status: TaskStatus): string {
+  const text = (status.message ?? '').replace(/\s+/g, ' ').trim() || status.reason || status.state
+  return text.length <= MAX_FAILURE_REASON_CHARS ? text : `${text.slice(0, MAX_FAILURE_REASON_CHARS - 1)}…`
 }
 
 /** Epoch ms at which the scheduler gives up a task whose agent is unreachable: its stickiness period after it became unreachable. */
@@ -110,10 +125,12 @@ export function giveUpUnreachable(node: KafkaNode, now = Date.now()): Reaction {
   if (task.state === 'stopping') {
     node.failover.failures = 0
     node.failover.failureTime = undefined
+    node.failover.reason = undefined
     return { kind: 'stopped' }
   }
   node.failover.failures += 1
   node.failover.failureTime = since
+  node.failover.reason = `its agent ${task.hostname} stayed unreachable for the stickiness period`
   const max = node.failover.maxTries
   const deactivated = max !== undefined && node.failover.failures >= max
   if (deactivated) node.active = false

@@ -25,7 +25,7 @@ import { freesHost, StatusUpdates } from './status-updates.js'
  * master client, and hands each event to the part that knows it, as mesos/kafka's
  * `src/scala/main/ly/stealth/mesos/kafka/scheduler/mesos/Scheduler.scala` does:
  *
- * - offers → placement/ (OfferPlacer: the quorum as a gang, then one node per offer);
+ * - offers → placement/ (OfferPlacer: the quorum as a gang, then all nodes that fit on each offer);
  * - status updates → StatusUpdates (brokers/state-machine.ts decides), then save, ACKNOWLEDGE, REVIVE/SUPPRESS;
  * - SUBSCRIBED → TaskReconciler (explicit reconciliation);
  * - framework messages → ExecutorMessages (metrics reports, replies);
@@ -236,7 +236,7 @@ export class KafkaScheduler {
   }
 
   /**
-   * Tries every startable node against one offer; launches the first that fits, else declines
+   * Tries every startable node against one offer; launches all that fit in one ACCEPT, else declines
    * (placement/offers.ts).
    */
   handleOffer(offer: Offer): Promise<OfferDecision> {
@@ -324,6 +324,7 @@ export class KafkaScheduler {
       n.active = true
       n.failover.failures = 0
       n.failover.failureTime = undefined
+      n.failover.reason = undefined
     }
     this.quorum.ensure(this.state)
     await this.save()
@@ -337,6 +338,7 @@ export class KafkaScheduler {
       n.active = false
       n.failover.failures = 0
       n.failover.failureTime = undefined
+      n.failover.reason = undefined
       if (n.task) await this.kill(n, force)
     }
     await this.save()

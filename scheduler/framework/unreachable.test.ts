@@ -78,7 +78,7 @@ describe('brokers on unreachable agents (PARTITION_AWARE scheduler)', () => {
     expect(broker.failover.failures).toBe(1)
     expect(calls.some((c) => c.type === 'REVIVE')).toBe(true)
     const placed = await s.handleOffer(offer(3))
-    expect(placed.launched).toMatchObject({ nodeId: 0 })
+    expect(placed.launched?.[0]).toMatchObject({ nodeId: 0 })
     expect(broker.task?.hostname).toBe('127.0.1.3')
     // the lost agent returns with the old task: it is killed, the broker keeps its new task
     await update({

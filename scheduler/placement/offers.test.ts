@@ -1,14 +1,23 @@
 /** Offer handling with constraints and maintenance: which node an offer launches, what broker list says while one waits, and inverse offers. */
 
+import { fc, test } from '@fast-check/vitest'
 /**
  * The scheduler's offer handling and REST API with constraints (mesos/kafka's `Constraint` and `OfferManager.scala`), on a
  * KafkaScheduler whose master client is a recording fake (unit test: no processes).
  */
 import pino from 'pino'
-import { describe, expect, test } from 'vitest'
-import { type Offer, parseAttributes, parseResources } from '../../core-cluster/proto/index.js'
+import { describe, expect } from 'vitest'
+import {
+  containsResources,
+  type scheduler as mesos,
+  type Offer,
+  parseAttributes,
+  parseResources,
+  type Resource,
+  subtractResources,
+} from '../../core-cluster/proto/index.js'
 import { createApi } from '../api/index.js'
-import { newNode } from '../brokers/index.js'
+import { isFit, matchOffer, newNode } from '../brokers/index.js'
 import { offlineScheduler } from '../framework/scheduler.test-support.js'
 
 function offer(i: number): Offer {
@@ -103,7 +112,7 @@ describe('maintenance in the scheduler', () => {
       brokers: Array<{ waiting?: { reason: string } }>
     }
     expect(list.brokers[0].waiting?.reason).toMatch(/scheduled for maintenance/)
-    expect((await s.handleOffer(offer(3))).launched?.nodeId).toBe(0)
+    expect((await s.handleOffer(offer(3))).launched?.[0].nodeId).toBe(0)
   })
 
   test('inverse offers: declined where Kafka nodes run, accepted elsewhere', async () => {
@@ -118,4 +127,77 @@ describe('maintenance in the scheduler', () => {
     expect(calls[0]).toMatchObject({ decline_inverse_offers: { inverse_offer_ids: [{ value: 'io-1' }] } })
     expect(calls[1]).toMatchObject({ accept_inverse_offers: { inverse_offer_ids: [{ value: 'io-2' }] } })
   })
+})
+
+/** Every resource the ACCEPTs launched (tasks and their executors). */
+function launchedResources(calls: Array<{ type: string; [k: string]: unknown }>): Resource[] {
+  const out: Resource[] = []
+  for (const c of calls.filter((c) => c.type === 'ACCEPT') as unknown as Array<{ accept: mesos.Call['accept'] }>)
+    for (const op of c.accept?.operations ?? [])
+      for (const t of op.launch?.task_infos ?? []) out.push(...(t.resources ?? []), ...(t.executor?.resources ?? []))
+  return out
+}
+
+describe('launch all that fits in one ACCEPT (issue 19)', () => {
+  test('one offer of 2 cpus launches 4 brokers of 0.5 cpus in one ACCEPT; the next agent takes the other 3', async () => {
+    const { s, calls } = scheduler()
+    for (let id = 0; id < 7; id++) {
+      const b = newNode(id)
+      Object.assign(b, { active: true, cpus: 0.5, mem: 768, heap: 256 })
+      s.state.brokers.push(b)
+    }
+    const first = await s.handleOffer(offer(1))
+    expect(first.launched?.map((l) => l.nodeId)).toEqual([0, 1, 2, 3])
+    expect(new Set(first.launched?.map((l) => l.port)).size).toBe(4)
+    const accepts = calls.filter((c) => c.type === 'ACCEPT') as unknown as Array<{ accept: mesos.Call['accept'] }>
+    expect(accepts).toHaveLength(1)
+    expect(accepts[0].accept!.operations).toHaveLength(1)
+    expect(accepts[0].accept!.operations![0].launch!.task_infos).toHaveLength(4)
+    expect(containsResources(offer(1).resources ?? [], launchedResources(calls))).toBe(true)
+    const second = await s.handleOffer(offer(2))
+    expect(second.launched?.map((l) => l.nodeId)).toEqual([4, 5, 6])
+    expect(calls.filter((c) => c.type === 'ACCEPT')).toHaveLength(2)
+    expect(calls.filter((c) => c.type === 'DECLINE')).toHaveLength(0)
+  })
+
+  test('constraints still hold between the nodes of one offer: hostname=unique launches one per host', async () => {
+    const { s } = scheduler()
+    for (let id = 0; id < 3; id++) {
+      const b = newNode(id)
+      Object.assign(b, { active: true, cpus: 0.1, mem: 256, heap: 128, constraints: 'hostname=unique' })
+      s.state.brokers.push(b)
+    }
+    expect((await s.handleOffer(offer(1))).launched?.map((l) => l.nodeId)).toEqual([0])
+    expect((await s.handleOffer(offer(2))).launched?.map((l) => l.nodeId)).toEqual([1])
+  })
+
+  test.prop([
+    fc.array(fc.record({ cpus: fc.integer({ min: 1, max: 12 }), mem: fc.integer({ min: 300, max: 2000 }) }), {
+      minLength: 1,
+      maxLength: 12,
+    }),
+    fc.integer({ min: 1, max: 8 }),
+    fc.integer({ min: 1, max: 8 }),
+  ])(
+    'what one offer launches fits in it, ports differ, and no node left waiting fits what remains',
+    async (sizes, cpus, ports) => {
+      const { s, calls } = scheduler()
+      sizes.forEach((z, id) => {
+        const b = newNode(id)
+        Object.assign(b, { active: true, cpus: z.cpus / 4, mem: z.mem, heap: 128 })
+        s.state.brokers.push(b)
+      })
+      const o: Offer = {
+        ...offer(1),
+        resources: parseResources(`cpus:${cpus};mem:8192;ports:[31000-${31000 + ports - 1}]`),
+      }
+      const d = await s.handleOffer(o)
+      const used = launchedResources(calls)
+      expect(containsResources(o.resources ?? [], used)).toBe(true)
+      expect(new Set(d.launched?.map((l) => l.port) ?? []).size).toBe(d.launched?.length ?? 0)
+      const left = subtractResources(o.resources ?? [], used)
+      for (const b of s.state.brokers.filter((b) => !b.task))
+        expect(isFit(matchOffer({ ...o, resources: left }, b, Date.now(), []))).toBe(false)
+    },
+  )
 })

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { KafkaNode } from '../../contract/index.js'
-import type { Offer, scheduler } from '../../core-cluster/proto/index.js'
+import { type Offer, type scheduler, subtractResources, type TaskInfo } from '../../core-cluster/proto/index.js'
 import type { Fit, LastDecline } from '../brokers/index.js'
 import { initialControllersList, placeGang, quorumPlaced, voterNodes } from '../quorum/index.js'
 import type { SchedulerState } from '../storage/index.js'
@@ -13,11 +13,19 @@ import { decideOffer } from './offer-decision.js'
 import { startableNodes } from './startable.js'
 import { buildTaskInfo, type TaskSettings } from './task-info.js'
 
-/** One line of what the scheduler decided for an offer, for logs and tests. */
+/** One node launched on an offer. */
+export interface Launched {
+  nodeId: number
+  role: string
+  port: number
+}
+
+/** What the scheduler decided for an offer, for logs and tests: the nodes it launched (in one ACCEPT), or why it declined. */
 export interface OfferDecision {
   offerId: string
   hostname: string
-  launched?: { nodeId: number; role: string; port: number }
+  /** every node launched on the offer, in the order they were placed; unset when declined */
+  launched?: Launched[]
   declined?: { refuseSeconds: number; reasons: string[] }
 }
 
@@ -37,7 +45,9 @@ export interface PlacementContext {
 /**
  * Places nodes on offers, as mesos/kafka's `BrokerLifecycleManager.tryLaunchBrokers`
  * (`src/scala/main/ly/stealth/mesos/kafka/scheduler/BrokerLifecycleManager.scala`): each offer
- * launches the first startable node it fits (offer-decision.ts) or is declined. A quorum that is
+ * launches every startable node that fits in what is left of it (offer-decision.ts, node after
+ * node), all in one ACCEPT, or is declined. mesos/kafka launched one broker per offer, so 20
+ * brokers on 3 agents took 7 offer cycles (issue 19). A quorum that is
  * not placed yet is placed first, as a gang: offers are held until every voter has a host of its own
  * (issue 7; quorum/gang.ts), then all voters launch with the same `--initial-controllers` voter set.
  */
@@ -46,37 +56,67 @@ export class OfferPlacer {
 
   constructor(private readonly ctx: PlacementContext) {}
 
-  /** Handles one batch of offers: the gang first, then one node per remaining offer. */
+  /** Handles one batch of offers: the gang first, then every node that fits on each remaining offer. */
   async place(offers: Offer[]): Promise<void> {
     const rest = await this.placeQuorum(offers)
     for (const offer of rest) {
       const decision = await this.handleOffer(offer)
       if (decision.launched)
-        this.ctx.log.info({ ...decision.launched, host: decision.hostname }, 'accepted offer: launching node')
+        this.ctx.log.info(
+          { host: decision.hostname, nodes: decision.launched.map((l) => l.nodeId), launched: decision.launched },
+          `accepted offer: launching ${decision.launched.length} node${decision.launched.length === 1 ? '' : 's'}`,
+        )
       else this.ctx.log.debug({ host: decision.hostname, ...decision.declined }, 'declined offer')
     }
   }
 
-  /** Tries every startable node against one offer; launches the first that fits, else declines. */
+  /**
+   * Tries every startable node against one offer, again and again on what the launched ones left of
+   * it, and launches all that fit in one ACCEPT (one LAUNCH of several tasks, as Mesos's
+   * `Offer.Operation.Launch` allows); declines the offer when none fits.
+   */
   async handleOffer(offer: Offer): Promise<OfferDecision> {
-    const verdict = decideOffer(offer, this.ctx.state, this.ctx.waiting, () => {
+    const startable = () => {
       this.ctx.ensureQuorum()
       return startableNodes(this.ctx.state)
-    })
-    if ('launch' in verdict) {
-      const { node, fit } = verdict.launch
-      await this.launch(node, offer, fit)
-      return {
-        offerId: offer.id.value,
-        hostname: offer.hostname,
-        launched: { nodeId: node.id, role: node.role, port: fit.port },
-      }
     }
+    const tasks: TaskInfo[] = []
+    const launched: Launched[] = []
+    let left = offer
+    for (;;) {
+      const verdict = decideOffer(left, this.ctx.state, this.ctx.waiting, startable)
+      if (!('launch' in verdict)) {
+        if (tasks.length > 0) break
+        await this.ctx.tryCall({
+          type: 'DECLINE',
+          decline: { offer_ids: [offer.id], filters: { refuse_seconds: verdict.decline.refuseSeconds } },
+        })
+        return { offerId: offer.id.value, hostname: offer.hostname, declined: verdict.decline }
+      }
+      const { node, fit } = verdict.launch
+      tasks.push(this.record(node, left, fit))
+      launched.push({ nodeId: node.id, role: node.role, port: fit.port })
+      left = { ...left, resources: subtractResources(left.resources ?? [], fit.resources) }
+    }
+    await this.accept(offer, tasks)
+    return { offerId: offer.id.value, hostname: offer.hostname, launched }
+  }
+
+  /** Launches one node on its own offer (a gang's voter): records its task, ACCEPTs with a LAUNCH. */
+  private async launch(node: KafkaNode, offer: Offer, fit: Fit): Promise<void> {
+    await this.accept(offer, [this.record(node, offer, fit)])
+  }
+
+  /** ACCEPTs `offer` with one LAUNCH of `tasks`. */
+  private async accept(offer: Offer, tasks: TaskInfo[]): Promise<void> {
     await this.ctx.tryCall({
-      type: 'DECLINE',
-      decline: { offer_ids: [offer.id], filters: { refuse_seconds: verdict.decline.refuseSeconds } },
+      type: 'ACCEPT',
+      accept: {
+        offer_ids: [offer.id],
+        operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }],
+        filters: { refuse_seconds: 1 },
+      },
     })
-    return { offerId: offer.id.value, hostname: offer.hostname, declined: verdict.decline }
   }
 
   /** The master took an offer back. */
@@ -130,8 +170,8 @@ export class OfferPlacer {
     })
   }
 
-  /** Launches a node on an offer: builds its TaskInfo, records the task on the node, ACCEPTs with a LAUNCH. */
-  private async launch(node: KafkaNode, offer: Offer, fit: Fit): Promise<void> {
+  /** Builds a node's TaskInfo for `offer` (what is left of it) and records the task on the node (no I/O). */
+  private record(node: KafkaNode, offer: Offer, fit: Fit): TaskInfo {
     this.ctx.waiting.delete(node.id)
     const task = buildTaskInfo({
       node,
@@ -142,13 +182,6 @@ export class OfferPlacer {
       uuid: randomUUID(),
     })
     recordLaunch(node, offer, fit, task)
-    await this.ctx.tryCall({
-      type: 'ACCEPT',
-      accept: {
-        offer_ids: [offer.id],
-        operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }],
-        filters: { refuse_seconds: 1 },
-      },
-    })
+    return task
   }
 }
