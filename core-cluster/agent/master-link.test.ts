@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { basicAuthorization } from '../auth/index.js'
 import { encodeRecord } from '../http/index.js'
 import { type RunningMaster, startMaster } from '../master/index.js'
 import { type agent as agentMsg, decode, encode, PROTOBUF_TYPE, parseResources } from '../proto/index.js'
@@ -48,9 +49,10 @@ describe('agent and the master health check', { timeout: 30_000 }, () => {
     }
   })
 
-  test('a master that stops pinging is given up after its total ping timeout: the agent registers again', async () => {
+  test('a master that stops pinging is given up after its total ping timeout: the agent registers again, each time with its credential', async () => {
     // A fake master: answers REGISTER with REGISTERED (0.3 s total ping timeout), then stays silent.
     const registers: number[] = []
+    const credentials: Array<string | undefined> = []
     const server: Server = createServer((req, res) => {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
@@ -61,6 +63,7 @@ describe('agent and the master health check', { timeout: 30_000 }, () => {
           return
         }
         registers.push(Date.now())
+        credentials.push(req.headers.authorization)
         res.writeHead(200, { 'Content-Type': PROTOBUF_TYPE })
         res.write(
           encodeRecord(
@@ -86,6 +89,7 @@ describe('agent and the master health check', { timeout: 30_000 }, () => {
       attributes: [],
       workDir: join(workDir, 'b'),
       logger: log,
+      credential: { principal: 'agent-1', secret: 'agent-secret-0123456789' },
     })
     try {
       await agent.agent.registered
@@ -95,6 +99,8 @@ describe('agent and the master health check', { timeout: 30_000 }, () => {
       // not before the ping timeout (0.3 s), and soon after it (+ the 0.5 s first re-link back-off)
       expect(registers[1] - registers[0]).toBeGreaterThanOrEqual(300)
       expect(registers[1] - registers[0]).toBeLessThan(2000)
+      // HTTP Basic of --credential on every REGISTER (Mesos --authenticate_agents)
+      expect(new Set(credentials)).toEqual(new Set([basicAuthorization('agent-1', 'agent-secret-0123456789')]))
     } finally {
       await agent.close()
       server.closeAllConnections()
