@@ -159,6 +159,8 @@ describe.skipIf(!netnsAvailable())('network partition of an agent (ip netns)', {
         'cpus:2;mem:1024',
         '--log-level',
         'info',
+        // a 10.x address without --auth-file: this test is about partitions, so the agent's reads stay open
+        '--insecure',
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
