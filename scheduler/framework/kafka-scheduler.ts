@@ -243,6 +243,11 @@ export class KafkaScheduler {
     return this.placer.handleOffer(offer)
   }
 
+  /** A batch of offers as one OFFERS event brings it: every node that fits, spread over them (placement/offers.ts). */
+  handleOffers(offers: Offer[]): Promise<OfferDecision[]> {
+    return this.placer.handleOffers(offers)
+  }
+
   /**
    * UPDATE: the task answered reconciliation; apply the status to its node; save; ACKNOWLEDGE; then
    * REVIVE or SUPPRESS (forced when a host may be free: REVIVE drops the refuse filters of earlier

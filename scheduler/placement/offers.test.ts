@@ -171,6 +171,35 @@ describe('launch all that fits in one ACCEPT (issue 19)', () => {
     expect((await s.handleOffer(offer(2))).launched?.map((l) => l.nodeId)).toEqual([1])
   })
 
+  test('one OFFERS batch of 3 agents spreads 3 brokers one per agent, and launches all 7 of 7 as 3, 2 and 2', async () => {
+    for (const [count, perAgent] of [
+      [3, [1, 1, 1]],
+      [7, [3, 2, 2]],
+    ] as const) {
+      const { s, calls } = scheduler()
+      for (let id = 0; id < count; id++) {
+        const b = newNode(id)
+        Object.assign(b, { active: true, cpus: 0.5, mem: 768, heap: 256 })
+        s.state.brokers.push(b)
+      }
+      const decisions = await s.handleOffers([offer(1), offer(2), offer(3)])
+      expect(decisions.map((d) => d.launched?.length ?? 0)).toEqual(perAgent)
+      expect(calls.filter((c) => c.type === 'ACCEPT')).toHaveLength(3)
+      expect(s.state.brokers.every((b) => b.task)).toBe(true)
+    }
+  })
+
+  test('an offer of a batch where nothing fits is declined with its reason; the others launch', async () => {
+    const { s, calls } = scheduler()
+    const b = newNode(0)
+    Object.assign(b, { active: true, cpus: 0.5, mem: 768, heap: 256, constraints: 'rack=like:r2' })
+    s.state.brokers.push(b)
+    const [first, second] = await s.handleOffers([offer(1), offer(2)])
+    expect(first.declined?.reasons.join(' ')).toMatch(/rack/)
+    expect(second.launched?.map((l) => l.nodeId)).toEqual([0])
+    expect(calls.map((c) => c.type).sort()).toEqual(['ACCEPT', 'DECLINE'])
+  })
+
   test.prop([
     fc.array(fc.record({ cpus: fc.integer({ min: 1, max: 12 }), mem: fc.integer({ min: 300, max: 2000 }) }), {
       minLength: 1,

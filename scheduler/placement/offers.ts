@@ -44,10 +44,10 @@ export interface PlacementContext {
 
 /**
  * Places nodes on offers, as mesos/kafka's `BrokerLifecycleManager.tryLaunchBrokers`
- * (`src/scala/main/ly/stealth/mesos/kafka/scheduler/BrokerLifecycleManager.scala`): each offer
- * launches every startable node that fits in what is left of it (offer-decision.ts, node after
- * node), all in one ACCEPT, or is declined. mesos/kafka launched one broker per offer, so 20
- * brokers on 3 agents took 7 offer cycles (issue 19). A quorum that is
+ * (`src/scala/main/ly/stealth/mesos/kafka/scheduler/BrokerLifecycleManager.scala`): a batch of
+ * offers launches every startable node that fits, spread over the offers round by round, one
+ * ACCEPT per offer, and declines the offers that took none. mesos/kafka launched one broker per
+ * offer, so 20 brokers on 3 agents took 7 offer cycles (issue 19). A quorum that is
  * not placed yet is placed first, as a gang: offers are held until every voter has a host of its own
  * (issue 7; quorum/gang.ts), then all voters launch with the same `--initial-controllers` voter set.
  */
@@ -56,11 +56,10 @@ export class OfferPlacer {
 
   constructor(private readonly ctx: PlacementContext) {}
 
-  /** Handles one batch of offers: the gang first, then every node that fits on each remaining offer. */
+  /** Handles one batch of offers: the gang first, then every node that fits, spread over the remaining offers. */
   async place(offers: Offer[]): Promise<void> {
     const rest = await this.placeQuorum(offers)
-    for (const offer of rest) {
-      const decision = await this.handleOffer(offer)
+    for (const decision of await this.handleOffers(rest)) {
       if (decision.launched)
         this.ctx.log.info(
           { host: decision.hostname, nodes: decision.launched.map((l) => l.nodeId), launched: decision.launched },
@@ -70,36 +69,66 @@ export class OfferPlacer {
     }
   }
 
-  /**
-   * Tries every startable node against one offer, again and again on what the launched ones left of
-   * it, and launches all that fit in one ACCEPT (one LAUNCH of several tasks, as Mesos's
-   * `Offer.Operation.Launch` allows); declines the offer when none fits.
-   */
+  /** One offer on its own: every startable node that fits in it, in one ACCEPT, or a DECLINE. */
   async handleOffer(offer: Offer): Promise<OfferDecision> {
+    const [decision] = await this.handleOffers([offer])
+    return decision
+  }
+
+  /**
+   * Places every startable node that fits on a batch of offers, spread over them: in rounds, each
+   * offer still open takes one node that fits what is left of it (offer-decision.ts), until a round
+   * places nothing. So 3 brokers and 3 agents' offers give one broker per agent (as mesos/kafka's one
+   * broker per offer did), while 20 brokers on 3 agents all launch in this one cycle. Each offer is
+   * then ACCEPTed with one LAUNCH of all its tasks (Mesos `Offer.Operation.Launch` takes several), or
+   * declined with the reason of its first refusal.
+   * @returns one decision per offer, in the order given
+   */
+  async handleOffers(offers: Offer[]): Promise<OfferDecision[]> {
     const startable = () => {
       this.ctx.ensureQuorum()
       return startableNodes(this.ctx.state)
     }
-    const tasks: TaskInfo[] = []
-    const launched: Launched[] = []
-    let left = offer
-    for (;;) {
-      const verdict = decideOffer(left, this.ctx.state, this.ctx.waiting, startable)
-      if (!('launch' in verdict)) {
-        if (tasks.length > 0) break
-        await this.ctx.tryCall({
-          type: 'DECLINE',
-          decline: { offer_ids: [offer.id], filters: { refuse_seconds: verdict.decline.refuseSeconds } },
-        })
-        return { offerId: offer.id.value, hostname: offer.hostname, declined: verdict.decline }
+    const plans = offers.map((offer) => ({
+      offer,
+      left: offer,
+      open: true,
+      tasks: [] as TaskInfo[],
+      launched: [] as Launched[],
+      declined: undefined as OfferDecision['declined'],
+    }))
+    for (let placed = true; placed; ) {
+      placed = false
+      for (const plan of plans) {
+        if (!plan.open) continue
+        const verdict = decideOffer(plan.left, this.ctx.state, this.ctx.waiting, startable)
+        if (!('launch' in verdict)) {
+          plan.open = false
+          if (plan.tasks.length === 0) plan.declined = verdict.decline
+          continue
+        }
+        const { node, fit } = verdict.launch
+        plan.tasks.push(this.record(node, plan.left, fit))
+        plan.launched.push({ nodeId: node.id, role: node.role, port: fit.port })
+        plan.left = { ...plan.left, resources: subtractResources(plan.left.resources ?? [], fit.resources) }
+        placed = true
       }
-      const { node, fit } = verdict.launch
-      tasks.push(this.record(node, left, fit))
-      launched.push({ nodeId: node.id, role: node.role, port: fit.port })
-      left = { ...left, resources: subtractResources(left.resources ?? [], fit.resources) }
     }
-    await this.accept(offer, tasks)
-    return { offerId: offer.id.value, hostname: offer.hostname, launched }
+    const decisions: OfferDecision[] = []
+    for (const { offer, tasks, launched, declined } of plans) {
+      if (tasks.length > 0) {
+        await this.accept(offer, tasks)
+        decisions.push({ offerId: offer.id.value, hostname: offer.hostname, launched })
+        continue
+      }
+      const decline = declined ?? { refuseSeconds: 1, reasons: [] }
+      await this.ctx.tryCall({
+        type: 'DECLINE',
+        decline: { offer_ids: [offer.id], filters: { refuse_seconds: decline.refuseSeconds } },
+      })
+      decisions.push({ offerId: offer.id.value, hostname: offer.hostname, declined: decline })
+    }
+    return decisions
   }
 
   /** Launches one node on its own offer (a gang's voter): records its task, ACCEPTs with a LAUNCH. */
