@@ -57,6 +57,12 @@ agent's principal and secret toward a master that authenticates agents.`
       default: true,
       allowNo: true,
     }),
+    'fetcher-cache-size': Flags.integer({
+      description:
+        'bound of the fetch cache in MB; the least recently used files go first (Mesos --fetcher_cache_size, default 2 GB)',
+      default: 2048,
+      min: 0,
+    }),
     ...authFileFlag,
     ...credentialFlag,
   }
@@ -94,6 +100,7 @@ agent's principal and secret toward a master that authenticates agents.`
       attributes,
       workDir: resolve(flags['work-dir']),
       enforceMemoryLimits: flags['memory-limits'],
+      fetcherCacheBytes: flags['fetcher-cache-size'] * 1024 * 1024,
       authenticateExecutors: flags['executor-auth'],
       authenticator,
       credential,

@@ -40,6 +40,8 @@ export interface AgentOptions {
   enforceMemoryLimits?: boolean
   /** How often executors' process trees are sampled from /proc (ms, default 500). */
   monitorIntervalMs?: number
+  /** The fetcher cache's bound in bytes, least recently used evicted first (Mesos `--fetcher_cache_size`, default 2 GB). */
+  fetcherCacheBytes?: number
   /**
    * Executor authentication (Mesos `--authenticate_http_executors`), default true: every executor
    * gets its own token and `/api/v1/executor` takes calls only with the token of the executor they
@@ -99,6 +101,7 @@ export class Agent {
       shutdownGraceMs,
       enforceMemoryLimits: options.enforceMemoryLimits !== false,
       volumes: this.resources,
+      fetcherCacheBytes: options.fetcherCacheBytes,
       log: this.log,
     })
     this.link = new MasterLink({

@@ -7,7 +7,7 @@ import type { CommandInfo, TaskInfo } from '../../proto/index.js'
 import { Cgroups2 } from './cgroups.js'
 import { CgroupsMemoryIsolator } from './cgroups-isolator.js'
 import { type Container, type ContainerResources, cpusLimit, memLimitMb } from './container.js'
-import { fetchUris } from './fetcher.js'
+import { type FetchStores, fetchStores, fetchUris } from './fetcher.js'
 import type { Isolator } from './isolator.js'
 import {
   type LaunchedProcess,
@@ -26,7 +26,7 @@ const MB = 1024 * 1024
 
 /** Containerizer settings. Durations in ms. */
 export interface ContainerizerOptions {
-  /** the agent's work dir: sandboxes under `slaves/`, the fetch cache in `cache/`, executors' data in `data/` */
+  /** the agent's work dir: sandboxes under `slaves/`, the fetch cache in `cache/`, shared installs in `installs/`, executors' data in `data/` */
   workDir: string
   /** grace period between SIGTERM and SIGKILL when a container is stopped */
   shutdownGraceMs: number
@@ -37,6 +37,8 @@ export interface ContainerizerOptions {
   enforceMemoryLimits: boolean
   /** the persistent volumes (linked into sandboxes by the volume isolator) */
   volumes: AgentResources
+  /** the fetcher cache's bound in bytes (Mesos `--fetcher_cache_size`; default 2 GB) */
+  fetcherCacheBytes?: number
   log: Logger
 }
 
@@ -64,10 +66,13 @@ export class Containerizer {
   private monitor?: NodeJS.Timeout
   /** executors' shared data dir (`KM_DATA_DIR`), created before the first launch */
   readonly dataDir: string
+  /** the fetcher's cache and the shared installs (`<work dir>/cache`, `<work dir>/installs`) */
+  readonly stores: FetchStores
 
   constructor(private readonly options: ContainerizerOptions) {
     this.log = options.log
     this.dataDir = join(options.workDir, 'data')
+    this.stores = fetchStores(options.workDir, options.fetcherCacheBytes)
     const cgroups = options.enforceMemoryLimits ? Cgroups2.detect() : undefined
     this.log.info(
       {
@@ -132,7 +137,7 @@ export class Containerizer {
   ): Promise<LaunchedProcess> {
     await mkdir(container.sandbox, { recursive: true })
     for (const i of this.isolators) i.prepare?.(container, how.tasks)
-    await fetchUris(how.command.uris ?? [], container.sandbox, join(this.options.workDir, 'cache'))
+    await fetchUris(how.command.uris ?? [], container.sandbox, this.stores)
     if (how.cancelled()) throw new Error('killed while fetching')
     await mkdir(this.dataDir, { recursive: true })
     const launched = launchCommand(how.command, container.sandbox, how.env())

@@ -18,9 +18,12 @@ export class FetchDigests {
    * Records the file `local` under its sandbox `name`.
    * @param cache `fresh`: just downloaded into the cache (its digest is taken and kept); `reused`:
    *   taken from the cache (the kept digest is used, or taken when missing); `none`: not cached
+   * @returns the file's sha256 (hex)
    */
-  async add(name: string, local: string, cache: 'fresh' | 'reused' | 'none'): Promise<void> {
-    this.digests.push({ name, sha256: await this.digestOf(local, cache) })
+  async add(name: string, local: string, cache: 'fresh' | 'reused' | 'none'): Promise<string> {
+    const sha256 = await this.digestOf(local, cache)
+    this.digests.push({ name, sha256 })
+    return sha256
   }
 
   /** Writes `<sandbox>/fetched.sha256` (atomically). */
