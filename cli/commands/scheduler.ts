@@ -1,13 +1,21 @@
 /** `kafka-mesos scheduler`: run the broker scheduler and its REST API. */
+import { readFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
 
 import { Command, Flags } from '@oclif/core'
 
 import { parsePeriod, ValueError } from '../../contract/index.js'
-
+import { AuthFileError } from '../../core-cluster/auth/index.js'
 import { openStore, StorageError, startScheduler } from '../../scheduler/index.js'
-
-import { daemonLogger, EXECUTOR_BUNDLE, kafkaArchive, metricsAgentJar, onShutdown } from '../daemon/index.js'
+import {
+  authFileFlag,
+  daemonAuthenticator,
+  daemonLogger,
+  EXECUTOR_BUNDLE,
+  kafkaArchive,
+  metricsAgentJar,
+  onShutdown,
+} from '../daemon/index.js'
 
 /** `kafka-mesos scheduler`: runs the broker scheduler (a framework) and its REST API. */
 export default class SchedulerCommand extends Command {
@@ -16,7 +24,8 @@ export default class SchedulerCommand extends Command {
 controller it runs itself. Serves the REST API (/api/broker/...) on --api, and the executor and the Kafka
 archive that agents fetch. State is saved atomically to --storage.`
   static examples = [
-    '<%= config.bin %> scheduler --master 127.0.0.1:5050 --api http://127.0.0.1:7000 --storage file:kafka-mesos.json',
+    '<%= config.bin %> scheduler --master 127.0.0.1:5050 --api http://127.0.0.1:7000 --storage file:kafka-mesos.json --auth-file km-users.json',
+    '<%= config.bin %> scheduler --master 10.0.0.5:5050 --api https://10.0.0.6:7000 --auth-file km-users.json --tls-cert api.crt --tls-key api.key',
   ]
   static flags = {
     master: Flags.string({ description: 'master host:port', required: true }),
@@ -49,6 +58,17 @@ archive that agents fetch. State is saved atomically to --storage.`
         'Jolokia javaagent jar served to brokers for "broker metrics" (none = no metrics); default: the one "npm run kafka" fetched',
     }),
     'node-cmd': Flags.string({ description: 'node executable agents use to run the executor', default: 'node' }),
+    ...authFileFlag,
+    'tls-cert': Flags.string({
+      description: 'serve the REST API over HTTPS with this certificate chain (PEM); needs --tls-key',
+      helpValue: '<path>',
+      dependsOn: ['tls-key'],
+    }),
+    'tls-key': Flags.string({
+      description: 'private key of --tls-cert (PEM)',
+      helpValue: '<path>',
+      dependsOn: ['tls-cert'],
+    }),
     'log-level': Flags.string({ description: 'pino log level', options: ['trace', 'debug', 'info', 'warn', 'error'] }),
   }
 
@@ -56,7 +76,15 @@ archive that agents fetch. State is saved atomically to --storage.`
     const { flags } = await this.parse(SchedulerCommand)
     const log = daemonLogger('scheduler', flags['log-level'])
     try {
+      const host = flags['bind-address'] ?? new URL(flags.api).hostname
+      const authenticator = daemonAuthenticator(flags, host, 'scheduler REST API', log)
+      const tls =
+        flags['tls-cert'] && flags['tls-key']
+          ? { cert: readFileSync(flags['tls-cert']), key: readFileSync(flags['tls-key']) }
+          : undefined
       const running = await startScheduler({
+        authenticator,
+        tls,
         master: flags.master,
         api: flags.api,
         bindHost: flags['bind-address'],
@@ -79,7 +107,8 @@ archive that agents fetch. State is saved atomically to --storage.`
       })
       onShutdown(log, () => running.close())
     } catch (e) {
-      if (e instanceof StorageError || e instanceof ValueError) this.error(e.message, { exit: 1 })
+      if (e instanceof StorageError || e instanceof ValueError || e instanceof AuthFileError)
+        this.error(e.message, { exit: 1 })
       this.error(`cannot start the scheduler: ${(e as Error).message}`, { exit: 1 })
     }
     await new Promise(() => {})

@@ -2,6 +2,7 @@
 
 import { Hono } from 'hono'
 import type { Logger } from 'pino'
+import { authMiddleware, routeRequirement } from '../../core-cluster/auth/index.js'
 import { DEFAULT_MAX_BODY_BYTES, limitBody } from '../../core-cluster/http/index.js'
 import { type ErrorCode, KmError } from '../../errors/index.js'
 import { schedulerStatus } from '../fleet/index.js'
@@ -14,6 +15,7 @@ import { registerObserveRoutes } from './observe.js'
 import { registerOpsLog } from './ops-log.js'
 import { registerQuotaRoutes } from './quotas.js'
 import { registerRestartRoutes } from './restart.js'
+import { schedulerRouteRoles } from './route-roles.js'
 import { registerTopicRoutes } from './topics.js'
 
 /**
@@ -23,6 +25,10 @@ import { registerTopicRoutes } from './topics.js'
  * bodies. Every route parses its params, calls one domain function and answers; errors are the
  * KmError's status with `{"error": "...", "code": "..."}` (errors/codes.ts). Also serves the executor
  * bundle and the Kafka archive to agents, and `/health`.
+ *
+ * With `scheduler.options.authenticator` (`--auth-file`) every request is authenticated first
+ * (HTTP Basic or Bearer; 401 with `WWW-Authenticate`) and its route's role checked (403 naming the
+ * role needed; the table: ./route-roles.ts); downloads also take the task URI's path token.
  */
 export function createApi(scheduler: KafkaScheduler, log: Logger) {
   const app = new Hono()
@@ -31,6 +37,16 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
     limitBody(scheduler.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, (error) =>
       Response.json({ error, code: 'KM_ERR_BODY_TOO_LARGE' satisfies ErrorCode }, { status: 413 }),
     ),
+  )
+  // before the audit log and every route: a refused call reaches neither
+  app.use(
+    '*',
+    authMiddleware({
+      authenticator: scheduler.options.authenticator,
+      realm: 'kafka-mesos',
+      requirement: routeRequirement(schedulerRouteRoles(scheduler.options.pathTokens)),
+      log,
+    }),
   )
   registerOpsLog(app, scheduler, log) // before every route: it records the mutating calls
 

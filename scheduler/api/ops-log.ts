@@ -11,6 +11,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
+import { principalOf } from '../../core-cluster/auth/index.js'
 import type { KafkaScheduler } from '../framework/index.js'
 import { type OpsLog, redact } from '../storage/index.js'
 import { ApiError, readParams } from './params.js'
@@ -63,7 +64,8 @@ export function registerOpsLog(app: Hono, scheduler: KafkaScheduler, log: Logger
     }
     const entry = {
       time: new Date(started).toISOString(),
-      who: { user: c.req.header('x-km-user') ?? null, address },
+      // the authenticated principal; a client's own claim (a header) is not trusted
+      who: { user: principalOf(c)?.name ?? null, address },
       op,
       params: redact(params),
       status,

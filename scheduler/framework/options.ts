@@ -1,6 +1,7 @@
 /** The scheduler's settings: where the master and our API are, the state store, the framework, the files served, the quorum. */
 
 import type { Logger } from 'pino'
+import type { Authenticator, PathTokens } from '../../core-cluster/auth/index.js'
 import type { QuorumSettings } from '../quorum/index.js'
 import type { StateStore } from '../storage/index.js'
 
@@ -30,6 +31,10 @@ export interface SchedulerOptions {
   logger: Logger
   /** largest REST request body, bytes (default 1 MiB; larger is 413 KM_ERR_BODY_TOO_LARGE) */
   maxBodyBytes?: number
+  /** the users of `--auth-file`; undefined: the REST API is open (cli/daemon/auth.ts decides when that is allowed) */
+  authenticator?: Authenticator
+  /** signs the download URIs of the tasks it launches (`?km_token=`), so agents fetch without a header; undefined: plain URIs */
+  pathTokens?: PathTokens
   /** most brokers the scheduler keeps (`--max-brokers`, default {@link DEFAULT_MAX_BROKERS}); an add past it is 400 KM_ERR_BROKER_LIMIT */
   maxBrokers?: number
 }

@@ -2,6 +2,7 @@
 
 import { basename } from 'node:path'
 import { encodeTaskData, type KafkaNode } from '../../contract/index.js'
+import type { PathTokens } from '../../core-cluster/auth/index.js'
 import type { Offer, TaskInfo } from '../../core-cluster/proto/index.js'
 import { type Fit, hasControllerRole } from '../brokers/index.js'
 import { bootstrapServers, brokerQuorum, formatMode, voterNodes } from '../quorum/index.js'
@@ -20,6 +21,8 @@ export interface TaskSettings {
   metricsAgentJar?: string
   /** node executable the agents use to run the executor */
   nodeCmd: string
+  /** when set, each download URI carries its path token (`?km_token=`), which the scheduler's file routes take as the credential */
+  pathTokens?: PathTokens
 }
 
 /** What the builder reads: one node, the offer and what the node takes of it, the cluster, our settings, and the task id's uuid. */
@@ -76,6 +79,7 @@ export function buildTaskInfo({ node, offer, fit, state, settings, uuid }: TaskI
     volume: fit.volume,
   })
   const api = settings.api.replace(/\/$/, '')
+  const uri = (path: string) => `${api}${settings.pathTokens ? settings.pathTokens.withToken(path) : path}`
   return {
     name: taskName(name, node),
     task_id: { value: taskId },
@@ -92,10 +96,10 @@ export function buildTaskInfo({ node, offer, fit, state, settings, uuid }: TaskI
         value: `exec ${settings.nodeCmd} kafka-mesos-executor.cjs`,
         shell: true,
         uris: [
-          { value: `${api}/executor/kafka-mesos-executor.cjs`, extract: false },
-          { value: `${api}/kafka/${basename(settings.kafkaArchive)}`, extract: true, cache: true },
+          { value: uri('/executor/kafka-mesos-executor.cjs'), extract: false },
+          { value: uri(`/kafka/${basename(settings.kafkaArchive)}`), extract: true, cache: true },
           ...(settings.metricsAgentJar
-            ? [{ value: `${api}/agents/${basename(settings.metricsAgentJar)}`, extract: false, cache: true }]
+            ? [{ value: uri(`/agents/${basename(settings.metricsAgentJar)}`), extract: false, cache: true }]
             : []),
         ],
         environment: {

@@ -15,7 +15,7 @@ import { open, readFile } from 'node:fs/promises'
 /** One operation. `time` ISO-8601 UTC; `ms` the call's duration. */
 export interface OpsEntry {
   time: string
-  /** `user` from the client's `X-KM-User` header (the CLI sends $USER), `address` the peer address */
+  /** `user`: the principal the request authenticated as (`--auth-file`; null when authentication is off), `address` the peer address */
   who: { user: string | null; address: string | null }
   /** the API path without `/api/`, e.g. `topic/add` */
   op: string
