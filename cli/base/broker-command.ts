@@ -7,12 +7,28 @@ import { Command, type Interfaces } from '@oclif/core'
 import type { z } from 'zod'
 import { ValueError } from '../../contract/index.js'
 import type { ErrorCode } from '../../errors/index.js'
-import { decode, type JsonValue, type Params, post, resolveApi, SchedulerApiError } from '../client/index.js'
+import {
+  type CredentialFlags,
+  decode,
+  type JsonValue,
+  type Params,
+  post,
+  resolveApi,
+  SchedulerApiError,
+  useCredentialFlags,
+} from '../client/index.js'
 import { KmCliError } from './cli-error.js'
 
 /** Base class of every REST command (its `call` posts to `broker/<op>`). Subclasses parse, call, and print. */
 export abstract class BrokerCommand extends Command {
   static enableJsonFlag = true
+
+  /** Takes the credential flags (--user, --password, --token) for every call the command makes. */
+  async init(): Promise<void> {
+    await super.init()
+    const { flags } = await this.parse()
+    useCredentialFlags(flags as CredentialFlags)
+  }
 
   /**
    * POSTs to `<api>/api/broker/<op>`.

@@ -10,11 +10,18 @@ export {
   StartStopResponse,
   TaskJson,
 } from './broker-responses.js'
+export {
+  CREDENTIAL_HINT,
+  type CredentialFlags,
+  type CredentialSources,
+  resolveAuthorization,
+  useCredentialFlags,
+} from './credentials.js'
 export { decode } from './decode.js'
 export { MachineId, ScheduleJson, StatusJson } from './maintenance-responses.js'
 export { MasterApiError, operatorCall, resolveMasters } from './master-api.js'
 export { parseProperties } from './properties.js'
 export { QuotaResponse } from './quota-responses.js'
-export { cliUser, type JsonValue, type Params, post, postStream } from './rest.js'
+export { type JsonValue, type Params, post, postStream } from './rest.js'
 export { SchedulerApiError } from './scheduler-api-error.js'
 export { PartitionsResponse, RebalanceResponse, TopicJson, TopicsResponse } from './topic-responses.js'

@@ -4,24 +4,14 @@
 // and the reason phrase), our scheduler answers errors with JSON `{"error": "<message>", "code": "KM_..."}`,
 // which becomes a SchedulerApiError.
 
-import { userInfo } from 'node:os'
-
 import { z } from 'zod'
 
 import { schedulerFromApps } from './apps-discovery.js'
+import { CREDENTIAL_HINT, resolveAuthorization } from './credentials.js'
 import { SchedulerApiError } from './scheduler-api-error.js'
 
 /** Any JSON value, as returned by the server and printed by `--json`. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
-
-/** Who runs the CLI, sent as `X-KM-User` for the scheduler's operations audit log: $USER, else the OS account. */
-export function cliUser(): string {
-  try {
-    return process.env.USER || userInfo().username
-  } catch {
-    return 'unknown'
-  }
-}
 
 const ErrorBody = z.looseObject({ error: z.string(), code: z.string().optional() })
 
@@ -29,17 +19,22 @@ const ErrorBody = z.looseObject({ error: z.string(), code: z.string().optional()
 export type Params = Record<string, string | undefined>
 
 /**
- * POSTs `params` form-urlencoded to `<api>/api/<path>` (with the CLI user in `X-KM-User`).
+ * POSTs `params` form-urlencoded to `<api>/api/<path>` with the CLI's credential (./credentials.ts).
  * @throws SchedulerApiError `cannot reach the scheduler API at <url>: <cause>` (KM_ERR_UNREACHABLE) when the connection fails
  */
 async function send(api: string, path: string, params: Params, accept: string): Promise<Response> {
   if (api.startsWith('apps://')) api = await schedulerFromApps(api)
   const body = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) if (v !== undefined) body.append(k, v)
+  const authorization = resolveAuthorization()
   try {
     return await fetch(`${api}/api/${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept, 'x-km-user': cliUser() },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+        accept,
+        ...(authorization ? { authorization } : {}),
+      },
       body: body.toString(),
     })
   } catch (e) {
@@ -64,6 +59,14 @@ export async function post(api: string, path: string, params: Params): Promise<J
   return readJsonAnswer(res, `${api}/api/${path}`)
 }
 
+/** A 401's or 403's message with what to set: a credential, or one of a user with the role named. */
+function withHint(body: { error: string; code?: string }, status: number): { error: string; code?: string } {
+  if (status === 401) return { ...body, error: `${body.error}; ${CREDENTIAL_HINT}` }
+  if (status === 403)
+    return { ...body, error: `${body.error}; use the credential of a user with that role (${CREDENTIAL_HINT})` }
+  return body
+}
+
 /**
  * A plain JSON answer: the parsed body (null when empty).
  * @throws SchedulerApiError with the server's `error` and `code` on a non-2xx JSON error answer, `<status> - <reason>`
@@ -81,7 +84,7 @@ async function readJsonAnswer(res: Response, url: string): Promise<JsonValue> {
   }
   if (!res.ok) {
     const err = ErrorBody.safeParse(json)
-    if (err.success) throw SchedulerApiError.fromAnswer(err.data, res.status)
+    if (err.success) throw SchedulerApiError.fromAnswer(withHint(err.data, res.status), res.status)
     throw new SchedulerApiError('KM_ERR_HTTP', `${res.status} - ${res.statusText || 'error'}`, res.status)
   }
   if (json === undefined) {
@@ -126,7 +129,7 @@ export async function postStream(
     const progress = z.looseObject({ progress: z.string() }).safeParse(json)
     if (progress.success) return onProgress(progress.data.progress)
     const err = ErrorBody.safeParse(json)
-    if (err.success) throw SchedulerApiError.fromAnswer(err.data, res.status)
+    if (err.success) throw SchedulerApiError.fromAnswer(withHint(err.data, res.status), res.status)
     answer = json
   }
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {

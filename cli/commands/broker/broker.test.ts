@@ -53,7 +53,7 @@ describe('broker add', () => {
       role: 'broker,controller',
     })
     expect(api.seen[0].headers.get('content-type')).toBe('application/x-www-form-urlencoded; charset=utf-8')
-    expect(api.seen[0].headers.get('x-km-user')).toBeTruthy()
+    expect(api.seen[0].headers.get('authorization')).toBeNull() // no credential given: none sent
     expect(r).toMatchObject({ code: 0, stderr: '' })
     expect(r.stdout).toBe(
       [
