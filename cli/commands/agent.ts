@@ -2,7 +2,7 @@
 import { resolve } from 'node:path'
 
 import { Command, Flags } from '@oclif/core'
-
+import { parsePeriod, ValueError } from '../../contract/index.js'
 import { startAgent } from '../../core-cluster/agent/index.js'
 import { AuthFileError } from '../../core-cluster/auth/index.js'
 import { parseAttributes, parseResources, ResourceParseError } from '../../core-cluster/proto/index.js'
@@ -63,6 +63,19 @@ agent's principal and secret toward a master that authenticates agents.`
       default: 2048,
       min: 0,
     }),
+    'gc-delay': Flags.string({
+      description:
+        "how long a finished executor's sandbox is kept at most, a period such as 10m or 7d; a fuller disk removes it sooner; broker data and volumes are never removed (Mesos --gc_delay)",
+      default: '7d',
+    }),
+    'disk-watch-interval': Flags.string({
+      description: 'how often the disk usage is checked for sandbox GC, a period (Mesos --disk_watch_interval)',
+      default: '1m',
+    }),
+    'gc-disk-headroom': Flags.string({
+      description: 'share of the disk sandbox GC keeps free, 0 to 1 (Mesos --gc_disk_headroom)',
+      default: '0.1',
+    }),
     ...authFileFlag,
     ...credentialFlag,
   }
@@ -76,6 +89,20 @@ agent's principal and secret toward a master that authenticates agents.`
       attributes = parseAttributes(flags.attributes)
     } catch (e) {
       if (e instanceof ResourceParseError) this.error(`--${e.message}`, { exit: 1 })
+      throw e
+    }
+    let gc: { gcDelayMs: number; diskWatchIntervalMs: number; gcDiskHeadroom: number }
+    try {
+      const gcDiskHeadroom = Number(flags['gc-disk-headroom'])
+      if (!(gcDiskHeadroom >= 0 && gcDiskHeadroom <= 1))
+        throw new ValueError('--gc-disk-headroom', `expected a number from 0 to 1, got "${flags['gc-disk-headroom']}"`)
+      gc = {
+        gcDelayMs: parsePeriod(flags['gc-delay'], '--gc-delay'),
+        diskWatchIntervalMs: Math.max(1, parsePeriod(flags['disk-watch-interval'], '--disk-watch-interval')),
+        gcDiskHeadroom,
+      }
+    } catch (e) {
+      if (e instanceof ValueError) this.error(e.message, { exit: 1 })
       throw e
     }
     const log = daemonLogger(`agent@${flags.host}`, flags['log-level'])
@@ -101,6 +128,7 @@ agent's principal and secret toward a master that authenticates agents.`
       workDir: resolve(flags['work-dir']),
       enforceMemoryLimits: flags['memory-limits'],
       fetcherCacheBytes: flags['fetcher-cache-size'] * 1024 * 1024,
+      ...gc,
       authenticateExecutors: flags['executor-auth'],
       authenticator,
       credential,

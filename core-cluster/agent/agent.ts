@@ -42,6 +42,12 @@ export interface AgentOptions {
   monitorIntervalMs?: number
   /** The fetcher cache's bound in bytes, least recently used evicted first (Mesos `--fetcher_cache_size`, default 2 GB). */
   fetcherCacheBytes?: number
+  /** A finished executor's sandbox is removed after this long at most (Mesos `--gc_delay`, default 1 week). */
+  gcDelayMs?: number
+  /** How often the disk is checked; a fuller disk removes sandboxes sooner (Mesos `--disk_watch_interval`, default 1 min). */
+  diskWatchIntervalMs?: number
+  /** Share of the disk GC keeps free (Mesos `--gc_disk_headroom`, default 0.1). */
+  gcDiskHeadroom?: number
   /**
    * Executor authentication (Mesos `--authenticate_http_executors`), default true: every executor
    * gets its own token and `/api/v1/executor` takes calls only with the token of the executor they
@@ -102,6 +108,11 @@ export class Agent {
       enforceMemoryLimits: options.enforceMemoryLimits !== false,
       volumes: this.resources,
       fetcherCacheBytes: options.fetcherCacheBytes,
+      gc: {
+        gcDelayMs: options.gcDelayMs,
+        diskWatchIntervalMs: options.diskWatchIntervalMs,
+        gcDiskHeadroom: options.gcDiskHeadroom,
+      },
       log: this.log,
     })
     this.link = new MasterLink({
@@ -291,6 +302,11 @@ export class Agent {
   /** Executor MESSAGE (see {@link ExecutorApi.message}). @returns an error message (400) or undefined */
   executorMessage(call: executorMsg.Call): string | undefined {
     return this.executorApi.message(call)
+  }
+
+  /** The finished sandboxes waiting for GC (paths). */
+  gcPending(): string[] {
+    return [...this.containerizer.gc.pending().keys()]
   }
 
   /** The container of an executor's current run (undefined: the agent runs no such executor); executor tokens name it. */

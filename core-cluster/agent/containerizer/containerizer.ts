@@ -19,6 +19,7 @@ import {
 } from './launcher.js'
 import { MemorySupervisor } from './memory-supervisor.js'
 import { allProcesses, treeUsage } from './monitor.js'
+import { SandboxGc, type SandboxGcOptions } from './sandbox-gc.js'
 import { VolumeIsolator } from './volume-isolator.js'
 import type { AgentResources } from './volumes.js'
 
@@ -39,6 +40,8 @@ export interface ContainerizerOptions {
   volumes: AgentResources
   /** the fetcher cache's bound in bytes (Mesos `--fetcher_cache_size`; default 2 GB) */
   fetcherCacheBytes?: number
+  /** sandbox GC (./sandbox-gc.ts): `--gc-delay`, `--disk-watch-interval`, `--gc-disk-headroom` */
+  gc?: Pick<SandboxGcOptions, 'gcDelayMs' | 'diskWatchIntervalMs' | 'gcDiskHeadroom'>
   log: Logger
 }
 
@@ -68,11 +71,14 @@ export class Containerizer {
   readonly dataDir: string
   /** the fetcher's cache and the shared installs (`<work dir>/cache`, `<work dir>/installs`) */
   readonly stores: FetchStores
+  /** removes finished executors' sandboxes (./sandbox-gc.ts) */
+  readonly gc: SandboxGc
 
   constructor(private readonly options: ContainerizerOptions) {
     this.log = options.log
     this.dataDir = join(options.workDir, 'data')
     this.stores = fetchStores(options.workDir, options.fetcherCacheBytes)
+    this.gc = new SandboxGc({ workDir: options.workDir, ...options.gc, log: options.log })
     const cgroups = options.enforceMemoryLimits ? Cgroups2.detect() : undefined
     this.log.info(
       {
@@ -171,11 +177,12 @@ export class Containerizer {
   /**
    * The container's executor exited: whatever is left of its process group is killed (nothing may
    * outlive it, e.g. a Kafka JVM after kill -9 of its executor), and the isolators clean up; a limit
-   * that killed it is in `container.limitation` afterwards.
+   * that killed it is in `container.limitation` afterwards. Its sandbox is scheduled for GC.
    */
   destroy(container: Container): void {
     if (container.process) signalGroup(container.process.pid, 'SIGKILL')
     for (const i of this.isolators) i.cleanup?.(container)
+    this.gc.schedule(container.sandbox)
   }
 
   /** Samples the containers of `containers()` every `intervalMs` (see {@link sample}) until {@link stopMonitor}. */
@@ -188,10 +195,14 @@ export class Containerizer {
       }
     }, intervalMs)
     this.monitor.unref()
+    // sandboxes of runs an earlier agent process left behind are collected like finished ones
+    this.gc.scheduleLeftovers(new Set([...containers()].map((c) => c.sandbox)))
+    this.gc.start()
   }
 
   stopMonitor(): void {
     if (this.monitor) clearInterval(this.monitor)
+    this.gc.stop()
   }
 
   /**
