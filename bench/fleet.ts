@@ -182,9 +182,12 @@ function diskBytes(dir: string, skip: (path: string) => boolean = () => false): 
   return total
 }
 
-/** Runs the CLI as a user would (`node bin/run.js ...`) against the cluster's API. */
+/** The admin token of the local cluster's REST API (authentication is on, as in `local`). */
+let token: string | undefined
+
+/** Runs the CLI as a user would (`node bin/run.js ...`) against the cluster's API, with its admin token. */
 function cli(api: string, args: string[]): { code: number; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, KM_API: api }
+  const env: NodeJS.ProcessEnv = { ...process.env, KM_API: api, ...(token ? { KM_TOKEN: token } : {}) }
   delete env.NODE_ENV
   const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin', 'run.js'), ...args], {
     env,
@@ -216,6 +219,7 @@ async function frameworkRun(dir: string): Promise<FrameworkRun> {
   })
   try {
     await cluster.start()
+    token = cluster.apiAuth?.token
     const last = FIRST_ID + BROKERS - 1
     const add = cli(cluster.api, ['add', `${FIRST_ID}..${last}`, '--cpus', '0.01', '--heap', '128', '--mem', '512'])
     if (add.code !== 0) throw new Error(`add failed: ${add.stderr || add.stdout}`)
@@ -247,7 +251,9 @@ async function frameworkRun(dir: string): Promise<FrameworkRun> {
 async function produceConsume(api: string): Promise<string> {
   const topic = cli(api, ['topic', 'add', 'fleet', '--partitions', String(BROKERS), '--replicas', '3'])
   if (topic.code !== 0) throw new Error(`topic add failed: ${topic.stderr || topic.stdout}`)
-  const list = (await (await fetch(`${api}/api/broker/list`)).json()) as {
+  const list = (await (
+    await fetch(`${api}/api/broker/list`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as {
     brokers: Array<{ task?: { endpoint: string } }>
   }
   const kafka = new Kafka({

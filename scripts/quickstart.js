@@ -5,6 +5,7 @@
 // and replication factor 3, produces 1000 messages with acks=all and consumes them back with kafkajs,
 // prints `broker list`, and stays up until Ctrl-C, which stops everything cleanly.
 import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import kafkajs from 'kafkajs'
@@ -53,6 +54,9 @@ await new Promise((resolve) => {
   })
 })
 env.KM_API = api
+// the admin token `local` made in its work dir (its REST API runs with authentication on)
+env.KM_TOKEN = readFileSync(join(workDir, 'admin.token'), 'utf8').trim()
+const auth = { headers: { authorization: `Bearer ${env.KM_TOKEN}` } }
 
 function cli(...args) {
   console.log(`\n$ kafka-mesos ${args.join(' ')}`)
@@ -66,7 +70,7 @@ function cli(...args) {
 
 try {
   step('adding and starting brokers 0..2 through the CLI')
-  const list = await fetch(`${api}/api/broker/list`).then((r) => r.json())
+  const list = await fetch(`${api}/api/broker/list`, auth).then((r) => r.json())
   const have = new Set(list.brokers.map((b) => b.id))
   if (!['0', '1', '2'].every((id) => have.has(id)))
     cli('broker', 'add', '0..2', '--cpus', '0.5', '--mem', '768', '--heap', '256')
@@ -74,7 +78,9 @@ try {
   cli('broker', 'start', '0..2', '--timeout', '180s')
 
   step('topic "quickstart": 3 partitions, replication factor 3; 1000 messages with acks=all, consumed back')
-  const brokers = (await fetch(`${api}/api/broker/list`).then((r) => r.json())).brokers.map((b) => b.task.endpoint)
+  const brokers = (await fetch(`${api}/api/broker/list`, auth).then((r) => r.json())).brokers.map(
+    (b) => b.task.endpoint,
+  )
   const kafka = new kafkajs.Kafka({ clientId: 'quickstart', brokers, logLevel: kafkajs.logLevel.NOTHING })
   const admin = kafka.admin()
   await admin.connect()
@@ -116,7 +122,7 @@ try {
   step('broker list')
   cli('broker', 'list')
   console.log(
-    `\nThe cluster stays up. Try: KM_API=${api} node bin/run.js broker list\nPress Ctrl-C to stop everything.`,
+    `\nThe cluster stays up. Try: KM_API=${api} KM_TOKEN=$(cat ${join(workDir, 'admin.token')}) node bin/run.js broker list\nPress Ctrl-C to stop everything.`,
   )
 } catch (e) {
   console.error(`quickstart failed: ${e.message}`)

@@ -21,9 +21,19 @@ export interface CliResult {
   stderr: string
 }
 
-/** Runs the built CLI (`node bin/run.js ...`) against `api`, bounded in time. */
+/** The admin token of the cluster the test file runs (its REST API runs with authentication on, as `local`'s). */
+let apiToken: string | undefined
+
+/** `fetch` to the scheduler's REST API with the cluster's admin token (Bearer), as a user with `KM_TOKEN` set. */
+export function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers)
+  if (apiToken && !headers.has('authorization')) headers.set('authorization', `Bearer ${apiToken}`)
+  return fetch(url, { ...init, headers })
+}
+
+/** Runs the built CLI (`node bin/run.js ...`) against `api` with the cluster's admin token in `KM_TOKEN`, bounded in time. */
 export function cli(api: string, args: string[], timeoutMs = 240_000): CliResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, KM_API: api }
+  const env: NodeJS.ProcessEnv = { ...process.env, KM_API: api, ...(apiToken ? { KM_TOKEN: apiToken } : {}) }
   delete env.NODE_ENV
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: timeoutMs })
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
@@ -79,6 +89,7 @@ export async function startLocalCluster(
     release()
     throw e
   }
+  apiToken = cluster.apiAuth?.token
   return cluster
 }
 
@@ -100,7 +111,7 @@ export function kafkaClient(brokers: string[]): Kafka {
 export type BrokerJson = NodeJson
 
 export async function listBrokers(api: string): Promise<BrokerJson[]> {
-  const res = await fetch(`${api}/api/broker/list`)
+  const res = await apiFetch(`${api}/api/broker/list`)
   return ((await res.json()) as { brokers: BrokerJson[] }).brokers
 }
 
@@ -148,6 +159,6 @@ export interface ControllerList {
 
 /** GET `<api>/api/controller/list`. */
 export async function controllerList(api: string): Promise<ControllerList> {
-  const res = await fetch(`${api}/api/controller/list`)
+  const res = await apiFetch(`${api}/api/controller/list`)
   return (await res.json()) as ControllerList
 }

@@ -1,4 +1,5 @@
 /** `kafka-mesos local`: run a master, agents and the broker scheduler on this machine. */
+import { relative } from 'node:path'
 import { Command, Flags } from '@oclif/core'
 
 import { LocalCluster } from '../daemon/index.js'
@@ -9,12 +10,16 @@ export default class LocalCommand extends Command {
   static description = `Starts one master (127.0.0.1), --agents agents on their own loopback addresses (127.0.1.1,
 127.0.1.2, ...; attribute rack:r1, r2, ...) and the broker scheduler with its REST API, each as its own OS
 process, logging to <work-dir>/logs. Runs until Ctrl-C, then stops everything: no executor or Kafka JVM is
-left running. Brokers are added and started with the broker commands against the printed API.`
+left running. Brokers are added and started with the broker commands against the printed API.
+
+The REST API runs with authentication on: the first run makes an admin token in <work-dir>/admin.token
+and the scheduler's --auth-file <work-dir>/scheduler-users.json (both mode 0600); the CLI sends the
+token from KM_TOKEN, as the printed lines set it.`
   static examples = [
     '<%= config.bin %> local',
     '<%= config.bin %> local --ha --apps --controllers 3',
     '<%= config.bin %> local --agents 5 --resources "cpus:4;mem:8192;ports:[31000-31999]"',
-    'KM_API=http://127.0.0.1:7000 <%= config.bin %> broker add 0..2 --cpus 0.5 --mem 768 --heap 256',
+    'KM_API=http://127.0.0.1:7000 KM_TOKEN=$(cat .km-local/admin.token) <%= config.bin %> broker add 0..2 --cpus 0.5 --mem 768 --heap 256',
   ]
   static flags = {
     agents: Flags.integer({ description: 'number of agents', default: 3, min: 1, max: 200 }),
@@ -86,8 +91,9 @@ left running. Brokers are added and started with the broker commands against the
     } catch (e) {
       this.error((e as Error).message, { exit: 1 })
     }
+    const tokenFile = relative(process.cwd(), cluster.apiAuth!.tokenFile) || cluster.apiAuth!.tokenFile
     this.log(
-      `\nlocal cluster is up. Try:\n  export KM_API=${cluster.api}\n  ${this.config.bin} broker add 0..2 --cpus 0.5 --mem 768 --heap 256\n  ${this.config.bin} broker start 0..2\nPress Ctrl-C to stop everything.`,
+      `\nlocal cluster is up. Try:\n  export KM_API=${cluster.api}\n  export KM_TOKEN=$(cat ${tokenFile})\n  ${this.config.bin} broker add 0..2 --cpus 0.5 --mem 768 --heap 256\n  ${this.config.bin} broker start 0..2\nPress Ctrl-C to stop everything.`,
     )
     await new Promise(() => {})
   }

@@ -4,6 +4,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { type EtcdProcess, startEtcd } from './etcd-process.js'
+import { ensureLocalAuth, type LocalAuth } from './local-auth.js'
 import { PACKAGE_ROOT } from './paths.js'
 
 /** Settings of a one-machine cluster. Ports 0 pick free ports. */
@@ -73,6 +74,8 @@ export class LocalCluster {
   apps = ''
   /** etcd client URL in HA mode */
   etcd = ''
+  /** the REST API's admin credential (./local-auth.ts), made in start() */
+  apiAuth?: LocalAuth
   private etcdProcess?: EtcdProcess
   private readonly logs: WriteStream[] = []
 
@@ -149,6 +152,7 @@ export class LocalCluster {
   async start(): Promise<void> {
     const o = this.options
     mkdirSync(o.workDir, { recursive: true })
+    this.apiAuth = ensureLocalAuth(o.workDir)
     try {
       if (o.ha) {
         this.etcdProcess = await startEtcd(
@@ -278,6 +282,7 @@ export class LocalCluster {
     const o = this.options
     const storage = o.ha ? `etcd:${this.etcd}/kafka-mesos` : `file:${join(o.workDir, 'kafka-mesos.json')}`
     const args = ['scheduler', '--master', this.master, '--api', api, '--storage', storage]
+    if (this.apiAuth) args.push('--auth-file', this.apiAuth.authFile)
     if (o.kafkaDist) args.push('--kafka-dist', o.kafkaDist)
     if (o.frameworkTimeout) args.push('--framework-timeout', o.frameworkTimeout)
     if (o.controllers) args.push('--controllers', String(o.controllers))

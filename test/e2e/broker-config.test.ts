@@ -13,6 +13,7 @@ import type { Admin } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
 import {
+  apiFetch,
   type BrokerJson,
   cli,
   kafkaClient,
@@ -193,7 +194,7 @@ describe('broker settings on real Kafka', () => {
   })
 
   test('a rolling restart that names the controller rolls it first, then the broker', async () => {
-    const before = (await (await fetch(`${api}/api/controller/list`)).json()) as {
+    const before = (await (await apiFetch(`${api}/api/controller/list`)).json()) as {
       controllers: Array<{ id: string; task: { id: string } }>
     }
     const ctlTask = before.controllers[0].task.id
@@ -209,7 +210,7 @@ describe('broker settings on real Kafka', () => {
     expect(out.indexOf('stopping broker 1')).toBeGreaterThan(
       out.indexOf('controller 1000000: caught up with the quorum'),
     )
-    const after = (await (await fetch(`${api}/api/controller/list`)).json()) as {
+    const after = (await (await apiFetch(`${api}/api/controller/list`)).json()) as {
       controllers: Array<{ task: { id: string } }>
     }
     expect(after.controllers[0].task.id).not.toBe(ctlTask)
@@ -243,7 +244,7 @@ describe('broker settings on real Kafka', () => {
     const refused = cli(api, ['broker', 'restart', '0'])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/^Error: a partition reassignment is running \(moving-0\)/m)
-    const res = await fetch(`${api}/api/broker/restart`, {
+    const res = await apiFetch(`${api}/api/broker/restart`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'broker=0',

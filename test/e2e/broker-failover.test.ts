@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, javaProcesses, listBrokers, startLocalCluster, stopLocalCluster } from '../harness.js'
+import { apiFetch, cli, javaProcesses, listBrokers, startLocalCluster, stopLocalCluster } from '../harness.js'
 
 let cluster: LocalCluster
 let api = ''
@@ -200,7 +200,8 @@ describe('constraints, failover and scheduler restart on real Kafka', () => {
     await cluster.restartScheduler('SIGKILL')
     await until(
       'the scheduler re-subscribes',
-      async () => ((await (await fetch(`${api}/api/status`)).json()) as { connected: boolean }).connected || undefined,
+      async () =>
+        ((await (await apiFetch(`${api}/api/status`)).json()) as { connected: boolean }).connected || undefined,
       30_000,
     )
     // Reconciliation answers arrive right after SUBSCRIBED; watch a while that nothing changes.

@@ -12,7 +12,7 @@ import { readlinkSync } from 'node:fs'
 import { type Kafka, Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
+import { apiFetch, cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 
 let cluster: LocalCluster | undefined
 let api = ''
@@ -75,7 +75,7 @@ describe('broker log', () => {
     const bad = cli(api, ['broker', 'log', '0', '--name', 'server.properties'])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain("server.properties doesn't end with .log")
-    const res = await fetch(`${api}/api/broker/log?broker=0&lines=0`)
+    const res = await apiFetch(`${api}/api/broker/log?broker=0&lines=0`)
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: string }).error).toBe(
       'lines: expected a whole number of at least 1 such as 100, got "0"',

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
+import { apiFetch, cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 import { createTopicsAndWait } from '../support/topics.js'
 
 let cluster: LocalCluster
@@ -79,7 +79,7 @@ test('a broker with --volume waits for its persistent volume, runs on it, and ke
   expect(add.stdout).toMatch(/volume:kafka-\$id/)
   expect(cli(api, ['broker', 'start', '0', '--timeout', '0']).code).toBe(0)
   await until('broker 0 to wait for its volume', 90_000, async () => {
-    const l = (await (await fetch(`${api}/api/broker/list?broker=0`)).json()) as {
+    const l = (await (await apiFetch(`${api}/api/broker/list?broker=0`)).json()) as {
       brokers: Array<{ waiting?: { reason: string } }>
     }
     return l.brokers[0].waiting?.reason === 'no persistent volume kafka-0 offered' ? true : undefined

@@ -7,7 +7,7 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
+import { apiFetch, cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster, until } from '../harness.js'
 import { createTopicsAndWait } from '../support/topics.js'
 
 let cluster: LocalCluster
@@ -40,7 +40,7 @@ test('a single broker,controller node is the whole cluster: voter and broker', a
   expect(start.code).toBe(0)
 
   const list = await until('node 0 leads a 1-voter quorum', 60_000, async () => {
-    const l = (await (await fetch(`${api}/api/controller/list`)).json()) as {
+    const l = (await (await apiFetch(`${api}/api/controller/list`)).json()) as {
       controllers: Array<{ id: string; role?: string; endpoint?: string }>
       quorum: { leaderId: number; voters: Array<{ id: number; lag: number }> } | null
     }

@@ -11,7 +11,16 @@ import { join } from 'node:path'
 import { Partitioners, type Producer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { BIN, type CliResult, cli, kafkaClient, listBrokers, startLocalCluster, stopLocalCluster } from '../harness.js'
+import {
+  apiFetch,
+  BIN,
+  type CliResult,
+  cli,
+  kafkaClient,
+  listBrokers,
+  startLocalCluster,
+  stopLocalCluster,
+} from '../harness.js'
 import { createTopicsAndWait } from '../support/topics.js'
 
 let cluster: LocalCluster
@@ -85,7 +94,7 @@ describe('broker restart: a rolling restart on real Kafka', () => {
 
   test('bad requests are refused before anything restarts; a broker whose absence breaks min ISR is not stopped', async () => {
     expect(cli(api, ['broker', 'restart', '7']).stderr).toMatch(/^Error: broker 7 not found/m)
-    const res = await fetch(`${api}/api/broker/restart`, {
+    const res = await apiFetch(`${api}/api/broker/restart`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'broker=0&timeout=soon',

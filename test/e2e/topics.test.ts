@@ -13,7 +13,7 @@ import { type Admin, type Kafka, Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
 import { assignReplicas } from '../../scheduler/kafka/assignment.js'
-import { cli, javaProcesses, kafkaClient, listBrokers, ROOT, startLocalCluster } from '../harness.js'
+import { apiFetch, cli, javaProcesses, kafkaClient, listBrokers, ROOT, startLocalCluster } from '../harness.js'
 
 let cluster: LocalCluster
 let api = ''
@@ -39,7 +39,7 @@ async function post(
   path: string,
   params: Record<string, string>,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${api}/api/${path}`, {
+  const res = await apiFetch(`${api}/api/${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(params).toString(),
@@ -108,7 +108,7 @@ describe('topics through the Admin API', () => {
     expect(list.topics[0].options).toEqual({ 'retention.ms': '3600000' })
     expect(ok(['topic', 'list', '*', '--quiet'])).toBe('topic:\n  t\n')
 
-    const parts = (await fetch(`${api}/api/partition/list?topic=t`).then((r) => r.json())) as Record<
+    const parts = (await apiFetch(`${api}/api/partition/list?topic=t`).then((r) => r.json())) as Record<
       string,
       Array<{ id: number; expectedLeader: number; replicas: number[] }>
     >
@@ -188,7 +188,7 @@ describe('topics through the Admin API', () => {
     }
     const midway: Progress[] = []
     await until('rebalance status idle with every partition done', 120_000, async () => {
-      last = (await (await fetch(`${api}/api/topic/rebalance`)).json()) as typeof last
+      last = (await (await apiFetch(`${api}/api/topic/rebalance`)).json()) as typeof last
       for (const m of last.moves) seen.add(m.state)
       if (last.progress.bytes.moved > 0 && last.progress.bytes.moved < last.progress.bytes.total)
         midway.push(last.progress)
@@ -273,7 +273,7 @@ describe('topics through the Admin API', () => {
 
 describe('operations audit log', () => {
   test('every mutating call is appended beside the state, with who, what and the result; log ops shows it', async () => {
-    const { ops } = (await (await fetch(`${api}/api/log/ops?limit=10000`)).json()) as {
+    const { ops } = (await (await apiFetch(`${api}/api/log/ops?limit=10000`)).json()) as {
       ops: Array<{
         op: string
         who: { user: string | null; address: string | null }

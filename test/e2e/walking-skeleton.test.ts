@@ -7,7 +7,16 @@
 import { Partitioners } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LocalCluster } from '../../cli/daemon/local-cluster.js'
-import { type BrokerJson, cli, javaProcesses, kafkaClient, listBrokers, startLocalCluster, until } from '../harness.js'
+import {
+  apiFetch,
+  type BrokerJson,
+  cli,
+  javaProcesses,
+  kafkaClient,
+  listBrokers,
+  startLocalCluster,
+  until,
+} from '../harness.js'
 import { createTopicsAndWait } from '../support/topics.js'
 
 let cluster: LocalCluster
@@ -61,7 +70,7 @@ const endpoints = (brokers: BrokerJson[]) =>
 
 describe('walking skeleton: real Kafka brokers on our own cluster', () => {
   test('bad input is answered clearly: HTTP 400 JSON naming the field, CLI Error: and exit 1', async () => {
-    const res = await fetch(`${api}/api/broker/add`, {
+    const res = await apiFetch(`${api}/api/broker/add`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: 'broker=0&cpus=abc',
@@ -78,7 +87,7 @@ describe('walking skeleton: real Kafka brokers on our own cluster', () => {
     const start = cli(api, ['broker', 'start', '99'])
     expect(start.code).toBe(1)
     expect(start.stderr).toMatch(/^Error: broker 99 not found/m)
-    const rest = await fetch(`${api}/api/broker/start`, {
+    const rest = await apiFetch(`${api}/api/broker/start`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ broker: '99' }),
