@@ -5,7 +5,7 @@ import { userInfo } from 'node:os'
 import { Command, Flags } from '@oclif/core'
 
 import { parsePeriod, ValueError } from '../../contract/index.js'
-import { AuthFileError } from '../../core-cluster/auth/index.js'
+import { AuthFileError, PathTokens } from '../../core-cluster/auth/index.js'
 import { openStore, StorageError, startScheduler } from '../../scheduler/index.js'
 import {
   authFileFlag,
@@ -82,8 +82,16 @@ archive that agents fetch. State is saved atomically to --storage.`
         flags['tls-cert'] && flags['tls-key']
           ? { cert: readFileSync(flags['tls-cert']), key: readFileSync(flags['tls-key']) }
           : undefined
+      // The tasks' download tokens are keyed by the auth file (a secret of the operator's, mode 0600), so a
+      // task fetching while the scheduler restarts still gets its files: a random key would change with each
+      // start and a fetch in flight would be refused (test/e2e/broker-failover.test.ts, mesos/kafka #306).
+      const pathTokens =
+        authenticator && flags['auth-file']
+          ? PathTokens.fromSecret(readFileSync(flags['auth-file'], 'utf8'))
+          : undefined
       const running = await startScheduler({
         authenticator,
+        pathTokens,
         tls,
         master: flags.master,
         api: flags.api,

@@ -35,7 +35,8 @@ afterAll(() => stopLocalCluster(cluster))
 
 /** The CLI in a child process without blocking this event loop (the producer keeps running). */
 function cliAsync(args: string[], timeoutMs = 600_000): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, KM_API: api }
+  const token = cluster.apiAuth?.token
+  const env: NodeJS.ProcessEnv = { ...process.env, KM_API: api, ...(token ? { KM_TOKEN: token } : {}) }
   delete env.NODE_ENV
   return new Promise((resolve) => {
     execFile(
