@@ -92,7 +92,7 @@ describe('executor tokens on a real agent', { timeout: 60_000 }, () => {
     task_id: { value: id },
     resources: parseResources('cpus:0.1;mem:32'),
     // the task writes its own environment, then stays up
-    command: { value: 'env > task-env.txt && sleep 60' },
+    command: { value: 'env > task-env.tmp && mv task-env.tmp task-env.txt && sleep 60' },
   })
 
   /** The environment of the executor process the agent started for `id`, from /proc. */
