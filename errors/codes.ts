@@ -87,6 +87,10 @@ export const ERROR_CODES = {
   // conflicts with what is running
   KM_ERR_BUSY: { status: 409, meaning: 'A rolling restart is already running; wait for it to finish.' },
   KM_ERR_REASSIGNING: { status: 409, meaning: 'A partition reassignment is running; the operation would break it.' },
+  KM_ERR_GROUP_ACTIVE: {
+    status: 400,
+    meaning: 'The consumer group has members; stop its consumers before resetting its offsets.',
+  },
   KM_ERR_REBALANCE_RUNNING: { status: 400, meaning: 'A rebalance is already running; see `topic rebalance status`.' },
   KM_ERR_QUORUM: { status: 409, meaning: 'The operation would take the KRaft quorum below a running majority.' },
   KM_ERR_QUORUM_CHANGE: { status: 409, meaning: 'A KRaft voter change (KIP-853) was refused or failed.' },

@@ -18,6 +18,7 @@ export {
   useCredentialFlags,
 } from './credentials.js'
 export { decode } from './decode.js'
+export { GroupResponse, GroupsResponse, ResetOffsetsResponse } from './group-responses.js'
 export { MachineId, ScheduleJson, StatusJson } from './maintenance-responses.js'
 export { MasterApiError, operatorCall, resolveMasters } from './master-api.js'
 export { parseProperties } from './properties.js'

@@ -1,4 +1,4 @@
-/** Public face of the CLI's human output: brokers, topics, quotas and metrics as text. */
+/** Public face of the CLI's human output: brokers, topics, consumer groups, quotas and metrics as text. */
 
 export {
   type BrokerFormatOptions,
@@ -12,6 +12,7 @@ export {
   formatStartStop,
   startStopTimeoutMessage,
 } from './broker.js'
+export { formatGroup, formatGroups, formatReset } from './group.js'
 export { formatMetricValue, metricsTable } from './metrics.js'
 export { formatQuotas } from './quota.js'
 export { formatPartitions, formatPartitionsState, formatRebalance, formatTopic, formatTopics } from './topic.js'

@@ -11,6 +11,7 @@ import { registerBrokerRoutes } from './brokers.js'
 import { registerCloneRoutes } from './clone.js'
 import { controllerRoutes } from './controllers.js'
 import { registerFileRoutes } from './files.js'
+import { registerGroupRoutes } from './groups.js'
 import { registerObserveRoutes } from './observe.js'
 import { registerOpsLog } from './ops-log.js'
 import { registerQuotaRoutes } from './quotas.js'
@@ -21,7 +22,7 @@ import { registerTopicRoutes } from './topics.js'
 /**
  * The scheduler's REST API, mesos/kafka's (`src/scala/main/ly/stealth/mesos/kafka/scheduler/http/HttpServer.scala`
  * and its `http/api/*Api.scala`): `/api/broker/*`, `/api/topic/*`, `/api/partition/list`,
- * `/api/quota/*`, `/api/controller/*`, `/api/log/ops`, `/api/status`, taking form-urlencoded or JSON
+ * `/api/group/*`, `/api/quota/*`, `/api/controller/*`, `/api/log/ops`, `/api/status`, taking form-urlencoded or JSON
  * bodies. Every route parses its params, calls one domain function and answers; errors are the
  * KmError's status with `{"error": "...", "code": "..."}` (errors/codes.ts). Also serves the executor
  * bundle and the Kafka archive to agents, and `/health`.
@@ -66,6 +67,7 @@ export function createApi(scheduler: KafkaScheduler, log: Logger) {
   registerBrokerRoutes(app, scheduler, log)
   registerFileRoutes(app, scheduler.options)
   registerTopicRoutes(app, scheduler, log)
+  registerGroupRoutes(app, scheduler)
   registerRestartRoutes(app, scheduler, log)
   registerCloneRoutes(app, scheduler, log)
   registerObserveRoutes(app, scheduler, log)

@@ -23,8 +23,11 @@ function isRead(op: string, params: Record<string, string>): boolean {
     op.startsWith('log/') ||
     op === 'status' ||
     op === 'broker/log' ||
-    op === 'broker/metrics'
+    op === 'broker/metrics' ||
+    op === 'group/describe'
   )
+    return true
+  if (op === 'group/reset-offsets' && params.dryRun !== undefined && !['false', '0'].includes(params.dryRun))
     return true
   if (op === 'topic/rebalance' && (!params.topic || params.topic === 'status') && !params.cancel) return true
   return false

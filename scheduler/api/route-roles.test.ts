@@ -92,7 +92,7 @@ describe("the scheduler's route table, from its router", () => {
   test('every route of the router has a rule, and the table names no route the router lacks', () => {
     const { app } = scheduler(true)
     const paths = [...new Set(handlerRoutes(app).map((r) => r.path))].sort()
-    expect(paths.length).toBeGreaterThanOrEqual(29)
+    expect(paths.length).toBeGreaterThanOrEqual(32)
     expect(paths).toEqual(Object.keys(TABLE).sort())
   })
 
@@ -140,7 +140,7 @@ describe("the scheduler's route table, from its router", () => {
           code: 'KM_ERR_FORBIDDEN',
         })
       }
-    expect(MUTATIONS.length).toBe(16)
+    expect(MUTATIONS.length).toBe(17)
     expect(s.state.brokers).toEqual([]) // nothing was done
     const operator = basicAuthorization('operator', PW.operator)
     for (const path of MUTATIONS.filter((p) => TABLE[p] === 'admin'))

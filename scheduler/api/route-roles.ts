@@ -19,8 +19,9 @@ function download(tokens: PathTokens | undefined): (c: Context) => Requirement {
  * The scheduler's route table for `--auth-file` (issue 13's roles, as mesos/kafka's `http/api/*Api.scala`
  * routes group them):
  * - `viewer`: every list and read (`broker list|log|metrics`, `topic list`, `partition list`,
- *   `quota list`, `controller list`, `status`, the audit log);
- * - `operator`: `broker start|stop|restart`, `topic rebalance|elect-leaders`;
+ *   `quota list`, `controller list`, `group list|describe`, `status`, the audit log);
+ * - `operator`: `broker start|stop|restart`, `topic rebalance|elect-leaders`, `group reset-offsets`
+ *   (it moves where consumers resume, as a restart moves where a broker runs; no config or data changes);
  * - `admin`: `broker add|update|remove|clone`, `topic add|update|delete`, `quota set`, `controller add|remove|replace`;
  * - downloads (executor bundle, Kafka archive, metrics agent): a path token or any principal;
  * - `/health`: public.
@@ -41,11 +42,14 @@ export function schedulerRouteRoles(tokens?: PathTokens): Readonly<Record<string
     '/api/partition/list': 'viewer',
     '/api/quota/list': 'viewer',
     '/api/controller/list': 'viewer',
+    '/api/group/list': 'viewer',
+    '/api/group/describe': 'viewer',
     '/api/broker/start': 'operator',
     '/api/broker/stop': 'operator',
     '/api/broker/restart': 'operator',
     '/api/topic/rebalance': 'operator',
     '/api/topic/elect-leaders': 'operator',
+    '/api/group/reset-offsets': 'operator',
     '/api/broker/add': 'admin',
     '/api/broker/update': 'admin',
     '/api/broker/remove': 'admin',

@@ -99,7 +99,7 @@ export const RebalanceSchema = z.object({
 })
 
 /** Maps our and Kafka's errors to API answers; unknown ones go on to the app's 500 handler. */
-function toApiError(e: unknown): unknown {
+export function toApiError(e: unknown): unknown {
   if (e instanceof ApiError) return e
   if (e instanceof TopicExprError) return new ApiError(400, `topic: ${e.message}`, e.code)
   if (e instanceof ExprError) return new ApiError(400, `broker: ${e.message}`, e.code)
